@@ -1,0 +1,79 @@
+//! Compact JWS syntax: split and decode, without verifying.
+//!
+//! Verification (allow-listed algorithms, keys) lives in the verifier; this
+//! module only reads the structure so a signed badge can be detected and shown.
+
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+use serde_json::Value;
+
+/// A decoded compact JWS.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CompactJws {
+    /// The protected header (a JSON object with at least `alg`).
+    pub header: serde_json::Map<String, Value>,
+    /// The decoded payload bytes.
+    pub payload: Vec<u8>,
+    /// The decoded signature bytes.
+    pub signature: Vec<u8>,
+    /// `BASE64URL(header) "." BASE64URL(payload)`: the bytes that were signed.
+    pub signing_input: String,
+}
+
+impl CompactJws {
+    /// The `alg` header value.
+    pub fn alg(&self) -> Option<&str> {
+        self.header.get("alg").and_then(Value::as_str)
+    }
+
+    /// The payload parsed as JSON, if it is JSON.
+    pub fn payload_json(&self) -> Result<Value, serde_json::Error> {
+        serde_json::from_slice(&self.payload)
+    }
+}
+
+/// Why a string is not a usable compact JWS.
+#[derive(Debug, thiserror::Error, Clone, PartialEq, Eq)]
+pub enum JwsError {
+    /// Not three dot-separated base64url segments.
+    #[error("it is not a compact JWS (three base64url parts separated by dots)")]
+    Shape,
+    /// A segment is not valid base64url.
+    #[error("the JWS {0} is not valid base64url")]
+    Base64(&'static str),
+    /// The header is not a JSON object with an `alg`.
+    #[error("the JWS header is not a JSON object with an \"alg\"")]
+    Header,
+}
+
+fn is_b64url_segment(s: &str) -> bool {
+    !s.is_empty() && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
+/// Does `text` have the shape of a compact JWS whose header is JSON with `alg`?
+pub fn looks_like_compact_jws(text: &str) -> bool {
+    decode(text).is_ok()
+}
+
+/// Decodes a compact JWS (surrounding whitespace is ignored).
+pub fn decode(text: &str) -> Result<CompactJws, JwsError> {
+    let text = text.trim();
+    let mut parts = text.split('.');
+    let (Some(h), Some(p), Some(s), None) = (parts.next(), parts.next(), parts.next(), parts.next()) else {
+        return Err(JwsError::Shape);
+    };
+    // The signature may be empty only for `alg: none`, which is still worth
+    // recognizing (and refusing) as a JWS.
+    if !is_b64url_segment(h) || !is_b64url_segment(p) || !(s.is_empty() || is_b64url_segment(s)) {
+        return Err(JwsError::Shape);
+    }
+    let header_bytes = URL_SAFE_NO_PAD.decode(h).map_err(|_| JwsError::Base64("header"))?;
+    let header: serde_json::Map<String, Value> =
+        serde_json::from_slice(&header_bytes).map_err(|_| JwsError::Header)?;
+    if !header.get("alg").is_some_and(Value::is_string) {
+        return Err(JwsError::Header);
+    }
+    let payload = URL_SAFE_NO_PAD.decode(p).map_err(|_| JwsError::Base64("payload"))?;
+    let signature = URL_SAFE_NO_PAD.decode(s).map_err(|_| JwsError::Base64("signature"))?;
+    Ok(CompactJws { header, payload, signature, signing_input: format!("{h}.{p}") })
+}

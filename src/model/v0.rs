@@ -1,0 +1,1 @@
+//! Open Badges v0 types.

@@ -1,0 +1,1 @@
+//! Open Badges v2 types.
