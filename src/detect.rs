@@ -16,7 +16,7 @@ pub enum InputKind {
     Png,
     /// An SVG image (an XML document whose root element is `svg`).
     Svg,
-    /// A JSON object (a UTF-8 BOM and surrounding whitespace are tolerated).
+    /// JSON text (an object or an array; a UTF-8 BOM and surrounding whitespace are tolerated).
     Json,
     /// A compact JWS (three base64url segments, the first a JSON header with `alg`).
     Jws,
@@ -56,7 +56,7 @@ pub fn sniff(bytes: &[u8]) -> InputKind {
 /// Sniffs text (a file's contents, a pasted string or a baked payload).
 pub fn sniff_text(text: &str) -> InputKind {
     let t = trim_text(text);
-    if t.starts_with('{') {
+    if t.starts_with('{') || t.starts_with('[') {
         InputKind::Json
     } else if crate::jws::looks_like_compact_jws(t) {
         InputKind::Jws

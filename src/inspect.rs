@@ -88,22 +88,34 @@ pub fn inspect(bytes: &[u8]) -> Result<Inspection, InspectError> {
     }
 }
 
-/// Inspects a file. A PNG is read chunk by chunk (pixel data is skipped, not
-/// read); other files are read whole, up to the caps in [`crate::limits`].
-pub fn inspect_path(path: &Path) -> Result<Inspection, InspectError> {
+/// PNG files up to this size are read whole (one read); larger ones are walked
+/// chunk by chunk so a huge file costs no more memory than its badge chunk.
+const PNG_READ_WHOLE_BYTES: u64 = 8 * 1024 * 1024;
+
+/// A file's contents as far as unbaking needs them.
+enum Loaded {
+    /// The whole file.
+    Bytes(Vec<u8>),
+    /// A large PNG, already unbaked by walking its chunks.
+    LargePng(Option<Unbaked>),
+}
+
+fn load(path: &Path) -> Result<Loaded, InspectError> {
     let io = |e: std::io::Error| InspectError::Io(e.to_string());
     let mut file = std::fs::File::open(path).map_err(io)?;
+    let size = file.metadata().map_err(io)?.len();
     let mut head = [0u8; 8];
     let n = read_up_to(&mut file, &mut head).map_err(io)?;
-    if n == 8 && head == bake::PNG_SIGNATURE {
-        let reader = std::io::BufReader::with_capacity(16 * 1024, file);
-        let mut reader = reader;
+    let is_png = n == 8 && head == bake::PNG_SIGNATURE;
+    if is_png && size > PNG_READ_WHOLE_BYTES {
+        let mut reader = std::io::BufReader::with_capacity(16 * 1024, file);
         use std::io::Seek;
         reader.seek(std::io::SeekFrom::Start(0)).map_err(io)?;
-        return from_unbaked(InputKind::Png, bake::unbake_png_reader(reader)?);
+        return Ok(Loaded::LargePng(bake::unbake_png_reader(reader)?));
     }
-    let cap = crate::limits::MAX_SVG_BYTES.max(crate::limits::MAX_DOCUMENT_BYTES);
-    let mut bytes = head[..n].to_vec();
+    let cap = if is_png { PNG_READ_WHOLE_BYTES as usize } else { crate::limits::MAX_SVG_BYTES.max(crate::limits::MAX_DOCUMENT_BYTES) };
+    let mut bytes = Vec::with_capacity(size.min(cap as u64 + 1) as usize);
+    bytes.extend_from_slice(&head[..n]);
     file.take(cap as u64 + 1 - n as u64).read_to_end(&mut bytes).map_err(io)?;
     if bytes.len() > cap {
         return Err(InspectError::NotABadge(format!(
@@ -111,8 +123,53 @@ pub fn inspect_path(path: &Path) -> Result<Inspection, InspectError> {
             cap / (1024 * 1024)
         )));
     }
-    inspect(&bytes)
+    Ok(Loaded::Bytes(bytes))
 }
+
+/// Inspects a file. Small files are read whole; a PNG over 8 MiB is walked
+/// chunk by chunk (pixel data is skipped, not read). SVG, JSON and JWS files
+/// are capped by [`crate::limits`].
+pub fn inspect_path(path: &Path) -> Result<Inspection, InspectError> {
+    match load(path)? {
+        Loaded::Bytes(bytes) => inspect(&bytes),
+        Loaded::LargePng(found) => from_unbaked(InputKind::Png, found),
+    }
+}
+
+/// Extracts the payload baked into an image file, exactly as embedded,
+/// without judging it. Fails with [`InspectError::NotBaked`] for an image
+/// without a badge and [`InspectError::NotABadge`] for input that is not an image.
+pub fn unbake_path(path: &Path) -> Result<Unbaked, InspectError> {
+    let found = match load(path)? {
+        Loaded::LargePng(found) => found.map(Ok),
+        Loaded::Bytes(bytes) => unbake_bytes(&bytes).transpose(),
+    };
+    found.unwrap_or(Err(InspectError::NotBaked(ImageFormat::Png, NO_PNG_BADGE)))
+}
+
+/// Extracts the payload baked into image bytes (see [`unbake_path`]).
+pub fn unbake_bytes(bytes: &[u8]) -> Result<Option<Unbaked>, InspectError> {
+    match detect::sniff(bytes) {
+        InputKind::Png => Ok(bake::unbake_png(bytes)?),
+        InputKind::Svg => match bake::unbake_svg(bytes)? {
+            Some(found) => Ok(Some(found)),
+            None => Err(InspectError::NotBaked(ImageFormat::Svg, NO_SVG_BADGE)),
+        },
+        other => Err(InspectError::NotABadge(format!("this is {}, not a baked PNG or SVG image", describe_kind(other)))),
+    }
+}
+
+fn describe_kind(kind: InputKind) -> &'static str {
+    match kind {
+        InputKind::Json => "JSON",
+        InputKind::Jws => "a compact JWS",
+        InputKind::Url => "a URL",
+        _ => "neither a PNG nor an SVG image",
+    }
+}
+
+const NO_PNG_BADGE: &str = "openbadges, openbadgecredential or clrcredential text chunk";
+const NO_SVG_BADGE: &str = "Open Badges assertion or credential element";
 
 fn read_up_to(r: &mut impl Read, buf: &mut [u8]) -> std::io::Result<usize> {
     let mut filled = 0;
@@ -152,12 +209,33 @@ fn inspect_text_bytes(bytes: &[u8]) -> Result<Inspection, InspectError> {
 fn from_unbaked(container: InputKind, unbaked: Option<Unbaked>) -> Result<Inspection, InspectError> {
     let Some(unbaked) = unbaked else {
         let (format, what) = match container {
-            InputKind::Png => (ImageFormat::Png, "openbadges, openbadgecredential or clrcredential text chunk"),
-            _ => (ImageFormat::Svg, "Open Badges assertion or credential element"),
+            InputKind::Png => (ImageFormat::Png, NO_PNG_BADGE),
+            _ => (ImageFormat::Svg, NO_SVG_BADGE),
         };
         return Err(InspectError::NotBaked(format, what));
     };
-    let p = payload::classify(&unbaked.payload).map_err(|e| payload_error(true, e))?;
+    let body = payload::classify(&unbaked.payload);
+    let usable = matches!(&body, Ok(p) if p.document().is_none_or(|d| detect::detect_json(d).kind != DocKind::Unknown));
+    // An SVG element whose body is not a usable badge but whose `verify`
+    // attribute holds a URL or a JWS: the attribute is the badge (what the
+    // Python bakery reads first). Say so rather than fail.
+    if !usable {
+        if let Some(Ok(attr)) = unbaked.verify_attribute.as_deref().map(payload::classify) {
+            if !matches!(attr, Payload::Json(_)) {
+                let why = match &body {
+                    Err(e) => e.to_string().replacen("it is", "is", 1),
+                    Ok(_) => "is not an Open Badges document".to_owned(),
+                };
+                let mut unbaked = unbaked;
+                unbaked.warnings.push(format!(
+                    "the text inside the badge element {why}, so Satchel used its verify attribute instead"
+                ));
+                let text = unbaked.verify_attribute.clone().unwrap_or_default();
+                return finish(container, Some(unbaked), text, attr);
+            }
+        }
+    }
+    let p = body.map_err(|e| payload_error(true, e))?;
     let text = unbaked.payload.clone();
     finish(container, Some(unbaked), text, p)
 }

@@ -1,1 +1,254 @@
-fn main() {}
+//! The `satchel` command-line tool: argv in, one call into the core, text or
+//! JSON out, and an exit code (0 success, 1 not a badge / rejected input,
+//! 2 usage or I/O error). All behaviour lives in the `satchel` library.
+
+mod output;
+
+use clap::{Parser, Subcommand};
+use satchel::inspect::{self, InspectError, Inspection};
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+/// Satchel: a local-first backpack for Open Badges.
+#[derive(Parser)]
+#[command(name = "satchel", version, about, long_about = None, propagate_version = true)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Print the badge payload baked into a PNG or SVG image, exactly as embedded.
+    ///
+    /// With several images (or `--list`), prints one JSON object per image and
+    /// line: `{"file", "payload"}` or `{"file", "error"}`.
+    Unbake {
+        /// The baked image(s) (`-` reads standard input).
+        #[arg(required_unless_present = "list")]
+        files: Vec<PathBuf>,
+        /// Also unbake every image named in this file (one path per line).
+        #[arg(long, value_name = "LISTFILE")]
+        list: Option<PathBuf>,
+        /// After a batch, print one more line: {"n", "ok", "loop_s"} (for benchmarks).
+        #[arg(long)]
+        stats: bool,
+    },
+    /// Bake a badge payload (assertion JSON, credential JSON, JWS or URL) into a PNG or SVG image.
+    ///
+    /// The payload decides where it goes: Open Badges 0.5–2.0 in the `openbadges`
+    /// chunk or `assertion` element, 3.0 credentials in `openbadgecredential` /
+    /// `credential`, CLR 2.0 in `clrcredential`. An existing badge is replaced.
+    Bake {
+        /// The PNG or SVG image to bake into.
+        image: PathBuf,
+        /// The payload text, or `@FILE` to read it from a file (`@-` for standard input).
+        #[arg(long, value_name = "TEXT|@FILE")]
+        payload: String,
+        /// Where to write the baked image.
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+    },
+    /// Show what an input is: container, Open Badges version, payload kind and the badge itself.
+    Inspect {
+        /// A baked PNG or SVG, a JSON or JWS file, or a file holding a URL (`-` reads standard input).
+        file: PathBuf,
+        /// Print one JSON object instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+/// A failure, already worded for people, with its exit code.
+struct Failure {
+    code: u8,
+    message: String,
+}
+
+impl Failure {
+    fn rejected(file: &Path, msg: impl std::fmt::Display) -> Failure {
+        Failure { code: 1, message: sentence(&format!("{}: {msg}", display(file))) }
+    }
+    fn io(file: &Path, msg: impl std::fmt::Display) -> Failure {
+        Failure { code: 2, message: sentence(&format!("{}: {msg}", display(file))) }
+    }
+    fn from_inspect(file: &Path, e: InspectError) -> Failure {
+        if e.is_rejection() {
+            Failure::rejected(file, e)
+        } else {
+            Failure::io(file, e)
+        }
+    }
+}
+
+/// Ends a message with exactly one full stop.
+fn sentence(s: &str) -> String {
+    let t = s.trim_end();
+    if t.ends_with(['.', '!', '?']) {
+        t.to_owned()
+    } else {
+        format!("{t}.")
+    }
+}
+
+fn display(path: &Path) -> String {
+    if path == Path::new("-") {
+        "standard input".to_owned()
+    } else {
+        path.display().to_string()
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Unbake { files, list, stats } => unbake(files, list.as_deref(), stats),
+        Command::Bake { image, payload, out } => bake(&image, &payload, &out),
+        Command::Inspect { file, json } => inspect_cmd(&file, json),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(f) => {
+            eprintln!("satchel: {}", f.message);
+            ExitCode::from(f.code)
+        }
+    }
+}
+
+fn read_stdin(cap: usize) -> Result<Vec<u8>, Failure> {
+    let mut buf = Vec::new();
+    std::io::stdin()
+        .take(cap as u64 + 1)
+        .read_to_end(&mut buf)
+        .map_err(|e| Failure::io(Path::new("-"), format!("could not read ({e})")))?;
+    if buf.len() > cap {
+        return Err(Failure::rejected(Path::new("-"), format!("the input is larger than Satchel's limit of {cap} bytes")));
+    }
+    Ok(buf)
+}
+
+fn inspect_input(file: &Path) -> Result<Inspection, Failure> {
+    let result = if file == Path::new("-") {
+        inspect::inspect(&read_stdin(satchel::limits::MAX_PNG_BAKE_BYTES)?)
+    } else {
+        inspect::inspect_path(file)
+    };
+    result.map_err(|e| Failure::from_inspect(file, e))
+}
+
+fn unbake_one(file: &Path) -> Result<String, Failure> {
+    let found = if file == Path::new("-") {
+        inspect::unbake_bytes(&read_stdin(satchel::limits::MAX_PNG_BAKE_BYTES)?)
+            .and_then(|f| f.ok_or(InspectError::NotBaked(satchel::bake::ImageFormat::Png, "openbadges, openbadgecredential or clrcredential text chunk")))
+    } else {
+        inspect::unbake_path(file)
+    };
+    found.map(|u| u.payload).map_err(|e| Failure::from_inspect(file, e))
+}
+
+fn unbake(mut files: Vec<PathBuf>, list: Option<&Path>, stats: bool) -> Result<(), Failure> {
+    if let Some(list) = list {
+        let text = std::fs::read_to_string(list).map_err(|e| Failure::io(list, format!("could not read the list ({e})")))?;
+        files.extend(text.lines().map(str::trim).filter(|l| !l.is_empty()).map(PathBuf::from));
+    }
+    if files.len() == 1 && list.is_none() && !stats {
+        return write_stdout(unbake_one(&files[0])?.as_bytes());
+    }
+    let started = std::time::Instant::now();
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    let (mut ok, mut worst) = (0usize, 0u8);
+    for file in &files {
+        let line = match unbake_one(file) {
+            Ok(payload) => {
+                ok += 1;
+                serde_json::json!({"file": file, "payload": payload})
+            }
+            Err(f) => {
+                worst = worst.max(f.code);
+                serde_json::json!({"file": file, "error": f.message})
+            }
+        };
+        if writeln!(out, "{line}").is_err() {
+            break;
+        }
+    }
+    if stats {
+        let summary = serde_json::json!({"n": files.len(), "ok": ok, "loop_s": started.elapsed().as_secs_f64()});
+        let _ = writeln!(out, "{summary}");
+    }
+    let _ = out.flush();
+    match worst {
+        0 => Ok(()),
+        code => Err(Failure { code, message: format!("{} of {} images could not be unbaked.", files.len() - ok, files.len()) }),
+    }
+}
+
+fn write_stdout(bytes: &[u8]) -> Result<(), Failure> {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(bytes).and_then(|()| out.flush()) {
+        Ok(()) => Ok(()),
+        // A closed pipe (`satchel unbake x | head -c 10`) is not an error.
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) => Err(Failure { code: 2, message: sentence(&format!("could not write to standard output ({e})")) }),
+    }
+}
+
+fn inspect_cmd(file: &Path, json: bool) -> Result<(), Failure> {
+    let found = inspect_input(file)?;
+    let text = if json { output::inspection_json(file, &found) } else { output::inspection_text(file, &found) };
+    write_stdout(text.as_bytes())
+}
+
+fn read_payload_arg(arg: &str) -> Result<String, Failure> {
+    let Some(path) = arg.strip_prefix('@') else {
+        return Ok(arg.to_owned());
+    };
+    let path = Path::new(path);
+    let cap = satchel::limits::MAX_PAYLOAD_BYTES;
+    let bytes = if path == Path::new("-") {
+        read_stdin(cap)?
+    } else {
+        let meta = std::fs::metadata(path).map_err(|e| Failure::io(path, format!("could not read the payload ({e})")))?;
+        if meta.len() > cap as u64 {
+            return Err(Failure::rejected(path, format!("the payload is {} bytes, over Satchel's limit of {cap} bytes", meta.len())));
+        }
+        std::fs::read(path).map_err(|e| Failure::io(path, format!("could not read the payload ({e})")))?
+    };
+    String::from_utf8(bytes).map_err(|e| {
+        Failure::rejected(path, format!("the payload is not UTF-8 text (invalid byte at offset {})", e.utf8_error().valid_up_to()))
+    })
+}
+
+fn bake(image: &Path, payload_arg: &str, out: &Path) -> Result<(), Failure> {
+    let payload = read_payload_arg(payload_arg)?;
+    let payload_name = payload_arg.strip_prefix('@').map(PathBuf::from).unwrap_or_else(|| PathBuf::from("the payload"));
+    let checked = inspect::inspect_text(&payload).map_err(|e| Failure::rejected(&payload_name, e))?;
+    let slot = checked.version.map(|v| v.slot()).unwrap_or(satchel::bake::Slot::OpenBadges);
+    let cap = satchel::limits::MAX_PNG_BAKE_BYTES;
+    let meta = std::fs::metadata(image).map_err(|e| Failure::io(image, format!("could not read the image ({e})")))?;
+    if meta.len() > cap as u64 {
+        return Err(Failure::rejected(image, format!("the image is {} bytes, over Satchel's limit of {cap} bytes for baking", meta.len())));
+    }
+    let bytes = std::fs::read(image).map_err(|e| Failure::io(image, format!("could not read the image ({e})")))?;
+    let baked = satchel::bake::bake(&bytes, &payload, slot).map_err(|e| Failure::rejected(image, e))?;
+    write_atomically(out, &baked).map_err(|e| Failure::io(out, format!("could not write the baked image ({e})")))
+}
+
+/// Writes `bytes` to a temporary file beside `path`, then renames it into
+/// place, so a crash never leaves a half-written image.
+fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let tmp = dir.join(format!(".{name}.satchel-{}.tmp", std::process::id()));
+    let result = (|| {
+        let mut f = std::fs::File::create(&tmp)?;
+        f.write_all(bytes)?;
+        f.sync_all()?;
+        std::fs::rename(&tmp, path)
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result
+}

@@ -1,0 +1,62 @@
+# Satchel: two set-up commands for a fresh Debian or Ubuntu machine.
+#   make run    install what is missing, build, start the desktop app
+#   make test   install what is missing, run every test (core, CLI, desktop E2E)
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+APT_PACKAGES := build-essential pkg-config curl ca-certificates libwebkit2gtk-4.1-dev \
+	xvfb xauth webkit2gtk-driver fonts-dejavu-core
+CARGO := $(shell command -v cargo 2>/dev/null || echo $$HOME/.cargo/bin/cargo)
+
+.PHONY: help deps system-deps rust tauri-driver run test test-core fuzz-build fmt
+
+help:
+	@echo "make run    - install what is missing, build and start the Satchel desktop app"
+	@echo "make test   - install what is missing and run every test (core, CLI, desktop E2E)"
+
+deps: system-deps rust tauri-driver
+
+system-deps:
+	@if ! dpkg -s $(APT_PACKAGES) >/dev/null 2>&1; then \
+	  echo "== installing system packages: $(APT_PACKAGES)"; \
+	  export DEBIAN_FRONTEND=noninteractive; \
+	  $(SUDO) apt-get update -qq && \
+	  $(SUDO) apt-get install -y -qq --no-install-recommends $(APT_PACKAGES) >/dev/null; \
+	fi
+
+rust:
+	@if ! command -v cargo >/dev/null 2>&1 && [ ! -x "$$HOME/.cargo/bin/cargo" ]; then \
+	  echo "== installing the Rust toolchain (rustup)"; \
+	  curl --proto '=https' --tlsv1.2 -sSf https://sh.rustup.rs | sh -s -- -y --profile minimal; \
+	fi
+
+tauri-driver: rust
+	@if ! command -v tauri-driver >/dev/null 2>&1 && [ ! -x "$$HOME/.cargo/bin/tauri-driver" ]; then \
+	  echo "== installing tauri-driver 2"; \
+	  $(CARGO) install tauri-driver --version '^2' --locked --quiet; \
+	fi
+
+run: system-deps rust
+	$(CARGO) build -p satchel-desktop
+	@if [ -z "$$DISPLAY" ] && [ -z "$$WAYLAND_DISPLAY" ]; then \
+	  echo "No display found: starting Satchel inside a virtual X server (xvfb-run)."; \
+	  xvfb-run -a -s '-screen 0 1280x800x24' target/debug/satchel-desktop; \
+	else \
+	  target/debug/satchel-desktop; \
+	fi
+
+# One `cargo test --workspace` so every crate builds once with one feature set.
+# The E2E test starts its own Xvfb and driver; it needs no display from outside.
+test: deps
+	@if [ "$$CI" = true ] && [ ! -d "$${SATCHEL_CORPUS:-../shared/fixtures/public}" ]; then \
+	  echo "CI=true but the shared badge corpus is missing (set SATCHEL_CORPUS)"; exit 1; \
+	fi
+	PATH="$$HOME/.cargo/bin:$$PATH" env -u DISPLAY TAURI_E2E=1 $(CARGO) test --workspace --locked
+
+# The core crate alone (fast loop while developing).
+test-core: rust
+	$(CARGO) test
+
+fmt:
+	$(CARGO) fmt --all

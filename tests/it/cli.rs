@@ -1,0 +1,159 @@
+//! The real `satchel` binary: output, exit codes and error sentences.
+
+use crate::support::{make_png, OB2_ASSERTION};
+use std::io::Write;
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+
+fn satchel(args: &[&str]) -> Output {
+    satchel_stdin(args, None)
+}
+
+fn satchel_stdin(args: &[&str], stdin: Option<&[u8]>) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_satchel"))
+        .args(args)
+        .env_remove("SATCHEL_DATA_DIR")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut pipe = child.stdin.take().unwrap();
+    if let Some(bytes) = stdin {
+        pipe.write_all(bytes).unwrap();
+    }
+    drop(pipe);
+    child.wait_with_output().unwrap()
+}
+
+fn code(o: &Output) -> i32 {
+    o.status.code().unwrap()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8(o.stderr.clone()).unwrap()
+}
+
+/// An error is one line: "satchel: FILE: what is wrong." naming the file.
+fn assert_one_sentence(o: &Output, file: &Path) {
+    let e = stderr(o);
+    assert_eq!(e.lines().count(), 1, "{e}");
+    assert!(e.starts_with(&format!("satchel: {}: ", file.display())), "{e}");
+    assert!(e.trim_end().ends_with('.'), "{e}");
+}
+
+#[test]
+fn help_is_everywhere() {
+    for args in [&["--help"][..], &["unbake", "--help"], &["bake", "--help"], &["inspect", "--help"]] {
+        let o = satchel(args);
+        assert_eq!(code(&o), 0, "{args:?}");
+        assert!(String::from_utf8_lossy(&o.stdout).contains("Usage:"));
+    }
+    assert_eq!(code(&satchel(&[])), 2);
+    assert_eq!(code(&satchel(&["frobnicate"])), 2);
+    assert_eq!(code(&satchel(&["bake", "x.png"])), 2, "missing --payload/--out is a usage error");
+}
+
+#[test]
+fn bake_unbake_and_inspect_a_png() {
+    let dir = tempfile::tempdir().unwrap();
+    let image = dir.path().join("plain.png");
+    let payload = dir.path().join("assertion.json");
+    let out = dir.path().join("baked.png");
+    std::fs::write(&image, make_png(48, 48)).unwrap();
+    std::fs::write(&payload, OB2_ASSERTION).unwrap();
+
+    let o = satchel(&["bake", image.to_str().unwrap(), "--payload", &format!("@{}", payload.display()), "--out", out.to_str().unwrap()]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+
+    let o = satchel(&["unbake", out.to_str().unwrap()]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert_eq!(o.stdout, OB2_ASSERTION.as_bytes(), "printed exactly as embedded");
+
+    let o = satchel(&["inspect", out.to_str().unwrap()]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let text = String::from_utf8(o.stdout).unwrap();
+    for needle in ["PNG image, iTXt chunk \"openbadges\"", "Open Badges 2.0, Assertion", "Rust Ranger", "Example Guild"] {
+        assert!(text.contains(needle), "missing {needle:?} in\n{text}");
+    }
+
+    let o = satchel(&["inspect", "--json", out.to_str().unwrap()]);
+    assert_eq!(code(&o), 0);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["container"], "png");
+    assert_eq!(v["version"], "2.0");
+    assert_eq!(v["kind"], "Assertion");
+    assert_eq!(v["payload_kind"], "JSON");
+    assert_eq!(v["baked"]["slot"], "open_badges");
+    assert_eq!(v["badge"]["name"], "Rust Ranger");
+    assert_eq!(v["file"], out.to_str().unwrap());
+
+    // Standard input works for unbake and inspect.
+    let o = satchel_stdin(&["unbake", "-"], Some(&std::fs::read(&out).unwrap()));
+    assert_eq!(o.stdout, OB2_ASSERTION.as_bytes());
+}
+
+#[test]
+fn the_payload_decides_the_keyword_and_element() {
+    let dir = tempfile::tempdir().unwrap();
+    let image = dir.path().join("plain.png");
+    std::fs::write(&image, make_png(8, 8)).unwrap();
+    let svg = dir.path().join("plain.svg");
+    std::fs::write(&svg, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"8\" height=\"8\"><rect width=\"8\" height=\"8\"/></svg>").unwrap();
+    let ob3 = r#"{"@context":["https://www.w3.org/ns/credentials/v2","https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"],"type":["VerifiableCredential","OpenBadgeCredential"],"id":"urn:uuid:1","issuer":{"id":"did:example:1","type":["Profile"],"name":"I"},"validFrom":"2024-01-01T00:00:00Z","credentialSubject":{"type":["AchievementSubject"],"achievement":{"id":"urn:uuid:2","type":["Achievement"],"name":"Three","description":"d","criteria":{"narrative":"n"}}}}"#;
+    for (input, name) in [(&image, "ob3.png"), (&svg, "ob3.svg")] {
+        let out = dir.path().join(name);
+        let o = satchel(&["bake", input.to_str().unwrap(), "--payload", ob3, "--out", out.to_str().unwrap()]);
+        assert_eq!(code(&o), 0, "{}", stderr(&o));
+        let o = satchel(&["inspect", "--json", out.to_str().unwrap()]);
+        let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+        assert_eq!(v["baked"]["slot"], "open_badge_credential", "{name}");
+        assert_eq!(v["version"], "3.0");
+        assert_eq!(satchel(&["unbake", out.to_str().unwrap()]).stdout, ob3.as_bytes());
+    }
+    let baked = std::fs::read(dir.path().join("ob3.png")).unwrap();
+    assert!(baked.windows(20).any(|w| w == b"openbadgecredential\0"));
+    let baked_svg = std::fs::read_to_string(dir.path().join("ob3.svg")).unwrap();
+    assert!(baked_svg.contains("https://purl.imsglobal.org/ob/v3p0"), "{baked_svg}");
+}
+
+#[test]
+fn rejected_input_exits_1_and_io_errors_exit_2_with_one_sentence() {
+    let dir = tempfile::tempdir().unwrap();
+    let plain = dir.path().join("plain.png");
+    std::fs::write(&plain, make_png(8, 8)).unwrap();
+    let o = satchel(&["unbake", plain.to_str().unwrap()]);
+    assert_eq!(code(&o), 1);
+    assert_one_sentence(&o, &plain);
+    assert!(stderr(&o).contains("carries no badge"));
+
+    let truncated = dir.path().join("truncated.png");
+    let bytes = make_png(32, 32);
+    std::fs::write(&truncated, &bytes[..bytes.len() - 20]).unwrap();
+    let o = satchel(&["inspect", truncated.to_str().unwrap()]);
+    assert_eq!(code(&o), 1);
+    assert_one_sentence(&o, &truncated);
+    assert!(stderr(&o).contains("truncated"));
+
+    let json = dir.path().join("assertion.json");
+    std::fs::write(&json, OB2_ASSERTION).unwrap();
+    let o = satchel(&["unbake", json.to_str().unwrap()]);
+    assert_eq!(code(&o), 1, "JSON is a badge but not a baked image");
+    assert_one_sentence(&o, &json);
+
+    let missing = dir.path().join("missing.png");
+    let o = satchel(&["inspect", missing.to_str().unwrap()]);
+    assert_eq!(code(&o), 2);
+    assert_one_sentence(&o, &missing);
+
+    // Baking a payload that is not a badge is refused, and nothing is written.
+    let out = dir.path().join("out.png");
+    let o = satchel(&["bake", plain.to_str().unwrap(), "--payload", "hello", "--out", out.to_str().unwrap()]);
+    assert_eq!(code(&o), 1, "{}", stderr(&o));
+    assert!(!out.exists());
+    // Baking into something that is not an image is refused.
+    let o = satchel(&["bake", json.to_str().unwrap(), "--payload", OB2_ASSERTION, "--out", out.to_str().unwrap()]);
+    assert_eq!(code(&o), 1);
+    assert_one_sentence(&o, &json);
+    assert!(!out.exists());
+}

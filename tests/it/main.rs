@@ -1,0 +1,9 @@
+//! Satchel's integration tests: one test binary, one module per area.
+
+mod support;
+
+mod cli;
+mod corpus;
+mod detect;
+mod hostile;
+mod png;
