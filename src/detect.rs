@@ -229,7 +229,11 @@ const VC_V1: &str = "https://www.w3.org/2018/credentials/v1";
 /// model 1.1) is classified by that credential.
 pub fn detect_json(doc: &Value) -> Detected {
     let Some(obj) = doc.as_object() else {
-        return Detected { version: None, kind: DocKind::Unknown, vcdm: None };
+        return Detected {
+            version: None,
+            kind: DocKind::Unknown,
+            vcdm: None,
+        };
     };
     if let Some(vc) = obj.get("vc").filter(|v| v.is_object()) {
         let inner = detect_json(vc);
@@ -239,7 +243,11 @@ pub fn detect_json(doc: &Value) -> Detected {
     }
     let contexts = context_strings(obj.get("@context"));
     let types = type_strings(obj.get("type").or_else(|| obj.get("@type")));
-    let has_type = |t: &str| types.iter().any(|x| x == t || x.ends_with(&format!("#{t}")));
+    let has_type = |t: &str| {
+        types
+            .iter()
+            .any(|x| x == t || x.ends_with(&format!("#{t}")))
+    };
 
     // Verifiable Credentials (OB 3.0, CLR 2.0).
     let vcdm = match contexts.first().map(String::as_str) {
@@ -247,8 +255,12 @@ pub fn detect_json(doc: &Value) -> Detected {
         Some(VC_V1) => Some(Vcdm::V1_1),
         _ => None,
     };
-    let ob3_context = contexts.iter().any(|c| c.contains("purl.imsglobal.org/spec/ob/v3p0"));
-    let clr_context = contexts.iter().any(|c| c.contains("purl.imsglobal.org/spec/clr/v2p0"));
+    let ob3_context = contexts
+        .iter()
+        .any(|c| c.contains("purl.imsglobal.org/spec/ob/v3p0"));
+    let clr_context = contexts
+        .iter()
+        .any(|c| c.contains("purl.imsglobal.org/spec/clr/v2p0"));
     if vcdm.is_some() || has_type("VerifiableCredential") {
         let (version, kind) = if has_type("ClrCredential") {
             (Some(Version::Clr2_0), DocKind::ClrCredential)
@@ -263,10 +275,18 @@ pub fn detect_json(doc: &Value) -> Detected {
         } else {
             (None, DocKind::OtherCredential)
         };
-        return Detected { version, kind, vcdm };
+        return Detected {
+            version,
+            kind,
+            vcdm,
+        };
     }
     if ob3_context || clr_context {
-        let version = Some(if clr_context && !ob3_context { Version::Clr2_0 } else { Version::V3_0 });
+        let version = Some(if clr_context && !ob3_context {
+            Version::Clr2_0
+        } else {
+            Version::V3_0
+        });
         let kind = if has_type("Achievement") {
             DocKind::Achievement
         } else if has_type("Profile") {
@@ -274,13 +294,19 @@ pub fn detect_json(doc: &Value) -> Detected {
         } else {
             DocKind::Unknown
         };
-        return Detected { version, kind, vcdm: None };
+        return Detected {
+            version,
+            kind,
+            vcdm: None,
+        };
     }
 
     // Open Badges 0.5 – 2.0 (the rules of 1EdTech's validator core, made explicit).
     let version = match obj.get("@context") {
         Some(Value::String(c)) if c.contains("openbadges/v1") => Version::V1_1,
-        Some(Value::String(c)) if c.contains("/v2") || c.contains("openbadgespec.org") => Version::V2_0,
+        Some(Value::String(c)) if c.contains("/v2") || c.contains("openbadgespec.org") => {
+            Version::V2_0
+        }
         Some(Value::String(_)) => Version::V2_0,
         Some(Value::Array(items)) => match items.first() {
             Some(Value::String(c)) if c.contains("openbadges/v1") => Version::V1_1,
@@ -291,14 +317,19 @@ pub fn detect_json(doc: &Value) -> Detected {
         // badge with an embedded issuer (the Mozilla validator's rule).
         None if obj.contains_key("verify") => Version::V1_0,
         None if obj.get("recipient").is_some_and(Value::is_string)
-            || obj.get("badge").and_then(|b| b.get("issuer")).is_some_and(Value::is_object) =>
+            || obj
+                .get("badge")
+                .and_then(|b| b.get("issuer"))
+                .is_some_and(Value::is_object) =>
         {
             Version::V0_5
         }
         None => Version::V1_0,
     };
     let looks_like_assertion = obj.contains_key("recipient")
-        && (obj.contains_key("badge") || obj.contains_key("verify") || obj.contains_key("verification"));
+        && (obj.contains_key("badge")
+            || obj.contains_key("verify")
+            || obj.contains_key("verification"));
     let kind = if has_type("Assertion") || (types.is_empty() && looks_like_assertion) {
         DocKind::Assertion
     } else if has_type("BadgeClass") {
@@ -315,7 +346,9 @@ pub fn detect_json(doc: &Value) -> Detected {
         // 1.0 documents carry no type: tell them apart by their fields.
         if obj.contains_key("criteria") && obj.contains_key("issuer") {
             DocKind::BadgeClass
-        } else if obj.contains_key("name") && (obj.contains_key("url") || obj.contains_key("origin")) {
+        } else if obj.contains_key("name")
+            && (obj.contains_key("url") || obj.contains_key("origin"))
+        {
             DocKind::Profile
         } else {
             DocKind::Unknown
@@ -328,14 +361,21 @@ pub fn detect_json(doc: &Value) -> Detected {
     } else {
         Some(version)
     };
-    Detected { version, kind, vcdm: None }
+    Detected {
+        version,
+        kind,
+        vcdm: None,
+    }
 }
 
 /// The strings of a `@context` value (a string, or strings inside an array).
 pub fn context_strings(ctx: Option<&Value>) -> Vec<String> {
     match ctx {
         Some(Value::String(s)) => vec![s.clone()],
-        Some(Value::Array(items)) => items.iter().filter_map(|v| v.as_str().map(str::to_owned)).collect(),
+        Some(Value::Array(items)) => items
+            .iter()
+            .filter_map(|v| v.as_str().map(str::to_owned))
+            .collect(),
         _ => Vec::new(),
     }
 }

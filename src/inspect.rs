@@ -65,7 +65,10 @@ impl InspectError {
     /// Is this "the input is not a badge or is broken" (exit code 1), as
     /// opposed to an I/O failure (exit code 2)?
     pub fn is_rejection(&self) -> bool {
-        !matches!(self, InspectError::Io(_) | InspectError::Image(BakeError::Io(_)))
+        !matches!(
+            self,
+            InspectError::Io(_) | InspectError::Image(BakeError::Io(_))
+        )
     }
 }
 
@@ -75,7 +78,11 @@ fn payload_error(in_image: bool, e: PayloadError) -> InspectError {
         PayloadError::Unrecognized if !in_image => {
             "this is not a badge: not a PNG or SVG image, JSON, a JWS or an http(s) URL".to_owned()
         }
-        e => format!("{prefix}{}", e.to_string().replacen("it is", if in_image { "is" } else { "it is" }, 1)),
+        e => format!(
+            "{prefix}{}",
+            e.to_string()
+                .replacen("it is", if in_image { "is" } else { "it is" }, 1)
+        ),
     })
 }
 
@@ -113,10 +120,16 @@ fn load(path: &Path) -> Result<Loaded, InspectError> {
         reader.seek(std::io::SeekFrom::Start(0)).map_err(io)?;
         return Ok(Loaded::LargePng(bake::unbake_png_reader(reader)?));
     }
-    let cap = if is_png { PNG_READ_WHOLE_BYTES as usize } else { crate::limits::MAX_SVG_BYTES.max(crate::limits::MAX_DOCUMENT_BYTES) };
+    let cap = if is_png {
+        PNG_READ_WHOLE_BYTES as usize
+    } else {
+        crate::limits::MAX_SVG_BYTES.max(crate::limits::MAX_DOCUMENT_BYTES)
+    };
     let mut bytes = Vec::with_capacity(size.min(cap as u64 + 1) as usize);
     bytes.extend_from_slice(&head[..n]);
-    file.take(cap as u64 + 1 - n as u64).read_to_end(&mut bytes).map_err(io)?;
+    file.take(cap as u64 + 1 - n as u64)
+        .read_to_end(&mut bytes)
+        .map_err(io)?;
     if bytes.len() > cap {
         return Err(InspectError::NotABadge(format!(
             "the file is larger than {} MiB, Satchel's limit for SVG, JSON and JWS input",
@@ -155,7 +168,10 @@ pub fn unbake_bytes(bytes: &[u8]) -> Result<Option<Unbaked>, InspectError> {
             Some(found) => Ok(Some(found)),
             None => Err(InspectError::NotBaked(ImageFormat::Svg, NO_SVG_BADGE)),
         },
-        other => Err(InspectError::NotABadge(format!("this is {}, not a baked PNG or SVG image", describe_kind(other)))),
+        other => Err(InspectError::NotABadge(format!(
+            "this is {}, not a baked PNG or SVG image",
+            describe_kind(other)
+        ))),
     }
 }
 
@@ -206,7 +222,10 @@ fn inspect_text_bytes(bytes: &[u8]) -> Result<Inspection, InspectError> {
     }
 }
 
-fn from_unbaked(container: InputKind, unbaked: Option<Unbaked>) -> Result<Inspection, InspectError> {
+fn from_unbaked(
+    container: InputKind,
+    unbaked: Option<Unbaked>,
+) -> Result<Inspection, InspectError> {
     let Some(unbaked) = unbaked else {
         let (format, what) = match container {
             InputKind::Png => (ImageFormat::Png, NO_PNG_BADGE),
@@ -246,7 +265,10 @@ fn finish(
     payload_text: String,
     p: Payload,
 ) -> Result<Inspection, InspectError> {
-    let mut warnings = baked.as_ref().map(|u| u.warnings.clone()).unwrap_or_default();
+    let mut warnings = baked
+        .as_ref()
+        .map(|u| u.warnings.clone())
+        .unwrap_or_default();
     let jws_alg = match &p {
         Payload::Jws { jws, .. } => jws.alg().map(str::to_owned),
         _ => None,
@@ -261,7 +283,15 @@ fn finish(
             }
             (d, model::normalize(doc, &d), Some(doc.clone()))
         }
-        None => (detect::Detected { version: None, kind: DocKind::Assertion, vcdm: None }, None, None),
+        None => (
+            detect::Detected {
+                version: None,
+                kind: DocKind::Assertion,
+                vcdm: None,
+            },
+            None,
+            None,
+        ),
     };
     if let (Some(slot), Some(version)) = (baked.as_ref().map(|b| b.slot), detected.version) {
         if slot != version.slot() {

@@ -47,7 +47,21 @@ pub enum JwsError {
 }
 
 fn is_b64url_segment(s: &str) -> bool {
-    !s.is_empty() && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    !s.is_empty()
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
+/// Does `text` have the shape of a compact JWS (three base64url segments; the
+/// signature may be empty)? Cheap: nothing is decoded.
+pub fn has_compact_shape(text: &str) -> bool {
+    let mut parts = text.split('.');
+    match (parts.next(), parts.next(), parts.next(), parts.next()) {
+        (Some(h), Some(p), Some(s), None) => {
+            is_b64url_segment(h) && is_b64url_segment(p) && (s.is_empty() || is_b64url_segment(s))
+        }
+        _ => false,
+    }
 }
 
 /// Does `text` have the shape of a compact JWS whose header is JSON with `alg`?
@@ -59,7 +73,9 @@ pub fn looks_like_compact_jws(text: &str) -> bool {
 pub fn decode(text: &str) -> Result<CompactJws, JwsError> {
     let text = text.trim();
     let mut parts = text.split('.');
-    let (Some(h), Some(p), Some(s), None) = (parts.next(), parts.next(), parts.next(), parts.next()) else {
+    let (Some(h), Some(p), Some(s), None) =
+        (parts.next(), parts.next(), parts.next(), parts.next())
+    else {
         return Err(JwsError::Shape);
     };
     // The signature may be empty only for `alg: none`, which is still worth
@@ -67,13 +83,24 @@ pub fn decode(text: &str) -> Result<CompactJws, JwsError> {
     if !is_b64url_segment(h) || !is_b64url_segment(p) || !(s.is_empty() || is_b64url_segment(s)) {
         return Err(JwsError::Shape);
     }
-    let header_bytes = URL_SAFE_NO_PAD.decode(h).map_err(|_| JwsError::Base64("header"))?;
+    let header_bytes = URL_SAFE_NO_PAD
+        .decode(h)
+        .map_err(|_| JwsError::Base64("header"))?;
     let header: serde_json::Map<String, Value> =
         serde_json::from_slice(&header_bytes).map_err(|_| JwsError::Header)?;
     if !header.get("alg").is_some_and(Value::is_string) {
         return Err(JwsError::Header);
     }
-    let payload = URL_SAFE_NO_PAD.decode(p).map_err(|_| JwsError::Base64("payload"))?;
-    let signature = URL_SAFE_NO_PAD.decode(s).map_err(|_| JwsError::Base64("signature"))?;
-    Ok(CompactJws { header, payload, signature, signing_input: format!("{h}.{p}") })
+    let payload = URL_SAFE_NO_PAD
+        .decode(p)
+        .map_err(|_| JwsError::Base64("payload"))?;
+    let signature = URL_SAFE_NO_PAD
+        .decode(s)
+        .map_err(|_| JwsError::Base64("signature"))?;
+    Ok(CompactJws {
+        header,
+        payload,
+        signature,
+        signing_input: format!("{h}.{p}"),
+    })
 }

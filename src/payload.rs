@@ -94,7 +94,10 @@ pub fn parse_json(text: &str) -> Result<Value, PayloadError> {
 /// Classifies badge text as JSON, JWS or URL.
 pub fn classify(text: &str) -> Result<Payload, PayloadError> {
     if text.len() > crate::limits::MAX_PAYLOAD_BYTES.max(crate::limits::MAX_DOCUMENT_BYTES) {
-        return Err(PayloadError::TooLarge(text.len(), crate::limits::MAX_DOCUMENT_BYTES));
+        return Err(PayloadError::TooLarge(
+            text.len(),
+            crate::limits::MAX_DOCUMENT_BYTES,
+        ));
     }
     let t = detect::trim_text(text);
     if t.is_empty() {
@@ -104,7 +107,9 @@ pub fn classify(text: &str) -> Result<Payload, PayloadError> {
         InputKind::Json => parse_json(t).map(Payload::Json),
         InputKind::Jws => {
             let jws = jws::decode(t).map_err(|e| PayloadError::BadJws(e.to_string()))?;
-            let claims = jws.payload_json().map_err(|e| PayloadError::BadJwsPayload(e.to_string()))?;
+            let claims = jws
+                .payload_json()
+                .map_err(|e| PayloadError::BadJwsPayload(e.to_string()))?;
             Ok(Payload::Jws { jws, claims })
         }
         InputKind::Url => Ok(Payload::Url(t.to_owned())),

@@ -56,7 +56,11 @@ pub enum Slot {
 
 impl Slot {
     /// All slots, in the order an unbaker prefers them.
-    pub const ALL: [Slot; 3] = [Slot::OpenBadges, Slot::OpenBadgeCredential, Slot::ClrCredential];
+    pub const ALL: [Slot; 3] = [
+        Slot::OpenBadges,
+        Slot::OpenBadgeCredential,
+        Slot::ClrCredential,
+    ];
 
     /// The PNG text-chunk keyword of this slot.
     pub fn png_keyword(self) -> &'static str {
@@ -86,7 +90,9 @@ impl Slot {
 
     /// The slot whose PNG keyword is `keyword` (compared exactly).
     pub fn from_png_keyword(keyword: &[u8]) -> Option<Slot> {
-        Slot::ALL.into_iter().find(|s| s.png_keyword().as_bytes() == keyword)
+        Slot::ALL
+            .into_iter()
+            .find(|s| s.png_keyword().as_bytes() == keyword)
     }
 }
 

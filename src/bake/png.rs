@@ -40,7 +40,10 @@ impl ChunkType {
     }
 
     fn name(self) -> String {
-        self.0.iter().map(|&b| if b.is_ascii_graphic() { b as char } else { '?' }).collect()
+        self.0
+            .iter()
+            .map(|&b| if b.is_ascii_graphic() { b as char } else { '?' })
+            .collect()
     }
 
     /// How much an unbaker prefers a badge found in this chunk type (lower wins):
@@ -99,20 +102,31 @@ pub fn unbake_png_reader<R: Read + Seek>(mut r: R) -> Result<Option<Unbaked>, Ba
             )));
         }
         if pos == total {
-            return Err(bad(format!("it is truncated: it ends after chunk {} without an IEND chunk", index - 1)));
+            return Err(bad(format!(
+                "it is truncated: it ends after chunk {} without an IEND chunk",
+                index - 1
+            )));
         }
         if total - pos < 12 {
-            return Err(bad(format!("it is truncated inside the header of chunk {index}")));
+            return Err(bad(format!(
+                "it is truncated inside the header of chunk {index}"
+            )));
         }
         let mut head = [0u8; 8];
         r.read_exact(&mut head).map_err(io_err)?;
         let len = u64::from(u32::from_be_bytes([head[0], head[1], head[2], head[3]]));
         let ty = ChunkType([head[4], head[5], head[6], head[7]]);
         if !ty.is_valid() {
-            return Err(bad(format!("chunk {index} has an invalid type (bytes {:02x?})", ty.0)));
+            return Err(bad(format!(
+                "chunk {index} has an invalid type (bytes {:02x?})",
+                ty.0
+            )));
         }
         if len > MAX_CHUNK_LEN {
-            return Err(bad(format!("chunk {index} ({}) declares an impossible length of {len} bytes", ty.name())));
+            return Err(bad(format!(
+                "chunk {index} ({}) declares an impossible length of {len} bytes",
+                ty.name()
+            )));
         }
         if index == 1 && ty != ChunkType::IHDR {
             return Err(bad(format!("the first chunk is {}, not IHDR", ty.name())));
@@ -128,7 +142,10 @@ pub fn unbake_png_reader<R: Read + Seek>(mut r: R) -> Result<Option<Unbaked>, Ba
         }
         if ty == ChunkType::IEND {
             if end < total {
-                warnings.push(format!("{} bytes follow the IEND chunk and were ignored", total - end));
+                warnings.push(format!(
+                    "{} bytes follow the IEND chunk and were ignored",
+                    total - end
+                ));
             }
             break;
         }
@@ -137,12 +154,18 @@ pub fn unbake_png_reader<R: Read + Seek>(mut r: R) -> Result<Option<Unbaked>, Ba
                 found.push(f);
             }
         } else {
-            r.seek(SeekFrom::Current((len + 4) as i64)).map_err(io_err)?;
+            r.seek(SeekFrom::Current((len + 4) as i64))
+                .map_err(io_err)?;
         }
         pos = end;
     }
 
-    let Some(best) = found.iter().enumerate().min_by_key(|(i, f)| (f.ty.preference(), *i)).map(|(i, _)| i) else {
+    let Some(best) = found
+        .iter()
+        .enumerate()
+        .min_by_key(|(i, f)| (f.ty.preference(), *i))
+        .map(|(i, _)| i)
+    else {
         return Ok(None);
     };
     let chosen = found.swap_remove(best);
@@ -157,8 +180,17 @@ pub fn unbake_png_reader<R: Read + Seek>(mut r: R) -> Result<Option<Unbaked>, Ba
         );
     }
     if !found.is_empty() {
-        let others: Vec<String> =
-            found.iter().map(|f| format!("{} \"{}\" (chunk {})", f.ty.name(), f.slot.png_keyword(), f.index)).collect();
+        let others: Vec<String> = found
+            .iter()
+            .map(|f| {
+                format!(
+                    "{} \"{}\" (chunk {})",
+                    f.ty.name(),
+                    f.slot.png_keyword(),
+                    f.index
+                )
+            })
+            .collect();
         warnings.push(format!(
             "the image holds more than one badge chunk; Satchel read chunk {} and ignored {}",
             chosen.index,
@@ -174,7 +206,13 @@ pub fn unbake_png_reader<R: Read + Seek>(mut r: R) -> Result<Option<Unbaked>, Ba
     Ok(Some(Unbaked {
         format: ImageFormat::Png,
         slot: chosen.slot,
-        location: format!("{} chunk \"{}\" (chunk {} of {})", chosen.ty.name(), chosen.slot.png_keyword(), chosen.index, index),
+        location: format!(
+            "{} chunk \"{}\" (chunk {} of {})",
+            chosen.ty.name(),
+            chosen.slot.png_keyword(),
+            chosen.index,
+            index
+        ),
         payload: chosen.payload,
         verify_attribute: None,
         warnings,
@@ -184,13 +222,22 @@ pub fn unbake_png_reader<R: Read + Seek>(mut r: R) -> Result<Option<Unbaked>, Ba
 /// Reads a text chunk positioned just after its header. Returns the badge it
 /// holds, or skips it (leaving the stream after its CRC) when its keyword is
 /// not a badge slot.
-fn read_text_chunk<R: Read + Seek>(r: &mut R, ty: ChunkType, len: u64, index: usize) -> Result<Option<Found>, BakeError> {
+fn read_text_chunk<R: Read + Seek>(
+    r: &mut R,
+    ty: ChunkType,
+    len: u64,
+    index: usize,
+) -> Result<Option<Found>, BakeError> {
     let peek_len = len.min(MAX_KEYWORD_WITH_NUL as u64) as usize;
     let mut data = vec![0u8; peek_len];
     r.read_exact(&mut data).map_err(io_err)?;
-    let slot = data.iter().position(|&b| b == 0).and_then(|nul| Slot::from_png_keyword(&data[..nul]));
+    let slot = data
+        .iter()
+        .position(|&b| b == 0)
+        .and_then(|nul| Slot::from_png_keyword(&data[..nul]));
     let Some(slot) = slot else {
-        r.seek(SeekFrom::Current((len - peek_len as u64 + 4) as i64)).map_err(io_err)?;
+        r.seek(SeekFrom::Current((len - peek_len as u64 + 4) as i64))
+            .map_err(io_err)?;
         return Ok(None);
     };
     // Keyword, separators and headers add well under 1 KiB to the payload.
@@ -207,30 +254,64 @@ fn read_text_chunk<R: Read + Seek>(r: &mut R, ty: ChunkType, len: u64, index: us
     let crc_ok = hasher.finalize() == u32::from_be_bytes(crc);
     let keyword_len = slot.png_keyword().len();
     let payload = decode_text(ty, &data[keyword_len + 1..], slot, index)?;
-    Ok(Some(Found { ty, slot, index, payload, crc_ok }))
+    Ok(Some(Found {
+        ty,
+        slot,
+        index,
+        payload,
+        crc_ok,
+    }))
 }
 
 /// Decodes the part of a text chunk after `keyword\0`.
 fn decode_text(ty: ChunkType, rest: &[u8], slot: Slot, index: usize) -> Result<String, BakeError> {
-    let what = || format!("{} chunk \"{}\" (chunk {index})", ty.name(), slot.png_keyword());
+    let what = || {
+        format!(
+            "{} chunk \"{}\" (chunk {index})",
+            ty.name(),
+            slot.png_keyword()
+        )
+    };
     match ty {
         ChunkType::ITXT => {
             // compression flag, compression method, language tag\0, translated keyword\0, text
             let [flag, method, tail @ ..] = rest else {
                 return Err(bad(format!("the {} ends before its text", what())));
             };
-            let lang_end = tail.iter().position(|&b| b == 0).ok_or_else(|| bad(format!("the {} has no language tag terminator", what())))?;
+            let lang_end = tail
+                .iter()
+                .position(|&b| b == 0)
+                .ok_or_else(|| bad(format!("the {} has no language tag terminator", what())))?;
             let tail = &tail[lang_end + 1..];
-            let tk_end = tail.iter().position(|&b| b == 0).ok_or_else(|| bad(format!("the {} has no translated-keyword terminator", what())))?;
+            let tk_end = tail.iter().position(|&b| b == 0).ok_or_else(|| {
+                bad(format!(
+                    "the {} has no translated-keyword terminator",
+                    what()
+                ))
+            })?;
             let text = &tail[tk_end + 1..];
             let bytes = match (flag, method) {
                 (0, _) => text.to_vec(),
                 (1, 0) => inflate(text)?,
-                (1, m) => return Err(BakeError::BadCompression(format!("unknown compression method {m} in the {}", what()))),
-                (f, _) => return Err(bad(format!("the {} has an invalid compression flag {f}", what()))),
+                (1, m) => {
+                    return Err(BakeError::BadCompression(format!(
+                        "unknown compression method {m} in the {}",
+                        what()
+                    )))
+                }
+                (f, _) => {
+                    return Err(bad(format!(
+                        "the {} has an invalid compression flag {f}",
+                        what()
+                    )))
+                }
             };
             String::from_utf8(bytes).map_err(|e| {
-                BakeError::NotText(format!("invalid byte at offset {} of the {}", e.utf8_error().valid_up_to(), what()))
+                BakeError::NotText(format!(
+                    "invalid byte at offset {} of the {}",
+                    e.utf8_error().valid_up_to(),
+                    what()
+                ))
             })
         }
         ChunkType::ZTXT => {
@@ -238,7 +319,10 @@ fn decode_text(ty: ChunkType, rest: &[u8], slot: Slot, index: usize) -> Result<S
                 return Err(bad(format!("the {} ends before its text", what())));
             };
             if *method != 0 {
-                return Err(BakeError::BadCompression(format!("unknown compression method {method} in the {}", what())));
+                return Err(BakeError::BadCompression(format!(
+                    "unknown compression method {method} in the {}",
+                    what()
+                )));
             }
             Ok(latin1_or_utf8(inflate(stream)?))
         }
@@ -260,7 +344,8 @@ fn latin1_or_utf8(bytes: Vec<u8>) -> String {
 fn inflate(stream: &[u8]) -> Result<Vec<u8>, BakeError> {
     let mut out = Vec::new();
     let mut dec = flate2::read::ZlibDecoder::new(stream).take(MAX_PAYLOAD_BYTES as u64 + 1);
-    dec.read_to_end(&mut out).map_err(|e| BakeError::BadCompression(e.to_string()))?;
+    dec.read_to_end(&mut out)
+        .map_err(|e| BakeError::BadCompression(e.to_string()))?;
     if out.len() > MAX_PAYLOAD_BYTES {
         return Err(BakeError::TooLarge(format!(
             "the compressed badge chunk inflates to more than {MAX_PAYLOAD_BYTES} bytes, over Satchel's limit"
@@ -286,24 +371,42 @@ fn chunk_spans(png: &[u8]) -> Result<(Vec<Span>, usize), BakeError> {
     loop {
         let index = spans.len() + 1;
         if index > MAX_PNG_CHUNKS {
-            return Err(BakeError::TooLarge(format!("the PNG has more than {MAX_PNG_CHUNKS} chunks, over Satchel's limit")));
+            return Err(BakeError::TooLarge(format!(
+                "the PNG has more than {MAX_PNG_CHUNKS} chunks, over Satchel's limit"
+            )));
         }
         let Some(head) = png.get(pos..pos + 8) else {
-            return Err(bad(format!("it is truncated: it ends after chunk {} without an IEND chunk", index - 1)));
+            return Err(bad(format!(
+                "it is truncated: it ends after chunk {} without an IEND chunk",
+                index - 1
+            )));
         };
         let len = u32::from_be_bytes([head[0], head[1], head[2], head[3]]) as usize;
         let ty = ChunkType([head[4], head[5], head[6], head[7]]);
         if !ty.is_valid() {
-            return Err(bad(format!("chunk {index} has an invalid type (bytes {:02x?})", ty.0)));
+            return Err(bad(format!(
+                "chunk {index} has an invalid type (bytes {:02x?})",
+                ty.0
+            )));
         }
         if index == 1 && ty != ChunkType::IHDR {
             return Err(bad(format!("the first chunk is {}, not IHDR", ty.name())));
         }
-        let end = pos.checked_add(12).and_then(|p| p.checked_add(len)).filter(|&e| e <= png.len());
+        let end = pos
+            .checked_add(12)
+            .and_then(|p| p.checked_add(len))
+            .filter(|&e| e <= png.len());
         let Some(end) = end else {
-            return Err(bad(format!("it is truncated: chunk {index} ({}) runs past the end of the file", ty.name())));
+            return Err(bad(format!(
+                "it is truncated: chunk {index} ({}) runs past the end of the file",
+                ty.name()
+            )));
         };
-        spans.push(Span { ty, start: pos, end });
+        spans.push(Span {
+            ty,
+            start: pos,
+            end,
+        });
         pos = end;
         if ty == ChunkType::IEND {
             return Ok((spans, pos));

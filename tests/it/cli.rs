@@ -38,20 +38,32 @@ fn stderr(o: &Output) -> String {
 fn assert_one_sentence(o: &Output, file: &Path) {
     let e = stderr(o);
     assert_eq!(e.lines().count(), 1, "{e}");
-    assert!(e.starts_with(&format!("satchel: {}: ", file.display())), "{e}");
+    assert!(
+        e.starts_with(&format!("satchel: {}: ", file.display())),
+        "{e}"
+    );
     assert!(e.trim_end().ends_with('.'), "{e}");
 }
 
 #[test]
 fn help_is_everywhere() {
-    for args in [&["--help"][..], &["unbake", "--help"], &["bake", "--help"], &["inspect", "--help"]] {
+    for args in [
+        &["--help"][..],
+        &["unbake", "--help"],
+        &["bake", "--help"],
+        &["inspect", "--help"],
+    ] {
         let o = satchel(args);
         assert_eq!(code(&o), 0, "{args:?}");
         assert!(String::from_utf8_lossy(&o.stdout).contains("Usage:"));
     }
     assert_eq!(code(&satchel(&[])), 2);
     assert_eq!(code(&satchel(&["frobnicate"])), 2);
-    assert_eq!(code(&satchel(&["bake", "x.png"])), 2, "missing --payload/--out is a usage error");
+    assert_eq!(
+        code(&satchel(&["bake", "x.png"])),
+        2,
+        "missing --payload/--out is a usage error"
+    );
 }
 
 #[test]
@@ -63,17 +75,33 @@ fn bake_unbake_and_inspect_a_png() {
     std::fs::write(&image, make_png(48, 48)).unwrap();
     std::fs::write(&payload, OB2_ASSERTION).unwrap();
 
-    let o = satchel(&["bake", image.to_str().unwrap(), "--payload", &format!("@{}", payload.display()), "--out", out.to_str().unwrap()]);
+    let o = satchel(&[
+        "bake",
+        image.to_str().unwrap(),
+        "--payload",
+        &format!("@{}", payload.display()),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
     assert_eq!(code(&o), 0, "{}", stderr(&o));
 
     let o = satchel(&["unbake", out.to_str().unwrap()]);
     assert_eq!(code(&o), 0, "{}", stderr(&o));
-    assert_eq!(o.stdout, OB2_ASSERTION.as_bytes(), "printed exactly as embedded");
+    assert_eq!(
+        o.stdout,
+        OB2_ASSERTION.as_bytes(),
+        "printed exactly as embedded"
+    );
 
     let o = satchel(&["inspect", out.to_str().unwrap()]);
     assert_eq!(code(&o), 0, "{}", stderr(&o));
     let text = String::from_utf8(o.stdout).unwrap();
-    for needle in ["PNG image, iTXt chunk \"openbadges\"", "Open Badges 2.0, Assertion", "Rust Ranger", "Example Guild"] {
+    for needle in [
+        "PNG image, iTXt chunk \"openbadges\"",
+        "Open Badges 2.0, Assertion",
+        "Rust Ranger",
+        "Example Guild",
+    ] {
         assert!(text.contains(needle), "missing {needle:?} in\n{text}");
     }
 
@@ -103,18 +131,31 @@ fn the_payload_decides_the_keyword_and_element() {
     let ob3 = r#"{"@context":["https://www.w3.org/ns/credentials/v2","https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"],"type":["VerifiableCredential","OpenBadgeCredential"],"id":"urn:uuid:1","issuer":{"id":"did:example:1","type":["Profile"],"name":"I"},"validFrom":"2024-01-01T00:00:00Z","credentialSubject":{"type":["AchievementSubject"],"achievement":{"id":"urn:uuid:2","type":["Achievement"],"name":"Three","description":"d","criteria":{"narrative":"n"}}}}"#;
     for (input, name) in [(&image, "ob3.png"), (&svg, "ob3.svg")] {
         let out = dir.path().join(name);
-        let o = satchel(&["bake", input.to_str().unwrap(), "--payload", ob3, "--out", out.to_str().unwrap()]);
+        let o = satchel(&[
+            "bake",
+            input.to_str().unwrap(),
+            "--payload",
+            ob3,
+            "--out",
+            out.to_str().unwrap(),
+        ]);
         assert_eq!(code(&o), 0, "{}", stderr(&o));
         let o = satchel(&["inspect", "--json", out.to_str().unwrap()]);
         let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
         assert_eq!(v["baked"]["slot"], "open_badge_credential", "{name}");
         assert_eq!(v["version"], "3.0");
-        assert_eq!(satchel(&["unbake", out.to_str().unwrap()]).stdout, ob3.as_bytes());
+        assert_eq!(
+            satchel(&["unbake", out.to_str().unwrap()]).stdout,
+            ob3.as_bytes()
+        );
     }
     let baked = std::fs::read(dir.path().join("ob3.png")).unwrap();
     assert!(baked.windows(20).any(|w| w == b"openbadgecredential\0"));
     let baked_svg = std::fs::read_to_string(dir.path().join("ob3.svg")).unwrap();
-    assert!(baked_svg.contains("https://purl.imsglobal.org/ob/v3p0"), "{baked_svg}");
+    assert!(
+        baked_svg.contains("https://purl.imsglobal.org/ob/v3p0"),
+        "{baked_svg}"
+    );
 }
 
 #[test]
@@ -148,11 +189,25 @@ fn rejected_input_exits_1_and_io_errors_exit_2_with_one_sentence() {
 
     // Baking a payload that is not a badge is refused, and nothing is written.
     let out = dir.path().join("out.png");
-    let o = satchel(&["bake", plain.to_str().unwrap(), "--payload", "hello", "--out", out.to_str().unwrap()]);
+    let o = satchel(&[
+        "bake",
+        plain.to_str().unwrap(),
+        "--payload",
+        "hello",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
     assert_eq!(code(&o), 1, "{}", stderr(&o));
     assert!(!out.exists());
     // Baking into something that is not an image is refused.
-    let o = satchel(&["bake", json.to_str().unwrap(), "--payload", OB2_ASSERTION, "--out", out.to_str().unwrap()]);
+    let o = satchel(&[
+        "bake",
+        json.to_str().unwrap(),
+        "--payload",
+        OB2_ASSERTION,
+        "--out",
+        out.to_str().unwrap(),
+    ]);
     assert_eq!(code(&o), 1);
     assert_one_sentence(&o, &json);
     assert!(!out.exists());

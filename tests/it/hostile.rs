@@ -60,7 +60,10 @@ fn a_zlib_bomb_in_a_compressed_itxt_is_capped() {
     data.extend_from_slice(&z.finish().unwrap());
     let png = with_chunk_after_ihdr(&make_png(8, 8), &chunk(b"iTXt", &data));
     let err = unbake_png(&png).unwrap_err();
-    assert!(matches!(err, BakeError::TooLarge(ref m) if m.contains("inflates to more than")), "{err}");
+    assert!(
+        matches!(err, BakeError::TooLarge(ref m) if m.contains("inflates to more than")),
+        "{err}"
+    );
 }
 
 #[test]
@@ -68,7 +71,10 @@ fn a_corrupt_zlib_stream_is_reported() {
     let mut data = b"openbadges\0\x01\0\0\0".to_vec();
     data.extend_from_slice(b"\x78\x9cthis is not deflate");
     let png = with_chunk_after_ihdr(&make_png(8, 8), &chunk(b"iTXt", &data));
-    assert!(matches!(unbake_png(&png).unwrap_err(), BakeError::BadCompression(_)));
+    assert!(matches!(
+        unbake_png(&png).unwrap_err(),
+        BakeError::BadCompression(_)
+    ));
 }
 
 #[test]
@@ -92,18 +98,33 @@ fn non_utf8_badge_text_is_refused() {
     data.extend_from_slice(b"\"}");
     let png = with_chunk_after_ihdr(&make_png(8, 8), &chunk(b"iTXt", &data));
     let err = unbake_png(&png).unwrap_err();
-    assert!(matches!(err, BakeError::NotText(ref m) if m.contains("offset 9")), "{err}");
+    assert!(
+        matches!(err, BakeError::NotText(ref m) if m.contains("offset 9")),
+        "{err}"
+    );
 }
 
 #[test]
 fn json_nested_100000_deep_is_refused() {
     let deep = format!("{}{}", "{\"a\":[".repeat(50_000), "]}".repeat(50_000));
     let err = inspect(deep.as_bytes()).unwrap_err();
-    assert!(err.to_string().contains("nested more than 128 levels"), "{err}");
+    assert!(
+        err.to_string().contains("nested more than 128 levels"),
+        "{err}"
+    );
     // The same inside a baked image.
-    let png = with_chunk_after_ihdr(&make_png(8, 8), &chunk(b"iTXt", &[b"openbadges\0\0\0\0\0".as_slice(), deep.as_bytes()].concat()));
+    let png = with_chunk_after_ihdr(
+        &make_png(8, 8),
+        &chunk(
+            b"iTXt",
+            &[b"openbadges\0\0\0\0\0".as_slice(), deep.as_bytes()].concat(),
+        ),
+    );
     let err = inspect(&png).unwrap_err();
-    assert!(err.to_string().contains("nested more than 128 levels"), "{err}");
+    assert!(
+        err.to_string().contains("nested more than 128 levels"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -121,7 +142,11 @@ fn garbage_empty_and_binary_inputs_are_not_badges() {
         (b"ftp://example.org/badge", "not a badge"),
     ] {
         let err = inspect(input).unwrap_err();
-        assert!(err.to_string().contains(says), "{:?}: {err}", String::from_utf8_lossy(input));
+        assert!(
+            err.to_string().contains(says),
+            "{:?}: {err}",
+            String::from_utf8_lossy(input)
+        );
         assert!(err.is_rejection());
     }
 }
@@ -139,10 +164,17 @@ fn hostile_svgs_are_refused_or_read_safely() {
 <svg xmlns="http://www.w3.org/2000/svg" xmlns:openbadges="http://openbadges.org"><openbadges:assertion>&xxe;</openbadges:assertion></svg>"#;
     let err = inspect(xxe.as_bytes()).unwrap_err();
     assert!(err.to_string().contains("refuses"), "{err}");
-    assert!(!err.to_string().contains("root:"), "the entity must never be loaded");
+    assert!(
+        !err.to_string().contains("root:"),
+        "the entity must never be loaded"
+    );
 
     let script = r#"<svg xmlns="http://www.w3.org/2000/svg" xmlns:ob="http://openbadges.org"><script>alert(1)</script><ob:assertion verify="https://example.org/assertions/7"/></svg>"#;
     let found = inspect(script.as_bytes()).unwrap();
     assert_eq!(found.payload, "https://example.org/assertions/7");
-    assert!(found.warnings.iter().any(|w| w.contains("script")), "{:?}", found.warnings);
+    assert!(
+        found.warnings.iter().any(|w| w.contains("script")),
+        "{:?}",
+        found.warnings
+    );
 }

@@ -6,4 +6,6 @@ mod cli;
 mod corpus;
 mod detect;
 mod hostile;
+mod model;
 mod png;
+mod svg;

@@ -8,14 +8,22 @@ use std::path::PathBuf;
 pub fn corpus() -> Option<PathBuf> {
     let dir = std::env::var_os("SATCHEL_CORPUS")
         .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/fixtures/public"));
+        .unwrap_or_else(|| {
+            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/fixtures/public")
+        });
     if dir.is_dir() {
         return Some(dir);
     }
     if std::env::var("CI").as_deref() == Ok("true") {
-        panic!("CI=true but the shared badge corpus is missing at {} (set SATCHEL_CORPUS)", dir.display());
+        panic!(
+            "CI=true but the shared badge corpus is missing at {} (set SATCHEL_CORPUS)",
+            dir.display()
+        );
     }
-    eprintln!("skipped the shared corpus: {} does not exist (set SATCHEL_CORPUS)", dir.display());
+    eprintln!(
+        "skipped the shared corpus: {} does not exist (set SATCHEL_CORPUS)",
+        dir.display()
+    );
     None
 }
 
@@ -27,12 +35,18 @@ pub fn make_png(w: u32, h: u32) -> Vec<u8> {
         let mut enc = png::Encoder::new(&mut out, w, h);
         enc.set_color(png::ColorType::Rgba);
         enc.set_depth(png::BitDepth::Eight);
-        enc.add_text_chunk("Software".to_owned(), "Satchel tests".to_owned()).unwrap();
+        enc.add_text_chunk("Software".to_owned(), "Satchel tests".to_owned())
+            .unwrap();
         let mut writer = enc.write_header().unwrap();
         let mut data = vec![0u8; (w * h * 4) as usize];
         for (i, px) in data.chunks_mut(4).enumerate() {
             let (x, y) = (i as u32 % w, i as u32 / w);
-            px.copy_from_slice(&[(x * 255 / w.max(1)) as u8, (y * 255 / h.max(1)) as u8, 128, 255]);
+            px.copy_from_slice(&[
+                (x * 255 / w.max(1)) as u8,
+                (y * 255 / h.max(1)) as u8,
+                128,
+                255,
+            ]);
         }
         writer.write_image_data(&data).unwrap();
     }
@@ -55,7 +69,11 @@ fn crc32(ty: &[u8; 4], data: &[u8]) -> u32 {
     for &b in ty.iter().chain(data) {
         crc ^= u32::from(b);
         for _ in 0..8 {
-            crc = if crc & 1 != 0 { (crc >> 1) ^ 0xedb8_8320 } else { crc >> 1 };
+            crc = if crc & 1 != 0 {
+                (crc >> 1) ^ 0xedb8_8320
+            } else {
+                crc >> 1
+            };
         }
     }
     !crc

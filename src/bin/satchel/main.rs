@@ -68,10 +68,16 @@ struct Failure {
 
 impl Failure {
     fn rejected(file: &Path, msg: impl std::fmt::Display) -> Failure {
-        Failure { code: 1, message: sentence(&format!("{}: {msg}", display(file))) }
+        Failure {
+            code: 1,
+            message: sentence(&format!("{}: {msg}", display(file))),
+        }
     }
     fn io(file: &Path, msg: impl std::fmt::Display) -> Failure {
-        Failure { code: 2, message: sentence(&format!("{}: {msg}", display(file))) }
+        Failure {
+            code: 2,
+            message: sentence(&format!("{}: {msg}", display(file))),
+        }
     }
     fn from_inspect(file: &Path, e: InspectError) -> Failure {
         if e.is_rejection() {
@@ -104,7 +110,11 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Unbake { files, list, stats } => unbake(files, list.as_deref(), stats),
-        Command::Bake { image, payload, out } => bake(&image, &payload, &out),
+        Command::Bake {
+            image,
+            payload,
+            out,
+        } => bake(&image, &payload, &out),
         Command::Inspect { file, json } => inspect_cmd(&file, json),
     };
     match result {
@@ -123,7 +133,10 @@ fn read_stdin(cap: usize) -> Result<Vec<u8>, Failure> {
         .read_to_end(&mut buf)
         .map_err(|e| Failure::io(Path::new("-"), format!("could not read ({e})")))?;
     if buf.len() > cap {
-        return Err(Failure::rejected(Path::new("-"), format!("the input is larger than Satchel's limit of {cap} bytes")));
+        return Err(Failure::rejected(
+            Path::new("-"),
+            format!("the input is larger than Satchel's limit of {cap} bytes"),
+        ));
     }
     Ok(buf)
 }
@@ -139,18 +152,30 @@ fn inspect_input(file: &Path) -> Result<Inspection, Failure> {
 
 fn unbake_one(file: &Path) -> Result<String, Failure> {
     let found = if file == Path::new("-") {
-        inspect::unbake_bytes(&read_stdin(satchel::limits::MAX_PNG_BAKE_BYTES)?)
-            .and_then(|f| f.ok_or(InspectError::NotBaked(satchel::bake::ImageFormat::Png, "openbadges, openbadgecredential or clrcredential text chunk")))
+        inspect::unbake_bytes(&read_stdin(satchel::limits::MAX_PNG_BAKE_BYTES)?).and_then(|f| {
+            f.ok_or(InspectError::NotBaked(
+                satchel::bake::ImageFormat::Png,
+                "openbadges, openbadgecredential or clrcredential text chunk",
+            ))
+        })
     } else {
         inspect::unbake_path(file)
     };
-    found.map(|u| u.payload).map_err(|e| Failure::from_inspect(file, e))
+    found
+        .map(|u| u.payload)
+        .map_err(|e| Failure::from_inspect(file, e))
 }
 
 fn unbake(mut files: Vec<PathBuf>, list: Option<&Path>, stats: bool) -> Result<(), Failure> {
     if let Some(list) = list {
-        let text = std::fs::read_to_string(list).map_err(|e| Failure::io(list, format!("could not read the list ({e})")))?;
-        files.extend(text.lines().map(str::trim).filter(|l| !l.is_empty()).map(PathBuf::from));
+        let text = std::fs::read_to_string(list)
+            .map_err(|e| Failure::io(list, format!("could not read the list ({e})")))?;
+        files.extend(
+            text.lines()
+                .map(str::trim)
+                .filter(|l| !l.is_empty())
+                .map(PathBuf::from),
+        );
     }
     if files.len() == 1 && list.is_none() && !stats {
         return write_stdout(unbake_one(&files[0])?.as_bytes());
@@ -180,7 +205,14 @@ fn unbake(mut files: Vec<PathBuf>, list: Option<&Path>, stats: bool) -> Result<(
     let _ = out.flush();
     match worst {
         0 => Ok(()),
-        code => Err(Failure { code, message: format!("{} of {} images could not be unbaked.", files.len() - ok, files.len()) }),
+        code => Err(Failure {
+            code,
+            message: format!(
+                "{} of {} images could not be unbaked.",
+                files.len() - ok,
+                files.len()
+            ),
+        }),
     }
 }
 
@@ -190,13 +222,20 @@ fn write_stdout(bytes: &[u8]) -> Result<(), Failure> {
         Ok(()) => Ok(()),
         // A closed pipe (`satchel unbake x | head -c 10`) is not an error.
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-        Err(e) => Err(Failure { code: 2, message: sentence(&format!("could not write to standard output ({e})")) }),
+        Err(e) => Err(Failure {
+            code: 2,
+            message: sentence(&format!("could not write to standard output ({e})")),
+        }),
     }
 }
 
 fn inspect_cmd(file: &Path, json: bool) -> Result<(), Failure> {
     let found = inspect_input(file)?;
-    let text = if json { output::inspection_json(file, &found) } else { output::inspection_text(file, &found) };
+    let text = if json {
+        output::inspection_json(file, &found)
+    } else {
+        output::inspection_text(file, &found)
+    };
     write_stdout(text.as_bytes())
 }
 
@@ -209,37 +248,74 @@ fn read_payload_arg(arg: &str) -> Result<String, Failure> {
     let bytes = if path == Path::new("-") {
         read_stdin(cap)?
     } else {
-        let meta = std::fs::metadata(path).map_err(|e| Failure::io(path, format!("could not read the payload ({e})")))?;
+        let meta = std::fs::metadata(path)
+            .map_err(|e| Failure::io(path, format!("could not read the payload ({e})")))?;
         if meta.len() > cap as u64 {
-            return Err(Failure::rejected(path, format!("the payload is {} bytes, over Satchel's limit of {cap} bytes", meta.len())));
+            return Err(Failure::rejected(
+                path,
+                format!(
+                    "the payload is {} bytes, over Satchel's limit of {cap} bytes",
+                    meta.len()
+                ),
+            ));
         }
-        std::fs::read(path).map_err(|e| Failure::io(path, format!("could not read the payload ({e})")))?
+        std::fs::read(path)
+            .map_err(|e| Failure::io(path, format!("could not read the payload ({e})")))?
     };
     String::from_utf8(bytes).map_err(|e| {
-        Failure::rejected(path, format!("the payload is not UTF-8 text (invalid byte at offset {})", e.utf8_error().valid_up_to()))
+        Failure::rejected(
+            path,
+            format!(
+                "the payload is not UTF-8 text (invalid byte at offset {})",
+                e.utf8_error().valid_up_to()
+            ),
+        )
     })
 }
 
 fn bake(image: &Path, payload_arg: &str, out: &Path) -> Result<(), Failure> {
     let payload = read_payload_arg(payload_arg)?;
-    let payload_name = payload_arg.strip_prefix('@').map(PathBuf::from).unwrap_or_else(|| PathBuf::from("the payload"));
-    let checked = inspect::inspect_text(&payload).map_err(|e| Failure::rejected(&payload_name, e))?;
-    let slot = checked.version.map(|v| v.slot()).unwrap_or(satchel::bake::Slot::OpenBadges);
+    let payload_name = payload_arg
+        .strip_prefix('@')
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("the payload"));
+    let checked =
+        inspect::inspect_text(&payload).map_err(|e| Failure::rejected(&payload_name, e))?;
+    let slot = checked
+        .version
+        .map(|v| v.slot())
+        .unwrap_or(satchel::bake::Slot::OpenBadges);
     let cap = satchel::limits::MAX_PNG_BAKE_BYTES;
-    let meta = std::fs::metadata(image).map_err(|e| Failure::io(image, format!("could not read the image ({e})")))?;
+    let meta = std::fs::metadata(image)
+        .map_err(|e| Failure::io(image, format!("could not read the image ({e})")))?;
     if meta.len() > cap as u64 {
-        return Err(Failure::rejected(image, format!("the image is {} bytes, over Satchel's limit of {cap} bytes for baking", meta.len())));
+        return Err(Failure::rejected(
+            image,
+            format!(
+                "the image is {} bytes, over Satchel's limit of {cap} bytes for baking",
+                meta.len()
+            ),
+        ));
     }
-    let bytes = std::fs::read(image).map_err(|e| Failure::io(image, format!("could not read the image ({e})")))?;
-    let baked = satchel::bake::bake(&bytes, &payload, slot).map_err(|e| Failure::rejected(image, e))?;
-    write_atomically(out, &baked).map_err(|e| Failure::io(out, format!("could not write the baked image ({e})")))
+    let bytes = std::fs::read(image)
+        .map_err(|e| Failure::io(image, format!("could not read the image ({e})")))?;
+    let baked =
+        satchel::bake::bake(&bytes, &payload, slot).map_err(|e| Failure::rejected(image, e))?;
+    write_atomically(out, &baked)
+        .map_err(|e| Failure::io(out, format!("could not write the baked image ({e})")))
 }
 
 /// Writes `bytes` to a temporary file beside `path`, then renames it into
 /// place, so a crash never leaves a half-written image.
 fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
     let tmp = dir.join(format!(".{name}.satchel-{}.tmp", std::process::id()));
     let result = (|| {
         let mut f = std::fs::File::create(&tmp)?;

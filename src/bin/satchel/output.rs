@@ -8,7 +8,10 @@ use std::path::Path;
 pub fn inspection_json(file: &Path, found: &Inspection) -> String {
     let mut value = serde_json::to_value(found).unwrap_or_default();
     if let Some(obj) = value.as_object_mut() {
-        obj.insert("file".to_owned(), serde_json::Value::String(file.display().to_string()));
+        obj.insert(
+            "file".to_owned(),
+            serde_json::Value::String(file.display().to_string()),
+        );
     }
     format!("{value}\n")
 }
@@ -36,14 +39,24 @@ pub fn inspection_text(file: &Path, found: &Inspection) -> String {
     };
     let mut version = format!("{version}, {}", found.kind);
     if let Some(vcdm) = found.vcdm {
-        let _ = write!(version, " (VC data model {})", serde_json::to_value(vcdm).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default());
+        let _ = write!(
+            version,
+            " (VC data model {})",
+            serde_json::to_value(vcdm)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_owned))
+                .unwrap_or_default()
+        );
     }
     row("Version", &version);
     if let Some(b) = &found.badge {
         if let Some(name) = &b.name {
             row("Badge", name);
         }
-        let issuer = match (&b.issuer.name, &b.issuer.url.as_ref().or(b.issuer.id.as_ref())) {
+        let issuer = match (
+            &b.issuer.name,
+            &b.issuer.url.as_ref().or(b.issuer.id.as_ref()),
+        ) {
             (Some(n), Some(u)) => Some(format!("{n} <{u}>")),
             (Some(n), None) => Some(n.clone()),
             (None, Some(u)) => Some(u.to_string()),
@@ -59,7 +72,15 @@ pub fn inspection_text(file: &Path, found: &Inspection) -> String {
             row("Expires", d);
         }
         for r in &b.recipient {
-            let how = if r.hashed { format!("{} (hashed{})", r.kind, if r.salt.is_some() { ", salted" } else { "" }) } else { r.kind.clone() };
+            let how = if r.hashed {
+                format!(
+                    "{} (hashed{})",
+                    r.kind,
+                    if r.salt.is_some() { ", salted" } else { "" }
+                )
+            } else {
+                r.kind.clone()
+            };
             row("Recipient", &format!("{how}: {}", r.value));
         }
         if let Some(c) = b.criteria.url.as_ref().or(b.criteria.narrative.as_ref()) {
@@ -72,7 +93,14 @@ pub fn inspection_text(file: &Path, found: &Inspection) -> String {
             row("Tags", &b.tags.join(", "));
         }
         for a in &b.alignments {
-            row("Aligns to", &[a.name.as_deref(), a.url.as_deref()].into_iter().flatten().collect::<Vec<_>>().join(" "));
+            row(
+                "Aligns to",
+                &[a.name.as_deref(), a.url.as_deref()]
+                    .into_iter()
+                    .flatten()
+                    .collect::<Vec<_>>()
+                    .join(" "),
+            );
         }
         for e in &b.evidence {
             if let Some(v) = e.url.as_ref().or(e.name.as_ref()).or(e.narrative.as_ref()) {
@@ -85,7 +113,11 @@ pub fn inspection_text(file: &Path, found: &Inspection) -> String {
     } else if let Some(url) = found.document.is_none().then_some(&found.payload) {
         row("Hosted at", satchel::detect::trim_text(url));
     }
-    if let Some(hint) = found.baked.as_ref().and_then(|b| b.verify_attribute.as_ref()) {
+    if let Some(hint) = found
+        .baked
+        .as_ref()
+        .and_then(|b| b.verify_attribute.as_ref())
+    {
         row("Verify URL", hint);
     }
     for w in &found.warnings {
