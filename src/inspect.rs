@@ -111,20 +111,29 @@ fn load(path: &Path) -> Result<Loaded, InspectError> {
     let io = |e: std::io::Error| InspectError::Io(e.to_string());
     let mut file = std::fs::File::open(path).map_err(io)?;
     let size = file.metadata().map_err(io)?.len();
+    // The common case: one read of the whole (small) file, like `fs::read`.
+    if size <= PNG_READ_WHOLE_BYTES {
+        let mut bytes = Vec::with_capacity(size as usize + 1);
+        (&mut file)
+            .take(PNG_READ_WHOLE_BYTES + 1)
+            .read_to_end(&mut bytes)
+            .map_err(io)?;
+        if bytes.len() as u64 <= PNG_READ_WHOLE_BYTES {
+            return Ok(Loaded::Bytes(bytes));
+        }
+        // The file grew while we read it: start again the careful way.
+        use std::io::Seek;
+        file.seek(std::io::SeekFrom::Start(0)).map_err(io)?;
+    }
     let mut head = [0u8; 8];
     let n = read_up_to(&mut file, &mut head).map_err(io)?;
-    let is_png = n == 8 && head == bake::PNG_SIGNATURE;
-    if is_png && size > PNG_READ_WHOLE_BYTES {
+    if n == 8 && head == bake::PNG_SIGNATURE {
         let mut reader = std::io::BufReader::with_capacity(16 * 1024, file);
         use std::io::Seek;
         reader.seek(std::io::SeekFrom::Start(0)).map_err(io)?;
         return Ok(Loaded::LargePng(bake::unbake_png_reader(reader)?));
     }
-    let cap = if is_png {
-        PNG_READ_WHOLE_BYTES as usize
-    } else {
-        crate::limits::MAX_SVG_BYTES.max(crate::limits::MAX_DOCUMENT_BYTES)
-    };
+    let cap = crate::limits::MAX_SVG_BYTES.max(crate::limits::MAX_DOCUMENT_BYTES);
     let mut bytes = Vec::with_capacity(size.min(cap as u64 + 1) as usize);
     bytes.extend_from_slice(&head[..n]);
     file.take(cap as u64 + 1 - n as u64)

@@ -92,7 +92,8 @@ pub fn unbake_svg(svg: &[u8]) -> Result<Option<Unbaked>, BakeError> {
     let body = scan.body.finish()?;
     let (payload, verify_attribute) = if !detect::trim_text(&body).is_empty() {
         if let Some(verify) = &first.verify {
-            if !looks_usable(&body) && looks_usable(verify) {
+            // Bakers often write the same JWS or URL in both places.
+            if body.trim() != verify.trim() && !looks_usable(&body) && looks_usable(verify) {
                 warnings.push(format!(
                     "the text of the badge element is not JSON, a JWS or a URL; \
                      its verify attribute ({}) was not used",

@@ -9,3 +9,4 @@ mod hostile;
 mod model;
 mod png;
 mod svg;
+mod tidy;
