@@ -90,7 +90,7 @@ fn payload_error(in_image: bool, e: PayloadError) -> InspectError {
 pub fn inspect(bytes: &[u8]) -> Result<Inspection, InspectError> {
     match detect::sniff(bytes) {
         InputKind::Png => from_unbaked(InputKind::Png, bake::unbake_png(bytes)?),
-        InputKind::Svg => from_unbaked(InputKind::Svg, bake::unbake_svg(bytes)?),
+        InputKind::Svg => from_unbaked(InputKind::Svg, bake::unbake_svg_full(bytes)?),
         _ => inspect_text_bytes(bytes),
     }
 }

@@ -17,7 +17,7 @@ mod svg;
 use std::fmt;
 
 pub use png::{bake_png, unbake_png, unbake_png_reader};
-pub use svg::{bake_svg, unbake_svg};
+pub use svg::{bake_svg, unbake_svg, unbake_svg_full};
 
 /// The kind of image a payload is baked into.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]

@@ -79,7 +79,18 @@ pub(crate) fn root_is_svg(bytes: &[u8]) -> bool {
 /// with an `svg` root, [`BakeError::UnsafeSvg`] for entity declarations or
 /// custom entity references, [`BakeError::TooLarge`] past a cap.
 pub fn unbake_svg(svg: &[u8]) -> Result<Option<Unbaked>, BakeError> {
-    let scan = scan(svg, Extent::FirstBadge)?;
+    unbake_svg_in(svg, Extent::FirstBadge)
+}
+
+/// Like [`unbake_svg`], but parses and checks the whole document, so damage
+/// anywhere is an error and the warnings cover everything after the badge
+/// element too (scripts, further badge elements). What `inspect` uses.
+pub fn unbake_svg_full(svg: &[u8]) -> Result<Option<Unbaked>, BakeError> {
+    unbake_svg_in(svg, Extent::Whole)
+}
+
+fn unbake_svg_in(svg: &[u8], extent: Extent) -> Result<Option<Unbaked>, BakeError> {
+    let scan = scan(svg, extent)?;
     let Some(first) = scan.first else {
         return Ok(None);
     };
@@ -206,6 +217,8 @@ struct Scan {
     body: Body,
     /// Findings that do not stop reading.
     warnings: Vec<String>,
+    /// Whether parsing stopped after the first badge element ([`Extent::FirstBadge`]).
+    stopped_early: bool,
 }
 
 /// The root element's start tag.
@@ -282,10 +295,10 @@ enum Extent {
     /// Every byte: baking needs every badge element's range.
     Whole,
     /// Up to the end of the first badge element, when the rest of the document
-    /// ends with the root's end tag; the rest is only searched for scripts and
-    /// further badge elements. Unbaking needs no more, and bakers put the badge
-    /// element first, so this reads a fraction of a large SVG. A rest that does
-    /// not end properly is parsed in full, so errors stay precise.
+    /// ends with the root's end tag. Extraction needs no more, and bakers put
+    /// the badge element first, so this reads a fraction of a large SVG; the
+    /// rest is neither parsed nor checked (no warnings about it). A rest that
+    /// does not end properly is parsed in full, so errors stay precise.
     FirstBadge,
 }
 
@@ -298,12 +311,37 @@ fn scan(svg: &[u8], extent: Extent) -> Result<Scan, BakeError> {
             svg.len()
         )));
     }
+    if extent == Extent::FirstBadge {
+        // Parse only up to the first end tag of a badge element (bakers put
+        // the badge first): neither the rest's UTF-8 nor its markup is read.
+        // Anything unexpected falls through to the careful path below.
+        // The first of either end-tag word; the second word is only looked
+        // for before the first one, so an OB 2.0 file costs one short search.
+        let end_of = |hay: &[u8], w: &str| memchr::memmem::find(hay, w.as_bytes()).map(|i| i + w.len());
+        let close = match end_of(svg, "assertion>") {
+            Some(a) => Some(end_of(&svg[..a], "credential>").unwrap_or(a)),
+            None => end_of(svg, "credential>"),
+        };
+        if let Some(prefix) = close.and_then(|cut| std::str::from_utf8(&svg[..cut]).ok()) {
+            if let Ok(found) = scan_in(svg, prefix, extent) {
+                if found.stopped_early {
+                    return Ok(found);
+                }
+            }
+        }
+    }
     let text = std::str::from_utf8(svg).map_err(|e| {
         BakeError::BadSvg(format!(
             "it is not UTF-8 text (invalid byte at offset {})",
             e.valid_up_to()
         ))
     })?;
+    scan_in(svg, text, extent)
+}
+
+/// [`scan`] over `text`, which is all of `svg` or, for
+/// [`Extent::FirstBadge`], a prefix of it that should hold the first badge element.
+fn scan_in(svg: &[u8], text: &str, extent: Extent) -> Result<Scan, BakeError> {
     // quick-xml drops a BOM without counting it in its offsets, so drop it here.
     let base = if text.starts_with(BOM) { BOM.len() } else { 0 };
     let mut reader = NsReader::from_str(&text[base..]);
@@ -448,20 +486,10 @@ fn scan(svg: &[u8], extent: Extent) -> Result<Scan, BakeError> {
         return Err(BakeError::BadSvg("there is no root element".to_owned()));
     };
     if let Some(stop) = stopped_at {
-        let rest = text.get(stop..).unwrap_or_default();
+        let rest = svg.get(stop..).unwrap_or_default();
         let root_end = format!("</{}>", root.qname);
-        if !rest.trim_end().ends_with(&root_end) {
+        if !rest.trim_ascii_end().ends_with(root_end.as_bytes()) {
             return scan(svg, Extent::Whole);
-        }
-        if may_hold_script(rest) {
-            add_once(&mut warnings, SCRIPT_WARNING);
-        }
-        let more = more_badge_elements(rest);
-        if more > 0 {
-            warnings.push(format!(
-                "the SVG contains {} badge elements; only the first was read",
-                more + 1
-            ));
         }
         return Ok(Scan {
             root,
@@ -469,6 +497,7 @@ fn scan(svg: &[u8], extent: Extent) -> Result<Scan, BakeError> {
             first,
             body,
             warnings,
+            stopped_early: true,
         });
     }
     if depth > 0 {
@@ -489,6 +518,7 @@ fn scan(svg: &[u8], extent: Extent) -> Result<Scan, BakeError> {
         first,
         body,
         warnings,
+        stopped_early: false,
     })
 }
 
@@ -497,48 +527,6 @@ fn scan(svg: &[u8], extent: Extent) -> Result<Scan, BakeError> {
 fn looks_usable(text: &str) -> bool {
     let t = detect::trim_text(text);
     t.starts_with('{') || crate::jws::has_compact_shape(t) || detect::is_http_url(t)
-}
-
-/// A quick look for script in the unparsed rest of a document: a `script`
-/// element (any prefix), a `javascript:` URL or an `on…=` event attribute.
-fn may_hold_script(rest: &str) -> bool {
-    let bytes = rest.as_bytes();
-    // `script` in the spellings that occur (`<script`, `javascript:`, `JavaScript:`).
-    if [&b"script"[..], b"Script", b"SCRIPT"]
-        .iter()
-        .any(|w| memchr::memmem::find(bytes, w).is_some())
-    {
-        return true;
-    }
-    memchr::memmem::find_iter(bytes, b" on").any(|i| {
-        let name = &bytes[i + 3..];
-        let len = name.iter().take_while(|b| b.is_ascii_alphabetic()).count();
-        len > 0 && name[len..].iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'=')
-    })
-}
-
-/// How many more badge-looking start tags (`<p:assertion`, `<credential` ...)
-/// the unparsed rest of a document has.
-fn more_badge_elements(rest: &str) -> usize {
-    let bytes = rest.as_bytes();
-    ["assertion", "credential"]
-        .iter()
-        .flat_map(|name| memchr::memmem::find_iter(bytes, name.as_bytes()))
-        .filter(|&i| {
-            let before = &bytes[..i];
-            let tag_start = before
-                .iter()
-                .rposition(|b| !(b.is_ascii_alphanumeric() || *b == b'_' || *b == b'-'));
-            match tag_start {
-                Some(j) if before[j] == b'<' => true,
-                Some(j) if before[j] == b':' => before[..j]
-                    .iter()
-                    .rposition(|b| !(b.is_ascii_alphanumeric() || *b == b'_' || *b == b'-'))
-                    .is_some_and(|k| before[k] == b'<'),
-                _ => false,
-            }
-        })
-        .count()
 }
 
 fn offset(pos: u64) -> usize {

@@ -1,7 +1,9 @@
 //! SVG baking and unbaking: the real fixtures, round trips in every slot,
 //! byte-for-byte preservation, and hostile documents.
 
-use satchel::bake::{bake, bake_svg, is_svg, unbake, unbake_svg, BakeError, ImageFormat, Slot};
+use satchel::bake::{
+    bake, bake_svg, is_svg, unbake, unbake_svg, unbake_svg_full, BakeError, ImageFormat, Slot,
+};
 
 use crate::support::corpus;
 
@@ -357,7 +359,9 @@ fn rebaking_replaces_the_old_element() {
     // Two elements (different prefixes, one nested in a group, one self-closing):
     // the first wins with a warning, and baking removes both.
     let two = r#"<svg xmlns="http://www.w3.org/2000/svg" xmlns:a="http://openbadges.org"><g><a:assertion verify="https://example.org/1">  </a:assertion></g><c:credential xmlns:c="https://purl.imsglobal.org/ob/v3p0" verify="https://example.org/2"/><rect/></svg>"#;
-    let u = unbake_svg(two.as_bytes()).unwrap().unwrap();
+    // Extraction stops after the first badge element; the full reading warns.
+    assert_eq!(unbake_svg(two.as_bytes()).unwrap().unwrap().payload, "https://example.org/1");
+    let u = unbake_svg_full(two.as_bytes()).unwrap().unwrap();
     assert_eq!(u.payload, "https://example.org/1");
     assert!(
         u.warnings.iter().any(|w| w.contains("2 badge elements")),
@@ -604,7 +608,7 @@ fn scripts_are_reported_never_run_and_kept() {
         r#"<svg xmlns="http://www.w3.org/2000/svg" xmlns:ob="http://openbadges.org" onload="alert(1)"><ob:assertion verify="https://example.org/assertions/7"/></svg>"#,
         r#"<svg xmlns="http://www.w3.org/2000/svg" xmlns:ob="http://openbadges.org"><a href=" JavaScript:alert(1)"/><ob:assertion verify="https://example.org/assertions/7"/></svg>"#,
     ] {
-        let u = unbake_svg(svg.as_bytes()).unwrap().unwrap();
+        let u = unbake_svg_full(svg.as_bytes()).unwrap().unwrap();
         assert_eq!(u.payload, "https://example.org/assertions/7");
         assert_eq!(
             u.warnings,
@@ -612,7 +616,9 @@ fn scripts_are_reported_never_run_and_kept() {
             "{svg}"
         );
         let out = bake_svg(svg.as_bytes(), JWS, Slot::OpenBadges).unwrap();
-        assert_eq!(unbake_svg(&out).unwrap().unwrap().warnings.len(), 1);
+        assert_eq!(unbake_svg_full(&out).unwrap().unwrap().warnings.len(), 1);
+        // Fast extraction reads the same payload.
+        assert_eq!(unbake_svg(&out).unwrap().unwrap().payload, JWS);
     }
 }
 
@@ -786,4 +792,36 @@ fn mutated_documents_never_panic() {
         }
         let _ = bake_svg(&doc, JWS, Slot::ClrCredential);
     }
+}
+
+#[test]
+fn fast_and_full_extraction_agree_on_every_corpus_svg() {
+    let Some(root) = corpus() else { return };
+    let mut n = 0;
+    let mut stack = vec![root];
+    while let Some(dir) = stack.pop() {
+        for e in std::fs::read_dir(dir).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if p.extension().is_some_and(|x| x == "svg") {
+                let bytes = std::fs::read(&p).unwrap();
+                let fast = unbake_svg(&bytes).map(|u| u.map(|u| (u.payload, u.slot, u.verify_attribute)));
+                let full = unbake_svg_full(&bytes).map(|u| u.map(|u| (u.payload, u.slot, u.verify_attribute)));
+                assert_eq!(fast, full, "{}", p.display());
+                n += 1;
+            }
+        }
+    }
+    assert!(n >= 10, "only {n} SVGs in the corpus");
+}
+
+#[test]
+fn damage_after_the_badge_stops_only_the_full_reading() {
+    let svg = r#"<svg xmlns="http://www.w3.org/2000/svg" xmlns:openbadges="http://openbadges.org"><openbadges:assertion verify="https://example.org/a/1"/><g><rect></g></svg>"#;
+    assert_eq!(unbake_svg(svg.as_bytes()).unwrap().unwrap().payload, "https://example.org/a/1");
+    assert!(matches!(unbake_svg_full(svg.as_bytes()), Err(BakeError::BadSvg(_))));
+    // A document that does not end with the root's end tag is read in full.
+    let cut = &svg[..svg.len() - 6];
+    assert!(matches!(unbake_svg(cut.as_bytes()), Err(BakeError::BadSvg(_))));
 }

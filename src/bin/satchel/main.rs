@@ -183,8 +183,14 @@ fn unbake(mut files: Vec<PathBuf>, list: Option<&Path>, stats: bool) -> Result<(
     let started = std::time::Instant::now();
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     let (mut ok, mut worst) = (0usize, 0u8);
+    let mut each = Vec::with_capacity(if stats { files.len() } else { 0 });
     for file in &files {
-        let line = match unbake_one(file) {
+        let t = std::time::Instant::now();
+        let one = unbake_one(file);
+        if stats {
+            each.push(t.elapsed().as_secs_f64());
+        }
+        let line = match one {
             Ok(payload) => {
                 ok += 1;
                 serde_json::json!({"file": file, "payload": payload})
@@ -199,7 +205,22 @@ fn unbake(mut files: Vec<PathBuf>, list: Option<&Path>, stats: bool) -> Result<(
         }
     }
     if stats {
-        let summary = serde_json::json!({"n": files.len(), "ok": ok, "loop_s": started.elapsed().as_secs_f64()});
+        // The line format of the peer benchmark harness (bench/common.py).
+        let loop_s = started.elapsed().as_secs_f64();
+        each.sort_by(f64::total_cmp);
+        let n = each.len().max(1);
+        let us = |s: f64| (s * 1e8).round() / 100.0;
+        let summary = serde_json::json!({
+            "tool": "satchel unbake",
+            "n": files.len(),
+            "ok": ok,
+            "startup_s": 0.0,
+            "loop_s": loop_s,
+            "per_badge_us_mean": us(loop_s / n as f64),
+            "per_badge_us_p50": us(each.get(n / 2).copied().unwrap_or(0.0)),
+            "per_badge_us_p99": us(each.get((n * 99 / 100).min(n - 1)).copied().unwrap_or(0.0)),
+            "badges_per_s": (files.len() as f64 / loop_s.max(1e-9)).round(),
+        });
         let _ = writeln!(out, "{summary}");
     }
     let _ = out.flush();
