@@ -242,15 +242,15 @@ struct FirstBadge {
     verify: Option<String>,
 }
 
-/// The text and CDATA children of the first badge element, collected up to
-/// the payload cap (only the lengths grow past it).
+/// The text and CDATA children of the first badge element, in order, each
+/// copied once, collected up to the payload cap (only the lengths grow past it).
 #[derive(Default)]
 struct Body {
-    /// All text and CDATA content, in order.
-    all: String,
+    /// The pieces and whether each is CDATA.
+    pieces: Vec<(String, bool)>,
+    /// Length of all text and CDATA content.
     all_len: usize,
-    /// The CDATA content only.
-    cdata: String,
+    /// Length of the CDATA content only.
     cdata_len: usize,
     /// Whether some text outside CDATA sections is not whitespace.
     text_outside_cdata: bool,
@@ -258,11 +258,15 @@ struct Body {
 
 impl Body {
     fn push(&mut self, s: &str, is_cdata: bool) {
-        push_capped(&mut self.all, &mut self.all_len, s);
+        self.all_len = self.all_len.saturating_add(s.len());
         if is_cdata {
-            push_capped(&mut self.cdata, &mut self.cdata_len, s);
+            self.cdata_len = self.cdata_len.saturating_add(s.len());
         } else if !is_blank(s) {
             self.text_outside_cdata = true;
+        }
+        let within = if is_cdata { self.cdata_len } else { self.all_len };
+        if within <= MAX_PAYLOAD_BYTES {
+            self.pieces.push((s.to_owned(), is_cdata));
         }
     }
 
@@ -270,22 +274,17 @@ impl Body {
     /// outside the CDATA sections (a blank body is blank either way),
     /// otherwise all the text.
     fn finish(self) -> Result<String, BakeError> {
-        let (text, len) = if self.text_outside_cdata {
-            (self.all, self.all_len)
-        } else {
-            (self.cdata, self.cdata_len)
-        };
+        let all = self.text_outside_cdata;
+        let len = if all { self.all_len } else { self.cdata_len };
         if len > MAX_PAYLOAD_BYTES {
             return Err(too_large_payload(len));
         }
-        Ok(text)
-    }
-}
-
-fn push_capped(buf: &mut String, len: &mut usize, s: &str) {
-    *len = len.saturating_add(s.len());
-    if *len <= MAX_PAYLOAD_BYTES {
-        buf.push_str(s);
+        let mut chosen = self.pieces.into_iter().filter(|(_, cdata)| all || *cdata).map(|(p, _)| p);
+        let first = chosen.next().unwrap_or_default();
+        Ok(chosen.fold(first, |mut acc, p| {
+            acc.push_str(&p);
+            acc
+        }))
     }
 }
 
@@ -317,10 +316,14 @@ fn scan(svg: &[u8], extent: Extent) -> Result<Scan, BakeError> {
         // Anything unexpected falls through to the careful path below.
         // The first of either end-tag word; the second word is only looked
         // for before the first one, so an OB 2.0 file costs one short search.
-        let end_of = |hay: &[u8], w: &str| memchr::memmem::find(hay, w.as_bytes()).map(|i| i + w.len());
-        let close = match end_of(svg, "assertion>") {
-            Some(a) => Some(end_of(&svg[..a], "credential>").unwrap_or(a)),
-            None => end_of(svg, "credential>"),
+        use memchr::memmem::Finder;
+        use std::sync::LazyLock;
+        static ASSERTION: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new(b"assertion>"));
+        static CREDENTIAL: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new(b"credential>"));
+        let end_of = |hay: &[u8], f: &Finder<'static>| f.find(hay).map(|i| i + f.needle().len());
+        let close = match end_of(svg, &ASSERTION) {
+            Some(a) => Some(end_of(&svg[..a], &CREDENTIAL).unwrap_or(a)),
+            None => end_of(svg, &CREDENTIAL),
         };
         if let Some(prefix) = close.and_then(|cut| std::str::from_utf8(&svg[..cut]).ok()) {
             if let Ok(found) = scan_in(svg, prefix, extent) {

@@ -166,6 +166,16 @@ fn unbake_one(file: &Path) -> Result<String, Failure> {
         .map_err(|e| Failure::from_inspect(file, e))
 }
 
+/// One line of batch unbake output.
+#[derive(serde::Serialize)]
+struct BatchLine<'a> {
+    file: &'a Path,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    payload: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    error: Option<&'a str>,
+}
+
 fn unbake(mut files: Vec<PathBuf>, list: Option<&Path>, stats: bool) -> Result<(), Failure> {
     if let Some(list) = list {
         let text = std::fs::read_to_string(list)
@@ -190,17 +200,17 @@ fn unbake(mut files: Vec<PathBuf>, list: Option<&Path>, stats: bool) -> Result<(
         if stats {
             each.push(t.elapsed().as_secs_f64());
         }
-        let line = match one {
+        let line = match &one {
             Ok(payload) => {
                 ok += 1;
-                serde_json::json!({"file": file, "payload": payload})
+                BatchLine { file, payload: Some(payload), error: None }
             }
             Err(f) => {
                 worst = worst.max(f.code);
-                serde_json::json!({"file": file, "error": f.message})
+                BatchLine { file, payload: None, error: Some(&f.message) }
             }
         };
-        if writeln!(out, "{line}").is_err() {
+        if serde_json::to_writer(&mut out, &line).is_err() || out.write_all(b"\n").is_err() {
             break;
         }
     }
