@@ -19,7 +19,7 @@ use std::ops::Range;
 use quick_xml::escape::{unescape, EscapeError};
 use quick_xml::events::attributes::AttrError;
 use quick_xml::events::{BytesRef, BytesStart, Event};
-use quick_xml::name::{Namespace, NamespaceResolver, PrefixDeclaration, ResolveResult};
+use quick_xml::name::{Namespace, NamespaceResolver, PrefixDeclaration, QName, ResolveResult};
 use quick_xml::reader::NsReader;
 
 use super::{too_large_payload, BakeError, ImageFormat, Slot, Unbaked};
@@ -264,7 +264,11 @@ impl Body {
         } else if !is_blank(s) {
             self.text_outside_cdata = true;
         }
-        let within = if is_cdata { self.cdata_len } else { self.all_len };
+        let within = if is_cdata {
+            self.cdata_len
+        } else {
+            self.all_len
+        };
         if within <= MAX_PAYLOAD_BYTES {
             self.pieces.push((s.to_owned(), is_cdata));
         }
@@ -279,7 +283,11 @@ impl Body {
         if len > MAX_PAYLOAD_BYTES {
             return Err(too_large_payload(len));
         }
-        let mut chosen = self.pieces.into_iter().filter(|(_, cdata)| all || *cdata).map(|(p, _)| p);
+        let mut chosen = self
+            .pieces
+            .into_iter()
+            .filter(|(_, cdata)| all || *cdata)
+            .map(|(p, _)| p);
         let first = chosen.next().unwrap_or_default();
         Ok(chosen.fold(first, |mut acc, p| {
             acc.push_str(&p);
@@ -319,7 +327,8 @@ fn scan(svg: &[u8], extent: Extent) -> Result<Scan, BakeError> {
         use memchr::memmem::Finder;
         use std::sync::LazyLock;
         static ASSERTION: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new(b"assertion>"));
-        static CREDENTIAL: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new(b"credential>"));
+        static CREDENTIAL: LazyLock<Finder<'static>> =
+            LazyLock::new(|| Finder::new(b"credential>"));
         let end_of = |hay: &[u8], f: &Finder<'static>| f.find(hay).map(|i| i + f.needle().len());
         let close = match end_of(svg, &ASSERTION) {
             Some(a) => Some(end_of(&svg[..a], &CREDENTIAL).unwrap_or(a)),
@@ -572,10 +581,25 @@ fn read_attributes(
     at: usize,
 ) -> Result<(bool, Option<String>), BakeError> {
     let (mut script, mut verify) = (false, None);
-    for attr in e.attributes() {
-        let attr = attr.map_err(|err| bad_attribute(&err, at))?;
-        let value = unescape_value(&attr.value, at)?;
-        let local = attr.key.local_name().into_inner();
+    // Well-formed attributes (the usual case) are split with memchr, which
+    // matters for a 1 KB `verify` JWS; anything unusual goes through
+    // quick-xml's checking iterator, which reports the error.
+    let pairs: Vec<(QName, Cow<str>)> = match split_attributes(e.attributes_raw()) {
+        Some(pairs) => pairs
+            .into_iter()
+            .map(|(k, v)| (QName(k), Cow::Borrowed(v)))
+            .collect(),
+        None => e
+            .attributes()
+            .map(|a| {
+                a.map(|a| (a.key, a.value))
+                    .map_err(|err| bad_attribute(&err, at))
+            })
+            .collect::<Result<_, _>>()?,
+    };
+    for (key, raw) in pairs {
+        let value = unescape_value(&raw, at)?;
+        let local = key.local_name().into_inner();
         let on = local.get(..2).is_some_and(|p| p.eq_ignore_ascii_case("on")) && local.len() > 2;
         let js = value
             .trim_start()
@@ -585,7 +609,7 @@ fn read_attributes(
         let Some(slot) = slot.filter(|_| local == "verify" && verify.is_none()) else {
             continue;
         };
-        let in_badge_ns = match resolver.resolve_attribute(attr.key).0 {
+        let in_badge_ns = match resolver.resolve_attribute(key).0 {
             ResolveResult::Unbound => true,
             ResolveResult::Bound(Namespace(ns)) => ns == slot.svg_namespace(),
             ResolveResult::Unknown(_) => false,
@@ -595,6 +619,50 @@ fn read_attributes(
         }
     }
     Ok((script, verify))
+}
+
+/// Splits a start tag's attribute text (`a="1" b='2'`) into name/value pairs
+/// with memchr. `None` for anything that is not plainly well formed (a
+/// missing quote or `=`, `<` in a value, a repeated name), so the caller
+/// falls back to quick-xml's checking iterator and its precise error.
+fn split_attributes(raw: &str) -> Option<Vec<(&str, &str)>> {
+    let bytes = raw.as_bytes();
+    let skip_ws = |mut i: usize| {
+        while bytes.get(i).is_some_and(u8::is_ascii_whitespace) {
+            i += 1;
+        }
+        i
+    };
+    let mut pairs: Vec<(&str, &str)> = Vec::new();
+    let mut i = skip_ws(0);
+    while i < bytes.len() {
+        let start = i;
+        while bytes
+            .get(i)
+            .is_some_and(|b| !b.is_ascii_whitespace() && *b != b'=')
+        {
+            i += 1;
+        }
+        let name = raw.get(start..i)?;
+        i = skip_ws(i);
+        if name.is_empty() || bytes.get(i) != Some(&b'=') {
+            return None;
+        }
+        i = skip_ws(i + 1);
+        let quote = *bytes.get(i).filter(|q| **q == b'"' || **q == b'\'')?;
+        let len = memchr::memchr(quote, &bytes[i + 1..])?;
+        let value = raw.get(i + 1..i + 1 + len)?;
+        if value.contains('<') || pairs.iter().any(|(n, _)| *n == name) {
+            return None;
+        }
+        pairs.push((name, value));
+        i += len + 2;
+        if bytes.get(i).is_some_and(|b| !b.is_ascii_whitespace()) {
+            return None;
+        }
+        i = skip_ws(i);
+    }
+    Some(pairs)
 }
 
 /// The `xmlns:prefix="namespace"` declarations of a start tag.
