@@ -1,0 +1,710 @@
+//! [`HttpFetch`]: the one place Satchel talks to the network.
+//!
+//! It fetches one http(s) document under a [`NetPolicy`] and nothing else:
+//!
+//! - only `http` and `https` URLs, `GET` only, no cookies, no proxies, no
+//!   `Referer`, no content decoding (so no decompression bombs);
+//! - redirects are followed by hand, at most [`NetPolicy::max_redirects`] of
+//!   them, and every hop is checked again: never from https down to http, and
+//!   never to a private or local network address (loopback, RFC 1918, link
+//!   local, unique local, CGNAT, unspecified ...) unless
+//!   [`NetPolicy::allow_private`] says so;
+//! - the host of each hop is resolved here, the addresses are checked, and
+//!   the connection goes to exactly those checked addresses (a pinned DNS
+//!   answer), so a DNS server cannot swap in `127.0.0.1` between the check and
+//!   the connection;
+//! - the body is read incrementally and refused past [`NetPolicy::max_body`],
+//!   and the whole fetch (DNS, connect, headers, body) is bounded by
+//!   [`NetPolicy::total_timeout`]: an endless or trickling body ends in bounded
+//!   time and memory. (A single stalled read can wait at most the time that was
+//!   left when its hop started, so the worst case is under twice the limit.)
+//!
+//! Non-2xx answers (404, 410 ...) are answers, not errors: they come back as a
+//! [`Fetched`] with their status and body, because a 410 means "revoked".
+//!
+//! It must not: interpret documents, cache them (that is
+//! [`CachingFetch`](super::cache::CachingFetch)), or retry.
+//!
+//! The client is a blocking one (it runs its own small I/O thread). Call
+//! [`HttpFetch::get`] from an ordinary thread, not from inside an async
+//! runtime.
+
+use super::{now_unix, parse_http_url, Fetch, FetchError, Fetched, Source};
+use reqwest::blocking::{Client, Response};
+use reqwest::dns::{Addrs, Name, Resolve, Resolving};
+use reqwest::header::{ACCEPT, CONTENT_TYPE, LOCATION};
+use std::collections::HashMap;
+use std::io::Read;
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, ToSocketAddrs};
+use std::sync::{mpsc, Arc, Mutex, OnceLock, PoisonError};
+use std::time::{Duration, Instant};
+use url::{Host, Url};
+
+/// The `Accept` header sent with every request: JSON-LD first, then JSON,
+/// then the two badge image formats, then anything.
+pub const ACCEPT_HEADER: &str =
+    "application/ld+json, application/json;q=0.9, image/png;q=0.8, image/svg+xml;q=0.8, */*;q=0.5";
+
+/// The environment variable that allows private and local network addresses
+/// (value `1`, `true` or `yes`); see [`NetPolicy::from_env`].
+pub const ALLOW_PRIVATE_ENV: &str = "SATCHEL_ALLOW_PRIVATE_NETWORK";
+
+/// What the network code is allowed to do.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NetPolicy {
+    /// Contact private and local network addresses (loopback, RFC 1918, link
+    /// local, unique local, CGNAT, unspecified). Off by default: a badge must
+    /// not be able to make Satchel probe the user's own network.
+    pub allow_private: bool,
+    /// The longest wait for a TCP (and TLS) connection to one host.
+    pub connect_timeout: Duration,
+    /// The longest a whole fetch may take, redirects and body included.
+    pub total_timeout: Duration,
+    /// The largest body accepted, in bytes.
+    pub max_body: usize,
+    /// The most redirects followed.
+    pub max_redirects: usize,
+    /// The `User-Agent` header.
+    pub user_agent: String,
+}
+
+impl Default for NetPolicy {
+    /// Private addresses refused, connect 10 s, total 30 s, body
+    /// [`MAX_DOCUMENT_BYTES`](crate::limits::MAX_DOCUMENT_BYTES), 5 redirects.
+    fn default() -> NetPolicy {
+        NetPolicy {
+            allow_private: false,
+            connect_timeout: Duration::from_secs(10),
+            total_timeout: Duration::from_secs(30),
+            max_body: crate::limits::MAX_DOCUMENT_BYTES,
+            max_redirects: 5,
+            user_agent: concat!(
+                "Satchel/",
+                env!("CARGO_PKG_VERSION"),
+                " (Open Badges backpack)"
+            )
+            .to_owned(),
+        }
+    }
+}
+
+impl NetPolicy {
+    /// The default policy, with [`allow_private`](NetPolicy::allow_private)
+    /// turned on when [`ALLOW_PRIVATE_ENV`] is `1`, `true` or `yes`.
+    pub fn from_env() -> NetPolicy {
+        let allow = std::env::var(ALLOW_PRIVATE_ENV)
+            .map(|v| matches!(v.trim().to_ascii_lowercase().as_str(), "1" | "true" | "yes"))
+            .unwrap_or(false);
+        NetPolicy {
+            allow_private: allow,
+            ..NetPolicy::default()
+        }
+    }
+}
+
+/// Fetches documents over http and https under a [`NetPolicy`].
+///
+/// One `HttpFetch` keeps one connection pool; share it (it is `Sync`) rather
+/// than making one per document.
+pub struct HttpFetch {
+    policy: NetPolicy,
+    pins: Arc<PinnedNames>,
+    client: OnceLock<Result<Client, String>>,
+}
+
+impl HttpFetch {
+    /// A fetcher with this policy. The HTTP client itself is started on the
+    /// first fetch.
+    pub fn new(policy: NetPolicy) -> HttpFetch {
+        HttpFetch {
+            policy,
+            pins: Arc::new(PinnedNames::default()),
+            client: OnceLock::new(),
+        }
+    }
+
+    /// The policy this fetcher follows.
+    pub fn policy(&self) -> &NetPolicy {
+        &self.policy
+    }
+
+    fn client(&self, url: &str) -> Result<&Client, FetchError> {
+        let built = self.client.get_or_init(|| {
+            Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .no_proxy()
+                .referer(false)
+                .connect_timeout(self.policy.connect_timeout)
+                .timeout(self.policy.total_timeout)
+                .user_agent(self.policy.user_agent.clone())
+                .dns_resolver(Arc::clone(&self.pins))
+                .build()
+                .map_err(|e| deepest_message(&e))
+        });
+        built.as_ref().map_err(|reason| FetchError::Unreachable {
+            url: url.to_owned(),
+            reason: format!("the HTTP client could not start: {reason}"),
+        })
+    }
+
+    /// The time left of the total budget, or a timeout error.
+    fn remaining(&self, started: Instant, url: &str) -> Result<Duration, FetchError> {
+        self.policy
+            .total_timeout
+            .checked_sub(started.elapsed())
+            .filter(|d| !d.is_zero())
+            .ok_or_else(|| self.timeout(url))
+    }
+
+    fn timeout(&self, url: &str) -> FetchError {
+        FetchError::Timeout {
+            url: url.to_owned(),
+            seconds: whole_seconds(self.policy.total_timeout),
+        }
+    }
+
+    /// Resolves and checks the host of one hop, and pins the checked
+    /// addresses so the connection goes to exactly those.
+    fn check_and_pin(&self, hop: &Url, asked: &str, within: Duration) -> Result<(), FetchError> {
+        match hop.host() {
+            None => Err(FetchError::BadUrl(hop.to_string())),
+            Some(Host::Ipv4(ip)) => check_ip(IpAddr::V4(ip), None, self.policy.allow_private),
+            Some(Host::Ipv6(ip)) => check_ip(IpAddr::V6(ip), None, self.policy.allow_private),
+            Some(Host::Domain(name)) => {
+                let port = hop.port_or_known_default().unwrap_or(80);
+                let found = resolve(name, port, within).map_err(|e| match e {
+                    Resolved::TimedOut => self.timeout(asked),
+                    Resolved::Failed(reason) => FetchError::Unreachable {
+                        url: asked.to_owned(),
+                        reason,
+                    },
+                })?;
+                let allowed = allowed_addrs(name, &found, self.policy.allow_private)?;
+                self.pins.pin(name, allowed);
+                Ok(())
+            }
+        }
+    }
+
+    fn send(&self, hop: &Url, asked: &str, within: Duration) -> Result<Response, FetchError> {
+        self.client(asked)?
+            .get(hop.clone())
+            .header(ACCEPT, ACCEPT_HEADER)
+            .timeout(within)
+            .send()
+            .map_err(|e| self.request_error(asked, &e))
+    }
+
+    fn request_error(&self, url: &str, e: &reqwest::Error) -> FetchError {
+        if e.is_timeout() || has_timeout_source(e) {
+            return self.timeout(url);
+        }
+        FetchError::Unreachable {
+            url: url.to_owned(),
+            reason: short_reason(e),
+        }
+    }
+
+    fn read_body(
+        &self,
+        mut response: Response,
+        url: &str,
+        started: Instant,
+    ) -> Result<Vec<u8>, FetchError> {
+        let max = self.policy.max_body;
+        let too_large = || FetchError::TooLarge {
+            url: url.to_owned(),
+            limit: max,
+        };
+        let declared = response.content_length();
+        if declared.is_some_and(|n| n > max as u64) {
+            return Err(too_large());
+        }
+        let start_capacity = declared
+            .and_then(|n| usize::try_from(n).ok())
+            .unwrap_or(0)
+            .min(max)
+            .min(1024 * 1024);
+        let mut body = Vec::with_capacity(start_capacity);
+        let mut chunk = vec![0u8; 16 * 1024];
+        loop {
+            if started.elapsed() >= self.policy.total_timeout {
+                return Err(self.timeout(url));
+            }
+            match response.read(&mut chunk) {
+                Ok(0) => return Ok(body),
+                Ok(n) => {
+                    if body.len().saturating_add(n) > max {
+                        return Err(too_large());
+                    }
+                    body.extend_from_slice(&chunk[..n]);
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(self.body_error(url, &e)),
+            }
+        }
+    }
+
+    fn body_error(&self, url: &str, e: &std::io::Error) -> FetchError {
+        if e.kind() == std::io::ErrorKind::TimedOut {
+            return self.timeout(url);
+        }
+        if let Some(inner) = e.get_ref().and_then(|i| i.downcast_ref::<reqwest::Error>()) {
+            return self.request_error(url, inner);
+        }
+        FetchError::Unreachable {
+            url: url.to_owned(),
+            reason: format!("the connection broke while reading the document ({e})"),
+        }
+    }
+}
+
+impl Fetch for HttpFetch {
+    fn get(&self, url: &str) -> Result<Fetched, FetchError> {
+        let started = Instant::now();
+        let mut hop = parse_http_url(url)?;
+        let mut redirects = 0usize;
+        loop {
+            let within = self.remaining(started, url)?;
+            self.check_and_pin(&hop, url, within)?;
+            let within = self.remaining(started, url)?;
+            let response = self.send(&hop, url, within)?;
+            let status = response.status().as_u16();
+            if is_redirect(status) {
+                if let Some(location) = response.headers().get(LOCATION) {
+                    if redirects >= self.policy.max_redirects {
+                        return Err(FetchError::TooManyRedirects {
+                            url: url.to_owned(),
+                            limit: self.policy.max_redirects,
+                        });
+                    }
+                    let location = String::from_utf8_lossy(location.as_bytes()).into_owned();
+                    hop = redirect_target(&hop, &location)?;
+                    redirects += 1;
+                    continue;
+                }
+            }
+            let content_type = response
+                .headers()
+                .get(CONTENT_TYPE)
+                .and_then(|v| v.to_str().ok())
+                .map(|v| v.trim().to_owned())
+                .filter(|v| !v.is_empty());
+            let body = self.read_body(response, url, started)?;
+            return Ok(Fetched {
+                url: url.to_owned(),
+                final_url: hop.to_string(),
+                status,
+                content_type,
+                body,
+                fetched_at: now_unix(),
+                source: Source::Network,
+            });
+        }
+    }
+}
+
+fn is_redirect(status: u16) -> bool {
+    matches!(status, 301 | 302 | 303 | 307 | 308)
+}
+
+/// The next hop of a redirect from `current` to `location` (absolute or
+/// relative), or why it is refused: not http(s), or https down to http.
+pub(crate) fn redirect_target(current: &Url, location: &str) -> Result<Url, FetchError> {
+    let next = current.join(location.trim()).map_err(|_| {
+        FetchError::Refused(format!(
+            "{current} redirected to {location:?}, which is not a valid URL"
+        ))
+    })?;
+    if !matches!(next.scheme(), "http" | "https") {
+        return Err(FetchError::Refused(format!(
+            "{current} redirected to {next}, which is not an http or https URL"
+        )));
+    }
+    if current.scheme() == "https" && next.scheme() == "http" {
+        return Err(FetchError::Refused(format!(
+            "{current} redirected to {next}, a downgrade from https to http, which Satchel does not follow"
+        )));
+    }
+    Ok(next)
+}
+
+/// The message for a refused private or local address.
+fn private_refusal(host: Option<&str>, ip: IpAddr) -> FetchError {
+    let what = match host {
+        Some(name) => format!("{name} ({ip})"),
+        None => ip.to_string(),
+    };
+    FetchError::Refused(format!(
+        "{what} is a private or local network address; Satchel does not contact those unless you pass --allow-private-network or set {ALLOW_PRIVATE_ENV}=1"
+    ))
+}
+
+/// Refuses a private or local address unless allowed.
+pub(crate) fn check_ip(
+    ip: IpAddr,
+    host: Option<&str>,
+    allow_private: bool,
+) -> Result<(), FetchError> {
+    if !allow_private && is_private_or_local(ip) {
+        return Err(private_refusal(host, ip));
+    }
+    Ok(())
+}
+
+/// The addresses of `host` that may be contacted; refused when none may.
+fn allowed_addrs(
+    host: &str,
+    found: &[SocketAddr],
+    allow_private: bool,
+) -> Result<Vec<SocketAddr>, FetchError> {
+    let allowed: Vec<SocketAddr> = found
+        .iter()
+        .copied()
+        .filter(|a| allow_private || !is_private_or_local(a.ip()))
+        .collect();
+    match (allowed.is_empty(), found.first()) {
+        (false, _) => Ok(allowed),
+        (true, Some(first)) => Err(private_refusal(Some(host), first.ip())),
+        (true, None) => Err(FetchError::Refused(format!("{host} has no addresses"))),
+    }
+}
+
+/// Loopback, private (RFC 1918, unique local), link-local, unspecified,
+/// "this network" (0/8), CGNAT (100.64/10), broadcast and multicast addresses,
+/// including IPv4 addresses wrapped in IPv6 (mapped, compatible, NAT64, 6to4).
+pub(crate) fn is_private_or_local(ip: IpAddr) -> bool {
+    match ip {
+        IpAddr::V4(v4) => is_private_v4(v4),
+        IpAddr::V6(v6) => is_private_v6(v6),
+    }
+}
+
+fn is_private_v4(ip: Ipv4Addr) -> bool {
+    let [a, b, ..] = ip.octets();
+    ip.is_loopback()
+        || ip.is_private()
+        || ip.is_link_local()
+        || ip.is_unspecified()
+        || ip.is_broadcast()
+        || ip.is_multicast()
+        || a == 0
+        || (a == 100 && (b & 0xc0) == 64)
+}
+
+fn is_private_v6(ip: Ipv6Addr) -> bool {
+    if ip.is_loopback() || ip.is_unspecified() || ip.is_multicast() {
+        return true;
+    }
+    let s = ip.segments();
+    let embedded_v4 = |hi: u16, lo: u16| Ipv4Addr::from((u32::from(hi) << 16) | u32::from(lo));
+    if let Some(v4) = ip.to_ipv4_mapped() {
+        return is_private_v4(v4);
+    }
+    // IPv4-compatible (::a.b.c.d, deprecated) and NAT64 (64:ff9b::a.b.c.d).
+    if s[..6] == [0; 6] || s[..6] == [0x64, 0xff9b, 0, 0, 0, 0] {
+        return is_private_v4(embedded_v4(s[6], s[7]));
+    }
+    // 6to4 (2002:a.b.c.d::/48).
+    if s[0] == 0x2002 {
+        return is_private_v4(embedded_v4(s[1], s[2]));
+    }
+    (s[0] & 0xfe00) == 0xfc00 || (s[0] & 0xffc0) == 0xfe80
+}
+
+enum Resolved {
+    TimedOut,
+    Failed(String),
+}
+
+/// Resolves `host` with the system resolver, giving up after `within` (the
+/// lookup thread is left to finish on its own; it holds nothing).
+fn resolve(host: &str, port: u16, within: Duration) -> Result<Vec<SocketAddr>, Resolved> {
+    let (tx, rx) = mpsc::channel();
+    let name = host.to_owned();
+    std::thread::Builder::new()
+        .name("satchel-dns".to_owned())
+        .spawn(move || {
+            let found = (name.as_str(), port)
+                .to_socket_addrs()
+                .map(|addrs| addrs.take(64).collect::<Vec<_>>());
+            let _ = tx.send(found);
+        })
+        .map_err(|e| Resolved::Failed(format!("could not start a name lookup ({e})")))?;
+    match rx.recv_timeout(within) {
+        Ok(Ok(addrs)) if !addrs.is_empty() => Ok(addrs),
+        Ok(Ok(_)) => Err(Resolved::Failed("the name has no addresses".to_owned())),
+        Ok(Err(_)) => Err(Resolved::Failed(format!(
+            "the name {host} could not be resolved"
+        ))),
+        Err(mpsc::RecvTimeoutError::Timeout) => Err(Resolved::TimedOut),
+        Err(mpsc::RecvTimeoutError::Disconnected) => Err(Resolved::Failed(format!(
+            "the name {host} could not be resolved"
+        ))),
+    }
+}
+
+/// The DNS answers that were checked, by host name. The HTTP client resolves
+/// names only through this table, so it connects to checked addresses only.
+#[derive(Default)]
+struct PinnedNames {
+    names: Mutex<HashMap<String, Vec<SocketAddr>>>,
+}
+
+/// More names than a run ever needs; past it the table starts over.
+const MAX_PINNED_NAMES: usize = 4096;
+
+impl PinnedNames {
+    fn pin(&self, host: &str, addrs: Vec<SocketAddr>) {
+        let host = host.to_ascii_lowercase();
+        let mut names = self.names.lock().unwrap_or_else(PoisonError::into_inner);
+        if names.len() >= MAX_PINNED_NAMES && !names.contains_key(&host) {
+            names.clear();
+        }
+        names.insert(host, addrs);
+    }
+}
+
+impl Resolve for PinnedNames {
+    fn resolve(&self, name: Name) -> Resolving {
+        let host = name.as_str().to_ascii_lowercase();
+        let found = if let Ok(ip) = host.trim_matches(['[', ']']).parse::<IpAddr>() {
+            // An address literal was checked before the request was sent.
+            Some(vec![SocketAddr::new(ip, 0)])
+        } else {
+            self.names
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .get(&host)
+                .cloned()
+        };
+        Box::pin(async move {
+            match found {
+                Some(addrs) => Ok(Box::new(addrs.into_iter()) as Addrs),
+                None => Err(format!("{host} was not checked before connecting").into()),
+            }
+        })
+    }
+}
+
+fn whole_seconds(d: Duration) -> u64 {
+    d.as_secs() + u64::from(d.subsec_nanos() > 0)
+}
+
+fn has_timeout_source(e: &(dyn std::error::Error + 'static)) -> bool {
+    let mut source = e.source();
+    while let Some(s) = source {
+        if let Some(io) = s.downcast_ref::<std::io::Error>() {
+            if io.kind() == std::io::ErrorKind::TimedOut {
+                return true;
+            }
+        }
+        source = s.source();
+    }
+    false
+}
+
+/// A short, plain reason for a failed request.
+fn short_reason(e: &reqwest::Error) -> String {
+    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(e);
+    while let Some(s) = source {
+        if let Some(io) = s.downcast_ref::<std::io::Error>() {
+            use std::io::ErrorKind as K;
+            let plain = match io.kind() {
+                K::ConnectionRefused => Some("connection refused"),
+                K::ConnectionReset => Some("connection reset"),
+                K::ConnectionAborted => Some("connection aborted"),
+                K::NotConnected | K::BrokenPipe => Some("connection closed"),
+                K::UnexpectedEof => Some("the connection closed early"),
+                K::AddrNotAvailable => Some("address not available"),
+                _ => None,
+            };
+            if let Some(p) = plain {
+                return p.to_owned();
+            }
+        }
+        source = s.source();
+    }
+    let deepest = deepest_message(e);
+    let lower = deepest.to_ascii_lowercase();
+    if lower.contains("certificate") || lower.contains("tls") || lower.contains("handshake") {
+        format!("TLS failure: {deepest}")
+    } else {
+        deepest
+    }
+}
+
+/// The message of the innermost cause of an error.
+fn deepest_message(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut last: &(dyn std::error::Error + 'static) = e;
+    while let Some(s) = last.source() {
+        last = s;
+    }
+    let text = last.to_string();
+    let text = text.trim().trim_end_matches('.');
+    if text.is_empty() {
+        "unknown error".to_owned()
+    } else {
+        text.to_owned()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn url(s: &str) -> Url {
+        Url::parse(s).unwrap()
+    }
+
+    #[test]
+    fn https_to_http_redirect_is_refused_and_says_so() {
+        let err = redirect_target(&url("https://a.example/x"), "http://a.example/y").unwrap_err();
+        let FetchError::Refused(msg) = err else {
+            panic!("not Refused: {err:?}")
+        };
+        assert!(msg.contains("downgrade from https to http"), "{msg}");
+        assert!(msg.contains("http://a.example/y"), "{msg}");
+    }
+
+    #[test]
+    fn redirect_targets_resolve_relative_and_allow_upgrades_and_other_origins() {
+        let from = url("http://a.example/dir/x");
+        assert_eq!(
+            redirect_target(&from, "y").unwrap().as_str(),
+            "http://a.example/dir/y"
+        );
+        assert_eq!(
+            redirect_target(&from, "/z?q=1").unwrap().as_str(),
+            "http://a.example/z?q=1"
+        );
+        assert_eq!(
+            redirect_target(&from, "https://b.example/")
+                .unwrap()
+                .as_str(),
+            "https://b.example/"
+        );
+        let secure = url("https://a.example/x");
+        assert_eq!(
+            redirect_target(&secure, "//b.example/k").unwrap().as_str(),
+            "https://b.example/k"
+        );
+        assert_eq!(
+            redirect_target(&secure, "https://c.example/")
+                .unwrap()
+                .as_str(),
+            "https://c.example/"
+        );
+    }
+
+    #[test]
+    fn redirects_to_other_schemes_are_refused() {
+        for to in [
+            "file:///etc/passwd",
+            "ftp://a.example/",
+            "data:,hi",
+            "javascript:alert(1)",
+        ] {
+            let err = redirect_target(&url("http://a.example/"), to).unwrap_err();
+            assert!(
+                matches!(&err, FetchError::Refused(m) if m.contains("not an http or https URL")),
+                "{to}: {err:?}"
+            );
+        }
+        let err = redirect_target(&url("http://a.example/"), "http://[::1").unwrap_err();
+        assert!(matches!(err, FetchError::Refused(m) if m.contains("not a valid URL")));
+    }
+
+    #[test]
+    fn private_and_local_addresses_are_recognized() {
+        for ip in [
+            "127.0.0.1",
+            "127.255.0.9",
+            "10.1.2.3",
+            "172.16.0.1",
+            "172.31.255.255",
+            "192.168.1.1",
+            "169.254.169.254",
+            "0.0.0.0",
+            "0.1.2.3",
+            "100.64.0.1",
+            "100.127.255.255",
+            "255.255.255.255",
+            "224.0.0.1",
+            "::1",
+            "::",
+            "fc00::1",
+            "fd12:3456::1",
+            "fe80::1",
+            "febf::1",
+            "::ffff:127.0.0.1",
+            "::ffff:10.0.0.1",
+            "::127.0.0.1",
+            "64:ff9b::a00:1",
+            "2002:c0a8:0101::1",
+            "ff02::1",
+        ] {
+            let ip: IpAddr = ip.parse().unwrap();
+            assert!(is_private_or_local(ip), "{ip} should be private or local");
+        }
+        for ip in [
+            "8.8.8.8",
+            "1.1.1.1",
+            "172.15.255.255",
+            "172.32.0.1",
+            "100.63.255.255",
+            "100.128.0.1",
+            "169.253.0.1",
+            "192.169.0.1",
+            "2606:4700:4700::1111",
+            "2001:db8::1",
+            "::ffff:8.8.8.8",
+            "fec0::1",
+        ] {
+            let ip: IpAddr = ip.parse().unwrap();
+            assert!(!is_private_or_local(ip), "{ip} should be public");
+        }
+    }
+
+    #[test]
+    fn the_refusal_names_how_to_allow_private_addresses() {
+        let err = check_ip("192.168.0.7".parse().unwrap(), Some("printer.lan"), false).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "printer.lan (192.168.0.7) is a private or local network address; Satchel does not contact those unless you pass --allow-private-network or set SATCHEL_ALLOW_PRIVATE_NETWORK=1"
+        );
+        assert!(check_ip("192.168.0.7".parse().unwrap(), None, true).is_ok());
+        assert!(check_ip("93.184.215.14".parse().unwrap(), None, false).is_ok());
+    }
+
+    #[test]
+    fn mixed_dns_answers_keep_only_public_addresses() {
+        let found: Vec<SocketAddr> = vec![
+            "127.0.0.1:443".parse().unwrap(),
+            "93.184.215.14:443".parse().unwrap(),
+        ];
+        let kept = allowed_addrs("mixed.example", &found, false).unwrap();
+        assert_eq!(
+            kept,
+            vec!["93.184.215.14:443".parse::<SocketAddr>().unwrap()]
+        );
+        assert_eq!(allowed_addrs("mixed.example", &found, true).unwrap(), found);
+        let err = allowed_addrs("local.example", &found[..1], false).unwrap_err();
+        assert!(err
+            .to_string()
+            .starts_with("local.example (127.0.0.1) is a private"));
+    }
+
+    #[test]
+    fn defaults_are_the_documented_ones() {
+        let p = NetPolicy::default();
+        assert!(!p.allow_private);
+        assert_eq!(p.connect_timeout, Duration::from_secs(10));
+        assert_eq!(p.total_timeout, Duration::from_secs(30));
+        assert_eq!(p.max_body, crate::limits::MAX_DOCUMENT_BYTES);
+        assert_eq!(p.max_redirects, 5);
+        assert!(p.user_agent.starts_with("Satchel/"));
+        assert_eq!(whole_seconds(Duration::from_millis(1500)), 2);
+        assert_eq!(whole_seconds(Duration::from_secs(1)), 1);
+    }
+}

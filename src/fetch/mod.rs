@@ -1,0 +1,126 @@
+//! The only network code: fetch a document over http(s) under a strict policy,
+//! and remember every document fetched so badges stay verifiable offline.
+//!
+//! Everything else in the crate sees the network only through the [`Fetch`]
+//! trait, so verification can run against the live web, the offline document
+//! cache, or both.
+//!
+//! - [`http`]: [`HttpFetch`], the live network under a [`NetPolicy`] (the only
+//!   code that opens connections);
+//! - [`cache`]: [`CachingFetch`], which fetches each URL at most once per run,
+//!   keeps every document in the [`Store`](crate::store::Store), serves stored
+//!   copies when the network fails or in offline mode, and lets pinned
+//!   documents (files the user supplied) win over the network.
+//!
+//! This module must not interpret documents: what a document means, and
+//! whether its origin fits the badge, is the verifier's business.
+
+pub mod cache;
+pub mod http;
+
+pub use cache::{cache_key, import_dir, pin_file, CacheError, CachingFetch};
+pub use http::{HttpFetch, NetPolicy};
+
+use serde::Serialize;
+
+/// A document as fetched.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Fetched {
+    /// The URL asked for.
+    pub url: String,
+    /// The URL finally answered, after redirects.
+    pub final_url: String,
+    /// The HTTP status of the final answer (200, 404, 410 ...). Non-2xx
+    /// answers are returned, not turned into errors: a 410 means "revoked".
+    pub status: u16,
+    /// The `Content-Type` header, if any.
+    pub content_type: Option<String>,
+    /// The body (at most the body cap).
+    #[serde(skip)]
+    pub body: Vec<u8>,
+    /// When it was fetched, seconds since the Unix epoch (UTC).
+    pub fetched_at: i64,
+    /// Where it came from: the network now, or the offline cache.
+    pub source: Source,
+}
+
+/// Where a fetched document came from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Source {
+    /// Fetched from the network during this run.
+    Network,
+    /// Read from the document cache (fetched earlier, or pinned by the user).
+    Cache,
+}
+
+/// Why a document could not be had. None of these is evidence against a
+/// badge: verification reports them as "could not check".
+#[derive(Debug, thiserror::Error, Clone, PartialEq, Eq)]
+pub enum FetchError {
+    /// The URL is not http or https, or is malformed.
+    #[error("{0} is not an http or https URL")]
+    BadUrl(String),
+    /// The network policy refused it (private address, https-to-http redirect ...).
+    #[error("{0}")]
+    Refused(String),
+    /// The host could not be reached (DNS, connection refused, TLS failure).
+    #[error("could not reach {url} ({reason})")]
+    Unreachable {
+        /// The URL.
+        url: String,
+        /// What went wrong.
+        reason: String,
+    },
+    /// The host did not answer in time.
+    #[error("{url} did not answer within {seconds} s")]
+    Timeout {
+        /// The URL.
+        url: String,
+        /// The limit that was hit.
+        seconds: u64,
+    },
+    /// The body was larger than the cap.
+    #[error("{url} sent more than {limit} bytes, Satchel's limit for a document")]
+    TooLarge {
+        /// The URL.
+        url: String,
+        /// The cap.
+        limit: usize,
+    },
+    /// Too many redirects.
+    #[error("{url} redirected more than {limit} times")]
+    TooManyRedirects {
+        /// The URL.
+        url: String,
+        /// The cap.
+        limit: usize,
+    },
+    /// Offline mode, and the document is not in the cache.
+    #[error("{0} is not in Satchel's offline document cache")]
+    NotCached(String),
+}
+
+/// Something that can fetch documents.
+pub trait Fetch: Send + Sync {
+    /// Fetches `url` (http or https) and returns the final answer, whatever its status.
+    fn get(&self, url: &str) -> Result<Fetched, FetchError>;
+}
+
+/// Parses `url` and accepts it only when it is absolute http or https with a host.
+pub(crate) fn parse_http_url(url: &str) -> Result<url::Url, FetchError> {
+    let bad = || FetchError::BadUrl(url.to_owned());
+    let parsed = url::Url::parse(url.trim()).map_err(|_| bad())?;
+    if !matches!(parsed.scheme(), "http" | "https") || parsed.host_str().is_none_or(str::is_empty) {
+        return Err(bad());
+    }
+    Ok(parsed)
+}
+
+/// Now, in seconds since the Unix epoch (UTC); 0 if the clock is before 1970.
+pub(crate) fn now_unix() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
+        .unwrap_or(0)
+}

@@ -1,0 +1,264 @@
+//! The only SQLite code: Satchel's local database.
+//!
+//! One file, `<data dir>/satchel.sqlite3` (see [`data_dir`]), opened with
+//! [`Store::open`]: WAL journal, foreign keys on, a busy timeout so two
+//! Satchel processes wait for each other instead of failing. The schema is a
+//! list of append-only, numbered migrations (`src/store/migrations/NNNN_*.sql`,
+//! embedded in the binary) applied in order inside one transaction each;
+//! `PRAGMA user_version` is the number of migrations applied. A database from
+//! a newer Satchel (a higher `user_version` than this binary knows) is refused
+//! with [`StoreError::SchemaTooNew`] rather than guessed at. Never edit a
+//! migration that has shipped: add the next number.
+//!
+//! Today the store keeps documents (see [`StoredDocument`]): every document
+//! fetched or pinned, so badges stay verifiable offline.
+//!
+//! It must not: fetch, parse or judge documents, or know about HTTP; it
+//! stores what it is given. No other module may use SQLite.
+
+mod documents;
+
+pub use documents::{DocumentRecord, DocumentSource, DocumentSummary, StoredDocument};
+
+use rusqlite::{Connection, TransactionBehavior};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+/// The environment variable naming Satchel's data directory (when the CLI's
+/// `--data-dir` is not given).
+pub const DATA_DIR_ENV: &str = "SATCHEL_DATA_DIR";
+
+/// The database file's name inside the data directory.
+pub const DATABASE_FILE: &str = "satchel.sqlite3";
+
+/// The migrations, in order: migration `i` (0-based) brings the schema to
+/// version `i + 1`. Append only.
+const MIGRATIONS: &[&str] = &[include_str!("migrations/0001_documents.sql")];
+
+/// How long a write waits for another process holding the database.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// Why the store could not do something. Messages are one sentence.
+#[derive(Debug, thiserror::Error, Clone, PartialEq, Eq)]
+pub enum StoreError {
+    /// The database's schema is newer than this Satchel knows.
+    #[error("this database was written by a newer Satchel (schema {found}; this Satchel knows up to {known}); upgrade Satchel to open it")]
+    SchemaTooNew {
+        /// The database's `user_version`.
+        found: i64,
+        /// The newest schema version this binary knows.
+        known: i64,
+    },
+    /// The database file could not be opened or set up.
+    #[error("could not open the database {path} ({reason})")]
+    Open {
+        /// The database file.
+        path: PathBuf,
+        /// What went wrong.
+        reason: String,
+    },
+    /// A query failed.
+    #[error("the database could not be read or written ({0})")]
+    Database(String),
+    /// The data directory could not be created.
+    #[error("could not create the data directory {path} ({reason})")]
+    DataDir {
+        /// The directory.
+        path: PathBuf,
+        /// What went wrong.
+        reason: String,
+    },
+    /// No data directory was given and the system has none for this user.
+    #[error("could not find a data directory for Satchel; pass --data-dir or set {DATA_DIR_ENV}")]
+    NoDataDir,
+}
+
+pub(crate) fn db(e: rusqlite::Error) -> StoreError {
+    StoreError::Database(e.to_string())
+}
+
+/// Satchel's data directory, created if missing: `explicit` (the CLI's
+/// `--data-dir`), else the `SATCHEL_DATA_DIR` environment variable, else the
+/// platform's data directory for Satchel (for example
+/// `~/.local/share/satchel` on Linux).
+pub fn data_dir(explicit: Option<PathBuf>) -> Result<PathBuf, StoreError> {
+    let dir =
+        choose_data_dir(explicit, std::env::var_os(DATA_DIR_ENV)).ok_or(StoreError::NoDataDir)?;
+    std::fs::create_dir_all(&dir).map_err(|e| StoreError::DataDir {
+        path: dir.clone(),
+        reason: e.to_string(),
+    })?;
+    Ok(dir)
+}
+
+fn choose_data_dir(explicit: Option<PathBuf>, env: Option<std::ffi::OsString>) -> Option<PathBuf> {
+    explicit
+        .filter(|p| !p.as_os_str().is_empty())
+        .or_else(|| env.filter(|v| !v.is_empty()).map(PathBuf::from))
+        .or_else(|| {
+            directories::ProjectDirs::from("org", "Satchel", "Satchel")
+                .map(|d| d.data_dir().to_path_buf())
+        })
+}
+
+/// Satchel's database. Not `Sync`: share it between threads in a `Mutex`.
+pub struct Store {
+    conn: Connection,
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Store")
+            .field("path", &self.conn.path())
+            .finish()
+    }
+}
+
+impl Store {
+    /// Opens (creating if needed) the database at `path` and brings its
+    /// schema up to date.
+    pub fn open(path: &Path) -> Result<Store, StoreError> {
+        let open_err = |e: rusqlite::Error| StoreError::Open {
+            path: path.to_path_buf(),
+            reason: plain_sqlite_reason(&e),
+        };
+        let conn = Connection::open(path).map_err(open_err)?;
+        Store::setup(conn).map_err(|e| match e {
+            StoreError::Database(reason) => StoreError::Open {
+                path: path.to_path_buf(),
+                reason,
+            },
+            other => other,
+        })
+    }
+
+    /// Opens `<data_dir>/satchel.sqlite3` (see [`data_dir`]).
+    pub fn open_default(data_dir: &Path) -> Result<Store, StoreError> {
+        Store::open(&data_dir.join(DATABASE_FILE))
+    }
+
+    /// A fresh database in memory (for tests and one-off runs).
+    pub fn open_in_memory() -> Result<Store, StoreError> {
+        Store::setup(Connection::open_in_memory().map_err(db)?)
+    }
+
+    fn setup(conn: Connection) -> Result<Store, StoreError> {
+        let reason = |e: rusqlite::Error| StoreError::Database(plain_sqlite_reason(&e));
+        conn.busy_timeout(BUSY_TIMEOUT).map_err(reason)?;
+        // In-memory databases answer "memory"; that is fine.
+        conn.pragma_update_and_check(None, "journal_mode", "WAL", |r| r.get::<_, String>(0))
+            .map_err(reason)?;
+        conn.pragma_update(None, "synchronous", "NORMAL")
+            .map_err(reason)?;
+        conn.pragma_update(None, "foreign_keys", "ON")
+            .map_err(reason)?;
+        let store = Store { conn };
+        store.migrate()?;
+        Ok(store)
+    }
+
+    /// The newest schema version this Satchel knows.
+    pub fn known_schema_version() -> i64 {
+        MIGRATIONS.len() as i64
+    }
+
+    /// The database's schema version (`PRAGMA user_version`).
+    pub fn schema_version(&self) -> Result<i64, StoreError> {
+        self.conn
+            .pragma_query_value(None, "user_version", |r| r.get(0))
+            .map_err(db)
+    }
+
+    fn migrate(&self) -> Result<(), StoreError> {
+        let known = Store::known_schema_version();
+        if self.schema_version()? == known {
+            return Ok(());
+        }
+        // Immediate: a second process opening at the same time waits, then
+        // sees the migrated version and does nothing.
+        let tx = rusqlite::Transaction::new_unchecked(&self.conn, TransactionBehavior::Immediate)
+            .map_err(db)?;
+        let found = self.schema_version()?;
+        if found > known {
+            return Err(StoreError::SchemaTooNew { found, known });
+        }
+        let start = usize::try_from(found).unwrap_or(0);
+        for (i, sql) in MIGRATIONS.iter().enumerate().skip(start) {
+            tx.execute_batch(sql).map_err(db)?;
+            tx.pragma_update(None, "user_version", i as i64 + 1)
+                .map_err(db)?;
+        }
+        tx.commit().map_err(db)
+    }
+
+    /// Runs `f` in one transaction: everything it writes lands together, or
+    /// (when it returns an error) not at all.
+    pub fn atomically<T, E: From<StoreError>>(
+        &self,
+        f: impl FnOnce(&Store) -> Result<T, E>,
+    ) -> Result<T, E> {
+        let tx = self.conn.unchecked_transaction().map_err(db)?;
+        let value = f(self)?;
+        tx.commit().map_err(db)?;
+        Ok(value)
+    }
+}
+
+/// SQLite's own words, minus the error-code noise, for messages.
+fn plain_sqlite_reason(e: &rusqlite::Error) -> String {
+    match e.sqlite_error_code() {
+        Some(rusqlite::ErrorCode::NotADatabase) => "the file is not a Satchel database".to_owned(),
+        Some(rusqlite::ErrorCode::CannotOpen) => "the file cannot be opened".to_owned(),
+        Some(rusqlite::ErrorCode::ReadOnly) => "the file is read-only".to_owned(),
+        Some(rusqlite::ErrorCode::DatabaseBusy) => {
+            "another program is holding the database".to_owned()
+        }
+        _ => e.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn data_dir_prefers_the_flag_then_the_environment() {
+        let flag = Some(PathBuf::from("/flag"));
+        let env = Some(std::ffi::OsString::from("/env"));
+        assert_eq!(choose_data_dir(flag.clone(), env.clone()), flag);
+        assert_eq!(choose_data_dir(None, env), Some(PathBuf::from("/env")));
+        assert_eq!(
+            choose_data_dir(Some(PathBuf::new()), Some(std::ffi::OsString::new())),
+            choose_data_dir(None, None)
+        );
+    }
+
+    #[test]
+    fn a_fresh_database_has_the_newest_schema() {
+        let store = Store::open_in_memory().unwrap();
+        assert_eq!(
+            store.schema_version().unwrap(),
+            Store::known_schema_version()
+        );
+        assert_eq!(Store::known_schema_version(), MIGRATIONS.len() as i64);
+    }
+
+    #[test]
+    fn a_failed_transaction_leaves_nothing_behind() {
+        let store = Store::open_in_memory().unwrap();
+        let doc = DocumentRecord {
+            url: "https://a.example/x",
+            final_url: "https://a.example/x",
+            status: 200,
+            content_type: None,
+            body: b"{}",
+            fetched_at: 1,
+        };
+        let result: Result<(), StoreError> = store.atomically(|s| {
+            s.put_document(&doc, false)?;
+            Err(StoreError::NoDataDir)
+        });
+        assert!(result.is_err());
+        assert!(store.get_document("https://a.example/x").unwrap().is_none());
+    }
+}

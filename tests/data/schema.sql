@@ -1,0 +1,12 @@
+-- The schema after all migrations (tests/it/store.rs; UPDATE_EXPECT=1 to regenerate).
+CREATE TABLE documents (
+    url          TEXT    NOT NULL PRIMARY KEY,
+    final_url    TEXT    NOT NULL,
+    status       INTEGER NOT NULL CHECK (status BETWEEN 100 AND 999),
+    content_type TEXT,
+    body         BLOB    NOT NULL,
+    sha256       TEXT    NOT NULL CHECK (length(sha256) = 64),
+    fetched_at   INTEGER NOT NULL,
+    source       TEXT    NOT NULL CHECK (source IN ('network', 'pinned')),
+    pinned       INTEGER NOT NULL DEFAULT 0 CHECK (pinned IN (0, 1))
+) STRICT;

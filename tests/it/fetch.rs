@@ -1,0 +1,573 @@
+//! The network and the offline document cache, against a real HTTP server on
+//! 127.0.0.1 (`server.rs`), the real `HttpFetch` and a real SQLite file.
+
+use crate::server::{Route, TestServer};
+use satchel::fetch::{
+    import_dir, pin_file, CacheError, CachingFetch, Fetch, FetchError, HttpFetch, NetPolicy, Source,
+};
+use satchel::store::{DocumentSource, Store};
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+/// The test server is on loopback, so tests allow private addresses.
+fn local() -> NetPolicy {
+    NetPolicy {
+        allow_private: true,
+        ..NetPolicy::default()
+    }
+}
+
+fn quick(total: Duration) -> NetPolicy {
+    NetPolicy {
+        connect_timeout: Duration::from_secs(1),
+        total_timeout: total,
+        ..local()
+    }
+}
+
+fn now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64
+}
+
+fn store_in(dir: &tempfile::TempDir) -> Mutex<Store> {
+    Mutex::new(Store::open(&dir.path().join("satchel.sqlite3")).unwrap())
+}
+
+#[test]
+fn a_document_is_fetched_with_status_type_and_body() {
+    let server = TestServer::start([("/a.json", Route::json(r#"{"id":"{{base}}/a.json"}"#))]);
+    let fetched = HttpFetch::new(local()).get(&server.url("/a.json")).unwrap();
+    assert_eq!(fetched.status, 200);
+    assert_eq!(fetched.url, server.url("/a.json"));
+    assert_eq!(fetched.final_url, server.url("/a.json"));
+    assert_eq!(fetched.content_type.as_deref(), Some("application/ld+json"));
+    assert_eq!(
+        fetched.body,
+        format!(r#"{{"id":"{}/a.json"}}"#, server.base()).into_bytes()
+    );
+    assert_eq!(fetched.source, Source::Network);
+    assert!((fetched.fetched_at - now()).abs() <= 5);
+    assert_eq!(server.requests(), vec!["/a.json"]);
+}
+
+#[test]
+fn the_request_says_what_it_accepts_and_who_asks() {
+    let server = TestServer::start([("/x", Route::json("{}"))]);
+    HttpFetch::new(local()).get(&server.url("/x")).unwrap();
+    assert_eq!(
+        server.header_of("/x", "accept").as_deref(),
+        Some("application/ld+json, application/json;q=0.9, image/png;q=0.8, image/svg+xml;q=0.8, */*;q=0.5")
+    );
+    assert!(server
+        .header_of("/x", "user-agent")
+        .is_some_and(|ua| ua.starts_with("Satchel/")));
+    assert_eq!(server.header_of("/x", "cookie"), None);
+    assert_eq!(server.header_of("/x", "referer"), None);
+}
+
+#[test]
+fn not_found_and_gone_are_answers_not_errors() {
+    let server = TestServer::start([
+        ("/revoked", Route::status(410)),
+        ("/broken", Route::status(500)),
+    ]);
+    let fetch = HttpFetch::new(local());
+    let gone = fetch.get(&server.url("/revoked")).unwrap();
+    assert_eq!(
+        (gone.status, gone.body.as_slice()),
+        (410, &b"status 410"[..])
+    );
+    let missing = fetch.get(&server.url("/nowhere")).unwrap();
+    assert_eq!(missing.status, 404);
+    assert_eq!(fetch.get(&server.url("/broken")).unwrap().status, 500);
+}
+
+#[test]
+fn private_addresses_are_refused_by_default_with_the_way_to_allow_them() {
+    let server = TestServer::start([("/a.json", Route::json("{}"))]);
+    let strict = HttpFetch::new(NetPolicy::default());
+    for url in [
+        server.url("/a.json"),
+        format!("http://localhost:{}/a.json", server.port()),
+    ] {
+        let err = strict.get(&url).unwrap_err();
+        let FetchError::Refused(msg) = &err else {
+            panic!("{url}: not refused: {err:?}")
+        };
+        assert!(
+            msg.contains("is a private or local network address; Satchel does not contact those unless you pass --allow-private-network or set SATCHEL_ALLOW_PRIVATE_NETWORK=1"),
+            "{msg}"
+        );
+    }
+    let err = strict.get(&server.url("/a.json")).unwrap_err();
+    assert!(
+        err.to_string().starts_with("127.0.0.1 is a private"),
+        "{err}"
+    );
+    assert_eq!(
+        server.requests(),
+        Vec::<String>::new(),
+        "nothing was contacted"
+    );
+
+    let open = HttpFetch::new(local());
+    assert_eq!(open.get(&server.url("/a.json")).unwrap().status, 200);
+}
+
+#[test]
+fn a_host_name_is_resolved_checked_and_connected_to() {
+    let server = TestServer::start([("/a.json", Route::json("{}"))]);
+    let url = format!("http://localhost:{}/a.json", server.port());
+    let fetched = HttpFetch::new(local()).get(&url).unwrap();
+    assert_eq!(
+        (fetched.status, fetched.final_url.as_str()),
+        (200, url.as_str())
+    );
+    assert_eq!(server.count("/a.json"), 1);
+}
+
+#[test]
+fn only_http_and_https_urls_are_fetched() {
+    let fetch = HttpFetch::new(local());
+    for url in [
+        "ftp://127.0.0.1/a",
+        "file:///etc/passwd",
+        "data:application/json,{}",
+        "not a url",
+        "/relative/path",
+        "",
+    ] {
+        assert_eq!(
+            fetch.get(url).unwrap_err(),
+            FetchError::BadUrl(url.to_owned()),
+            "{url}"
+        );
+    }
+}
+
+#[test]
+fn a_chain_of_three_redirects_is_followed_to_the_final_url() {
+    let server = TestServer::start([
+        ("/one", Route::redirect("/two")),
+        ("/two", Route::redirect_with(301, "{{base}}/three")),
+        ("/three", Route::redirect_with(307, "end.json")),
+        ("/end.json", Route::json(r#"{"ok":true}"#)),
+    ]);
+    let fetched = HttpFetch::new(local()).get(&server.url("/one")).unwrap();
+    assert_eq!(fetched.status, 200);
+    assert_eq!(fetched.url, server.url("/one"));
+    assert_eq!(fetched.final_url, server.url("/end.json"));
+    assert_eq!(fetched.body, br#"{"ok":true}"#);
+    assert_eq!(
+        server.requests(),
+        vec!["/one", "/two", "/three", "/end.json"]
+    );
+}
+
+#[test]
+fn five_redirects_are_followed_and_six_are_refused() {
+    let mut routes: Vec<(String, Route)> = (0..6)
+        .map(|i| (format!("/r{i}"), Route::redirect(&format!("/r{}", i + 1))))
+        .collect();
+    routes.push(("/r6".into(), Route::json("{}")));
+    let server = TestServer::start(routes);
+    let fetch = HttpFetch::new(local());
+    let five = fetch.get(&server.url("/r1")).unwrap();
+    assert_eq!(five.final_url, server.url("/r6"));
+    let err = fetch.get(&server.url("/r0")).unwrap_err();
+    assert_eq!(
+        err,
+        FetchError::TooManyRedirects {
+            url: server.url("/r0"),
+            limit: 5
+        }
+    );
+    assert_eq!(server.count("/r6"), 1, "the sixth hop was not requested");
+}
+
+#[test]
+fn a_redirect_to_another_origin_is_followed() {
+    let other = TestServer::start([("/key.json", Route::json(r#"{"key":1}"#))]);
+    // Another port, and a name instead of an address: a different origin.
+    let target = format!("http://localhost:{}/key.json", other.port());
+    let server = TestServer::start([("/key", Route::redirect_with(308, &target))]);
+    let fetched = HttpFetch::new(local()).get(&server.url("/key")).unwrap();
+    assert_eq!(fetched.final_url, target);
+    assert_eq!(fetched.body, br#"{"key":1}"#);
+    assert_eq!((server.count("/key"), other.count("/key.json")), (1, 1));
+}
+
+#[test]
+fn a_redirect_to_another_scheme_is_refused_mid_chain() {
+    // Every hop is checked, not just the first. (The https-to-http downgrade
+    // needs TLS on loopback; `fetch::http`'s unit tests cover it.)
+    let server = TestServer::start([("/go", Route::redirect("file:///etc/passwd"))]);
+    let err = HttpFetch::new(local()).get(&server.url("/go")).unwrap_err();
+    assert!(
+        matches!(&err, FetchError::Refused(m) if m.contains("file:///etc/passwd") && m.contains("not an http or https URL")),
+        "{err:?}"
+    );
+}
+
+#[test]
+fn a_server_that_never_answers_times_out_on_time() {
+    let server = TestServer::start([("/hang", Route::never_answer())]);
+    let fetch = HttpFetch::new(quick(Duration::from_secs(1)));
+    let started = Instant::now();
+    let err = fetch.get(&server.url("/hang")).unwrap_err();
+    let took = started.elapsed();
+    assert_eq!(
+        err,
+        FetchError::Timeout {
+            url: server.url("/hang"),
+            seconds: 1
+        }
+    );
+    assert!(
+        took >= Duration::from_millis(900) && took < Duration::from_secs(3),
+        "{took:?}"
+    );
+}
+
+#[test]
+fn a_slow_answer_within_the_limit_is_fine() {
+    let server =
+        TestServer::start([("/slow", Route::json("{}").delay(Duration::from_millis(300)))]);
+    let fetched = HttpFetch::new(quick(Duration::from_secs(5)))
+        .get(&server.url("/slow"))
+        .unwrap();
+    assert_eq!(fetched.status, 200);
+}
+
+#[test]
+fn an_endless_body_stops_at_the_cap_in_bounded_time() {
+    let server = TestServer::start([("/endless", Route::endless_body())]);
+    let fetch = HttpFetch::new(NetPolicy {
+        max_body: 64 * 1024,
+        ..quick(Duration::from_secs(10))
+    });
+    let started = Instant::now();
+    let err = fetch.get(&server.url("/endless")).unwrap_err();
+    assert_eq!(
+        err,
+        FetchError::TooLarge {
+            url: server.url("/endless"),
+            limit: 64 * 1024
+        }
+    );
+    assert!(started.elapsed() < Duration::from_secs(5));
+}
+
+#[test]
+fn a_declared_length_over_the_cap_is_refused_before_reading() {
+    let server = TestServer::start([("/big", Route::json(vec![b' '; 100_000]))]);
+    let fetch = HttpFetch::new(NetPolicy {
+        max_body: 50_000,
+        ..local()
+    });
+    assert!(matches!(
+        fetch.get(&server.url("/big")),
+        Err(FetchError::TooLarge { limit: 50_000, .. })
+    ));
+    let exact = HttpFetch::new(NetPolicy {
+        max_body: 100_000,
+        ..local()
+    });
+    assert_eq!(exact.get(&server.url("/big")).unwrap().body.len(), 100_000);
+}
+
+#[test]
+fn a_trickling_body_hits_the_total_timeout() {
+    let server = TestServer::start([("/drip", Route::trickle(Duration::from_millis(20)))]);
+    let fetch = HttpFetch::new(quick(Duration::from_secs(1)));
+    let started = Instant::now();
+    let err = fetch.get(&server.url("/drip")).unwrap_err();
+    assert!(
+        matches!(err, FetchError::Timeout { seconds: 1, .. }),
+        "{err:?}"
+    );
+    assert!(
+        started.elapsed() < Duration::from_secs(3),
+        "{:?}",
+        started.elapsed()
+    );
+}
+
+#[test]
+fn a_closed_port_is_unreachable() {
+    let port = {
+        let server = TestServer::start(Vec::<(String, Route)>::new());
+        server.port()
+    };
+    let url = format!("http://127.0.0.1:{port}/a.json");
+    let err = HttpFetch::new(local()).get(&url).unwrap_err();
+    assert!(
+        matches!(&err, FetchError::Unreachable { url: u, .. } if *u == url),
+        "{err:?}"
+    );
+    assert!(
+        err.to_string()
+            .starts_with(&format!("could not reach {url} (")),
+        "{err}"
+    );
+}
+
+#[test]
+fn the_cache_fetches_each_url_once_per_run_across_threads() {
+    let server = TestServer::start([
+        (
+            "/a.json",
+            Route::json(r#"{"a":1}"#).delay(Duration::from_millis(200)),
+        ),
+        ("/b.json", Route::json(r#"{"b":1}"#)),
+    ]);
+    let dir = tempfile::tempdir().unwrap();
+    let store = store_in(&dir);
+    let http = HttpFetch::new(local());
+    let cache = CachingFetch::online(&http, &store);
+    std::thread::scope(|s| {
+        for _ in 0..4 {
+            s.spawn(|| {
+                for i in 0..10 {
+                    let url = if i % 2 == 0 {
+                        server.url("/a.json")
+                    } else {
+                        server.url("/a.json#key-1")
+                    };
+                    let got = cache.get(&url).unwrap();
+                    assert_eq!(got.body, br#"{"a":1}"#);
+                    assert_eq!(got.url, url, "the asked URL is reported back");
+                }
+                cache.get(&server.url("/b.json")).unwrap();
+            });
+        }
+    });
+    assert_eq!(server.count("/a.json"), 1);
+    assert_eq!(server.count("/b.json"), 1);
+    assert!(cache.store_errors().is_empty());
+    // Kept in the store for next time.
+    let kept = store
+        .lock()
+        .unwrap()
+        .get_document(&server.url("/a.json"))
+        .unwrap()
+        .unwrap();
+    assert_eq!(kept.body, br#"{"a":1}"#);
+    assert_eq!(kept.source, DocumentSource::Network);
+}
+
+#[test]
+fn errors_are_remembered_for_the_run_too() {
+    let server = TestServer::start([("/hang", Route::never_answer())]);
+    let dir = tempfile::tempdir().unwrap();
+    let store = store_in(&dir);
+    let http = HttpFetch::new(quick(Duration::from_millis(500)));
+    let cache = CachingFetch::online(&http, &store);
+    let started = Instant::now();
+    for _ in 0..3 {
+        assert!(matches!(
+            cache.get(&server.url("/hang")),
+            Err(FetchError::Timeout { .. })
+        ));
+    }
+    assert!(started.elapsed() < Duration::from_secs(2));
+    assert_eq!(server.count("/hang"), 1);
+}
+
+#[test]
+fn offline_mode_serves_stored_documents_only() {
+    let server = TestServer::start([("/a.json", Route::json(r#"{"a":1}"#))]);
+    let dir = tempfile::tempdir().unwrap();
+    let store = store_in(&dir);
+    let http = HttpFetch::new(local());
+    let first = CachingFetch::online(&http, &store)
+        .get(&server.url("/a.json"))
+        .unwrap();
+
+    let offline = CachingFetch::offline(&store);
+    assert!(offline.is_offline());
+    let again = offline.get(&server.url("/a.json")).unwrap();
+    assert_eq!(again.source, Source::Cache);
+    assert_eq!(again.fetched_at, first.fetched_at);
+    assert_eq!(again.body, first.body);
+    assert_eq!(again.final_url, first.final_url);
+    let other = server.url("/b.json");
+    assert_eq!(
+        offline.get(&other).unwrap_err(),
+        FetchError::NotCached(other.clone())
+    );
+    assert_eq!(server.requests(), vec!["/a.json"], "offline never asks");
+}
+
+#[test]
+fn a_stored_copy_answers_when_the_server_is_gone() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = store_in(&dir);
+    let http = HttpFetch::new(quick(Duration::from_secs(2)));
+    let server = TestServer::start([
+        ("/a.json", Route::json(r#"{"a":1}"#)),
+        ("/revoked", Route::status(410)),
+    ]);
+    let (url, revoked) = (server.url("/a.json"), server.url("/revoked"));
+    let first = CachingFetch::online(&http, &store).get(&url).unwrap();
+    CachingFetch::online(&http, &store).get(&revoked).unwrap();
+    drop(server);
+
+    let next_run = CachingFetch::online(&http, &store);
+    let stored = next_run.get(&url).unwrap();
+    assert_eq!(stored.source, Source::Cache);
+    assert_eq!(stored.fetched_at, first.fetched_at);
+    assert_eq!(stored.body, br#"{"a":1}"#);
+    let gone = next_run.get(&revoked).unwrap();
+    assert_eq!((gone.status, gone.source), (410, Source::Cache));
+    // Nothing stored and nothing reachable: the network error stands.
+    let missing = url.replace("/a.json", "/never.json");
+    assert!(matches!(
+        next_run.get(&missing),
+        Err(FetchError::Unreachable { .. })
+    ));
+}
+
+#[test]
+fn pinned_documents_win_over_the_network() {
+    let server = TestServer::start([("/key.json", Route::json(r#"{"from":"server"}"#))]);
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("key.json");
+    std::fs::write(&file, r#"{"from":"user"}"#).unwrap();
+    let store = store_in(&dir);
+    let pinned = pin_file(&store.lock().unwrap(), &server.url("/key.json"), &file).unwrap();
+    assert_eq!(pinned.size, 15);
+    assert_eq!(pinned.source, DocumentSource::Pinned);
+    assert_eq!(pinned.sha256.len(), 64);
+
+    let http = HttpFetch::new(local());
+    let got = CachingFetch::online(&http, &store)
+        .get(&server.url("/key.json"))
+        .unwrap();
+    assert_eq!(got.body, br#"{"from":"user"}"#);
+    assert_eq!(got.source, Source::Cache);
+    assert_eq!(got.content_type.as_deref(), Some("application/ld+json"));
+    assert_eq!(server.count("/key.json"), 0, "the network was not asked");
+}
+
+#[test]
+fn pinning_refuses_bad_urls_missing_files_and_huge_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&dir.path().join("s.sqlite3")).unwrap();
+    let file = dir.path().join("k.json");
+    std::fs::write(&file, "{}").unwrap();
+    assert_eq!(
+        pin_file(&store, "ftp://example.org/k", &file).unwrap_err(),
+        CacheError::BadUrl("ftp://example.org/k".into())
+    );
+    let missing = dir.path().join("missing.json");
+    let err = pin_file(&store, "https://example.org/k", &missing).unwrap_err();
+    assert!(
+        err.to_string()
+            .starts_with(&format!("{}: could not read it (", missing.display())),
+        "{err}"
+    );
+    let huge = dir.path().join("huge.json");
+    let f = std::fs::File::create(&huge).unwrap();
+    f.set_len(satchel::limits::MAX_DOCUMENT_BYTES as u64 + 1)
+        .unwrap();
+    assert!(matches!(
+        pin_file(&store, "https://example.org/k", &huge),
+        Err(CacheError::TooLarge { .. })
+    ));
+    assert!(store.list_documents().unwrap().is_empty());
+}
+
+#[test]
+fn import_dir_maps_files_to_base_plus_relative_path() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("mirror");
+    std::fs::create_dir_all(root.join("keys/2024")).unwrap();
+    std::fs::create_dir_all(root.join(".git")).unwrap();
+    std::fs::write(root.join("issuer.json"), "{}").unwrap();
+    std::fs::write(root.join("keys/k1.pem"), "-----BEGIN PUBLIC KEY-----").unwrap();
+    std::fs::write(root.join("keys/2024/a b.json"), "{}").unwrap();
+    std::fs::write(root.join(".hidden.json"), "{}").unwrap();
+    std::fs::write(root.join(".git/config"), "x").unwrap();
+    let store = Store::open(&dir.path().join("s.sqlite3")).unwrap();
+
+    let n = import_dir(&store, &root, "https://example.org/badges").unwrap();
+    assert_eq!(n, 3);
+    let urls: Vec<String> = store
+        .list_documents()
+        .unwrap()
+        .into_iter()
+        .map(|d| d.url)
+        .collect();
+    assert_eq!(
+        urls,
+        vec![
+            "https://example.org/badges/issuer.json",
+            "https://example.org/badges/keys/2024/a%20b.json",
+            "https://example.org/badges/keys/k1.pem",
+        ]
+    );
+    let key = store
+        .get_document("https://example.org/badges/keys/k1.pem")
+        .unwrap()
+        .unwrap();
+    assert!(key.pinned);
+    assert_eq!(key.content_type.as_deref(), Some("text/plain"));
+
+    // Offline, the cache answers for those URLs (the fragment is ignored).
+    let shared = Mutex::new(store);
+    let offline = CachingFetch::offline(&shared);
+    let doc = offline
+        .get("https://example.org/badges/issuer.json#main")
+        .unwrap();
+    assert_eq!(
+        (doc.body.as_slice(), doc.source),
+        (&b"{}"[..], Source::Cache)
+    );
+
+    let store = shared.into_inner().unwrap();
+    assert_eq!(
+        import_dir(&store, &root, "file:///tmp/").unwrap_err(),
+        CacheError::BadUrl("file:///tmp/".into())
+    );
+    assert!(matches!(
+        import_dir(&store, &dir.path().join("nope"), "https://example.org/"),
+        Err(CacheError::Read { .. })
+    ));
+}
+
+#[test]
+fn a_served_directory_verifies_against_the_cache_and_the_network_alike() {
+    // The test server's directory mode and the importer agree on paths.
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("site");
+    std::fs::create_dir_all(root.join("keys")).unwrap();
+    std::fs::write(root.join("issuer.json"), r#"{"key":"{{base}}/keys/k.pem"}"#).unwrap();
+    std::fs::write(root.join("keys/k.pem"), "PEM").unwrap();
+    let server = TestServer::serve_dir_with(&root, [("/gone.json", Route::status(410))]);
+    let http = HttpFetch::new(local());
+    let issuer = http.get(&server.url("/issuer.json")).unwrap();
+    assert_eq!(issuer.content_type.as_deref(), Some("application/ld+json"));
+    assert_eq!(
+        issuer.body,
+        format!(r#"{{"key":"{}/keys/k.pem"}}"#, server.base()).into_bytes()
+    );
+    let key = http.get(&server.url("/keys/k.pem")).unwrap();
+    assert_eq!(
+        (key.body.as_slice(), key.content_type.as_deref()),
+        (&b"PEM"[..], Some("text/plain"))
+    );
+    assert_eq!(http.get(&server.url("/gone.json")).unwrap().status, 410);
+
+    let store = Store::open(&dir.path().join("s.sqlite3")).unwrap();
+    assert_eq!(import_dir(&store, &root, &server.base()).unwrap(), 2);
+    let shared = Mutex::new(store);
+    let offline = CachingFetch::offline(&shared);
+    assert_eq!(
+        offline.get(&server.url("/keys/k.pem")).unwrap().body,
+        b"PEM"
+    );
+}
