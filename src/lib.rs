@@ -35,9 +35,13 @@
 #![forbid(unsafe_code)]
 
 pub mod bake;
+pub mod crypto;
 pub mod detect;
+pub mod fetch;
 pub mod inspect;
 pub mod jws;
 pub mod limits;
 pub mod model;
 pub mod payload;
+pub mod store;
+pub mod verify;

@@ -1,12 +1,18 @@
 //! Satchel's integration tests: one test binary, one module per area.
 
+mod server;
 mod support;
 
 mod cli;
 mod corpus;
 mod detect;
+mod fetch;
 mod hostile;
 mod model;
+mod ob2;
+mod ob3;
 mod png;
+mod store;
 mod svg;
 mod tidy;
+mod verify_cli;

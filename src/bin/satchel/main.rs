@@ -2,7 +2,9 @@
 //! JSON out, and an exit code (0 success, 1 not a badge / rejected input,
 //! 2 usage or I/O error). All behaviour lives in the `satchel` library.
 
+mod cache;
 mod output;
+mod verify;
 
 use clap::{Parser, Subcommand};
 use satchel::inspect::{self, InspectError, Inspection};
@@ -14,6 +16,9 @@ use std::process::ExitCode;
 #[derive(Parser)]
 #[command(name = "satchel", version, about, long_about = None, propagate_version = true)]
 struct Cli {
+    /// Where Satchel keeps its data (default: the platform data directory; also SATCHEL_DATA_DIR).
+    #[arg(long, global = true, value_name = "DIR", env = "SATCHEL_DATA_DIR")]
+    data_dir: Option<PathBuf>,
     #[command(subcommand)]
     command: Command,
 }
@@ -50,6 +55,13 @@ enum Command {
         #[arg(long, value_name = "FILE")]
         out: PathBuf,
     },
+    /// Verify badges: signature or hosted copy, revocation, expiry and recipient, explained check by check.
+    ///
+    /// Exit code 0 when every input is verified, 1 when any is not.
+    Verify(verify::VerifyArgs),
+    /// Keep documents for offline verification: pin files for URLs, list or forget kept documents.
+    #[command(subcommand)]
+    Cache(cache::CacheCommand),
     /// Show what an input is: container, Open Badges version, payload kind and the badge itself.
     Inspect {
         /// A baked PNG or SVG, a JSON or JWS file, or a file holding a URL (`-` reads standard input).
@@ -116,11 +128,18 @@ fn main() -> ExitCode {
             out,
         } => bake(&image, &payload, &out),
         Command::Inspect { file, json } => inspect_cmd(&file, json),
+        Command::Verify(args) => verify_cmd(&args, cli.data_dir),
+        Command::Cache(cmd) => cache::run(cmd, cli.data_dir).map_err(|message| Failure {
+            code: 2,
+            message: sentence(&message),
+        }),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(f) => {
-            eprintln!("satchel: {}", f.message);
+            if !f.message.is_empty() {
+                eprintln!("satchel: {}", f.message);
+            }
             ExitCode::from(f.code)
         }
     }
@@ -203,11 +222,19 @@ fn unbake(mut files: Vec<PathBuf>, list: Option<&Path>, stats: bool) -> Result<(
         let line = match &one {
             Ok(payload) => {
                 ok += 1;
-                BatchLine { file, payload: Some(payload), error: None }
+                BatchLine {
+                    file,
+                    payload: Some(payload),
+                    error: None,
+                }
             }
             Err(f) => {
                 worst = worst.max(f.code);
-                BatchLine { file, payload: None, error: Some(&f.message) }
+                BatchLine {
+                    file,
+                    payload: None,
+                    error: Some(&f.message),
+                }
             }
         };
         if serde_json::to_writer(&mut out, &line).is_err() || out.write_all(b"\n").is_err() {
@@ -268,6 +295,37 @@ fn inspect_cmd(file: &Path, json: bool) -> Result<(), Failure> {
         output::inspection_text(file, &found)
     };
     write_stdout(text.as_bytes())
+}
+
+fn verify_cmd(args: &verify::VerifyArgs, data_dir: Option<PathBuf>) -> Result<(), Failure> {
+    let usage = |message: String| Failure {
+        code: 2,
+        message: sentence(&message),
+    };
+    let now = verify::parse_now(args.now.as_deref()).map_err(usage)?;
+    let dir = satchel::store::data_dir(data_dir).map_err(|e| usage(e.to_string()))?;
+    let store = satchel::store::Store::open_default(&dir).map_err(|e| usage(e.to_string()))?;
+    let store = std::sync::Mutex::new(store);
+    let mut policy = satchel::fetch::NetPolicy::from_env();
+    policy.allow_private |= args.allow_private_network;
+    let http = satchel::fetch::HttpFetch::new(policy);
+    let fetch = if args.offline {
+        satchel::fetch::CachingFetch::offline(&store)
+    } else {
+        satchel::fetch::CachingFetch::online(&http, &store)
+    };
+    let outcomes = verify::run(args, &fetch, now);
+    for e in fetch.store_errors() {
+        eprintln!("satchel: warning: could not keep a fetched document for offline use ({e}).");
+    }
+    if verify::print(&outcomes, args.json) {
+        Ok(())
+    } else {
+        Err(Failure {
+            code: 1,
+            message: String::new(),
+        })
+    }
 }
 
 fn read_payload_arg(arg: &str) -> Result<String, Failure> {

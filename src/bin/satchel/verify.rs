@@ -1,0 +1,234 @@
+//! `satchel verify`: verify badges and print a report per input.
+
+use satchel::inspect::{self, Inspection};
+use satchel::verify::{CheckStatus, Options, Report, Verdict};
+use std::io::Write;
+use std::path::Path;
+
+/// The options of `satchel verify`.
+#[derive(clap::Args)]
+pub struct VerifyArgs {
+    /// Badge files (PNG, SVG, JSON, JWS), URLs of hosted badges, or `-` for standard input.
+    #[arg(required = true, value_name = "INPUT")]
+    pub inputs: Vec<String>,
+    /// Print one JSON object per input and line instead of text.
+    #[arg(long)]
+    pub json: bool,
+    /// An identity of yours (email, URL, phone number, DID) to match the recipient against; repeatable.
+    #[arg(long = "recipient", value_name = "IDENTITY")]
+    pub recipients: Vec<String>,
+    /// Verify as of this time (RFC 3339, e.g. 2026-01-31T12:00:00Z) instead of now.
+    #[arg(long, value_name = "RFC3339")]
+    pub now: Option<String>,
+    /// Use only documents kept from earlier fetches or pinned with `satchel cache`; no network.
+    #[arg(long)]
+    pub offline: bool,
+    /// Allow fetching from loopback, private and link-local addresses (also SATCHEL_ALLOW_PRIVATE_NETWORK=1).
+    #[arg(long)]
+    pub allow_private_network: bool,
+}
+
+/// One input, read.
+enum Loaded {
+    Inspected(Inspection),
+    Failed(String),
+}
+
+fn load(input: &str) -> Loaded {
+    let result = if input == "-" {
+        let mut buf = Vec::new();
+        let cap = satchel::limits::MAX_PNG_BAKE_BYTES as u64;
+        match std::io::Read::read_to_end(
+            &mut std::io::Read::take(std::io::stdin(), cap + 1),
+            &mut buf,
+        ) {
+            Ok(_) if buf.len() as u64 > cap => {
+                return Loaded::Failed(format!(
+                    "the input is larger than Satchel's limit of {cap} bytes"
+                ))
+            }
+            Ok(_) => inspect::inspect(&buf),
+            Err(e) => return Loaded::Failed(format!("could not read ({e})")),
+        }
+    } else if satchel::detect::is_http_url(input) {
+        inspect::inspect_text(input)
+    } else {
+        inspect::inspect_path(Path::new(input))
+    };
+    match result {
+        Ok(found) => Loaded::Inspected(found),
+        Err(e) => Loaded::Failed(e.to_string()),
+    }
+}
+
+/// Parses `--now`, or the clock.
+pub fn parse_now(now: Option<&str>) -> Result<i64, String> {
+    match now {
+        None => Ok(std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_secs() as i64)
+            .unwrap_or(0)),
+        Some(text) => {
+            time::OffsetDateTime::parse(text, &time::format_description::well_known::Rfc3339)
+                .map(|t| t.unix_timestamp())
+                .map_err(|_| {
+                    format!(
+                        "--now {text:?} is not an RFC 3339 date-time such as 2026-01-31T12:00:00Z"
+                    )
+                })
+        }
+    }
+}
+
+/// The result line of one input.
+pub struct Outcome {
+    input: String,
+    report: Option<Report>,
+    error: Option<String>,
+}
+
+/// Verifies every input, several at a time, and returns the outcomes in input order.
+pub fn run(args: &VerifyArgs, fetch: &dyn satchel::fetch::Fetch, now: i64) -> Vec<Outcome> {
+    let opts = Options {
+        now,
+        recipients: args.recipients.clone(),
+    };
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let results: Vec<std::sync::Mutex<Option<Outcome>>> = args
+        .inputs
+        .iter()
+        .map(|_| std::sync::Mutex::new(None))
+        .collect();
+    let workers = std::thread::available_parallelism()
+        .map(|n| n.get() * 4)
+        .unwrap_or(8)
+        .min(args.inputs.len().max(1));
+    std::thread::scope(|scope| {
+        for _ in 0..workers {
+            scope.spawn(|| loop {
+                let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                let Some(input) = args.inputs.get(i) else {
+                    break;
+                };
+                let outcome = match load(input) {
+                    Loaded::Inspected(found) => Outcome {
+                        input: input.clone(),
+                        report: Some(satchel::verify::verify(&found, fetch, &opts)),
+                        error: None,
+                    },
+                    Loaded::Failed(e) => Outcome {
+                        input: input.clone(),
+                        report: None,
+                        error: Some(e),
+                    },
+                };
+                if let Ok(mut slot) = results[i].lock() {
+                    *slot = Some(outcome);
+                }
+            });
+        }
+    });
+    results
+        .into_iter()
+        .filter_map(|m| m.into_inner().ok().flatten())
+        .collect()
+}
+
+/// Prints the outcomes; returns whether every input verified.
+pub fn print(outcomes: &[Outcome], json: bool) -> bool {
+    let mut out = std::io::stdout().lock();
+    let mut all_verified = true;
+    for o in outcomes {
+        all_verified &= o
+            .report
+            .as_ref()
+            .is_some_and(|r| r.status == Verdict::Verified);
+        let text = if json { json_line(o) } else { text_block(o) };
+        if out.write_all(text.as_bytes()).is_err() {
+            break;
+        }
+    }
+    all_verified
+}
+
+fn status_word(v: Verdict) -> &'static str {
+    match v {
+        Verdict::Verified => "verified",
+        Verdict::Expired => "expired",
+        Verdict::Revoked => "revoked",
+        Verdict::Invalid => "invalid",
+        Verdict::Unverifiable => "unverifiable",
+    }
+}
+
+fn json_line(o: &Outcome) -> String {
+    let value = match (&o.report, &o.error) {
+        (Some(r), _) => serde_json::json!({
+            "input": o.input,
+            "status": status_word(r.status),
+            "version": r.version,
+            "format": r.format,
+            "checked_at": rfc3339(r.checked_at),
+            "checks": r.checks.iter().map(|c| serde_json::json!({"id": c.id, "status": c.status, "message": c.message, "detail": c.detail})).collect::<Vec<_>>(),
+            "assertion_id": r.assertion_id,
+            "badge": {"name": r.badge_name, "issuer": r.issuer},
+            "recipient": {"matched": r.recipient_matched, "detail": r.recipient_detail},
+        }),
+        (None, e) => serde_json::json!({
+            "input": o.input,
+            "status": "invalid",
+            "version": null,
+            "format": null,
+            "checks": [{"id": "input", "status": "fail", "message": e.clone().unwrap_or_default()}],
+            "assertion_id": null,
+            "badge": {"name": null, "issuer": null},
+            "recipient": {"matched": null},
+        }),
+    };
+    format!("{value}\n")
+}
+
+/// RFC 3339 in UTC for a Unix time.
+pub fn rfc3339(t: i64) -> String {
+    time::OffsetDateTime::from_unix_timestamp(t)
+        .ok()
+        .and_then(|d| {
+            d.format(&time::format_description::well_known::Rfc3339)
+                .ok()
+        })
+        .unwrap_or_else(|| t.to_string())
+}
+
+fn text_block(o: &Outcome) -> String {
+    let mut s = String::new();
+    let Some(r) = &o.report else {
+        s.push_str(&format!(
+            "{}: NOT A BADGE — {}\n\n",
+            o.input,
+            o.error.clone().unwrap_or_default()
+        ));
+        return s;
+    };
+    let what = match (&r.badge_name, &r.issuer) {
+        (Some(n), Some(i)) => format!(" — {n}, issued by {i}"),
+        (Some(n), None) => format!(" — {n}"),
+        (None, Some(i)) => format!(" — issued by {i}"),
+        (None, None) => String::new(),
+    };
+    s.push_str(&format!(
+        "{}: {}{what}\n",
+        o.input,
+        status_word(r.status).to_uppercase()
+    ));
+    for c in &r.checks {
+        let mark = match c.status {
+            CheckStatus::Pass => "✓",
+            CheckStatus::Fail => "✗",
+            CheckStatus::Warn => "!",
+            CheckStatus::Skip => "?",
+        };
+        s.push_str(&format!("  {mark} {}\n", c.message));
+    }
+    s.push_str(&format!("  Checked {}.\n\n", rfc3339(r.checked_at)));
+    s
+}

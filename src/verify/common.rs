@@ -1,0 +1,462 @@
+//! Checks every Open Badges version shares: reading dates and comparing them
+//! with [`Options::now`], expiry, matching the recipient against the user's
+//! identities, and wording fetch failures.
+//!
+//! Check ids pushed here: `dates.start`, `dates.order`, `dates.format`,
+//! [`EXPIRY`] and `recipient`.
+
+use super::report::{Check, EXPIRY};
+use super::{Options, Report};
+use crate::fetch::FetchError;
+use crate::model::recipient::MatchVariant;
+use crate::model::{IdentityCheck, RecipientIdentity};
+use serde_json::Value;
+use time::format_description::well_known::{Iso8601, Rfc3339};
+use time::{Date, OffsetDateTime, PrimitiveDateTime};
+
+/// A date as read from a badge.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct BadgeDate {
+    /// Seconds since the Unix epoch (UTC).
+    pub secs: i64,
+    /// Was it written as an ISO 8601 / RFC 3339 date-time with a time zone
+    /// (what OB 2.0 and 3.0 require), rather than a Unix time, a bare date or
+    /// a time without zone?
+    pub conforming: bool,
+}
+
+/// Reads a date as badges write it: an RFC 3339 / ISO 8601 date-time (zone
+/// `Z`, `±hh:mm`, `±hhmm` or `±hh`), a date-time without zone (taken as UTC),
+/// a bare `YYYY-MM-DD` (midnight UTC), or Unix seconds as a number or a string
+/// of 9–10 digits (OB 0.5/1.x). The error is a short phrase for people.
+pub(crate) fn parse_date(value: &Value) -> Result<BadgeDate, String> {
+    let legacy = |secs: i64| BadgeDate {
+        secs,
+        conforming: false,
+    };
+    match value {
+        Value::Number(n) => match n.as_i64().or_else(|| {
+            n.as_f64()
+                .filter(|f| f.fract() == 0.0 && f.abs() < 1e15)
+                .map(|f| f as i64)
+        }) {
+            Some(secs) if secs.abs() < 100_000_000_000 => Ok(legacy(secs)),
+            _ => Err(format!("{n} is not a Unix time in seconds")),
+        },
+        Value::String(s) => parse_date_text(s.trim()),
+        Value::Array(items) if items.len() == 1 => parse_date(&items[0]),
+        _ => Err("it is not a date".to_owned()),
+    }
+}
+
+fn parse_date_text(s: &str) -> Result<BadgeDate, String> {
+    let shown = || s.chars().take(40).collect::<String>();
+    if s.is_empty() {
+        return Err("it is empty".to_owned());
+    }
+    if (9..=10).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_digit()) {
+        let secs = s.parse::<i64>().map_err(|_| shown())?;
+        return Ok(BadgeDate {
+            secs,
+            conforming: false,
+        });
+    }
+    let zoned = |t: &str| {
+        OffsetDateTime::parse(t, &Rfc3339)
+            .or_else(|_| OffsetDateTime::parse(t, &Iso8601::DEFAULT))
+            .ok()
+    };
+    if let Some(t) = zoned(s).or_else(|| with_colon_offset(s).and_then(|t| zoned(&t))) {
+        return Ok(BadgeDate {
+            secs: t.unix_timestamp(),
+            conforming: true,
+        });
+    }
+    let naive = PrimitiveDateTime::parse(s, &Iso8601::DEFAULT)
+        .map(PrimitiveDateTime::assume_utc)
+        .or_else(|_| Date::parse(s, &Iso8601::DEFAULT).map(|d| d.midnight().assume_utc()));
+    match naive {
+        Ok(t) => Ok(BadgeDate {
+            secs: t.unix_timestamp(),
+            conforming: false,
+        }),
+        Err(_) => Err(format!("\"{}\" is not a date", shown())),
+    }
+}
+
+/// `…T12:00:00+0100` → `…T12:00:00+01:00`; `…+01` → `…+01:00`.
+fn with_colon_offset(s: &str) -> Option<String> {
+    let t = s.find(['T', 't', ' '])?;
+    let sign = s[t..].rfind(['+', '-'])? + t;
+    let offset = &s[sign + 1..];
+    if !offset.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let (date_time, sign_char) = (&s[..sign], &s[sign..=sign]);
+    match offset.len() {
+        4 => Some(format!(
+            "{date_time}{sign_char}{}:{}",
+            &offset[..2],
+            &offset[2..]
+        )),
+        2 => Some(format!("{date_time}{sign_char}{offset}:00")),
+        _ => None,
+    }
+}
+
+/// The day of a time, for messages: `2022-11-15`.
+pub(crate) fn format_day(secs: i64) -> String {
+    let full = format_time(secs);
+    full.split('T').next().unwrap_or(&full).to_owned()
+}
+
+/// A time as RFC 3339 UTC, for details: `2022-11-15T23:59:59Z`.
+pub(crate) fn format_time(secs: i64) -> String {
+    crate::model::normalize::unix_to_rfc3339(secs)
+}
+
+/// A date property of a badge: its name as written (`issuedOn`, `validFrom`,
+/// `expires` …) and its value.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct DateField<'a> {
+    /// The property name, for details.
+    pub name: &'a str,
+    /// The value as written.
+    pub value: &'a Value,
+}
+
+/// Checks a badge's start date (issue date or "valid from") and end date
+/// (expiry) against `opts.now`, pushing:
+///
+/// - `dates.format`: fail for a date that cannot be read; when `strict`
+///   (OB 2.0, 3.0), warn for one not written as a date-time with a zone;
+/// - `dates.start`: pass, or fail ("not valid yet") when the start is after now;
+/// - `dates.order`: fail when the badge expires before it starts;
+/// - [`EXPIRY`]: pass, or fail with `report.expired = true` when the end is
+///   not after now (the report then says expired rather than invalid).
+///
+/// A missing date pushes nothing for the start and a pass ("does not expire")
+/// for the end. Returns the parsed (start, end).
+pub(crate) fn check_dates(
+    report: &mut Report,
+    opts: &Options,
+    start: Option<DateField<'_>>,
+    end: Option<DateField<'_>>,
+    strict: bool,
+) -> (Option<i64>, Option<i64>) {
+    let read = |field: Option<DateField<'_>>, report: &mut Report| -> Option<i64> {
+        let field = field?;
+        if field.value.is_null() {
+            return None;
+        }
+        match parse_date(field.value) {
+            Ok(date) => {
+                if strict && !date.conforming {
+                    report.push(Check::warn(
+                        "dates.format",
+                        format!(
+                            "The date in {} is not written as a date and time with a time zone, as the standard asks; Satchel read it as {}.",
+                            field.name,
+                            format_time(date.secs)
+                        ),
+                        Some(format!("{}: {}", field.name, field.value)),
+                    ));
+                }
+                Some(date.secs)
+            }
+            Err(why) => {
+                report.push(Check::fail(
+                    "dates.format",
+                    format!("The badge's {} is not a date Satchel can read.", field.name),
+                    Some(format!("{}: {why}", field.name)),
+                ));
+                None
+            }
+        }
+    };
+    let from = read(start, report);
+    let until = read(end, report);
+    let now = opts.now;
+    let checked = format!("checked at {}", format_time(now));
+    if let (Some(field), Some(from)) = (start, from) {
+        let said = if field.name.to_ascii_lowercase().contains("valid") {
+            format!("it is valid from {}", format_day(from))
+        } else {
+            format!("it says it was issued on {}", format_day(from))
+        };
+        let detail = Some(format!("{}: {}; {checked}", field.name, format_time(from)));
+        report.push(if from > now {
+            Check::fail(
+                "dates.start",
+                format!("This badge is not valid yet: {said}, which is still in the future."),
+                detail,
+            )
+        } else if field.name.to_ascii_lowercase().contains("valid") {
+            Check::pass(
+                "dates.start",
+                format!("This badge is valid from {}.", format_day(from)),
+                detail,
+            )
+        } else {
+            Check::pass(
+                "dates.start",
+                format!("This badge was issued on {}.", format_day(from)),
+                detail,
+            )
+        });
+    }
+    if let (Some(from), Some(until)) = (from, until) {
+        if until < from {
+            report.push(Check::fail(
+                "dates.order",
+                format!(
+                    "This badge's dates are wrong: it expires ({}) before it starts ({}).",
+                    format_day(until),
+                    format_day(from)
+                ),
+                Some(format!(
+                    "{} {} is before {} {}",
+                    end.map_or("end", |f| f.name),
+                    format_time(until),
+                    start.map_or("start", |f| f.name),
+                    format_time(from)
+                )),
+            ));
+        }
+    }
+    match (end, until) {
+        (Some(field), Some(until)) => {
+            let detail = Some(format!("{}: {}; {checked}", field.name, format_time(until)));
+            if until <= now {
+                report.expired = true;
+                report.push(Check::fail(
+                    EXPIRY,
+                    format!("This badge expired on {}.", format_day(until)),
+                    detail,
+                ));
+            } else {
+                report.push(Check::pass(
+                    EXPIRY,
+                    format!("This badge is valid until {}.", format_day(until)),
+                    detail,
+                ));
+            }
+        }
+        (Some(_), None) if !end.is_some_and(|f| f.value.is_null()) => {}
+        _ => report.push(Check::pass(EXPIRY, "This badge does not expire.", None)),
+    }
+    (from, until)
+}
+
+/// Matches the badge's recipient identities against the user's
+/// (`opts.recipients`), pushing the `recipient` check and setting
+/// `report.recipient_matched` and `report.recipient_detail`
+/// ("matched ada@example.org (as lowercased)"). Does nothing when the user
+/// gave no identities.
+///
+/// - pass: one identity matched (tried as given, then lower-cased);
+/// - fail: none matched ("this badge was not issued to any of your identities");
+/// - warn: the badge names no recipient, or its identity cannot be compared
+///   (unknown hash algorithm …); `recipient_matched` is then `None`.
+pub(crate) fn check_recipient(
+    report: &mut Report,
+    opts: &Options,
+    identities: &[RecipientIdentity],
+) {
+    let candidates: Vec<&str> = opts
+        .recipients
+        .iter()
+        .map(|c| c.trim())
+        .filter(|c| !c.is_empty())
+        .collect();
+    if candidates.is_empty() {
+        return;
+    }
+    if identities.is_empty() {
+        report.recipient_matched = None;
+        report.push(Check::warn(
+            "recipient",
+            "This badge does not name its recipient, so Satchel cannot tell whether it is yours.",
+            None,
+        ));
+        return;
+    }
+    let mut unsupported = Vec::new();
+    let mut comparable = false;
+    for identity in identities {
+        for candidate in &candidates {
+            match identity.check(candidate) {
+                IdentityCheck::Match { variant } => {
+                    let how = match variant {
+                        MatchVariant::AsGiven => "as given",
+                        MatchVariant::Lowercased => "as lowercased",
+                    };
+                    report.recipient_matched = Some(true);
+                    report.recipient_detail = Some(format!("matched {candidate} ({how})"));
+                    report.push(Check::pass(
+                        "recipient",
+                        format!("This badge was issued to you ({candidate})."),
+                        Some(describe_identity(identity, Some(how))),
+                    ));
+                    return;
+                }
+                IdentityCheck::NoMatch => comparable = true,
+                IdentityCheck::Unsupported { reason } => {
+                    if !unsupported.contains(&reason) {
+                        unsupported.push(reason);
+                    }
+                }
+            }
+        }
+    }
+    let detail = identities
+        .iter()
+        .map(|i| describe_identity(i, None))
+        .collect::<Vec<_>>()
+        .join("; ");
+    if !comparable {
+        report.recipient_matched = None;
+        report.push(Check::warn(
+            "recipient",
+            format!(
+                "Satchel cannot compare this badge's recipient with your identities: {}.",
+                unsupported.join("; ")
+            ),
+            Some(detail),
+        ));
+        return;
+    }
+    report.recipient_matched = Some(false);
+    report.recipient_detail = Some(format!(
+        "no match among {} identit{}",
+        candidates.len(),
+        if candidates.len() == 1 { "y" } else { "ies" }
+    ));
+    report.push(Check::fail(
+        "recipient",
+        "This badge was not issued to any of your identities.",
+        Some(format!(
+            "compared {} identit{} with: {detail}",
+            candidates.len(),
+            if candidates.len() == 1 { "y" } else { "ies" }
+        )),
+    ));
+}
+
+fn describe_identity(identity: &RecipientIdentity, how: Option<&str>) -> String {
+    let kind = if identity.kind.is_empty() {
+        "identity"
+    } else {
+        identity.kind.as_str()
+    };
+    let mut s = if identity.hashed {
+        let alg = identity.value.split('$').next().unwrap_or("hash");
+        match &identity.salt {
+            Some(salt) => format!("{kind} hashed with {alg}, salt \"{salt}\""),
+            None => format!("{kind} hashed with {alg}, no salt"),
+        }
+    } else {
+        format!("{kind} {}", identity.value)
+    };
+    if let Some(how) = how {
+        s.push_str(&format!(", matched {how}"));
+    }
+    s
+}
+
+/// The host (and port, when given) of a URL, for messages; the URL itself
+/// when it does not parse.
+pub(crate) fn host_of(url: &str) -> String {
+    match url::Url::parse(url) {
+        Ok(u) => match (u.host_str(), u.port()) {
+            (Some(h), Some(p)) => format!("{h}:{p}"),
+            (Some(h), None) => h.to_owned(),
+            _ => url.to_owned(),
+        },
+        Err(_) => url.chars().take(80).collect(),
+    }
+}
+
+/// Why a document could not be fetched, as a clause for a skip check's
+/// message: "could not reach the issuer's server at example.org (connection
+/// refused)". `whose` names the server ("the issuer's server").
+pub(crate) fn fetch_failure(whose: &str, err: &FetchError) -> String {
+    match err {
+        FetchError::Unreachable { url, reason } => {
+            format!("could not reach {whose} at {} ({reason})", host_of(url))
+        }
+        FetchError::Timeout { url, seconds } => format!(
+            "could not reach {whose} at {} (no answer within {seconds} second{})",
+            host_of(url),
+            if *seconds == 1 { "" } else { "s" }
+        ),
+        FetchError::NotCached(url) => format!(
+            "could not reach {whose} at {} (Satchel is offline and has no saved copy)",
+            host_of(url)
+        ),
+        FetchError::Refused(reason) => format!("Satchel did not contact {whose} ({reason})"),
+        FetchError::BadUrl(url) => format!(
+            "the address {} is not an http or https URL",
+            url.chars().take(80).collect::<String>()
+        ),
+        FetchError::TooLarge { url, .. } => format!(
+            "{whose} at {} sent a document larger than Satchel accepts",
+            host_of(url)
+        ),
+        FetchError::TooManyRedirects { url, .. } => {
+            format!("{whose} at {} redirected too many times", host_of(url))
+        }
+    }
+}
+
+/// Makes a sentence of a clause: capital first letter, full stop.
+pub(crate) fn sentence(clause: &str) -> String {
+    let mut chars = clause.chars();
+    let mut s = match chars.next() {
+        Some(c) => c.to_uppercase().chain(chars).collect::<String>(),
+        None => String::new(),
+    };
+    if !s.ends_with(['.', '!', '?']) {
+        s.push('.');
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn secs(v: Value) -> (i64, bool) {
+        let d = parse_date(&v).unwrap();
+        (d.secs, d.conforming)
+    }
+
+    #[test]
+    fn dates_in_every_form_badges_use() {
+        assert_eq!(secs(json!("2016-12-31T23:59:59Z")), (1_483_228_799, true));
+        assert_eq!(
+            secs(json!("2017-01-01T00:59:59+01:00")),
+            (1_483_228_799, true)
+        );
+        assert_eq!(
+            secs(json!("2017-01-01T00:59:59+0100")),
+            (1_483_228_799, true)
+        );
+        assert_eq!(secs(json!("2017-01-01T00:59:59+01")), (1_483_228_799, true));
+        assert!(secs(json!("2017-10-01T00:00Z")).1);
+        assert_eq!(secs(json!("2016-12-31T23:59:59")), (1_483_228_799, false));
+        assert_eq!(secs(json!("2016-12-31")), (1_483_142_400, false));
+        assert_eq!(secs(json!(1_483_228_799)), (1_483_228_799, false));
+        assert_eq!(secs(json!("1483228799")), (1_483_228_799, false));
+        assert!(parse_date(&json!("yesterday")).is_err());
+        assert!(parse_date(&json!(true)).is_err());
+        assert_eq!(format_day(1_483_228_799), "2016-12-31");
+    }
+
+    #[test]
+    fn sentences() {
+        assert_eq!(sentence("could not reach x (y)"), "Could not reach x (y).");
+        assert_eq!(sentence("Done."), "Done.");
+    }
+}

@@ -1,0 +1,182 @@
+//! Fetching what an assertion links to (BadgeClass, issuer Profile, keys,
+//! revocation lists), with failures worded as skip checks.
+//!
+//! A linked document that declares an `id` other than the address it was
+//! fetched from is accepted, with a warning, when both are on the same site;
+//! one that claims an address on another site is fetched again from that
+//! address, so a document can never borrow another site's identity.
+
+use super::Check;
+use super::{common, fetched_detail, prop_str, same_authority, same_url, Run};
+use crate::detect;
+use crate::fetch::Fetched;
+use serde_json::Value;
+
+/// A BadgeClass or Profile as used for checking.
+#[derive(Clone, Debug)]
+pub(super) struct Node {
+    /// The document.
+    pub doc: Value,
+    /// Where it was fetched from (`None` when embedded).
+    pub url: Option<String>,
+    /// Was it fetched from its own address (rather than embedded)?
+    pub fetched: bool,
+}
+
+impl Node {
+    /// An object embedded in its parent, used as given.
+    pub fn embedded(doc: Value) -> Node {
+        Node {
+            doc,
+            url: None,
+            fetched: false,
+        }
+    }
+
+    /// Its id: the declared `id`, else the address it was fetched from.
+    pub fn id(&self) -> Option<&str> {
+        prop_str(&self.doc, "id")
+            .map(str::trim)
+            .or(self.url.as_deref())
+    }
+}
+
+/// Why a linked document could not be had: a message and a detail.
+pub(super) type Problem = (String, String);
+
+impl Run<'_> {
+    /// Fetches `url` and insists on a 2xx answer. `what` names the document
+    /// in messages ("the badge description").
+    pub(super) fn get(&mut self, url: &str, what: &str) -> Result<Fetched, Problem> {
+        match self.fetch.get(url) {
+            Err(e) => Err((
+                format!(
+                    "Satchel could not get {what}: {}.",
+                    common::fetch_failure("the issuer's server", &e)
+                ),
+                e.to_string(),
+            )),
+            Ok(f) if (200..300).contains(&f.status) => Ok(f),
+            Ok(f) if matches!(f.status, 404 | 410) => Err((
+                format!(
+                    "Satchel could not get {what}: the issuer's server no longer has it (HTTP {}).",
+                    f.status
+                ),
+                fetched_detail(&f),
+            )),
+            Ok(f) => Err((
+                format!(
+                    "Satchel could not get {what}: the issuer's server answered with an error (HTTP {}).",
+                    f.status
+                ),
+                fetched_detail(&f),
+            )),
+        }
+    }
+
+    /// Fetches `url` and reads the body as a JSON object.
+    pub(super) fn get_json(&mut self, url: &str, what: &str) -> Result<(Value, Fetched), Problem> {
+        let f = self.get(url, what)?;
+        let doc = std::str::from_utf8(&f.body)
+            .map_err(|_| "the body is not UTF-8 text".to_owned())
+            .and_then(|t| crate::payload::parse_json(t).map_err(|e| e.to_string()));
+        match doc {
+            Ok(doc) => Ok((doc, f)),
+            Err(why) => Err((
+                format!("Satchel could not read {what}: the issuer's server did not return a JSON document."),
+                format!("{}: {why}", fetched_detail(&f)),
+            )),
+        }
+    }
+
+    /// Fetches a linked BadgeClass or Profile, pushing `{prefix}.fetch`
+    /// (pass, or skip when it cannot be had) and `{prefix}.id` (warn when it
+    /// declares another address).
+    pub(super) fn linked(&mut self, url: &str, prefix: &str, what: &str) -> Option<Node> {
+        let fetch_id = format!("{prefix}.fetch");
+        let id_id = format!("{prefix}.id");
+        let (doc, f) = match self.get_json(url, what) {
+            Ok(got) => got,
+            Err((message, detail)) => {
+                self.push(Check::skip(&fetch_id, message, Some(detail)));
+                return None;
+            }
+        };
+        let declared = prop_str(&doc, "id")
+            .map(str::trim)
+            .filter(|d| detect::is_http_url(d))
+            .map(str::to_owned);
+        if let Some(d) = declared {
+            if !same_url(&d, url) && !same_url(&d, &f.final_url) {
+                let detail = Some(format!("fetched {url}; its id is {d}"));
+                if same_authority(&d, url) || same_authority(&d, &f.final_url) {
+                    self.push(Check::pass(
+                        &fetch_id,
+                        format!("Satchel got {what} from the issuer's server."),
+                        Some(fetched_detail(&f)),
+                    ));
+                    self.push(Check::warn(
+                        &id_id,
+                        common::sentence(&format!(
+                            "{what} gives a different address for itself than the one it was fetched from; Satchel used it because both are on the same site"
+                        )),
+                        detail,
+                    ));
+                    return Some(Node {
+                        doc,
+                        url: Some(url.to_owned()),
+                        fetched: true,
+                    });
+                } else {
+                    self.push(Check::warn(
+                        &id_id,
+                        common::sentence(&format!(
+                            "{what} says it lives on another site, so Satchel fetched it from there"
+                        )),
+                        detail,
+                    ));
+                    return match self.get_json(&d, what) {
+                        Ok((doc2, f2))
+                            if prop_str(&doc2, "id").is_some_and(|i| same_url(i, &d)) =>
+                        {
+                            self.push(Check::pass(
+                                &fetch_id,
+                                format!("Satchel got {what} from the issuer's server."),
+                                Some(fetched_detail(&f2)),
+                            ));
+                            Some(Node {
+                                doc: doc2,
+                                url: Some(d),
+                                fetched: true,
+                            })
+                        }
+                        Ok((_, f2)) => {
+                            self.push(Check::skip(
+                                &fetch_id,
+                                common::sentence(&format!(
+                                    "{what} gives conflicting addresses for itself, so Satchel cannot tell which copy is the issuer's"
+                                )),
+                                Some(fetched_detail(&f2)),
+                            ));
+                            None
+                        }
+                        Err((message, detail)) => {
+                            self.push(Check::skip(&fetch_id, message, Some(detail)));
+                            None
+                        }
+                    };
+                }
+            }
+        }
+        self.push(Check::pass(
+            &fetch_id,
+            format!("Satchel got {what} from the issuer's server."),
+            Some(fetched_detail(&f)),
+        ));
+        Some(Node {
+            doc,
+            url: Some(url.to_owned()),
+            fetched: true,
+        })
+    }
+}

@@ -1,0 +1,457 @@
+//! The `status` check: has the issuer revoked (or suspended) the credential?
+//!
+//! - `1EdTechRevocationList`: fetch the list; an entry whose `id` is the
+//!   credential's id and whose `revoked` is absent or true revokes it.
+//! - `BitstringStatusListEntry` / `StatusList2021Entry`: fetch the status list
+//!   credential, check ITS proof, type, validity window and purpose, decode the
+//!   list (multibase `u` base64url or plain base64, GZIP, decompressed size
+//!   capped) and read bit `statusListIndex`, most significant bit first.
+//!
+//! A list that cannot be fetched, or has expired / is not valid yet, is "could
+//! not check" (skip). A tampered or mistyped list is a failure. A status method
+//! Satchel does not know is "status unknown" (skip), never a pass.
+
+use crate::fetch::Fetch;
+use crate::verify::common::{self, fetch_failure, format_day, parse_date};
+use crate::verify::proof::integrity::{self, Outcome};
+use crate::verify::report::Check;
+use crate::verify::Report;
+use serde_json::Value;
+use std::io::Read;
+
+/// Largest decompressed status list Satchel reads (32 million entries).
+const MAX_LIST_BYTES: usize = 4 * 1024 * 1024;
+/// Largest status document Satchel parses.
+const MAX_STATUS_DOCUMENT_BYTES: usize = 8 * 1024 * 1024;
+/// Most status entries of one credential that are checked.
+const MAX_ENTRIES: usize = 8;
+
+/// The result of one status entry.
+struct Found {
+    check: Check,
+    revoked: bool,
+}
+
+fn skip(message: String, detail: Option<String>) -> Found {
+    Found {
+        check: Check::skip("status", message, detail),
+        revoked: false,
+    }
+}
+
+fn fail(message: String, detail: Option<String>) -> Found {
+    Found {
+        check: Check::fail("status", message, detail),
+        revoked: false,
+    }
+}
+
+fn pass(message: String, detail: Option<String>) -> Found {
+    Found {
+        check: Check::pass("status", message, detail),
+        revoked: false,
+    }
+}
+
+/// Fetches `url` as a JSON document; a failure is a finished "could not check".
+fn fetch_json(fetch: &dyn Fetch, url: &str, what: &str) -> Result<Value, Found> {
+    let got = fetch.get(url).map_err(|e| {
+        skip(
+            common::sentence(&format!(
+                "Satchel could not check whether the badge was revoked: it {}",
+                fetch_failure("the issuer's status server", &e)
+            )),
+            Some(format!("{what}: {url}")),
+        )
+    })?;
+    if !(200..300).contains(&got.status) {
+        return Err(skip(
+            format!(
+                "Satchel could not check whether the badge was revoked: the {what} at {} answered HTTP {}.",
+                common::host_of(url),
+                got.status
+            ),
+            Some(format!("{what}: {url}")),
+        ));
+    }
+    if got.body.len() > MAX_STATUS_DOCUMENT_BYTES {
+        return Err(skip(
+            format!(
+                "Satchel could not check whether the badge was revoked: the {what} is too large."
+            ),
+            Some(url.to_owned()),
+        ));
+    }
+    serde_json::from_slice(&got.body).map_err(|_| {
+        skip(
+            format!(
+                "Satchel could not check whether the badge was revoked: the {what} is not JSON."
+            ),
+            Some(url.to_owned()),
+        )
+    })
+}
+
+/// `1EdTechRevocationList`.
+fn revocation_list(entry: &Value, cred: &Value, fetch: &dyn Fetch) -> Found {
+    let Some(url) = entry.get("id").and_then(Value::as_str) else {
+        return fail(
+            "The credential's revocation list entry has no id (the list's URL).".to_owned(),
+            None,
+        );
+    };
+    let Some(cred_id) = cred.get("id").and_then(Value::as_str) else {
+        return skip(
+            "Satchel cannot look the badge up in its issuer's revocation list: the badge has no id.".to_owned(),
+            Some(url.to_owned()),
+        );
+    };
+    let list = match fetch_json(fetch, url, "revocation list") {
+        Ok(l) => l,
+        Err(found) => return found,
+    };
+    let Some(entries) = list.get("revokedCredential").and_then(Value::as_array) else {
+        return skip(
+            "Satchel could not check whether the badge was revoked: the issuer's revocation list has no revokedCredential list.".to_owned(),
+            Some(url.to_owned()),
+        );
+    };
+    let hit = entries.iter().find(|e| {
+        e.get("id").and_then(Value::as_str) == Some(cred_id)
+            && e.get("revoked").and_then(Value::as_bool) != Some(false)
+    });
+    match hit {
+        Some(e) => {
+            let reason = e.get("revocationReason").and_then(Value::as_str);
+            Found {
+                check: Check::fail(
+                    "status",
+                    match reason {
+                        Some(r) => {
+                            format!("The issuer revoked this badge: {}", common::sentence(r))
+                        }
+                        None => "The issuer revoked this badge.".to_owned(),
+                    },
+                    Some(format!("1EdTechRevocationList {url} lists {cred_id}")),
+                ),
+                revoked: true,
+            }
+        }
+        None => pass(
+            "The issuer has not revoked this badge.".to_owned(),
+            Some(format!(
+                "1EdTechRevocationList {url}: {cred_id} not listed ({} entries)",
+                entries.len()
+            )),
+        ),
+    }
+}
+
+/// Decodes an `encodedList`: `u` + base64url (Bitstring), or plain base64
+/// (StatusList2021), of a GZIP stream; decompressed size is capped.
+pub(super) fn decode_list(encoded: &str, multibase: bool) -> Result<Vec<u8>, String> {
+    use base64::alphabet;
+    use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
+    use base64::Engine;
+    let body = match encoded.strip_prefix('u') {
+        Some(b) => b,
+        None if multibase => {
+            return Err(
+                "the encoded list is not multibase base64url (it does not start with u)".to_owned(),
+            )
+        }
+        None => encoded,
+    };
+    let config =
+        GeneralPurposeConfig::new().with_decode_padding_mode(DecodePaddingMode::Indifferent);
+    let compressed = GeneralPurpose::new(&alphabet::URL_SAFE, config)
+        .decode(body)
+        .or_else(|_| GeneralPurpose::new(&alphabet::STANDARD, config).decode(body))
+        .map_err(|_| "the encoded list is not base64".to_owned())?;
+    let mut out = Vec::new();
+    flate2::read::GzDecoder::new(compressed.as_slice())
+        .take(MAX_LIST_BYTES as u64 + 1)
+        .read_to_end(&mut out)
+        .map_err(|_| "the encoded list is not GZIP-compressed".to_owned())?;
+    if out.len() > MAX_LIST_BYTES {
+        return Err(format!(
+            "the list is larger than {} MiB",
+            MAX_LIST_BYTES / (1024 * 1024)
+        ));
+    }
+    Ok(out)
+}
+
+/// Bit `index` of `list`, index 0 being the most significant bit of the first byte.
+pub(super) fn bit(list: &[u8], index: u64) -> Option<bool> {
+    let byte = list.get(usize::try_from(index / 8).ok()?)?;
+    Some(byte & (0x80 >> (index % 8)) != 0)
+}
+
+/// `BitstringStatusListEntry` and `StatusList2021Entry`.
+fn status_list(entry: &Value, cred: &Value, fetch: &dyn Fetch, now: i64, legacy: bool) -> Found {
+    let (list_type, subject_type) = if legacy {
+        ("StatusList2021Credential", "StatusList2021")
+    } else {
+        ("BitstringStatusListCredential", "BitstringStatusList")
+    };
+    let Some(url) = entry.get("statusListCredential").and_then(Value::as_str) else {
+        return fail(
+            "The credential's status entry does not say where its status list is.".to_owned(),
+            None,
+        );
+    };
+    let index = match entry.get("statusListIndex") {
+        Some(Value::String(s)) => s.trim().parse::<u64>().ok(),
+        Some(Value::Number(n)) => n.as_u64(),
+        _ => None,
+    };
+    let Some(index) = index else {
+        return fail(
+            "The credential's status entry has no valid statusListIndex.".to_owned(),
+            Some(url.to_owned()),
+        );
+    };
+    let purpose = entry
+        .get("statusPurpose")
+        .and_then(Value::as_str)
+        .unwrap_or("revocation");
+    if entry
+        .get("statusSize")
+        .and_then(Value::as_u64)
+        .is_some_and(|s| s != 1)
+    {
+        return skip(
+            "Satchel does not read multi-bit status messages, so it cannot tell this badge's status.".to_owned(),
+            Some(url.to_owned()),
+        );
+    }
+    let list = match fetch_json(fetch, url, "status list") {
+        Ok(l) => l,
+        Err(found) => return found,
+    };
+    let detail = |more: &str| {
+        Some(format!(
+            "{list_type} {url}, index {index}, purpose {purpose}; {more}"
+        ))
+    };
+    if !super::types(&list).contains(&list_type) {
+        return fail(
+            format!("The issuer's status list is not a {list_type}, so it cannot say whether the badge was revoked."),
+            detail(&format!("its type is {}", super::types(&list).join(", "))),
+        );
+    }
+    let proof = integrity::check(&list, super::issuer_id(&list), fetch, now);
+    match proof.outcome {
+        Outcome::Valid => {}
+        Outcome::Invalid => {
+            return fail(
+                "The issuer's status list does not verify: it was changed after it was signed, so it cannot be trusted."
+                    .to_owned(),
+                detail(&proof.detail),
+            )
+        }
+        Outcome::Unverifiable => {
+            return skip(
+                format!(
+                    "Satchel could not check whether the badge was revoked: {}",
+                    lower_first(&proof.message)
+                ),
+                detail(&proof.detail),
+            )
+        }
+    }
+    let date = |names: &[&str]| {
+        names
+            .iter()
+            .find_map(|n| list.get(*n))
+            .and_then(|v| parse_date(v).ok())
+    };
+    if let Some(from) = date(&["validFrom", "issuanceDate"]).filter(|d| d.secs > now) {
+        return skip(
+            format!(
+                "Satchel could not check whether the badge was revoked: the issuer's status list is not valid until {}.",
+                format_day(from.secs)
+            ),
+            detail("status list not valid yet"),
+        );
+    }
+    if let Some(until) = date(&["validUntil", "expirationDate"]).filter(|d| d.secs <= now) {
+        return skip(
+            format!(
+                "Satchel could not check whether the badge was revoked: the issuer's status list expired on {}.",
+                format_day(until.secs)
+            ),
+            detail("status list expired"),
+        );
+    }
+    let Some(subject) = list.get("credentialSubject").filter(|s| s.is_object()) else {
+        return fail(
+            "The issuer's status list has no credentialSubject.".to_owned(),
+            detail("no list"),
+        );
+    };
+    if !super::types(subject).contains(&subject_type) {
+        return fail(
+            format!("The issuer's status list does not hold a {subject_type}."),
+            detail(&format!(
+                "credentialSubject type {}",
+                super::types(subject).join(", ")
+            )),
+        );
+    }
+    let list_purpose = subject.get("statusPurpose").and_then(Value::as_str);
+    if list_purpose.is_some_and(|p| p != purpose) {
+        return fail(
+            format!(
+                "The status list is for {}, but the badge points to it for {purpose}.",
+                list_purpose.unwrap_or("")
+            ),
+            detail("purposes differ"),
+        );
+    }
+    let Some(encoded) = subject.get("encodedList").and_then(Value::as_str) else {
+        return fail(
+            "The issuer's status list has no encodedList.".to_owned(),
+            detail("no encodedList"),
+        );
+    };
+    let bits = match decode_list(encoded, !legacy) {
+        Ok(b) => b,
+        Err(why) => {
+            return fail(
+                common::sentence(&format!("the issuer's status list cannot be read: {why}")),
+                detail(&why),
+            )
+        }
+    };
+    let Some(set) = bit(&bits, index) else {
+        return fail(
+            format!("The badge's status index {index} is outside the issuer's status list ({} entries).", bits.len() * 8),
+            detail("index out of range"),
+        );
+    };
+    let issuers = match (super::issuer_id(cred), super::issuer_id(&list)) {
+        (Some(a), Some(b)) if a != b => format!("; the list is signed by {b}, the badge by {a}"),
+        _ => String::new(),
+    };
+    let detail = detail(&format!("bit {}{issuers}", u8::from(set)));
+    match (set, purpose) {
+        (false, "revocation" | "suspension") => pass(format!("The issuer has not {}ed this badge.", if purpose == "revocation" { "revok" } else { "suspend" }), detail),
+        (false, other) => pass(format!("The issuer's status list ({other}) sets nothing for this badge."), detail),
+        (true, "revocation") => Found {
+            check: Check::fail("status", "The issuer revoked this badge.", detail),
+            revoked: true,
+        },
+        (true, "suspension") => fail("The issuer has suspended this badge.".to_owned(), detail),
+        (true, other) => Found {
+            check: Check::warn(
+                "status",
+                format!("The issuer's status list flags this badge for {other}; Satchel does not act on that purpose."),
+                detail,
+            ),
+            revoked: false,
+        },
+    }
+}
+
+fn lower_first(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_lowercase().chain(c).collect(),
+        None => String::new(),
+    }
+}
+
+/// Pushes the `status` check(s) of `cred`; sets `report.revoked` when the issuer revoked it.
+pub(super) fn check(cred: &Value, fetch: &dyn Fetch, now: i64, report: &mut Report) {
+    let entries: Vec<&Value> = match cred.get("credentialStatus") {
+        None | Some(Value::Null) => {
+            report.push(Check::pass(
+                "status",
+                "The issuer publishes no revocation status for this badge.",
+                None,
+            ));
+            return;
+        }
+        Some(Value::Array(a)) => a.iter().collect(),
+        Some(one) => vec![one],
+    };
+    for entry in entries.iter().take(MAX_ENTRIES) {
+        let ty = super::types(entry);
+        let found = if ty.contains(&"1EdTechRevocationList") {
+            revocation_list(entry, cred, fetch)
+        } else if ty.contains(&"BitstringStatusListEntry") {
+            status_list(entry, cred, fetch, now, false)
+        } else if ty.contains(&"StatusList2021Entry") {
+            status_list(entry, cred, fetch, now, true)
+        } else {
+            let name = if ty.is_empty() {
+                "(no type)".to_owned()
+            } else {
+                ty.join(", ")
+            };
+            skip(
+                format!("The badge's status is unknown: it uses the status method {name}, which Satchel does not know."),
+                entry.get("id").and_then(Value::as_str).map(str::to_owned),
+            )
+        };
+        report.revoked |= found.revoked;
+        report.push(found.check);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bits_are_most_significant_first() {
+        let list = [0b1010_0000u8, 0x01];
+        assert_eq!(bit(&list, 0), Some(true));
+        assert_eq!(bit(&list, 1), Some(false));
+        assert_eq!(bit(&list, 2), Some(true));
+        assert_eq!(bit(&list, 15), Some(true));
+        assert_eq!(bit(&list, 16), None);
+        assert_eq!(bit(&list, u64::MAX), None);
+    }
+
+    #[test]
+    fn dcc_list_decodes() {
+        let bits = decode_list(
+            "uH4sIAAAAAAAAA-3BMQEAAAwCoGUx6aLbwgvIHwAAAAAAAAAAAAAAwFwBZnztF9QwAAA",
+            true,
+        )
+        .unwrap();
+        assert_eq!(bits.len(), 12_500);
+        let set: Vec<u64> = (0..100_000)
+            .filter(|i| bit(&bits, *i) == Some(true))
+            .collect();
+        assert_eq!(set, vec![2, 6, 8]);
+        assert!(decode_list(
+            "H4sIAAAAAAAAA-3BMQEAAAwCoGUx6aLbwgvIHwAAAAAAAAAAAAAAwFwBZnztF9QwAAA",
+            true
+        )
+        .is_err());
+        assert!(decode_list(
+            "H4sIAAAAAAAAA-3BMQEAAAwCoGUx6aLbwgvIHwAAAAAAAAAAAAAAwFwBZnztF9QwAAA",
+            false
+        )
+        .is_ok());
+        assert!(decode_list("uH4sIAAAAAAAAA-I-CHANGED-THISAAwFwBZnztF9QwAAA", true).is_err());
+    }
+
+    #[test]
+    fn a_gzip_bomb_is_capped() {
+        use std::io::Write;
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+        gz.write_all(&vec![0u8; MAX_LIST_BYTES + 10]).unwrap();
+        let zipped = gz.finish().unwrap();
+        use base64::Engine;
+        let text = format!(
+            "u{}",
+            base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(zipped)
+        );
+        assert!(decode_list(&text, true).unwrap_err().contains("larger"));
+    }
+}

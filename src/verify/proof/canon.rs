@@ -1,0 +1,380 @@
+//! JSON-LD → RDF (in safe mode) → RDFC-1.0 canonical N-Quads.
+//!
+//! The recipe measured in `crypto-and-proofs-in-rust.md`: `json-ld` 0.21
+//! expands with a policy that rejects undefined terms (otherwise they are
+//! silently dropped and ride along unsigned), the quads are handed straight to
+//! `oxrdf` 0.2 terms (no text round trip, so no escaping or language-tag case
+//! is lost), and `rdf-canon` labels blank nodes with a bounded number of
+//! Hash N-Degree Quads calls. Two other canonicalizers get a real credential
+//! (`complete.json`) wrong; this one does not.
+
+use super::contexts::{is_bundled, LOADER};
+use json_ld::expansion::{Action, Policy};
+use json_ld::rdf_types::{self, generator, LiteralType};
+use json_ld::syntax::Parse;
+use json_ld::{JsonLdProcessor, RemoteDocument};
+use serde_json::Value;
+
+/// Most Hash N-Degree Quads calls canonicalization may make. Real credentials
+/// need a few dozen (`complete.json`, with four byte-identical endorsement
+/// proofs, needs the most); poisoned blank-node graphs are cut off here.
+pub(crate) const HNDQ_CALL_LIMIT: usize = 2_000;
+
+/// Most quads one document may produce before Satchel declines to canonicalize it.
+pub(crate) const MAX_QUADS: usize = 100_000;
+
+/// Largest set of indistinguishable blank nodes one blank node may be related
+/// to in the same way. Canonicalization tries every ordering of such a set
+/// (n!), and the call limit does not bound that loop; real credentials have
+/// sets of one or two.
+pub(crate) const MAX_INDISTINGUISHABLE: usize = 6;
+
+/// Why a document could not be turned into canonical N-Quads.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum CanonError {
+    /// It names a JSON-LD context Satchel does not bundle (never fetched).
+    #[error("it uses a JSON-LD context Satchel does not have: {0}")]
+    UnknownContext(String),
+    /// It has a property or type no context defines: that data would not be signed.
+    #[error("it contains data its signature does not cover ({0} is not defined by its JSON-LD contexts)")]
+    Undefined(String),
+    /// It is not valid JSON-LD.
+    #[error("it is not valid JSON-LD ({0})")]
+    Malformed(String),
+    /// It is too large or too tangled to canonicalize within Satchel's limits.
+    #[error("it is too large or too complex to check ({0})")]
+    TooComplex(String),
+}
+
+impl CanonError {
+    /// Is this "could not check" (a context Satchel lacks, a size limit) rather
+    /// than evidence that the document is wrong?
+    pub fn is_unverifiable(&self) -> bool {
+        matches!(
+            self,
+            CanonError::UnknownContext(_) | CanonError::TooComplex(_)
+        )
+    }
+}
+
+/// The first context URL in `doc` that Satchel does not bundle, if any. Every
+/// `@context` and `@import` at any depth is looked at, so an unknown context is
+/// reported by URL before JSON-LD processing starts.
+fn unknown_context(doc: &Value) -> Option<String> {
+    fn in_context(ctx: &Value) -> Option<String> {
+        match ctx {
+            Value::String(url) if !is_bundled(url) => Some(url.clone()),
+            Value::Array(items) => items.iter().find_map(in_context),
+            Value::Object(map) => map.iter().find_map(|(k, v)| match (k.as_str(), v) {
+                ("@import", Value::String(url)) if !is_bundled(url) => Some(url.clone()),
+                _ => walk(v),
+            }),
+            _ => None,
+        }
+    }
+    fn walk(v: &Value) -> Option<String> {
+        match v {
+            Value::Object(map) => map.iter().find_map(|(k, v)| {
+                if k == "@context" {
+                    in_context(v)
+                } else {
+                    walk(v)
+                }
+            }),
+            Value::Array(items) => items.iter().find_map(walk),
+            _ => None,
+        }
+    }
+    walk(doc)
+}
+
+const A_TYPE: &str = "a type value";
+
+/// The first `type` value of `doc` that no bundled or inline context mentions:
+/// the likely culprit when expansion rejects a type (json-ld does not say
+/// which). Only used to word the message.
+fn undefined_type(doc: &Value) -> Option<String> {
+    fn types<'a>(v: &'a Value, out: &mut Vec<&'a str>, contexts: &mut Vec<String>) {
+        match v {
+            Value::Object(map) => {
+                for (k, x) in map {
+                    match (k.as_str(), x) {
+                        ("@context", ctx) => contexts.push(ctx.to_string()),
+                        ("type" | "@type", Value::String(t)) => out.push(t),
+                        ("type" | "@type", Value::Array(a)) => {
+                            out.extend(a.iter().filter_map(Value::as_str))
+                        }
+                        _ => types(x, out, contexts),
+                    }
+                }
+            }
+            Value::Array(items) => items.iter().for_each(|x| types(x, out, contexts)),
+            _ => {}
+        }
+    }
+    let (mut found, mut inline) = (Vec::new(), Vec::new());
+    types(doc, &mut found, &mut inline);
+    found
+        .into_iter()
+        .find(|t| {
+            let quoted = format!("\"{t}\"");
+            !t.contains(':')
+                && !super::contexts::mentions(&quoted)
+                && !inline.iter().any(|c| c.contains(&quoted))
+        })
+        .map(str::to_owned)
+}
+
+fn expansion_error(e: &json_ld::ExpandError) -> CanonError {
+    use json_ld::expansion::Error as E;
+    use json_ld::ExpandError as X;
+    match e {
+        X::Expansion(E::KeyExpansionFailed(term)) => CanonError::Undefined(format!("\"{term}\"")),
+        X::Expansion(E::InvalidTypeValue) => CanonError::Undefined(A_TYPE.to_owned()),
+        X::Loading(l) => CanonError::UnknownContext(l.target.to_string()),
+        X::ContextLoading(json_ld::ContextLoadError::LoadingDocumentFailed(l)) => {
+            CanonError::UnknownContext(l.target.to_string())
+        }
+        X::ContextProcessing(json_ld::context_processing::Error::ContextLoadingFailed(l))
+        | X::Expansion(E::ContextProcessing(
+            json_ld::context_processing::Error::ContextLoadingFailed(l),
+        )) => CanonError::UnknownContext(l.target.to_string()),
+        other => CanonError::Malformed(other.to_string()),
+    }
+}
+
+/// Converts a JSON-LD term to an `oxrdf` subject / graph name.
+fn id(id: rdf_types::Id) -> oxrdf::Subject {
+    match id {
+        rdf_types::Id::Iri(iri) => oxrdf::NamedNode::new_unchecked(iri.into_string()).into(),
+        rdf_types::Id::Blank(b) => blank(b.as_str()).into(),
+    }
+}
+
+fn blank(label: &str) -> oxrdf::BlankNode {
+    oxrdf::BlankNode::new_unchecked(label.strip_prefix("_:").unwrap_or(label))
+}
+
+const XSD_STRING: &str = "http://www.w3.org/2001/XMLSchema#string";
+
+/// The document's RDF dataset, expanded in safe mode with the bundled contexts only.
+pub(crate) fn to_dataset(doc: &Value) -> Result<oxrdf::Dataset, CanonError> {
+    if let Some(url) = unknown_context(doc) {
+        return Err(CanonError::UnknownContext(url));
+    }
+    let text = serde_json::to_string(doc).map_err(|e| CanonError::Malformed(e.to_string()))?;
+    let (value, _) = json_ld::syntax::Value::parse_str(&text)
+        .map_err(|e| CanonError::Malformed(e.to_string()))?;
+    let input = RemoteDocument::new(None, None, value);
+    let options: json_ld::Options = json_ld::Options {
+        expansion_policy: Policy {
+            invalid: Action::Reject,
+            // `@vocab` must stay allowed: contexts such as the W3C examples context
+            // and issuers' `issuer-dependent#` vocabularies are pure `@vocab`.
+            vocab: Action::Keep,
+            allow_undefined: false,
+        },
+        ..json_ld::Options::default()
+    };
+    let mut rdf =
+        pollster::block_on(input.to_rdf_using(generator::Blank::new(), &*LOADER, options))
+            .map_err(|e| match e {
+                json_ld::ToRdfError::Expand(e) => match expansion_error(&e) {
+                    CanonError::Undefined(what) if what == A_TYPE => CanonError::Undefined(
+                        undefined_type(doc).map_or(what, |t| format!("the type \"{t}\"")),
+                    ),
+                    other => other,
+                },
+            })?;
+    let mut dataset = oxrdf::Dataset::new();
+    for rdf_types::Quad(s, p, o, g) in rdf.cloned_quads() {
+        let subject = id(s);
+        let predicate = match p {
+            rdf_types::Id::Iri(iri) => oxrdf::NamedNode::new_unchecked(iri.into_string()),
+            // Generalized RDF is off, so predicates are IRIs; skip anything else.
+            rdf_types::Id::Blank(_) => continue,
+        };
+        let object: oxrdf::Term = match o {
+            rdf_types::Term::Id(i) => match id(i) {
+                oxrdf::Subject::NamedNode(n) => n.into(),
+                oxrdf::Subject::BlankNode(b) => b.into(),
+                #[allow(unreachable_patterns)]
+                _ => continue,
+            },
+            rdf_types::Term::Literal(lit) => match lit.type_ {
+                LiteralType::Any(ty) if ty.as_str() == XSD_STRING => {
+                    oxrdf::Literal::new_simple_literal(lit.value)
+                }
+                LiteralType::Any(ty) => oxrdf::Literal::new_typed_literal(
+                    lit.value,
+                    oxrdf::NamedNode::new_unchecked(ty.into_string()),
+                ),
+                // Kept exactly as written, like the JavaScript reference
+                // implementation (oxrdf's checked constructor would lowercase it).
+                LiteralType::LangString(tag) => {
+                    oxrdf::Literal::new_language_tagged_literal_unchecked(lit.value, tag.as_str())
+                }
+            }
+            .into(),
+        };
+        let graph = match g.map(id) {
+            None => oxrdf::GraphName::DefaultGraph,
+            Some(oxrdf::Subject::NamedNode(n)) => n.into(),
+            Some(oxrdf::Subject::BlankNode(b)) => b.into(),
+            #[allow(unreachable_patterns)]
+            Some(_) => continue,
+        };
+        dataset.insert(&oxrdf::Quad::new(subject, predicate, object, graph));
+        if dataset.len() > MAX_QUADS {
+            return Err(CanonError::TooComplex(format!(
+                "more than {MAX_QUADS} RDF statements"
+            )));
+        }
+    }
+    Ok(dataset)
+}
+
+/// The RDFC-1.0 canonical N-Quads of a JSON-LD document (sorted lines, each
+/// ending in `\n`), with JSON-LD in safe mode and only the bundled contexts.
+pub fn canonicalize(doc: &Value) -> Result<String, CanonError> {
+    let dataset = to_dataset(doc)?;
+    check_blank_nodes(&dataset)?;
+    let options = rdf_canon::CanonicalizationOptions {
+        hndq_call_limit: Some(HNDQ_CALL_LIMIT),
+    };
+    rdf_canon::canonicalize_with::<sha2_010::Sha256>(&dataset, &options).map_err(|e| match e {
+        rdf_canon::CanonicalizationError::HndqCallLimitExceeded(n) => {
+            CanonError::TooComplex(format!("blank-node labelling needs more than {n} steps"))
+        }
+        other => CanonError::Malformed(other.to_string()),
+    })
+}
+
+/// A quad as Hash First Degree Quads sees it from blank node `me`: `_:a` for
+/// `me`, `_:z` for every other blank node.
+fn first_degree_line(q: &oxrdf::QuadRef<'_>, me: &str) -> String {
+    let blank =
+        |b: oxrdf::BlankNodeRef<'_>| if b.as_str() == me { "_:a" } else { "_:z" }.to_owned();
+    let subject = match q.subject {
+        oxrdf::SubjectRef::BlankNode(b) => blank(b),
+        other => other.to_string(),
+    };
+    let object = match q.object {
+        oxrdf::TermRef::BlankNode(b) => blank(b),
+        other => other.to_string(),
+    };
+    let graph = match q.graph_name {
+        oxrdf::GraphNameRef::BlankNode(b) => blank(b),
+        oxrdf::GraphNameRef::DefaultGraph => String::new(),
+        other => other.to_string(),
+    };
+    format!("{subject} {} {object} {graph}", q.predicate)
+}
+
+/// The blank nodes of a quad, with their positions (`s`, `o`, `g`).
+fn blanks<'a>(q: &oxrdf::QuadRef<'a>) -> Vec<(char, &'a str)> {
+    let mut out = Vec::new();
+    if let oxrdf::SubjectRef::BlankNode(b) = q.subject {
+        out.push(('s', b.as_str()));
+    }
+    if let oxrdf::TermRef::BlankNode(b) = q.object {
+        out.push(('o', b.as_str()));
+    }
+    if let oxrdf::GraphNameRef::BlankNode(b) = q.graph_name {
+        out.push(('g', b.as_str()));
+    }
+    out
+}
+
+/// Refuses blank-node graphs whose canonical labelling would need to try
+/// more than `MAX_INDISTINGUISHABLE!` orderings at one step (the "poisoned
+/// graphs" of the RDFC-1.0 specification's security considerations).
+fn check_blank_nodes(dataset: &oxrdf::Dataset) -> Result<(), CanonError> {
+    use std::collections::{HashMap, HashSet};
+    let mut quads_of: HashMap<&str, Vec<oxrdf::QuadRef<'_>>> = HashMap::new();
+    for q in dataset.iter() {
+        let mut seen = HashSet::new();
+        for (_, b) in blanks(&q) {
+            if seen.insert(b) {
+                quads_of.entry(b).or_default().push(q);
+            }
+        }
+    }
+    let signature: HashMap<&str, String> = quads_of
+        .iter()
+        .map(|(b, quads)| {
+            let mut lines: Vec<String> = quads.iter().map(|q| first_degree_line(q, b)).collect();
+            lines.sort_unstable();
+            (*b, lines.join("\n"))
+        })
+        .collect();
+    let mut shared: HashMap<&str, usize> = HashMap::new();
+    for sig in signature.values() {
+        *shared.entry(sig.as_str()).or_default() += 1;
+    }
+    for (b, quads) in &quads_of {
+        if shared[signature[b].as_str()] < 2 {
+            continue; // a unique first-degree hash: no search from this node
+        }
+        let mut groups: HashMap<(char, &str, &str), HashSet<&str>> = HashMap::new();
+        for q in quads {
+            for (position, r) in blanks(q) {
+                if r != *b {
+                    groups
+                        .entry((position, q.predicate.as_str(), signature[r].as_str()))
+                        .or_default()
+                        .insert(r);
+                }
+            }
+        }
+        if let Some(big) = groups
+            .values()
+            .map(HashSet::len)
+            .max()
+            .filter(|n| *n > MAX_INDISTINGUISHABLE)
+        {
+            return Err(CanonError::TooComplex(format!(
+                "a blank node is related to {big} indistinguishable blank nodes; Satchel allows {MAX_INDISTINGUISHABLE}"
+            )));
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn unknown_contexts_are_named_before_processing() {
+        let doc = json!({"@context": ["https://www.w3.org/ns/credentials/v2", "https://example.org/ctx"], "id": "urn:x"});
+        assert_eq!(
+            canonicalize(&doc),
+            Err(CanonError::UnknownContext("https://example.org/ctx".into()))
+        );
+        let nested = json!({"@context": [{"@import": "https://example.org/i"}]});
+        assert_eq!(
+            unknown_context(&nested).as_deref(),
+            Some("https://example.org/i")
+        );
+    }
+
+    #[test]
+    fn undefined_terms_are_rejected() {
+        let doc = json!({"@context": ["https://www.w3.org/ns/credentials/v2"], "id": "urn:x", "type": "VerifiableCredential", "sneaky": 1});
+        assert!(
+            matches!(canonicalize(&doc), Err(CanonError::Undefined(t)) if t.contains("sneaky"))
+        );
+    }
+
+    #[test]
+    fn control_characters_and_language_tags_survive() {
+        let doc = json!({"@context": {"name": "https://schema.org/name"}, "@id": "urn:x",
+            "name": [{"@value": "a\tb\u{1}c", "@language": "en-US"}]});
+        assert_eq!(
+            canonicalize(&doc).unwrap(),
+            "<urn:x> <https://schema.org/name> \"a\\tb\\u0001c\"@en-US .\n"
+        );
+    }
+}

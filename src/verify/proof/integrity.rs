@@ -1,0 +1,293 @@
+//! Checking the Data Integrity proofs embedded in a credential.
+//!
+//! A credential may carry several proofs; any one valid proof is enough.
+//! Proof types Satchel does not know (the `SomeProofType` of the 1EdTech
+//! samples) cannot make a credential valid, and cannot make it invalid either.
+
+use super::keys::{resolve_verification_method, KeyError, ResolvedKey};
+use super::{canonicalize, hash_with_document, unsecured, CanonError};
+use crate::fetch::Fetch;
+use crate::verify::common::{format_time, parse_date};
+use ed25519_dalek::{Signature, VerifyingKey};
+use serde_json::{Map, Value};
+
+/// Seconds a proof's `created` may lie ahead of "now" (issuers' clocks drift).
+const CLOCK_SKEW_SECONDS: i64 = 300;
+
+/// What became of one proof, or of all of them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Outcome {
+    /// The signature verifies.
+    Valid,
+    /// Evidence that something is wrong.
+    Invalid,
+    /// Could not be checked.
+    Unverifiable,
+}
+
+/// The result of one proof.
+#[derive(Clone, Debug)]
+pub(crate) struct ProofResult {
+    /// Valid, invalid or unverifiable.
+    pub outcome: Outcome,
+    /// The suite, as written (`eddsa-rdfc-2022`, `Ed25519Signature2020` ...).
+    pub suite: String,
+    /// Why (for invalid / unverifiable), or how (for valid), in words.
+    pub reason: String,
+    /// The key, when one was resolved.
+    pub key: Option<ResolvedKey>,
+}
+
+/// The result of all proofs of a credential.
+#[derive(Clone, Debug)]
+pub(crate) struct ProofsResult {
+    /// Valid if any proof is; else invalid if any is; else unverifiable.
+    pub outcome: Outcome,
+    /// One plain-language sentence.
+    pub message: String,
+    /// One line per proof.
+    pub detail: String,
+    /// The proof that decided, when it is valid.
+    pub valid: Option<ProofResult>,
+}
+
+/// The suites Satchel checks (all Ed25519 over RDFC-1.0 canonical N-Quads).
+fn suite_of(proof: &Map<String, Value>) -> Result<String, String> {
+    let ty = proof.get("type").and_then(Value::as_str).unwrap_or("");
+    match ty {
+        "DataIntegrityProof" => match proof.get("cryptosuite").and_then(Value::as_str) {
+            Some(s @ ("eddsa-rdfc-2022" | "eddsa-2022")) => Ok(s.to_owned()),
+            Some(other) => Err(format!(
+                "the proof uses the {other} cryptosuite, which Satchel cannot check yet"
+            )),
+            None => Err("the DataIntegrityProof names no cryptosuite".to_owned()),
+        },
+        "Ed25519Signature2020" => Ok(ty.to_owned()),
+        "" => Err("a proof has no type".to_owned()),
+        other => Err(format!("the proof type {other} is not one Satchel knows")),
+    }
+}
+
+/// Checks one proof. `document` is the credential's canonical N-Quads, computed
+/// once for all its proofs.
+fn check_one(
+    credential: &Value,
+    proof: &Value,
+    issuer: Option<&str>,
+    document: &mut Option<Result<String, CanonError>>,
+    fetch: &dyn Fetch,
+    now: i64,
+) -> ProofResult {
+    let result = |outcome, suite: &str, reason: String, key| ProofResult {
+        outcome,
+        suite: suite.to_owned(),
+        reason,
+        key,
+    };
+    let Some(map) = proof.as_object() else {
+        return result(
+            Outcome::Invalid,
+            "",
+            "a proof is not a JSON object".to_owned(),
+            None,
+        );
+    };
+    let suite = match suite_of(map) {
+        Ok(s) => s,
+        Err(why) => {
+            let name = map
+                .get("cryptosuite")
+                .or(map.get("type"))
+                .and_then(Value::as_str)
+                .unwrap_or("");
+            return result(Outcome::Unverifiable, name, why, None);
+        }
+    };
+    let invalid = |why: String| result(Outcome::Invalid, &suite, why, None);
+    match map.get("proofPurpose").and_then(Value::as_str) {
+        Some("assertionMethod") => {}
+        Some(other) => {
+            return invalid(format!(
+                "the proof's purpose is {other}, not assertionMethod, so it does not vouch for the credential"
+            ))
+        }
+        None => return invalid("the proof has no proofPurpose".to_owned()),
+    }
+    if let Some(created) = map.get("created") {
+        match parse_date(created) {
+            Ok(t) if t.secs > now + CLOCK_SKEW_SECONDS => {
+                return invalid(format!(
+                    "the proof says it was created in the future ({})",
+                    format_time(t.secs)
+                ))
+            }
+            Ok(_) => {}
+            Err(why) => return invalid(format!("the proof's created date cannot be read: {why}")),
+        }
+    }
+    let signature = match map.get("proofValue").and_then(Value::as_str) {
+        Some(v) => match v.strip_prefix('z').map(|b| bs58::decode(b).into_vec()) {
+            Some(Ok(bytes)) if bytes.len() == 64 => Signature::from_slice(&bytes).ok(),
+            _ => None,
+        },
+        None => return invalid("the proof has no proofValue".to_owned()),
+    };
+    let Some(signature) = signature else {
+        return invalid(
+            "the proofValue is not a base58btc (z…) Ed25519 signature of 64 bytes".to_owned(),
+        );
+    };
+    let canonical_document =
+        match document.get_or_insert_with(|| canonicalize(&unsecured(credential))) {
+            Ok(d) => d.clone(),
+            Err(e) => {
+                let outcome = if e.is_unverifiable() {
+                    Outcome::Unverifiable
+                } else {
+                    Outcome::Invalid
+                };
+                return result(
+                    outcome,
+                    &suite,
+                    format!("the credential cannot be canonicalized: {e}"),
+                    None,
+                );
+            }
+        };
+    let hashes = match hash_with_document(credential, proof, canonical_document) {
+        Ok(h) => h,
+        Err(e) => {
+            let outcome = if e.is_unverifiable() {
+                Outcome::Unverifiable
+            } else {
+                Outcome::Invalid
+            };
+            return result(
+                outcome,
+                &suite,
+                format!("the proof cannot be canonicalized: {e}"),
+                None,
+            );
+        }
+    };
+    let method = match map.get("verificationMethod") {
+        Some(Value::String(s)) => s.as_str(),
+        Some(Value::Object(m)) => m.get("id").and_then(Value::as_str).unwrap_or(""),
+        _ => return invalid("the proof has no verificationMethod".to_owned()),
+    };
+    let key = match resolve_verification_method(method, issuer, fetch) {
+        Ok(k) => k,
+        Err(KeyError::Unresolvable(why)) => {
+            return result(Outcome::Unverifiable, &suite, why, None)
+        }
+        Err(KeyError::Invalid(why)) => return invalid(why),
+    };
+    let Some(raw) = key.material.ed25519() else {
+        return result(
+            Outcome::Invalid,
+            &suite,
+            format!(
+                "{} is not an Ed25519 key, which {suite} requires",
+                key.reference
+            ),
+            Some(key),
+        );
+    };
+    let Ok(verifying) = VerifyingKey::from_bytes(&raw) else {
+        return result(
+            Outcome::Invalid,
+            &suite,
+            "the public key is not a valid Ed25519 point".to_owned(),
+            Some(key),
+        );
+    };
+    if verifying
+        .verify_strict(&hashes.signed_bytes(), &signature)
+        .is_err()
+    {
+        return result(
+            Outcome::Invalid,
+            &suite,
+            "the signature does not match: the credential was changed after it was signed, or signed with another key"
+                .to_owned(),
+            Some(key),
+        );
+    }
+    let how = format!("verified with {}", key.how);
+    result(Outcome::Valid, &suite, how, Some(key))
+}
+
+/// Checks every embedded proof of `credential`, whose issuer id is `issuer`.
+pub(crate) fn check(
+    credential: &Value,
+    issuer: Option<&str>,
+    fetch: &dyn Fetch,
+    now: i64,
+) -> ProofsResult {
+    let proofs: Vec<&Value> = match credential.get("proof") {
+        Some(Value::Array(items)) => items.iter().collect(),
+        Some(Value::Null) | None => Vec::new(),
+        Some(one) => vec![one],
+    };
+    if proofs.is_empty() {
+        return ProofsResult {
+            outcome: Outcome::Invalid,
+            message: "The credential carries no proof (no signature), so nothing shows who issued it or that it is intact."
+                .to_owned(),
+            detail: "no `proof` member and not a VC-JWT".to_owned(),
+            valid: None,
+        };
+    }
+    let mut document = None;
+    let results: Vec<ProofResult> = proofs
+        .iter()
+        .take(crate::verify::ob3::MAX_PROOFS)
+        .map(|p| check_one(credential, p, issuer, &mut document, fetch, now))
+        .collect();
+    let detail = results
+        .iter()
+        .enumerate()
+        .map(|(i, r)| {
+            let suite = if r.suite.is_empty() {
+                "proof"
+            } else {
+                r.suite.as_str()
+            };
+            let what = match r.outcome {
+                Outcome::Valid => "valid",
+                Outcome::Invalid => "invalid",
+                Outcome::Unverifiable => "not checked",
+            };
+            format!("proof {} ({suite}): {what}: {}", i + 1, r.reason)
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    let first = |o: Outcome| results.iter().find(|r| r.outcome == o);
+    if let Some(valid) = first(Outcome::Valid) {
+        return ProofsResult {
+            outcome: Outcome::Valid,
+            message:
+                "The signature is valid: the credential has not been changed since it was signed."
+                    .to_owned(),
+            detail,
+            valid: Some(valid.clone()),
+        };
+    }
+    if let Some(bad) = first(Outcome::Invalid) {
+        return ProofsResult {
+            outcome: Outcome::Invalid,
+            message: format!("The signature check failed: {}.", bad.reason),
+            detail,
+            valid: None,
+        };
+    }
+    let why = first(Outcome::Unverifiable)
+        .map(|r| r.reason.clone())
+        .unwrap_or_default();
+    ProofsResult {
+        outcome: Outcome::Unverifiable,
+        message: format!("Satchel could not check the signature: {why}."),
+        detail,
+        valid: None,
+    }
+}

@@ -1,0 +1,207 @@
+//! `satchel verify` and `satchel cache` end to end: the real binary, a real
+//! HTTP server on 127.0.0.1, a real SQLite data directory.
+
+use crate::server::{Route, TestServer};
+use std::process::{Command, Output};
+
+fn satchel(data: &std::path::Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_satchel"))
+        .arg("--data-dir")
+        .arg(data)
+        .args(args)
+        .env_remove("SATCHEL_ALLOW_PRIVATE_NETWORK")
+        .output()
+        .unwrap()
+}
+
+fn json_lines(o: &Output) -> Vec<serde_json::Value> {
+    String::from_utf8(o.stdout.clone())
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+/// A hosted OB 2.0 badge: assertion, badge class and issuer on one server.
+fn hosted_issuer() -> TestServer {
+    TestServer::start([
+        (
+            "/assertions/1.json",
+            Route::json(
+                r#"{"@context":"https://w3id.org/openbadges/v2","type":"Assertion","id":"{{base}}/assertions/1.json","recipient":{"type":"email","hashed":true,"salt":"deadsea","identity":"sha256$ecf5409f3f4b91ab60cc5ef4c02aef7032354375e70cf4d8e43f6a1d29891942"},"badge":"{{base}}/badge.json","issuedOn":"2024-05-01T12:00:00Z","verification":{"type":"hosted"}}"#,
+            ),
+        ),
+        (
+            "/assertions/gone.json",
+            Route::new(
+                410,
+                "application/ld+json",
+                r#"{"@context":"https://w3id.org/openbadges/v2","id":"{{base}}/assertions/gone.json","revoked":true,"revocationReason":"Awarded by mistake"}"#,
+            ),
+        ),
+        (
+            "/badge.json",
+            Route::json(
+                r#"{"@context":"https://w3id.org/openbadges/v2","type":"BadgeClass","id":"{{base}}/badge.json","name":"Loopback Listener","description":"Served from 127.0.0.1.","image":"{{base}}/badge.png","criteria":{"narrative":"Answer on port zero."},"issuer":"{{base}}/issuer.json"}"#,
+            ),
+        ),
+        (
+            "/issuer.json",
+            Route::json(
+                r#"{"@context":"https://w3id.org/openbadges/v2","type":"Issuer","id":"{{base}}/issuer.json","name":"Local Guild","url":"{{base}}/","email":"guild@example.org"}"#,
+            ),
+        ),
+    ])
+}
+
+#[test]
+fn private_addresses_are_refused_unless_allowed() {
+    let server = hosted_issuer();
+    let data = tempfile::tempdir().unwrap();
+    let url = server.url("/assertions/1.json");
+    let o = satchel(data.path(), &["verify", "--json", &url]);
+    assert_eq!(o.status.code(), Some(1));
+    let line = &json_lines(&o)[0];
+    assert_eq!(
+        line["status"], "unverifiable",
+        "refused is not invalid: {line}"
+    );
+    assert!(
+        line.to_string().contains("--allow-private-network"),
+        "{line}"
+    );
+    assert_eq!(
+        server.requests().len(),
+        0,
+        "nothing may reach a private address by default"
+    );
+}
+
+#[test]
+fn hosted_badge_verifies_online_then_offline_from_kept_documents() {
+    let server = hosted_issuer();
+    let data = tempfile::tempdir().unwrap();
+    let url = server.url("/assertions/1.json");
+    let o = satchel(
+        data.path(),
+        &[
+            "verify",
+            "--json",
+            "--allow-private-network",
+            "--recipient",
+            "Nobody@Example.org",
+            &url,
+        ],
+    );
+    let line = &json_lines(&o)[0];
+    assert_eq!(o.status.code(), Some(0), "{line}");
+    assert_eq!(line["status"], "verified");
+    assert_eq!(line["format"], "hosted");
+    assert_eq!(line["badge"]["name"], "Loopback Listener");
+    assert_eq!(line["recipient"]["matched"], true);
+    for check in line["checks"].as_array().unwrap() {
+        assert!(
+            check["id"].is_string() && check["message"].is_string() && check["status"].is_string(),
+            "{check}"
+        );
+    }
+    assert_eq!(server.count("/badge.json"), 1);
+
+    // The issuer's site goes away: the kept documents still verify the badge offline.
+    drop(server);
+    let o = satchel(data.path(), &["verify", "--json", "--offline", &url]);
+    let line = &json_lines(&o)[0];
+    assert_eq!(line["status"], "verified", "{line}");
+    assert_eq!(
+        line["recipient"]["matched"],
+        serde_json::Value::Null,
+        "no identity given"
+    );
+
+    // `cache list` shows them.
+    let o = satchel(data.path(), &["cache", "list"]);
+    let text = String::from_utf8(o.stdout).unwrap();
+    assert!(
+        text.contains("/badge.json") && text.contains("/issuer.json"),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_gone_badge_is_revoked_and_an_unknown_one_unverifiable_offline() {
+    let server = hosted_issuer();
+    let data = tempfile::tempdir().unwrap();
+    let gone = server.url("/assertions/gone.json");
+    let o = satchel(
+        data.path(),
+        &["verify", "--json", "--allow-private-network", &gone],
+    );
+    let line = &json_lines(&o)[0];
+    assert_eq!(line["status"], "revoked", "{line}");
+    assert!(line.to_string().contains("Awarded by mistake"), "{line}");
+    let o = satchel(
+        data.path(),
+        &[
+            "verify",
+            "--json",
+            "--offline",
+            &server.url("/assertions/never-fetched.json"),
+        ],
+    );
+    assert_eq!(json_lines(&o)[0]["status"], "unverifiable");
+    assert_eq!(o.status.code(), Some(1));
+}
+
+#[test]
+fn pinned_documents_verify_the_corpus_signed_badge_offline() {
+    let Some(root) = crate::support::corpus() else {
+        return;
+    };
+    let data = tempfile::tempdir().unwrap();
+    let assets = root.join("ob2/hosted/assets");
+    // SOURCES.md: the assets folder answers for these three origins.
+    for base in [
+        "https://example.org/",
+        "http://example.org/",
+        "https://www.example.org/",
+    ] {
+        let o = satchel(
+            data.path(),
+            &[
+                "cache",
+                "import-dir",
+                assets.to_str().unwrap(),
+                "--base",
+                base,
+            ],
+        );
+        assert_eq!(
+            o.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+    }
+    let jwt = root.join("ob2/signed/dcpv_simple.jwt");
+    let o = satchel(
+        data.path(),
+        &[
+            "verify",
+            "--offline",
+            "--json",
+            "--now",
+            "2024-01-01T00:00:00Z",
+            jwt.to_str().unwrap(),
+        ],
+    );
+    let line = &json_lines(&o)[0];
+    assert_eq!(line["status"], "verified", "{line}");
+    assert_eq!(line["format"], "signed");
+    assert_eq!(line["checked_at"], "2024-01-01T00:00:00Z");
+
+    let o = satchel(
+        data.path(),
+        &["verify", "--now", "yesterday", jwt.to_str().unwrap()],
+    );
+    assert_eq!(o.status.code(), Some(2), "a bad --now is a usage error");
+}
