@@ -220,20 +220,48 @@ fn batch_unbake_prints_one_json_line_per_image_and_stats() {
     let b = dir.path().join("b.png");
     let plain = dir.path().join("plain.png");
     let image = make_png(8, 8);
-    std::fs::write(&a, satchel::bake::bake(&image, OB2_ASSERTION, satchel::bake::Slot::OpenBadges).unwrap()).unwrap();
-    std::fs::write(&b, satchel::bake::bake(&image, "https://example.org/b", satchel::bake::Slot::OpenBadges).unwrap()).unwrap();
+    std::fs::write(
+        &a,
+        satchel::bake::bake(&image, OB2_ASSERTION, satchel::bake::Slot::OpenBadges).unwrap(),
+    )
+    .unwrap();
+    std::fs::write(
+        &b,
+        satchel::bake::bake(
+            &image,
+            "https://example.org/b",
+            satchel::bake::Slot::OpenBadges,
+        )
+        .unwrap(),
+    )
+    .unwrap();
     std::fs::write(&plain, &image).unwrap();
     let list = dir.path().join("list.txt");
     std::fs::write(&list, format!("{}\n\n{}\n", b.display(), plain.display())).unwrap();
 
-    let o = satchel(&["unbake", a.to_str().unwrap(), "--list", list.to_str().unwrap(), "--stats"]);
+    let o = satchel(&[
+        "unbake",
+        a.to_str().unwrap(),
+        "--list",
+        list.to_str().unwrap(),
+        "--stats",
+    ]);
     assert_eq!(code(&o), 1, "one image is not baked");
-    let lines: Vec<serde_json::Value> =
-        String::from_utf8(o.stdout).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let lines: Vec<serde_json::Value> = String::from_utf8(o.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
     assert_eq!(lines.len(), 4);
     assert_eq!(lines[0]["payload"], OB2_ASSERTION);
     assert_eq!(lines[1]["payload"], "https://example.org/b");
-    assert!(lines[2]["error"].as_str().unwrap().contains("carries no badge"));
-    assert_eq!((lines[3]["n"].as_u64(), lines[3]["ok"].as_u64()), (Some(3), Some(2)));
+    assert!(lines[2]["error"]
+        .as_str()
+        .unwrap()
+        .contains("carries no badge"));
+    assert_eq!(
+        (lines[3]["n"].as_u64(), lines[3]["ok"].as_u64()),
+        (Some(3), Some(2))
+    );
     assert!(lines[3]["per_badge_us_mean"].as_f64().is_some());
 }

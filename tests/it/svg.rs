@@ -360,7 +360,10 @@ fn rebaking_replaces_the_old_element() {
     // the first wins with a warning, and baking removes both.
     let two = r#"<svg xmlns="http://www.w3.org/2000/svg" xmlns:a="http://openbadges.org"><g><a:assertion verify="https://example.org/1">  </a:assertion></g><c:credential xmlns:c="https://purl.imsglobal.org/ob/v3p0" verify="https://example.org/2"/><rect/></svg>"#;
     // Extraction stops after the first badge element; the full reading warns.
-    assert_eq!(unbake_svg(two.as_bytes()).unwrap().unwrap().payload, "https://example.org/1");
+    assert_eq!(
+        unbake_svg(two.as_bytes()).unwrap().unwrap().payload,
+        "https://example.org/1"
+    );
     let u = unbake_svg_full(two.as_bytes()).unwrap().unwrap();
     assert_eq!(u.payload, "https://example.org/1");
     assert!(
@@ -806,8 +809,10 @@ fn fast_and_full_extraction_agree_on_every_corpus_svg() {
                 stack.push(p);
             } else if p.extension().is_some_and(|x| x == "svg") {
                 let bytes = std::fs::read(&p).unwrap();
-                let fast = unbake_svg(&bytes).map(|u| u.map(|u| (u.payload, u.slot, u.verify_attribute)));
-                let full = unbake_svg_full(&bytes).map(|u| u.map(|u| (u.payload, u.slot, u.verify_attribute)));
+                let fast =
+                    unbake_svg(&bytes).map(|u| u.map(|u| (u.payload, u.slot, u.verify_attribute)));
+                let full = unbake_svg_full(&bytes)
+                    .map(|u| u.map(|u| (u.payload, u.slot, u.verify_attribute)));
                 assert_eq!(fast, full, "{}", p.display());
                 n += 1;
             }
@@ -819,9 +824,18 @@ fn fast_and_full_extraction_agree_on_every_corpus_svg() {
 #[test]
 fn damage_after_the_badge_stops_only_the_full_reading() {
     let svg = r#"<svg xmlns="http://www.w3.org/2000/svg" xmlns:openbadges="http://openbadges.org"><openbadges:assertion verify="https://example.org/a/1"/><g><rect></g></svg>"#;
-    assert_eq!(unbake_svg(svg.as_bytes()).unwrap().unwrap().payload, "https://example.org/a/1");
-    assert!(matches!(unbake_svg_full(svg.as_bytes()), Err(BakeError::BadSvg(_))));
+    assert_eq!(
+        unbake_svg(svg.as_bytes()).unwrap().unwrap().payload,
+        "https://example.org/a/1"
+    );
+    assert!(matches!(
+        unbake_svg_full(svg.as_bytes()),
+        Err(BakeError::BadSvg(_))
+    ));
     // A document that does not end with the root's end tag is read in full.
     let cut = &svg[..svg.len() - 6];
-    assert!(matches!(unbake_svg(cut.as_bytes()), Err(BakeError::BadSvg(_))));
+    assert!(matches!(
+        unbake_svg(cut.as_bytes()),
+        Err(BakeError::BadSvg(_))
+    ));
 }
