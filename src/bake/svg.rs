@@ -19,8 +19,8 @@ use std::ops::Range;
 use quick_xml::escape::{unescape, EscapeError};
 use quick_xml::events::attributes::AttrError;
 use quick_xml::events::{BytesRef, BytesStart, Event};
-use quick_xml::name::{Namespace, NamespaceResolver, PrefixDeclaration, QName, ResolveResult};
-use quick_xml::reader::NsReader;
+use quick_xml::name::{Namespace, PrefixDeclaration, QName, ResolveResult};
+use quick_xml::reader::{NsReader, Reader};
 
 use super::{too_large_payload, BakeError, ImageFormat, Slot, Unbaked};
 use crate::detect;
@@ -356,7 +356,11 @@ fn scan(svg: &[u8], extent: Extent) -> Result<Scan, BakeError> {
 fn scan_in(svg: &[u8], text: &str, extent: Extent) -> Result<Scan, BakeError> {
     // quick-xml drops a BOM without counting it in its offsets, so drop it here.
     let base = if text.starts_with(BOM) { BOM.len() } else { 0 };
-    let mut reader = NsReader::from_str(&text[base..]);
+    // A plain reader plus Satchel's own namespace scopes: the attributes of
+    // each start tag are split once (with memchr) and serve both the
+    // namespace declarations and the badge checks.
+    let mut reader = Reader::from_str(&text[base..]);
+    let mut scopes = Scopes::default();
 
     let mut root: Option<Root> = None;
     let mut root_closed = false;
@@ -407,8 +411,10 @@ fn scan_in(svg: &[u8], text: &str, extent: Extent) -> Result<Scan, BakeError> {
                     )));
                 }
                 let qname = e.name().into_inner();
-                let (ns, local) = reader.resolver().resolve_element(e.name());
-                let local = local.into_inner();
+                let attributes = attributes_of(e, start)?;
+                scopes.push(&attributes, start)?;
+                let ns = scopes.resolve(qname, true);
+                let local = e.name().local_name().into_inner();
                 if root.is_none() {
                     if local != "svg" {
                         return Err(BakeError::BadSvg(format!(
@@ -428,7 +434,10 @@ fn scan_in(svg: &[u8], text: &str, extent: Extent) -> Result<Scan, BakeError> {
                     });
                 }
                 let slot = badge_slot(&ns, local);
-                let (script, verify) = read_attributes(e, reader.resolver(), slot, start)?;
+                let (script, verify) = read_attributes(&attributes, &scopes, slot, start)?;
+                if empty {
+                    scopes.pop();
+                }
                 if script || local == "script" {
                     add_once(&mut warnings, SCRIPT_WARNING);
                 }
@@ -468,6 +477,7 @@ fn scan_in(svg: &[u8], text: &str, extent: Extent) -> Result<Scan, BakeError> {
                 }
             }
             Event::End(_) => {
+                scopes.pop();
                 if let Some((_, start)) = open_badge.take_if(|o| o.0 == depth) {
                     badges.push(start..end);
                 }
@@ -575,30 +585,14 @@ fn badge_slot(ns: &ResolveResult, local: &str) -> Option<Slot> {
 /// URL) and, for a badge element of `slot`, returns its `verify` attribute
 /// (unprefixed or in the badge namespace) with references resolved.
 fn read_attributes(
-    e: &BytesStart,
-    resolver: &NamespaceResolver,
+    pairs: &[(QName<'_>, Cow<'_, str>)],
+    scopes: &Scopes,
     slot: Option<Slot>,
     at: usize,
 ) -> Result<(bool, Option<String>), BakeError> {
     let (mut script, mut verify) = (false, None);
-    // Well-formed attributes (the usual case) are split with memchr, which
-    // matters for a 1 KB `verify` JWS; anything unusual goes through
-    // quick-xml's checking iterator, which reports the error.
-    let pairs: Vec<(QName, Cow<str>)> = match split_attributes(e.attributes_raw()) {
-        Some(pairs) => pairs
-            .into_iter()
-            .map(|(k, v)| (QName(k), Cow::Borrowed(v)))
-            .collect(),
-        None => e
-            .attributes()
-            .map(|a| {
-                a.map(|a| (a.key, a.value))
-                    .map_err(|err| bad_attribute(&err, at))
-            })
-            .collect::<Result<_, _>>()?,
-    };
     for (key, raw) in pairs {
-        let value = unescape_value(&raw, at)?;
+        let value = unescape_value(raw, at)?;
         let local = key.local_name().into_inner();
         let on = local.get(..2).is_some_and(|p| p.eq_ignore_ascii_case("on")) && local.len() > 2;
         let js = value
@@ -609,7 +603,7 @@ fn read_attributes(
         let Some(slot) = slot.filter(|_| local == "verify" && verify.is_none()) else {
             continue;
         };
-        let in_badge_ns = match resolver.resolve_attribute(key).0 {
+        let in_badge_ns = match scopes.resolve(key.into_inner(), false) {
             ResolveResult::Unbound => true,
             ResolveResult::Bound(Namespace(ns)) => ns == slot.svg_namespace(),
             ResolveResult::Unknown(_) => false,
@@ -619,6 +613,88 @@ fn read_attributes(
         }
     }
     Ok((script, verify))
+}
+
+/// A start tag's attributes: split with memchr when plainly well formed,
+/// otherwise through quick-xml's checking iterator (which reports the error).
+fn attributes_of<'e>(
+    e: &'e BytesStart,
+    at: usize,
+) -> Result<Vec<(QName<'e>, Cow<'e, str>)>, BakeError> {
+    match split_attributes(e.attributes_raw()) {
+        Some(pairs) => Ok(pairs
+            .into_iter()
+            .map(|(k, v)| (QName(k), Cow::Borrowed(v)))
+            .collect()),
+        None => e
+            .attributes()
+            .map(|a| {
+                a.map(|a| (a.key, a.value))
+                    .map_err(|err| bad_attribute(&err, at))
+            })
+            .collect(),
+    }
+}
+
+/// The namespace declarations in scope, innermost last: one frame per open
+/// element (Satchel's own, so attributes are split only once per tag).
+#[derive(Default)]
+struct Scopes {
+    /// `(prefix, namespace)`; the prefix is empty for a default namespace.
+    bindings: Vec<(String, String)>,
+    /// Where each open element's declarations start in `bindings`.
+    frames: Vec<usize>,
+}
+
+impl Scopes {
+    /// Opens an element's scope with its `xmlns` / `xmlns:p` declarations.
+    fn push(
+        &mut self,
+        attributes: &[(QName<'_>, Cow<'_, str>)],
+        at: usize,
+    ) -> Result<(), BakeError> {
+        self.frames.push(self.bindings.len());
+        for (key, value) in attributes {
+            let name = key.into_inner();
+            let prefix = match name.strip_prefix("xmlns") {
+                Some("") => "",
+                Some(rest) => match rest.strip_prefix(':') {
+                    Some(p) if !p.is_empty() => p,
+                    _ => continue,
+                },
+                None => continue,
+            };
+            self.bindings
+                .push((prefix.to_owned(), unescape_value(value, at)?.into_owned()));
+        }
+        Ok(())
+    }
+
+    /// Closes the innermost element's scope.
+    fn pop(&mut self) {
+        if let Some(start) = self.frames.pop() {
+            self.bindings.truncate(start);
+        }
+    }
+
+    /// Resolves a qualified name: an element without a prefix takes the
+    /// default namespace, an attribute without one has none.
+    fn resolve<'s>(&'s self, qname: &str, element: bool) -> ResolveResult<'s> {
+        let prefix = match qname.split_once(':') {
+            Some((p, _)) => p,
+            None if element => "",
+            None => return ResolveResult::Unbound,
+        };
+        if prefix == "xml" {
+            return ResolveResult::Bound(Namespace("http://www.w3.org/XML/1998/namespace"));
+        }
+        match self.bindings.iter().rev().find(|(p, _)| p == prefix) {
+            Some((_, ns)) if ns.is_empty() => ResolveResult::Unbound,
+            Some((_, ns)) => ResolveResult::Bound(Namespace(ns)),
+            None if prefix.is_empty() => ResolveResult::Unbound,
+            None => ResolveResult::Unknown(prefix.to_owned()),
+        }
+    }
 }
 
 /// Splits a start tag's attribute text (`a="1" b='2'`) into name/value pairs
