@@ -53,6 +53,19 @@ pub fn sniff(bytes: &[u8]) -> InputKind {
     }
 }
 
+/// Like [`sniff`], but takes any markup (`markup`: the first non-blank byte is
+/// `<`) for SVG without parsing it first: for callers that parse it next
+/// anyway and report a document that is not SVG themselves.
+pub fn sniff_fast(bytes: &[u8], markup: bool) -> InputKind {
+    if bytes.starts_with(&crate::bake::PNG_SIGNATURE) {
+        InputKind::Png
+    } else if markup {
+        InputKind::Svg
+    } else {
+        sniff(bytes)
+    }
+}
+
 /// Sniffs text (a file's contents, a pasted string or a baked payload).
 pub fn sniff_text(text: &str) -> InputKind {
     let t = trim_text(text);

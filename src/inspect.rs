@@ -171,11 +171,25 @@ pub fn unbake_path(path: &Path) -> Result<Unbaked, InspectError> {
 
 /// Extracts the payload baked into image bytes (see [`unbake_path`]).
 pub fn unbake_bytes(bytes: &[u8]) -> Result<Option<Unbaked>, InspectError> {
-    match detect::sniff(bytes) {
+    // Markup goes straight to the SVG reader, which checks the root itself
+    // (no separate sniffing parse).
+    let markup = bytes
+        .strip_prefix(b"\xef\xbb\xbf")
+        .unwrap_or(bytes)
+        .iter()
+        .find(|b| !b.is_ascii_whitespace())
+        == Some(&b'<');
+    match detect::sniff_fast(bytes, markup) {
         InputKind::Png => Ok(bake::unbake_png(bytes)?),
-        InputKind::Svg => match bake::unbake_svg(bytes)? {
-            Some(found) => Ok(Some(found)),
-            None => Err(InspectError::NotBaked(ImageFormat::Svg, NO_SVG_BADGE)),
+        InputKind::Svg => match bake::unbake_svg(bytes) {
+            Ok(Some(found)) => Ok(Some(found)),
+            Ok(None) => Err(InspectError::NotBaked(ImageFormat::Svg, NO_SVG_BADGE)),
+            // Markup that is not SVG at all (HTML, other XML) is "not a badge",
+            // not "a damaged SVG".
+            Err(_) if !bake::is_svg(bytes) => Err(InspectError::NotABadge(
+                "this is markup, but not an SVG image".to_owned(),
+            )),
+            Err(e) => Err(e.into()),
         },
         other => Err(InspectError::NotABadge(format!(
             "this is {}, not a baked PNG or SVG image",

@@ -324,16 +324,20 @@ fn scan(svg: &[u8], extent: Extent) -> Result<Scan, BakeError> {
         // Anything unexpected falls through to the careful path below.
         // The first of either end-tag word; the second word is only looked
         // for before the first one, so an OB 2.0 file costs one short search.
-        use memchr::memmem::Finder;
-        use std::sync::LazyLock;
-        static ASSERTION: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new(b"assertion>"));
-        static CREDENTIAL: LazyLock<Finder<'static>> =
-            LazyLock::new(|| Finder::new(b"credential>"));
-        let end_of = |hay: &[u8], f: &Finder<'static>| f.find(hay).map(|i| i + f.needle().len());
-        let close = match end_of(svg, &ASSERTION) {
-            Some(a) => Some(end_of(&svg[..a], &CREDENTIAL).unwrap_or(a)),
-            None => end_of(svg, &CREDENTIAL),
-        };
+        // The first `>` that closes a name ending in `assertion` or
+        // `credential` (the badge element's end tag, or a self-closing one):
+        // one memchr pass over `>`, which is rare in a badge's base64 and JSON.
+        let close = memchr::memchr_iter(b'>', svg)
+            .find(|&i| {
+                let tag = svg[..i].strip_suffix(b"/").unwrap_or(&svg[..i]);
+                let name_end = tag
+                    .iter()
+                    .rposition(|b| !b.is_ascii_whitespace())
+                    .map_or(0, |p| p + 1);
+                let name = &tag[..name_end];
+                name.ends_with(b"assertion") || name.ends_with(b"credential")
+            })
+            .map(|i| i + 1);
         if let Some(prefix) = close.and_then(|cut| std::str::from_utf8(&svg[..cut]).ok()) {
             if let Ok(found) = scan_in(svg, prefix, extent) {
                 if found.stopped_early {

@@ -265,3 +265,18 @@ fn batch_unbake_prints_one_json_line_per_image_and_stats() {
     );
     assert!(lines[3]["per_badge_us_mean"].as_f64().is_some());
 }
+
+#[test]
+fn unbaking_markup_that_is_not_svg_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let html = dir.path().join("page.svg");
+    std::fs::write(
+        &html,
+        "<!DOCTYPE html><html><body>not a badge</body></html>",
+    )
+    .unwrap();
+    let o = satchel(&["unbake", html.to_str().unwrap()]);
+    assert_eq!(code(&o), 1);
+    assert_one_sentence(&o, &html);
+    assert!(stderr(&o).contains("not an SVG image"), "{}", stderr(&o));
+}
