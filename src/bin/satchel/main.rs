@@ -314,11 +314,17 @@ fn verify_cmd(args: &verify::VerifyArgs, data_dir: Option<PathBuf>) -> Result<()
     } else {
         satchel::fetch::CachingFetch::online(&http, &store)
     };
-    let outcomes = verify::run(args, &fetch, now);
+    let inputs = verify::inputs(args).map_err(|m| Failure {
+        code: 2,
+        message: sentence(&m),
+    })?;
+    let started = std::time::Instant::now();
+    let outcomes = verify::run(args, &inputs, &fetch, now);
+    let elapsed = started.elapsed().as_secs_f64();
     for e in fetch.store_errors() {
         eprintln!("satchel: warning: could not keep a fetched document for offline use ({e}).");
     }
-    if verify::print(&outcomes, args.json) {
+    if verify::print(&outcomes, args.json, args.stats.then_some(elapsed)) {
         Ok(())
     } else {
         Err(Failure {

@@ -9,8 +9,14 @@ use std::path::Path;
 #[derive(clap::Args)]
 pub struct VerifyArgs {
     /// Badge files (PNG, SVG, JSON, JWS), URLs of hosted badges, or `-` for standard input.
-    #[arg(required = true, value_name = "INPUT")]
+    #[arg(required_unless_present = "list", value_name = "INPUT")]
     pub inputs: Vec<String>,
+    /// Also verify every input named in this file (one file or URL per line).
+    #[arg(long, value_name = "LISTFILE")]
+    pub list: Option<std::path::PathBuf>,
+    /// After the reports, print one more line: {"n", "ok", "loop_s", ...} (for benchmarks).
+    #[arg(long)]
+    pub stats: bool,
     /// Print one JSON object per input and line instead of text.
     #[arg(long)]
     pub json: bool,
@@ -87,27 +93,45 @@ pub struct Outcome {
     error: Option<String>,
 }
 
+/// The inputs named on the command line and in `--list`.
+pub fn inputs(args: &VerifyArgs) -> Result<Vec<String>, String> {
+    let mut all = args.inputs.clone();
+    if let Some(list) = &args.list {
+        let text = std::fs::read_to_string(list)
+            .map_err(|e| format!("{}: could not read the list ({e})", list.display()))?;
+        all.extend(
+            text.lines()
+                .map(str::trim)
+                .filter(|l| !l.is_empty())
+                .map(str::to_owned),
+        );
+    }
+    Ok(all)
+}
+
 /// Verifies every input, several at a time, and returns the outcomes in input order.
-pub fn run(args: &VerifyArgs, fetch: &dyn satchel::fetch::Fetch, now: i64) -> Vec<Outcome> {
+pub fn run(
+    args: &VerifyArgs,
+    inputs: &[String],
+    fetch: &dyn satchel::fetch::Fetch,
+    now: i64,
+) -> Vec<Outcome> {
     let opts = Options {
         now,
         recipients: args.recipients.clone(),
     };
     let next = std::sync::atomic::AtomicUsize::new(0);
-    let results: Vec<std::sync::Mutex<Option<Outcome>>> = args
-        .inputs
-        .iter()
-        .map(|_| std::sync::Mutex::new(None))
-        .collect();
+    let results: Vec<std::sync::Mutex<Option<Outcome>>> =
+        inputs.iter().map(|_| std::sync::Mutex::new(None)).collect();
     let workers = std::thread::available_parallelism()
         .map(|n| n.get() * 4)
         .unwrap_or(8)
-        .min(args.inputs.len().max(1));
+        .min(inputs.len().max(1));
     std::thread::scope(|scope| {
         for _ in 0..workers {
             scope.spawn(|| loop {
                 let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                let Some(input) = args.inputs.get(i) else {
+                let Some(input) = inputs.get(i) else {
                     break;
                 };
                 let outcome = match load(input) {
@@ -134,20 +158,40 @@ pub fn run(args: &VerifyArgs, fetch: &dyn satchel::fetch::Fetch, now: i64) -> Ve
         .collect()
 }
 
-/// Prints the outcomes; returns whether every input verified.
-pub fn print(outcomes: &[Outcome], json: bool) -> bool {
-    let mut out = std::io::stdout().lock();
+/// Prints the outcomes (and, with `stats`, the benchmark line; `loop_s` is
+/// the wall time of the whole run); returns whether every input verified.
+pub fn print(outcomes: &[Outcome], json: bool, stats: Option<f64>) -> bool {
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     let mut all_verified = true;
+    let mut ok = 0usize;
     for o in outcomes {
-        all_verified &= o
+        let verified = o
             .report
             .as_ref()
             .is_some_and(|r| r.status == Verdict::Verified);
+        ok += usize::from(verified);
+        all_verified &= verified;
         let text = if json { json_line(o) } else { text_block(o) };
         if out.write_all(text.as_bytes()).is_err() {
             break;
         }
     }
+    if let Some(loop_s) = stats {
+        let n = outcomes.len().max(1) as f64;
+        let line = serde_json::json!({
+            "tool": "satchel verify",
+            "n": outcomes.len(),
+            "ok": ok,
+            "startup_s": 0.0,
+            "loop_s": loop_s,
+            "per_badge_us_mean": (loop_s / n * 1e8).round() / 100.0,
+            "per_badge_us_p50": null,
+            "per_badge_us_p99": null,
+            "badges_per_s": (n / loop_s.max(1e-9)).round(),
+        });
+        let _ = writeln!(out, "{line}");
+    }
+    let _ = out.flush();
     all_verified
 }
 
