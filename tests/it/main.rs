@@ -5,6 +5,7 @@ mod support;
 
 mod cli;
 mod corpus;
+mod corpus_verify;
 mod detect;
 mod fetch;
 mod hostile;

@@ -214,15 +214,36 @@ fn a_list_of_inputs_is_verified_in_order_with_a_stats_line() {
     let missing = data.path().join("missing.png");
     std::fs::write(
         &list,
-        format!("{}\n\n{}\n{}\n", server.url("/assertions/1.json"), missing.display(), server.url("/assertions/gone.json")),
+        format!(
+            "{}\n\n{}\n{}\n",
+            server.url("/assertions/1.json"),
+            missing.display(),
+            server.url("/assertions/gone.json")
+        ),
     )
     .unwrap();
-    let o = satchel(data.path(), &["verify", "--json", "--allow-private-network", "--list", list.to_str().unwrap(), "--stats"]);
+    let o = satchel(
+        data.path(),
+        &[
+            "verify",
+            "--json",
+            "--allow-private-network",
+            "--list",
+            list.to_str().unwrap(),
+            "--stats",
+        ],
+    );
     assert_eq!(o.status.code(), Some(1));
     let lines = json_lines(&o);
     assert_eq!(lines.len(), 4, "three reports and the stats line");
     assert_eq!(lines[0]["status"], "verified");
-    assert_eq!(lines[1]["status"], "invalid", "a missing file is reported, not skipped");
+    assert_eq!(
+        lines[1]["status"], "invalid",
+        "a missing file is reported, not skipped"
+    );
     assert_eq!(lines[2]["status"], "revoked");
-    assert_eq!((lines[3]["n"].as_u64(), lines[3]["ok"].as_u64()), (Some(3), Some(1)));
+    assert_eq!(
+        (lines[3]["n"].as_u64(), lines[3]["ok"].as_u64()),
+        (Some(3), Some(1))
+    );
 }

@@ -7,7 +7,7 @@
 //! address, so a document can never borrow another site's identity.
 
 use super::Check;
-use super::{common, fetched_detail, prop_str, same_authority, same_url, Run};
+use super::{common, fetched_detail, prop_str, same_authority, same_url, source_phrase, Run};
 use crate::detect;
 use crate::fetch::Fetched;
 use serde_json::Value;
@@ -112,7 +112,7 @@ impl Run<'_> {
                 if same_authority(&d, url) || same_authority(&d, &f.final_url) {
                     self.push(Check::pass(
                         &fetch_id,
-                        format!("Satchel got {what} from the issuer's server."),
+                        format!("Satchel got {what} {}.", source_phrase(&f)),
                         Some(fetched_detail(&f)),
                     ));
                     self.push(Check::warn(
@@ -141,7 +141,7 @@ impl Run<'_> {
                         {
                             self.push(Check::pass(
                                 &fetch_id,
-                                format!("Satchel got {what} from the issuer's server."),
+                                format!("Satchel got {what} {}.", source_phrase(&f2)),
                                 Some(fetched_detail(&f2)),
                             ));
                             Some(Node {
@@ -170,7 +170,7 @@ impl Run<'_> {
         }
         self.push(Check::pass(
             &fetch_id,
-            format!("Satchel got {what} from the issuer's server."),
+            format!("Satchel got {what} {}.", source_phrase(&f)),
             Some(fetched_detail(&f)),
         ));
         Some(Node {

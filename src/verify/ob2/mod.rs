@@ -755,11 +755,24 @@ fn fetched_detail(f: &Fetched) -> String {
     )
 }
 
+/// Where a document came from, for people: the issuer's server now, or the
+/// copy Satchel kept (offline, or the server unreachable), with its date.
+pub(super) fn source_phrase(f: &Fetched) -> String {
+    match f.source {
+        crate::fetch::Source::Network => "from the issuer's server".to_owned(),
+        crate::fetch::Source::Cache => format!(
+            "from the copy Satchel kept of the issuer's document (fetched {})",
+            common::format_day(f.fetched_at)
+        ),
+    }
+}
+
 fn fetched_check(f: &Fetched, how: &str) -> Check {
+    let from = source_phrase(f);
     let message = if how.is_empty() {
-        "Satchel got this badge from the issuer's server.".to_owned()
+        format!("Satchel got this badge {from}.")
     } else {
-        format!("Satchel got this badge from the issuer's server ({how}).")
+        format!("Satchel got this badge {from} ({how}).")
     };
     Check::pass("hosted.fetch", message, Some(fetched_detail(f)))
 }
