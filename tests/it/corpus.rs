@@ -88,29 +88,7 @@ fn every_corpus_file_is_read_as_expected() {
         };
         actual.push_str(&format!("{rel}: {line}\n"));
     }
-    let expected_path =
-        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/data/corpus.expected");
-    if std::env::var_os("UPDATE_EXPECT").is_some() {
-        std::fs::write(&expected_path, &actual).unwrap();
-        return;
-    }
-    let expected = std::fs::read_to_string(&expected_path).unwrap_or_default();
-    if expected != actual {
-        let exp: Vec<&str> = expected.lines().collect();
-        let act: Vec<&str> = actual.lines().collect();
-        let mut diff = String::new();
-        for l in &exp {
-            if !act.contains(l) {
-                diff.push_str(&format!("- {l}\n"));
-            }
-        }
-        for l in &act {
-            if !exp.contains(l) {
-                diff.push_str(&format!("+ {l}\n"));
-            }
-        }
-        panic!("corpus results differ from tests/data/corpus.expected (rerun with UPDATE_EXPECT=1 and review):\n{diff}");
-    }
+    crate::support::check_expectation("corpus.expected", &actual);
 }
 
 /// The extraction results SOURCES.md states for the corpus's images, checked

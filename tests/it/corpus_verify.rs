@@ -323,29 +323,7 @@ fn the_corpus_verifies_offline_from_the_document_cache() {
     }
     assert!(verified > 100, "only {verified} files verified");
 
-    let expected_path =
-        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/data/corpus-verdicts.expected");
-    if std::env::var_os("UPDATE_EXPECT").is_some() {
-        std::fs::write(&expected_path, &actual).unwrap();
-        return;
-    }
-    let expected = std::fs::read_to_string(&expected_path).unwrap_or_default();
-    if expected != actual {
-        let exp: Vec<&str> = expected.lines().collect();
-        let act: Vec<&str> = actual.lines().collect();
-        let mut diff = String::new();
-        for l in &exp {
-            if !act.contains(l) {
-                diff.push_str(&format!("- {l}\n"));
-            }
-        }
-        for l in &act {
-            if !exp.contains(l) {
-                diff.push_str(&format!("+ {l}\n"));
-            }
-        }
-        panic!("offline verdicts differ from tests/data/corpus-verdicts.expected (rerun with UPDATE_EXPECT=1 and review):\n{diff}");
-    }
+    crate::support::check_expectation("corpus-verdicts.expected", &actual);
 }
 
 /// A handful of verdicts SOURCES.md states, checked one by one through the

@@ -5,7 +5,7 @@
 //! `UPDATE_EXPECT=1 cargo test store` and review the diff like code.
 
 use satchel::store::{data_dir, DocumentRecord, DocumentSource, Store, StoreError};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 fn raw(path: &Path) -> rusqlite::Connection {
     rusqlite::Connection::open(path).unwrap()
@@ -84,18 +84,7 @@ fn the_schema_matches_the_snapshot() {
     let path = dir.path().join("satchel.sqlite3");
     drop(Store::open(&path).unwrap());
     let actual = schema(&path);
-    let expected_path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/data/schema.sql");
-    if std::env::var_os("UPDATE_EXPECT").is_some() {
-        std::fs::write(&expected_path, &actual).unwrap();
-        return;
-    }
-    let expected = std::fs::read_to_string(&expected_path).unwrap_or_default();
-    assert!(
-        actual == expected,
-        "the schema differs from tests/data/schema.sql; if that is intended, \
-         regenerate with UPDATE_EXPECT=1 cargo test store and review the diff.\n\
-         --- expected\n{expected}\n--- actual\n{actual}"
-    );
+    crate::support::check_expectation("schema.sql", &actual);
 }
 
 #[test]

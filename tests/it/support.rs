@@ -94,3 +94,29 @@ pub fn chunks(png: &[u8]) -> Vec<([u8; 4], Vec<u8>)> {
 
 /// An OB 2.0 hosted assertion used across tests.
 pub const OB2_ASSERTION: &str = r#"{"@context":"https://w3id.org/openbadges/v2","type":"Assertion","id":"https://badges.example.org/assertions/42","recipient":{"type":"email","hashed":true,"salt":"deadsea","identity":"sha256$ecf5409f3f4b91ab60cc5ef4c02aef7032354375e70cf4d8e43f6a1d29891942"},"badge":{"type":"BadgeClass","id":"https://badges.example.org/classes/rust","name":"Rust Ranger","description":"Wrote safe systems code.","image":"https://badges.example.org/rust.png","criteria":{"narrative":"Ship a crate."},"issuer":{"type":"Issuer","id":"https://badges.example.org/issuer","name":"Example Guild","url":"https://example.org"}},"issuedOn":"2024-05-01T12:00:00Z","verification":{"type":"hosted"}}"#;
+
+/// Compares `actual` with the expectation file `tests/data/NAME`, or rewrites
+/// the file when `UPDATE_EXPECT` is set (review the diff like code). On a
+/// mismatch the panic lists the lines that went (`-`) and came (`+`).
+pub fn check_expectation(name: &str, actual: &str) {
+    let path = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data")
+        .join(name);
+    if std::env::var_os("UPDATE_EXPECT").is_some() {
+        std::fs::write(&path, actual).unwrap();
+        return;
+    }
+    let expected = std::fs::read_to_string(&path).unwrap_or_default();
+    if expected == actual {
+        return;
+    }
+    let (exp, act): (Vec<&str>, Vec<&str>) = (expected.lines().collect(), actual.lines().collect());
+    let mut diff = String::new();
+    exp.iter()
+        .filter(|l| !act.contains(l))
+        .for_each(|l| diff.push_str(&format!("- {l}\n")));
+    act.iter()
+        .filter(|l| !exp.contains(l))
+        .for_each(|l| diff.push_str(&format!("+ {l}\n")));
+    panic!("results differ from tests/data/{name} (rerun with UPDATE_EXPECT=1 and review the diff):\n{diff}");
+}
