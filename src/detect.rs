@@ -97,7 +97,9 @@ pub fn is_http_url(s: &str) -> bool {
 }
 
 /// An Open Badges (or CLR) version.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, serde::Deserialize,
+)]
 pub enum Version {
     /// Open Badges 0.5 (2011–12): recipient is a string, badge and issuer embedded.
     #[serde(rename = "0.5")]
@@ -160,7 +162,7 @@ pub enum Vcdm {
 }
 
 /// What kind of document a JSON object is.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub enum DocKind {
     /// An OB 0.5–2.0 Assertion (an award to one recipient).
     Assertion,

@@ -36,6 +36,10 @@ pub struct Inspection {
     /// The JSON document (for a JWS, its claims).
     #[serde(skip)]
     pub document: Option<Value>,
+    /// For a JWS: the decoded JWS (header, payload, signature), so a verifier
+    /// does not decode it again.
+    #[serde(skip)]
+    pub jws: Option<crate::jws::CompactJws>,
     /// Oddities that did not stop reading.
     pub warnings: Vec<String>,
 }
@@ -95,50 +99,78 @@ pub fn inspect(bytes: &[u8]) -> Result<Inspection, InspectError> {
     }
 }
 
-/// PNG files up to this size are read whole (one read); larger ones are walked
-/// chunk by chunk so a huge file costs no more memory than its badge chunk.
-const PNG_READ_WHOLE_BYTES: u64 = 8 * 1024 * 1024;
+/// How much of a file is read first. For a PNG this holds the signature,
+/// `IHDR` and a badge chunk baked right after it (where bakers put it); the
+/// rest of a larger PNG is walked chunk header by chunk header with seeks, so
+/// pixel data is never read, while a truncated file is still caught (every
+/// chunk must fit in the file, and the file must end with `IEND`).
+const HEAD_BYTES: usize = 16 * 1024;
+
+thread_local! {
+    /// The buffer [`load`] reads a file's head into, kept per thread.
+    static HEAD_BUFFER: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+}
 
 /// A file's contents as far as unbaking needs them.
 enum Loaded {
     /// The whole file.
     Bytes(Vec<u8>),
-    /// A large PNG, already unbaked by walking its chunks.
-    LargePng(Option<Unbaked>),
+    /// A PNG larger than the head, already unbaked by walking its chunks.
+    WalkedPng(Option<Unbaked>),
 }
 
 fn load(path: &Path) -> Result<Loaded, InspectError> {
     let io = |e: std::io::Error| InspectError::Io(e.to_string());
     let mut file = std::fs::File::open(path).map_err(io)?;
     let size = file.metadata().map_err(io)?.len();
-    // The common case: one read of the whole (small) file, like `fs::read`.
-    if size <= PNG_READ_WHOLE_BYTES {
-        let mut bytes = Vec::with_capacity(size as usize + 1);
-        (&mut file)
-            .take(PNG_READ_WHOLE_BYTES + 1)
-            .read_to_end(&mut bytes)
-            .map_err(io)?;
-        if bytes.len() as u64 <= PNG_READ_WHOLE_BYTES {
+    // One byte more than the size, so a file that grew is noticed.
+    let want = (size.saturating_add(1)).min(HEAD_BYTES as u64) as usize;
+    // One read call for a regular file (`read_to_end` would read 8 KiB at a
+    // time), into this thread's reusable head buffer (a batch reads thousands
+    // of files; a fresh zeroed buffer each time costs more than the read).
+    let mut head = HEAD_BUFFER.with(|b| std::mem::take(&mut *b.borrow_mut()));
+    head.resize(HEAD_BYTES, 0);
+    let mut n = 0;
+    while n < want {
+        match file.read(&mut head[n..want]) {
+            Ok(0) => break,
+            Ok(k) => n += k,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(io(e)),
+        }
+    }
+    let at_end = n < want;
+    let give_back = |head: Vec<u8>| HEAD_BUFFER.with(|b| *b.borrow_mut() = head);
+    if head[..n].starts_with(&bake::PNG_SIGNATURE) {
+        if at_end {
+            // The whole (small) file is in memory.
+            let bytes = head[..n].to_vec();
+            give_back(head);
             return Ok(Loaded::Bytes(bytes));
         }
-        // The file grew while we read it: start again the careful way.
-        use std::io::Seek;
-        file.seek(std::io::SeekFrom::Start(0)).map_err(io)?;
+        let mut reader = HeadThenFile {
+            total: size.max(n as u64),
+            head,
+            len: n,
+            file,
+            pos: 0,
+            file_pos: n as u64,
+        };
+        let found = bake::unbake_png_reader(&mut reader);
+        give_back(reader.head);
+        return Ok(Loaded::WalkedPng(found?));
     }
-    let mut head = [0u8; 8];
-    let n = read_up_to(&mut file, &mut head).map_err(io)?;
-    if n == 8 && head == bake::PNG_SIGNATURE {
-        let mut reader = std::io::BufReader::with_capacity(16 * 1024, file);
-        use std::io::Seek;
-        reader.seek(std::io::SeekFrom::Start(0)).map_err(io)?;
-        return Ok(Loaded::LargePng(bake::unbake_png_reader(reader)?));
-    }
+    let bytes_head = head[..n].to_vec();
+    give_back(head);
+    let head = bytes_head;
     let cap = crate::limits::MAX_SVG_BYTES.max(crate::limits::MAX_DOCUMENT_BYTES);
-    let mut bytes = Vec::with_capacity(size.min(cap as u64 + 1) as usize);
-    bytes.extend_from_slice(&head[..n]);
-    file.take(cap as u64 + 1 - n as u64)
-        .read_to_end(&mut bytes)
-        .map_err(io)?;
+    let mut bytes = head;
+    if !at_end {
+        bytes.reserve(size.min(cap as u64 + 1).saturating_sub(n as u64) as usize);
+        file.take((cap as u64 + 1).saturating_sub(n as u64))
+            .read_to_end(&mut bytes)
+            .map_err(io)?;
+    }
     if bytes.len() > cap {
         return Err(InspectError::NotABadge(format!(
             "the file is larger than {} MiB, Satchel's limit for SVG, JSON and JWS input",
@@ -148,13 +180,86 @@ fn load(path: &Path) -> Result<Loaded, InspectError> {
     Ok(Loaded::Bytes(bytes))
 }
 
-/// Inspects a file. Small files are read whole; a PNG over 8 MiB is walked
+/// The head of a file (already read) followed by the file itself: reads
+/// inside the head cost nothing, a seek is only a position until the next
+/// read past the head.
+struct HeadThenFile {
+    head: Vec<u8>,
+    /// How much of `head` holds the file's first bytes.
+    len: usize,
+    file: std::fs::File,
+    /// The file's size when opened.
+    total: u64,
+    /// The reader's position.
+    pos: u64,
+    /// Where the file's own cursor is (where positioned reads are not used).
+    #[cfg_attr(unix, allow(dead_code))]
+    file_pos: u64,
+}
+
+impl Read for HeadThenFile {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if let Some(rest) = usize::try_from(self.pos)
+            .ok()
+            .and_then(|p| self.head[..self.len].get(p..))
+            .filter(|rest| !rest.is_empty())
+        {
+            let k = rest.len().min(buf.len());
+            buf[..k].copy_from_slice(&rest[..k]);
+            self.pos += k as u64;
+            return Ok(k);
+        }
+        #[cfg(unix)]
+        {
+            // One positioned read instead of a seek and a read.
+            use std::os::unix::fs::FileExt;
+            let k = self.file.read_at(buf, self.pos)?;
+            self.pos += k as u64;
+            Ok(k)
+        }
+        #[cfg(not(unix))]
+        {
+            if self.file_pos != self.pos {
+                use std::io::Seek;
+                self.file.seek(std::io::SeekFrom::Start(self.pos))?;
+                self.file_pos = self.pos;
+            }
+            let k = self.file.read(buf)?;
+            self.pos += k as u64;
+            self.file_pos += k as u64;
+            Ok(k)
+        }
+    }
+}
+
+impl std::io::Seek for HeadThenFile {
+    fn seek(&mut self, to: std::io::SeekFrom) -> std::io::Result<u64> {
+        use std::io::SeekFrom;
+        let target = match to {
+            SeekFrom::Start(n) => Some(n),
+            SeekFrom::End(d) => self.total.checked_add_signed(d),
+            SeekFrom::Current(d) => self.pos.checked_add_signed(d),
+        };
+        match target {
+            Some(t) => {
+                self.pos = t;
+                Ok(t)
+            }
+            None => Err(std::io::Error::new(
+                std::io::ErrorKind::InvalidInput,
+                "seek before the start of the file",
+            )),
+        }
+    }
+}
+
+/// Inspects a file. Small files are read whole; a PNG over 16 KiB is walked
 /// chunk by chunk (pixel data is skipped, not read). SVG, JSON and JWS files
 /// are capped by [`crate::limits`].
 pub fn inspect_path(path: &Path) -> Result<Inspection, InspectError> {
     match load(path)? {
         Loaded::Bytes(bytes) => inspect(&bytes),
-        Loaded::LargePng(found) => from_unbaked(InputKind::Png, found),
+        Loaded::WalkedPng(found) => from_unbaked(InputKind::Png, found),
     }
 }
 
@@ -163,7 +268,7 @@ pub fn inspect_path(path: &Path) -> Result<Inspection, InspectError> {
 /// without a badge and [`InspectError::NotABadge`] for input that is not an image.
 pub fn unbake_path(path: &Path) -> Result<Unbaked, InspectError> {
     let found = match load(path)? {
-        Loaded::LargePng(found) => found.map(Ok),
+        Loaded::WalkedPng(found) => found.map(Ok),
         Loaded::Bytes(bytes) => unbake_bytes(&bytes).transpose(),
     };
     found.unwrap_or(Err(InspectError::NotBaked(ImageFormat::Png, NO_PNG_BADGE)))
@@ -210,20 +315,9 @@ fn describe_kind(kind: InputKind) -> &'static str {
 const NO_PNG_BADGE: &str = "openbadges, openbadgecredential or clrcredential text chunk";
 const NO_SVG_BADGE: &str = "Open Badges assertion or credential element";
 
-fn read_up_to(r: &mut impl Read, buf: &mut [u8]) -> std::io::Result<usize> {
-    let mut filled = 0;
-    while filled < buf.len() {
-        match r.read(&mut buf[filled..])? {
-            0 => break,
-            k => filled += k,
-        }
-    }
-    Ok(filled)
-}
-
 /// Inspects badge text: JSON, a JWS or a URL (also used for pasted text).
 pub fn inspect_text(text: &str) -> Result<Inspection, InspectError> {
-    let p = payload::classify(text).map_err(|e| payload_error(false, e))?;
+    let p = classify_once(text).map_err(|e| payload_error(false, e))?;
     let container = match &p {
         Payload::Json(_) => InputKind::Json,
         Payload::Jws { .. } => InputKind::Jws,
@@ -256,7 +350,7 @@ fn from_unbaked(
         };
         return Err(InspectError::NotBaked(format, what));
     };
-    let body = payload::classify(&unbaked.payload);
+    let body = classify_once(&unbaked.payload);
     let usable = matches!(&body, Ok(p) if p.document().is_none_or(|d| detect::detect_json(d).kind != DocKind::Unknown));
     // An SVG element whose body is not a usable badge but whose `verify`
     // attribute holds a URL or a JWS: the attribute is the badge (what the
@@ -282,6 +376,23 @@ fn from_unbaked(
     finish(container, Some(unbaked), text, p)
 }
 
+/// [`payload::classify`], deciding a JWS with one decode (`classify` sniffs
+/// a JWS by decoding it, then decodes it again).
+fn classify_once(text: &str) -> Result<Payload, PayloadError> {
+    let t = detect::trim_text(text);
+    let small =
+        text.len() <= crate::limits::MAX_PAYLOAD_BYTES.max(crate::limits::MAX_DOCUMENT_BYTES);
+    if small && !t.starts_with('{') && !t.starts_with('[') {
+        if let Ok(jws) = crate::jws::decode(t) {
+            return match jws.payload_json() {
+                Ok(claims) => Ok(Payload::Jws { jws, claims }),
+                Err(e) => Err(PayloadError::BadJwsPayload(e.to_string())),
+            };
+        }
+    }
+    payload::classify(text)
+}
+
 fn finish(
     container: InputKind,
     baked: Option<Unbaked>,
@@ -296,7 +407,13 @@ fn finish(
         Payload::Jws { jws, .. } => jws.alg().map(str::to_owned),
         _ => None,
     };
-    let (detected, badge, document) = match p.document() {
+    let payload_kind = p.kind_name();
+    let (document, jws) = match p {
+        Payload::Json(doc) => (Some(doc), None),
+        Payload::Jws { jws, claims } => (Some(claims), Some(jws)),
+        Payload::Url(_) => (None, None),
+    };
+    let (detected, badge) = match &document {
         Some(doc) => {
             let d = detect::detect_json(doc);
             if d.kind == DocKind::Unknown && d.version.is_none() {
@@ -304,7 +421,7 @@ fn finish(
                     "this is JSON, but not an Open Badges document (no badge context, type or fields)".to_owned(),
                 ));
             }
-            (d, model::normalize(doc, &d), Some(doc.clone()))
+            (d, model::normalize(doc, &d))
         }
         None => (
             detect::Detected {
@@ -312,7 +429,6 @@ fn finish(
                 kind: DocKind::Assertion,
                 vcdm: None,
             },
-            None,
             None,
         ),
     };
@@ -328,7 +444,7 @@ fn finish(
     Ok(Inspection {
         container,
         baked,
-        payload_kind: p.kind_name(),
+        payload_kind,
         payload: payload_text,
         version: detected.version,
         kind: detected.kind,
@@ -336,6 +452,7 @@ fn finish(
         jws_alg,
         badge,
         document,
+        jws,
         warnings,
     })
 }

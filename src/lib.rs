@@ -34,14 +34,18 @@
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
+pub mod backpack;
 pub mod bake;
 pub mod crypto;
 pub mod detect;
+/// Share pages: a collection exported as static pages that verify themselves.
+pub mod export;
 pub mod fetch;
 pub mod inspect;
 pub mod jws;
 pub mod limits;
 pub mod model;
 pub mod payload;
+pub mod samples;
 pub mod store;
 pub mod verify;

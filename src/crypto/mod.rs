@@ -168,14 +168,29 @@ impl CryptoError {
 }
 
 /// A public key for signature verification.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct PublicKey {
     key: DecodingKey,
+    /// An RSA key parsed once by aws-lc for RS256 (PKCS#1 v1.5, SHA-256,
+    /// 2048–8192 bits), so checking many signatures with one key does not
+    /// rebuild it every time.
+    rs256: Option<std::sync::Arc<aws_lc_rs::signature::ParsedPublicKey>>,
     kind: KeyKind,
     /// RSA modulus size.
     bits: Option<usize>,
     /// A JWK's declared `alg`, if any.
     alg: Option<String>,
+}
+
+impl fmt::Debug for PublicKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("PublicKey")
+            .field("key", &self.key)
+            .field("kind", &self.kind)
+            .field("bits", &self.bits)
+            .field("alg", &self.alg)
+            .finish_non_exhaustive()
+    }
 }
 
 impl PublicKey {
@@ -303,6 +318,7 @@ impl PublicKey {
     fn new(key: DecodingKey, kind: KeyKind) -> PublicKey {
         PublicKey {
             key,
+            rs256: None,
             kind,
             bits: None,
             alg: None,
@@ -340,6 +356,14 @@ fn rsa_from_pem(bytes: &[u8]) -> Result<PublicKey, CryptoError> {
     .map_err(|e| CryptoError::BadKey(format!("unreadable RSA key: {e}")))?;
     let mut out = PublicKey::new(DecodingKey::from_rsa_raw_components(&n, &e), KeyKind::Rsa);
     out.bits = Some(modulus_bits(&n));
+    // `der` is the PKCS#1 RSAPublicKey; a key aws-lc will not take for RS256
+    // (too small, too large) is left to the general path, which says why.
+    out.rs256 = aws_lc_rs::signature::ParsedPublicKey::new(
+        &aws_lc_rs::signature::RSA_PKCS1_2048_8192_SHA256,
+        der,
+    )
+    .ok()
+    .map(std::sync::Arc::new);
     Ok(out)
 }
 
@@ -451,6 +475,11 @@ pub fn verify_signature(
     if signature.is_empty() {
         return Err(CryptoError::Mismatch);
     }
+    if let (JwsAlg::Rs256, Some(parsed)) = (alg, key.rs256.as_deref()) {
+        return parsed
+            .verify_sig(message, signature)
+            .map_err(|_| CryptoError::Mismatch);
+    }
     let verifier = (DEFAULT_PROVIDER.verifier_factory)(&alg.jwt_algorithm(), &key.key)
         .map_err(|e| CryptoError::BadKey(e.to_string()))?;
     verifier
@@ -537,4 +566,34 @@ mod tests {
             Err(CryptoError::KeyMismatch { .. })
         ));
     }
+}
+
+/// Verifies an ECDSA P-256 / SHA-256 signature in the fixed 64-byte `r‖s`
+/// form (as Data Integrity `ecdsa-rdfc-2019` proofs carry it) over
+/// `message`, with a public key given as a SEC1 point: compressed (33 bytes,
+/// as a P-256 `did:key` holds it) or uncompressed (65 bytes). aws-lc does the
+/// work; the point is checked to be on the curve.
+pub fn verify_p256_sha256(
+    point: &[u8],
+    message: &[u8],
+    signature: &[u8],
+) -> Result<(), CryptoError> {
+    if !matches!(
+        (point.len(), point.first()),
+        (33, Some(2 | 3)) | (65, Some(4))
+    ) {
+        return Err(CryptoError::BadKey(
+            "the P-256 key is not a 33-byte compressed or 65-byte uncompressed point".to_owned(),
+        ));
+    }
+    if signature.len() != 64 {
+        return Err(CryptoError::Mismatch);
+    }
+    let key = aws_lc_rs::signature::ParsedPublicKey::new(
+        &aws_lc_rs::signature::ECDSA_P256_SHA256_FIXED,
+        point,
+    )
+    .map_err(|_| CryptoError::BadKey("the P-256 key is not a point on the curve".to_owned()))?;
+    key.verify_sig(message, signature)
+        .map_err(|_| CryptoError::Mismatch)
 }

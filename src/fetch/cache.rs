@@ -21,11 +21,11 @@
 //! interpret documents, or let a failed cache write fail a fetch (write
 //! failures are collected in [`CachingFetch::store_errors`]).
 
-use super::{now_unix, parse_http_url, Fetch, FetchError, Fetched, Source};
+use super::{now_unix, parse_http_url, Fetch, FetchError, Fetched, SharedDoc, Source};
 use crate::store::{DocumentRecord, DocumentSummary, Store, StoreError, StoredDocument};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex, MutexGuard, OnceLock, PoisonError};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock, PoisonError, RwLock};
 
 /// Largest number of files [`import_dir`] takes from one directory tree.
 pub const MAX_IMPORT_FILES: usize = 100_000;
@@ -40,12 +40,17 @@ pub fn cache_key(url: &str) -> Result<String, FetchError> {
 }
 
 type Answer = Result<Fetched, FetchError>;
+type SharedAnswer = Result<Arc<SharedDoc>, FetchError>;
 
 /// A [`Fetch`] that remembers: see the [module docs](self).
 pub struct CachingFetch<'a> {
     inner: Option<&'a dyn Fetch>,
     store: &'a Mutex<Store>,
-    memo: Mutex<HashMap<String, Arc<OnceLock<Answer>>>>,
+    /// One answer per cache key, shared by every thread that asks.
+    memo: Mutex<HashMap<String, Arc<OnceLock<SharedAnswer>>>>,
+    /// The answers by the exact URL asked for (whose `url` is that URL), so a
+    /// repeated question costs one hash look-up, not a URL parse.
+    exact: RwLock<HashMap<String, SharedAnswer>>,
     store_errors: Mutex<Vec<String>>,
 }
 
@@ -56,6 +61,7 @@ impl<'a> CachingFetch<'a> {
             inner,
             store,
             memo: Mutex::new(HashMap::new()),
+            exact: RwLock::new(HashMap::new()),
             store_errors: Mutex::new(Vec::new()),
         }
     }
@@ -141,17 +147,34 @@ impl<'a> CachingFetch<'a> {
 
 impl Fetch for CachingFetch<'_> {
     fn get(&self, url: &str) -> Result<Fetched, FetchError> {
+        self.get_shared(url).map(|doc| doc.fetched.clone())
+    }
+
+    fn get_shared(&self, url: &str) -> Result<Arc<SharedDoc>, FetchError> {
+        if let Some(answer) = self
+            .exact
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(url)
+        {
+            return answer.clone();
+        }
         let key = cache_key(url)?;
         let cell = Arc::clone(lock(&self.memo).entry(key.clone()).or_default());
         // Threads asking for the same key wait here for the first one.
-        let answer = cell.get_or_init(|| self.lookup(&key, url));
-        match answer {
-            Ok(doc) if doc.url != url => Ok(Fetched {
+        let answer =
+            cell.get_or_init(|| self.lookup(&key, url).map(|f| Arc::new(SharedDoc::new(f))));
+        let answer = match answer {
+            // Asked with another spelling or fragment: the same document,
+            // named as asked.
+            Ok(doc) if doc.fetched.url != url => Ok(Arc::new(SharedDoc::new(Fetched {
                 url: url.to_owned(),
-                ..doc.clone()
-            }),
+                ..doc.fetched.clone()
+            }))),
             other => other.clone(),
-        }
+        };
+        let mut exact = self.exact.write().unwrap_or_else(PoisonError::into_inner);
+        exact.entry(url.to_owned()).or_insert(answer).clone()
     }
 }
 

@@ -22,6 +22,8 @@ pub use cache::{cache_key, import_dir, pin_file, CacheError, CachingFetch};
 pub use http::{HttpFetch, NetPolicy};
 
 use serde::Serialize;
+use std::any::{Any, TypeId};
+use std::sync::{Arc, Mutex, PoisonError};
 
 /// A document as fetched.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -105,6 +107,73 @@ pub enum FetchError {
 pub trait Fetch: Send + Sync {
     /// Fetches `url` (http or https) and returns the final answer, whatever its status.
     fn get(&self, url: &str) -> Result<Fetched, FetchError>;
+
+    /// Like [`get`](Fetch::get), but the answer may be shared with every other
+    /// caller in this run, together with what callers derived from it (see
+    /// [`SharedDoc::derive`]). A fetcher that memoizes (such as
+    /// [`CachingFetch`]) returns the same [`SharedDoc`] for the same URL, so a
+    /// document linked from 10,000 badges is parsed once; the default wraps
+    /// [`get`](Fetch::get) and shares nothing.
+    fn get_shared(&self, url: &str) -> Result<Arc<SharedDoc>, FetchError> {
+        self.get(url).map(|f| Arc::new(SharedDoc::new(f)))
+    }
+}
+
+/// A fetched document shared within one run, with values derived from it.
+///
+/// The fetch layer does not interpret documents: a caller computes what it
+/// needs (parsed JSON, a parsed key …) with [`derive`](SharedDoc::derive),
+/// and the value is kept, one per type, for every later caller.
+pub struct SharedDoc {
+    /// The document.
+    pub fetched: Fetched,
+    derived: Mutex<Vec<(TypeId, Arc<dyn Any + Send + Sync>)>>,
+}
+
+impl std::fmt::Debug for SharedDoc {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SharedDoc")
+            .field("fetched", &self.fetched)
+            .finish_non_exhaustive()
+    }
+}
+
+impl SharedDoc {
+    /// A document with nothing derived yet.
+    pub fn new(fetched: Fetched) -> SharedDoc {
+        SharedDoc {
+            fetched,
+            derived: Mutex::new(Vec::new()),
+        }
+    }
+
+    /// The value of type `T` derived from this document: computed by `make`
+    /// the first time, then shared. (Two threads asking at once may both
+    /// compute it; one result is kept. `make` must depend only on the
+    /// document.)
+    pub fn derive<T: Any + Send + Sync>(&self, make: impl FnOnce(&Fetched) -> T) -> Arc<T> {
+        let id = TypeId::of::<T>();
+        if let Some(found) = self.find::<T>(id) {
+            return found;
+        }
+        let made: Arc<T> = Arc::new(make(&self.fetched));
+        let mut derived = self.derived.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some((_, v)) = derived.iter().find(|(t, _)| *t == id) {
+            if let Ok(v) = Arc::clone(v).downcast::<T>() {
+                return v;
+            }
+        }
+        derived.push((id, made.clone() as Arc<dyn Any + Send + Sync>));
+        made
+    }
+
+    fn find<T: Any + Send + Sync>(&self, id: TypeId) -> Option<Arc<T>> {
+        let derived = self.derived.lock().unwrap_or_else(PoisonError::into_inner);
+        derived
+            .iter()
+            .find(|(t, _)| *t == id)
+            .and_then(|(_, v)| Arc::clone(v).downcast::<T>().ok())
+    }
 }
 
 /// Parses `url` and accepts it only when it is absolute http or https with a host.

@@ -14,13 +14,14 @@ pub mod v3;
 pub use normalize::normalize;
 pub use recipient::{IdentityCheck, RecipientIdentity};
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// One badge as people see it, whatever version it came in.
 ///
 /// Every field is optional because real badges omit things; a missing value is
 /// `None` (or empty), never a made-up placeholder.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct BadgeView {
     /// The badge (achievement, badge class) name.
     pub name: Option<String>,
@@ -55,7 +56,8 @@ pub struct BadgeView {
 }
 
 /// What the earner had to do.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct Criteria {
     /// Link to the criteria page.
     pub url: Option<String>,
@@ -64,7 +66,8 @@ pub struct Criteria {
 }
 
 /// The issuer as shown to people.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct IssuerView {
     /// The issuer's id (URL, DID, `urn:uuid:`).
     pub id: Option<String>,
@@ -81,7 +84,8 @@ pub struct IssuerView {
 }
 
 /// One piece of evidence.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct EvidenceView {
     /// Link to the evidence.
     pub url: Option<String>,
@@ -94,7 +98,8 @@ pub struct EvidenceView {
 }
 
 /// One alignment to an external framework.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct AlignmentView {
     /// The target's name.
     pub name: Option<String>,

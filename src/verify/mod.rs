@@ -7,7 +7,7 @@
 //!
 //! Network only through a [`Fetch`]; time only through [`Options::now`].
 
-mod common;
+pub(crate) mod common;
 mod ob2;
 mod ob3;
 pub mod proof;

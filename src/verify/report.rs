@@ -2,13 +2,13 @@
 
 use crate::detect::{DocKind, Version};
 use crate::inspect::Inspection;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// The id of the expiry check: when it fails the badge is expired, not invalid.
 pub const EXPIRY: &str = "expiry";
 
 /// The outcome of one check.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum CheckStatus {
     /// The check passed.
@@ -22,7 +22,7 @@ pub enum CheckStatus {
 }
 
 /// One check, with a stable id tests and the UI refer to.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Check {
     /// A stable, dotted id such as `signature.jws`, `revocation.list`, `expiry`.
     pub id: String,
@@ -68,7 +68,7 @@ impl Check {
 }
 
 /// The overall result.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Verdict {
     /// Every required check passed.
@@ -83,8 +83,22 @@ pub enum Verdict {
     Unverifiable,
 }
 
+impl Verdict {
+    /// The word for it: `verified`, `expired`, `revoked`, `invalid`,
+    /// `unverifiable` (as in JSON output and the store).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Verdict::Verified => "verified",
+            Verdict::Expired => "expired",
+            Verdict::Revoked => "revoked",
+            Verdict::Invalid => "invalid",
+            Verdict::Unverifiable => "unverifiable",
+        }
+    }
+}
+
 /// A verification report.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Report {
     /// The overall verdict.
     pub status: Verdict,

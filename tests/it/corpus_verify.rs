@@ -12,6 +12,8 @@
 //! - the DCC status lists and did:web documents, and the 1EdTech bit-string
 //!   test list, at the URLs SOURCES.md names (`pin_file`, one file each:
 //!   their URLs do not mirror the file names);
+//! - the OB 2.0 extension contexts (`contexts/`) and their JSON Schemas
+//!   (`tests/data/ob2-extensions/`) at their published URLs;
 //! - a presented OB 2.0 hosted assertion is also pinned at its own id, as
 //!   `ob2.rs`'s `world_with_self` serves it (upstream validates the JSON as
 //!   given), and the OB 1.0 sample gets the `a.com` documents `ob2.rs`
@@ -165,6 +167,26 @@ fn corpus_store(root: &Path, data_dir: &Path) -> Store {
         EDTECH_TEST_LIST,
         "ob3/1edtech-validator/bit-string-list/testlist",
     );
+    // OB 2.0 extension contexts (the corpus's copies, at the URLs
+    // `contexts/context-map.json` gives) and the JSON Schemas they name
+    // (`tests/data/ob2-extensions/`, from the 1EdTech specification repository).
+    for (url, name) in [
+        ("exampleExtension", "obv2x-example-extension.json"),
+        ("applyLinkExtension", "obv2x-applylink-extensions.json"),
+    ] {
+        pin(
+            &format!("https://w3id.org/openbadges/extensions/{url}/context.json"),
+            &format!("contexts/{name}"),
+        );
+        let schema = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join(format!("tests/data/ob2-extensions/{url}-schema.json"));
+        pin_file(
+            &store,
+            &format!("https://openbadgespec.org/extensions/{url}/schema.json"),
+            &schema,
+        )
+        .unwrap();
+    }
     store
 }
 

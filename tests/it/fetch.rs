@@ -571,3 +571,49 @@ fn a_served_directory_verifies_against_the_cache_and_the_network_alike() {
         b"PEM"
     );
 }
+
+#[test]
+fn shared_documents_are_one_per_url_per_run_and_derived_values_are_made_once() {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::Arc;
+    let server = TestServer::start([("/k.json", Route::json(r#"{"k":1}"#))]);
+    let dir = tempfile::tempdir().unwrap();
+    let store = store_in(&dir);
+    let http = HttpFetch::new(local());
+    let cache = CachingFetch::online(&http, &store);
+    let made = AtomicUsize::new(0);
+    let url = server.url("/k.json");
+    let first = cache.get_shared(&url).unwrap();
+    let parse = |f: &satchel::fetch::Fetched| {
+        made.fetch_add(1, Ordering::SeqCst);
+        serde_json::from_slice::<serde_json::Value>(&f.body).unwrap()
+    };
+    assert_eq!(first.derive(parse)["k"], 1);
+    std::thread::scope(|s| {
+        for _ in 0..4 {
+            s.spawn(|| {
+                for _ in 0..25 {
+                    let doc = cache.get_shared(&url).unwrap();
+                    assert!(Arc::ptr_eq(&doc, &first), "one shared document per URL");
+                    assert_eq!(doc.derive(parse)["k"], 1);
+                }
+            });
+        }
+    });
+    // Computed once, by the first caller; every other caller shares it.
+    assert_eq!(made.load(Ordering::SeqCst), 1);
+    // Another type derived from the same document is its own value.
+    assert_eq!(*first.derive(|f| f.body.len()), 7);
+    // Another spelling of the same URL is the same document, named as asked.
+    let with_fragment = format!("{url}#key-1");
+    let other = cache.get_shared(&with_fragment).unwrap();
+    assert_eq!(other.fetched.url, with_fragment);
+    assert_eq!(other.fetched.body, first.fetched.body);
+    assert_eq!(cache.get(&with_fragment).unwrap().url, with_fragment);
+    assert_eq!(server.count("/k.json"), 1);
+    // Errors are shared too, and a bad URL is refused without a request.
+    assert!(matches!(
+        cache.get_shared("ftp://example.org/x"),
+        Err(FetchError::BadUrl(_))
+    ));
+}

@@ -3,16 +3,21 @@
 mod server;
 mod support;
 
+mod backpack;
+mod backpack_cli;
 mod cli;
 mod corpus;
 mod corpus_verify;
 mod detect;
+mod export;
 mod fetch;
 mod hostile;
 mod model;
 mod ob2;
 mod ob3;
 mod png;
+mod read_path;
+mod samples;
 mod store;
 mod svg;
 mod tidy;

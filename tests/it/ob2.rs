@@ -115,8 +115,42 @@ fn opts(recipients: &[&str]) -> Options {
     }
 }
 
+/// The OB 2.0 extension contexts (the corpus's bundled copies) and the JSON
+/// Schemas they name (`tests/data/ob2-extensions/`, from the 1EdTech
+/// specification repository), at their published URLs.
+fn extension_documents(ob2: &Path) -> Vec<(&'static str, PathBuf)> {
+    let contexts = ob2.parent().unwrap().join("contexts");
+    let schemas = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/ob2-extensions");
+    vec![
+        (
+            "https://w3id.org/openbadges/extensions/exampleExtension/context.json",
+            contexts.join("obv2x-example-extension.json"),
+        ),
+        (
+            "https://w3id.org/openbadges/extensions/applyLinkExtension/context.json",
+            contexts.join("obv2x-applylink-extensions.json"),
+        ),
+        (
+            "https://openbadgespec.org/extensions/exampleExtension/schema.json",
+            schemas.join("exampleExtension-schema.json"),
+        ),
+        (
+            "https://openbadgespec.org/extensions/applyLinkExtension/schema.json",
+            schemas.join("applyLinkExtension-schema.json"),
+        ),
+    ]
+}
+
 fn world(ob2: &Path) -> World {
-    World::new(Some(ob2.join("hosted/assets")))
+    let mut w = World::new(Some(ob2.join("hosted/assets")));
+    for (url, file) in extension_documents(ob2) {
+        w = w.serve(
+            url,
+            200,
+            std::fs::read(&file).unwrap_or_else(|e| panic!("{}: {e}", file.display())),
+        );
+    }
+    w
 }
 
 /// A world where a presented hosted assertion is also served at its own id
@@ -236,7 +270,7 @@ fn the_signed_corpus_gets_the_expected_verdicts() {
 #[test]
 fn the_hosted_corpus_gets_the_expected_verdicts() {
     let Some(ob2) = ob2() else { return };
-    use CheckStatus::{Fail, Warn};
+    use CheckStatus::{Fail, Pass, Warn};
     type Case<'a> = (&'a str, Verdict, Option<(&'a str, CheckStatus)>);
     let cases: &[Case] = &[
         ("basic-assertion.json", Verdict::Verified, None),
@@ -254,19 +288,19 @@ fn the_hosted_corpus_gets_the_expected_verdicts() {
         (
             "assertion-with-multiple-extensions.json",
             Verdict::Verified,
-            Some(("assertion.extensions", Warn)),
+            Some(("extension.1", Pass)),
         ),
         (
             "assertion-with-extension-node-basic.json",
             Verdict::Verified,
-            Some(("assertion.extensions", Warn)),
+            Some(("extension.1", Pass)),
         ),
-        // Upstream: INVALID (the extension's JSON schema is violated). Satchel
-        // does not validate extension schemas; it warns that it did not check them.
+        // The extension's value breaks the extension's JSON schema (an integer
+        // where text is expected).
         (
             "assertion-with-extension-node-invalid.json",
-            Verdict::Verified,
-            Some(("assertion.extensions", Warn)),
+            Verdict::Invalid,
+            Some(("extension.1", Fail)),
         ),
         (
             "basic-assertion-with-allowed-origins.json",
@@ -1229,4 +1263,296 @@ mod loopback {
             .message
             .contains("could not reach the issuer's server at 127.0.0.1:"));
     }
+}
+
+// ------------------------------------------------------------ endorsements
+
+/// An OB 2.0 Endorsement of `claim_id` by the corpus issuer `issuer1.json`,
+/// hosted at `id`.
+fn endorsement_doc(id: &str, claim_id: &str, extra: &str) -> String {
+    format!(
+        r#"{{"@context":"https://w3id.org/openbadges/v2","id":"{id}","type":"Endorsement",
+        "claim":{{"id":"{claim_id}","endorsementComment":"Solid work"}},
+        "issuedOn":"2017-10-01T00:00:00Z","issuer":"https://example.org/issuer1.json",
+        "verification":{{"type":"HostedBadge"}}{extra}}}"#
+    )
+}
+
+#[test]
+fn the_corpus_endorsements_are_fetched_and_verified_as_their_own_documents() {
+    let Some(ob2) = ob2() else { return };
+    let file = ob2.join("hosted/assertion-with-endorsements.json");
+    let w = world_with_self(&ob2, &file);
+    let report = run_path(&w, &file);
+    assert_verdict(&report, Verdict::Verified, "assertion-with-endorsements");
+    // Two on the assertion, two on its BadgeClass (fetched from its address).
+    for (n, of) in [
+        (1, "this badge"),
+        (2, "this badge"),
+        (3, "the badge description"),
+        (4, "the badge description"),
+    ] {
+        let c = check(&report, &format!("endorsement.{n}"), CheckStatus::Pass);
+        assert!(
+            c.message.starts_with(&format!(
+                "The endorsement of {of} by Example Issuer is verified"
+            )),
+            "{}",
+            c.message
+        );
+        assert!(c
+            .detail
+            .as_deref()
+            .unwrap()
+            .contains("endorsement.fields (pass)"));
+    }
+    let fetched = w.fetched();
+    for n in 1..=4 {
+        let url = format!("https://example.org/endorsement-{n}.json");
+        assert!(fetched.contains(&url), "{url} not fetched: {fetched:?}");
+    }
+    // The endorser's profile was fetched from its own address.
+    assert!(fetched
+        .iter()
+        .any(|u| u == "http://example.org/issuer1.json"));
+}
+
+#[test]
+fn a_bad_or_unreachable_endorsement_is_a_warning_not_a_failure() {
+    let Some(ob2) = ob2() else { return };
+    let e_gone = "https://example.org/e-gone.json";
+    let e_down = "https://endorser.example/e.json";
+    let e_elsewhere = "https://example.org/e-elsewhere.json";
+    let e_not_endorsement = "https://example.org/robotics-badge.json";
+    let e_expired = "https://example.org/e-expired.json";
+    let mut doc: serde_json::Value = serde_json::from_str(&hosted_assertion(ID)).unwrap();
+    doc["endorsement"] = serde_json::json!([
+        e_gone,
+        e_down,
+        e_elsewhere,
+        e_not_endorsement,
+        e_expired,
+        42
+    ]);
+    let body = serde_json::to_string(&doc).unwrap();
+    let w = world(&ob2)
+        .serve(ID, 200, body.clone())
+        .serve(e_gone, 404, "Not Found")
+        // An endorser whose profile is on another site than the endorsement.
+        .serve(
+            e_elsewhere,
+            200,
+            endorsement_doc(e_elsewhere, ID, "")
+                .replace("https://example.org/issuer1.json", "https://endorser.example/profile"),
+        )
+        .serve(
+            "https://endorser.example/profile",
+            200,
+            r#"{"@context":"https://w3id.org/openbadges/v2","id":"https://endorser.example/profile","type":"Profile","name":"Far Away Guild","url":"https://endorser.example","email":"guild@endorser.example"}"#,
+        )
+        .serve(
+            e_expired,
+            200,
+            endorsement_doc(e_expired, ID, r#","expires":"2018-01-01T00:00:00Z""#),
+        );
+    let report = run(&w, &inspect(body.as_bytes()).unwrap(), &[]);
+    // The badge itself is fine: endorsements only add warnings.
+    assert_verdict(&report, Verdict::Verified, "badge with bad endorsements");
+    let gone = check(&report, "endorsement.1", CheckStatus::Warn);
+    assert_eq!(
+        gone.message,
+        "The endorsement of this badge by an unnamed endorser is not valid: the endorser's server no longer has the endorsement."
+    );
+    let down = check(&report, "endorsement.2", CheckStatus::Warn);
+    assert!(
+        down.message.starts_with(
+            "Satchel could not verify the endorsement of this badge by an unnamed endorser: Satchel could not check the endorsement with its endorser"
+        ),
+        "{}",
+        down.message
+    );
+    // Hosted on example.org, by an endorser whose profile is on endorser.example.
+    let elsewhere = check(&report, "endorsement.3", CheckStatus::Warn);
+    assert!(
+        elsewhere
+            .message
+            .starts_with("The endorsement of this badge by Far Away Guild is not valid: "),
+        "{}",
+        elsewhere.message
+    );
+    assert!(elsewhere
+        .detail
+        .as_deref()
+        .unwrap()
+        .contains("hosted.scope (fail)"));
+    check(&report, "endorsement.4", CheckStatus::Warn);
+    let expired = check(&report, "endorsement.5", CheckStatus::Warn);
+    assert!(
+        expired.message.ends_with("has expired."),
+        "{}",
+        expired.message
+    );
+    let junk = check(&report, "endorsement.6", CheckStatus::Warn);
+    assert!(
+        junk.message
+            .contains("neither a web address nor an endorsement"),
+        "{}",
+        junk.message
+    );
+    assert!(report
+        .checks
+        .iter()
+        .all(|c| !c.id.starts_with("endorsement") || c.status == CheckStatus::Warn));
+}
+
+#[test]
+fn embedded_endorsements_and_a_cap_on_how_many_are_checked() {
+    let Some(ob2) = ob2() else { return };
+    let hosted_at = "https://example.org/e-embedded.json";
+    let embedded: serde_json::Value =
+        serde_json::from_str(&endorsement_doc(hosted_at, ID, "")).unwrap();
+    let mut doc: serde_json::Value = serde_json::from_str(&hosted_assertion(ID)).unwrap();
+    let mut list = vec![embedded.clone()];
+    list.extend((0..11).map(|_| embedded.clone()));
+    doc["endorsement"] = serde_json::Value::Array(list);
+    let body = serde_json::to_string(&doc).unwrap();
+    let w = world(&ob2).serve(ID, 200, body.clone()).serve(
+        hosted_at,
+        200,
+        endorsement_doc(hosted_at, ID, ""),
+    );
+    let report = run(&w, &inspect(body.as_bytes()).unwrap(), &[]);
+    assert_verdict(&report, Verdict::Verified, "embedded endorsements");
+    // The embedded copy is checked at its own address, once per run of the fetcher.
+    let c = check(&report, "endorsement.1", CheckStatus::Pass);
+    assert!(
+        c.message.contains("It says: “Solid work”."),
+        "{}",
+        c.message
+    );
+    check(&report, "endorsement.10", CheckStatus::Pass);
+    assert!(report.checks.iter().all(|c| c.id != "endorsement.11"));
+    let capped = check(&report, "endorsement", CheckStatus::Warn);
+    assert!(
+        capped.message.contains("12 endorsements"),
+        "{}",
+        capped.message
+    );
+}
+
+// -------------------------------------------------------------- extensions
+
+const EXAMPLE_CONTEXT: &str =
+    "https://w3id.org/openbadges/extensions/exampleExtension/context.json";
+const EXAMPLE_SCHEMA: &str = "https://openbadgespec.org/extensions/exampleExtension/schema.json";
+
+/// A hosted assertion at [`ID`] carrying `extension` under `extensions:exampleExtension`.
+fn with_extension(extension: serde_json::Value) -> String {
+    let mut doc: serde_json::Value = serde_json::from_str(&hosted_assertion(ID)).unwrap();
+    doc["extensions:exampleExtension"] = extension;
+    serde_json::to_string(&doc).unwrap()
+}
+
+fn example_extension(value: serde_json::Value) -> serde_json::Value {
+    serde_json::json!({
+        "@context": EXAMPLE_CONTEXT,
+        "type": ["Extension", "extensions:ExampleExtension"],
+        "http://schema.org/text": value
+    })
+}
+
+#[test]
+fn extensions_are_checked_against_the_schema_their_context_names() {
+    let Some(ob2) = ob2() else { return };
+    // A full IRI property is renamed to the context's term before validation.
+    let good = with_extension(example_extension(serde_json::json!("short and sweet")));
+    let w = world(&ob2).serve(ID, 200, good.clone());
+    let report = run(&w, &inspect(good.as_bytes()).unwrap(), &[]);
+    assert_verdict(&report, Verdict::Verified, "valid extension");
+    let c = check(&report, "extension.1", CheckStatus::Pass);
+    assert_eq!(
+        c.message,
+        "The exampleExtension extension of the badge matches its schema."
+    );
+    assert!(w.fetched().iter().any(|u| u == EXAMPLE_SCHEMA));
+
+    // Missing its required property, written with the term.
+    let bad = with_extension(serde_json::json!({
+        "@context": EXAMPLE_CONTEXT,
+        "type": ["Extension", "extensions:ExampleExtension"],
+        "exampleProprety": "typo"
+    }));
+    let w = world(&ob2).serve(ID, 200, bad.clone());
+    let report = run(&w, &inspect(bad.as_bytes()).unwrap(), &[]);
+    assert_verdict(
+        &report,
+        Verdict::Invalid,
+        "extension without its required property",
+    );
+    let c = check(&report, "extension.1", CheckStatus::Fail);
+    assert!(
+        c.message
+            .contains("\"exampleProperty\" is a required property"),
+        "{}",
+        c.message
+    );
+}
+
+#[test]
+fn an_extension_that_cannot_be_checked_is_a_warning() {
+    let Some(ob2) = ob2() else { return };
+    let doc = with_extension(example_extension(serde_json::json!("text")));
+    // The schema's host is down.
+    let w = world(&ob2).serve(ID, 200, doc.clone()).fail(
+        EXAMPLE_SCHEMA,
+        FetchError::Unreachable {
+            url: EXAMPLE_SCHEMA.to_owned(),
+            reason: "connection refused".to_owned(),
+        },
+    );
+    let report = run(&w, &inspect(doc.as_bytes()).unwrap(), &[]);
+    assert_verdict(&report, Verdict::Verified, "schema unreachable");
+    let c = check(&report, "extension.1", CheckStatus::Warn);
+    assert!(
+        c.message
+            .starts_with("The exampleExtension extension of the badge could not be fully checked"),
+        "{}",
+        c.message
+    );
+
+    // A schema that points elsewhere is not followed (no resolver), and says so.
+    let w = world(&ob2).serve(ID, 200, doc.clone()).serve(
+        EXAMPLE_SCHEMA,
+        200,
+        r#"{"$schema":"http://json-schema.org/draft-04/schema#","$ref":"https://evil.example/schema.json"}"#,
+    );
+    let report = run(&w, &inspect(doc.as_bytes()).unwrap(), &[]);
+    assert_verdict(&report, Verdict::Verified, "schema with a remote $ref");
+    let c = check(&report, "extension.1", CheckStatus::Warn);
+    assert!(
+        c.detail.as_deref().unwrap().contains("cannot be used"),
+        "{:?}",
+        c.detail
+    );
+    assert!(!w.fetched().iter().any(|u| u.contains("evil.example")));
+
+    // A schema that is not JSON.
+    let w = world(&ob2)
+        .serve(ID, 200, doc.clone())
+        .serve(EXAMPLE_SCHEMA, 200, "<html>");
+    let report = run(&w, &inspect(doc.as_bytes()).unwrap(), &[]);
+    check(&report, "extension.1", CheckStatus::Warn);
+
+    // An extension whose context names no schema: said, not checked.
+    let plain =
+        with_extension(serde_json::json!({"type": ["Extension", "extensions:Other"], "x": 1}));
+    let w = world(&ob2).serve(ID, 200, plain.clone());
+    let report = run(&w, &inspect(plain.as_bytes()).unwrap(), &[]);
+    assert_verdict(&report, Verdict::Verified, "extension without a schema");
+    let c = check(&report, "assertion.extensions", CheckStatus::Warn);
+    assert!(
+        c.message.contains("exampleExtension (the badge)"),
+        "{}",
+        c.message
+    );
 }

@@ -17,7 +17,7 @@ use ed25519_dalek::{Signer, SigningKey};
 use satchel::detect::Version;
 use satchel::fetch::{Fetch, FetchError, Fetched, HttpFetch, NetPolicy, Source};
 use satchel::inspect::{inspect, inspect_path, Inspection};
-use satchel::verify::proof::{canonicalize, hash_data, CanonError};
+use satchel::verify::proof::{canonicalize, hash_data, hash_data_jcs, CanonError};
 use satchel::verify::{verify, Check, CheckStatus, Options, Report, Verdict};
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
@@ -1601,4 +1601,288 @@ fn loopback_status_list_key_document_and_revocation_list() {
     assert_eq!(verify_real(&cred).status, Unverifiable);
     server.set("/keys/1", Route::status(404));
     assert_eq!(verify_real(&make(8)).status, Unverifiable);
+}
+
+// ---------------------------------------------------------------------------
+// The official JSON Schemas (bundled)
+
+#[test]
+fn json_schema_violations_are_warnings_that_say_where() {
+    let world = World::new(None);
+    // A well-formed signed badge matches the AchievementCredential schema.
+    let good = verify_json(&sign(badge(ISSUER), &fragment_vm(ISSUER)), &world);
+    let c = check(&good, "schema.json");
+    assert_eq!(c.status, CheckStatus::Pass, "{}", describe(&good));
+    assert!(c.message.contains("Open Badges 3.0 AchievementCredential"));
+
+    // Signed with a schema violation (an achievementType outside the
+    // vocabulary, a name that is a number): a warning naming the places, and
+    // the badge still verifies (the signature covers what was issued).
+    let mut odd = badge(ISSUER);
+    odd["credentialSubject"]["achievement"]["achievementType"] = json!("Wizardry");
+    odd["name"] = json!(42);
+    let report = verify_json(&sign(odd, &fragment_vm(ISSUER)), &world);
+    let c = check(&report, "schema.json");
+    assert_eq!(c.status, CheckStatus::Warn, "{}", describe(&report));
+    assert!(c.message.contains("/name"), "{}", c.message);
+    let detail = c.detail.as_deref().unwrap();
+    assert!(
+        detail.contains("/credentialSubject/achievement/achievementType"),
+        "{detail}"
+    );
+    assert_eq!(report.status, Verdict::Verified, "{}", describe(&report));
+    // A violation quoting a whole object is shortened, not dumped.
+    assert!(c.message.chars().count() < 800, "{}", c.message);
+}
+
+#[test]
+fn json_schema_follows_the_credential_class_and_runs_on_corpus_files() {
+    let Some(root) = support::corpus() else {
+        return;
+    };
+    let world = World::new(Some(&root));
+    for (rel, status, names) in [
+        (
+            "ob3/spec-examples/basicOpenBadgeCredential.json",
+            CheckStatus::Pass,
+            "Open Badges 3.0 AchievementCredential",
+        ),
+        (
+            "ob3/spec-examples/endorsement.json",
+            CheckStatus::Pass,
+            "Open Badges 3.0 EndorsementCredential",
+        ),
+        (
+            "clr2/1edtech-validator/simple.json",
+            CheckStatus::Pass,
+            "CLR 2.0 ClrCredential",
+        ),
+        // The 1EdTech "wrong type" sample: the structural check fails it, and
+        // the schema says where.
+        (
+            "ob3/1edtech-validator/simple-err-credential-subject-type.json",
+            CheckStatus::Warn,
+            "/credentialSubject/type",
+        ),
+        // Written to the VCDM 1.1 draft: the final schema asks for validFrom.
+        (
+            "ob3/1edtech-validator/simple_v1.json",
+            CheckStatus::Warn,
+            "\"validFrom\" is a required property",
+        ),
+    ] {
+        let report = verify_inspection(&inspect_path(&root.join(rel)).unwrap(), &world, &opts());
+        let c = check(&report, "schema.json");
+        assert_eq!(c.status, status, "{rel}: {}", describe(&report));
+        assert!(c.message.contains(names), "{rel}: {}", c.message);
+    }
+    // Nothing was fetched for a schema.
+    assert!(world
+        .log
+        .lock()
+        .unwrap()
+        .iter()
+        .all(|u| !u.contains("schema")));
+}
+
+#[test]
+fn a_refresh_service_is_reported_in_plain_words_and_never_contacted() {
+    let world = World::new(None);
+    let mut cred = badge(ISSUER);
+    cred["refreshService"] =
+        json!({"id": "https://issuer.example/refresh/7", "type": "1EdTechCredentialRefresh"});
+    // (Unsigned: the refresh service type is not in the bundled contexts, so
+    // a Data Integrity proof over it could not be canonicalized; the check
+    // does not depend on the proof.)
+    let report = verify_json(&cred, &world);
+    let c = check(&report, "refresh");
+    assert_eq!(c.status, CheckStatus::Pass);
+    assert_eq!(
+        c.message,
+        "The issuer offers an updated copy of this credential at https://issuer.example/refresh/7; Satchel checked the copy you have and did not contact that address."
+    );
+    assert!(c
+        .detail
+        .as_deref()
+        .unwrap()
+        .contains("1EdTechCredentialRefresh"));
+    assert!(world
+        .log
+        .lock()
+        .unwrap()
+        .iter()
+        .all(|u| !u.contains("refresh")));
+    // Without one, no such check.
+    let plain = verify_json(&sign(badge(ISSUER), &fragment_vm(ISSUER)), &world);
+    assert!(plain.checks.iter().all(|c| c.id != "refresh"));
+}
+
+#[test]
+fn w3c_eddsa_jcs_2022_vectors_are_reproduced_byte_for_byte() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/w3c-eddsa-jcs-2022");
+    let file = |name: &str| read(&dir, name);
+    let signed = file("signedJCS.json");
+    let cred: Value = serde_json::from_str(&signed).unwrap();
+    let h = hash_data_jcs(&cred, &cred["proof"]).unwrap();
+    assert_eq!(h.canonical_document, file("canonDocJCS.txt").trim_end());
+    assert_eq!(h.canonical_proof, file("proofCanonJCS.txt").trim_end());
+    assert_eq!(hex(&h.document_hash), file("docHashJCS.txt").trim());
+    assert_eq!(hex(&h.proof_hash), file("proofHashJCS.txt").trim());
+    assert_eq!(hex(&h.signed_bytes()), file("combinedHashJCS.txt").trim());
+    assert_eq!(
+        cred["proof"]["proofValue"].as_str().unwrap(),
+        file("sigBTC58JCS.txt").trim()
+    );
+    // The published credential verifies (its did:key resolves locally) …
+    let world = World::new(None);
+    let report = verify_inspection(&inspect(signed.as_bytes()).unwrap(), &world, &opts());
+    assert_eq!(
+        status_of(&report, "proof"),
+        CheckStatus::Pass,
+        "{}",
+        describe(&report)
+    );
+    assert!(check(&report, "proof")
+        .detail
+        .as_deref()
+        .unwrap()
+        .contains("eddsa-jcs-2022"));
+    // … and any change to it, even one JSON-LD would not see (a key order
+    // change is not a change; a new member is), breaks the signature.
+    let mut edited = cred.clone();
+    edited["credentialSubject"]["alumniOf"] = json!("The School of Forgery");
+    let report = verify_inspection(
+        &inspect(edited.to_string().as_bytes()).unwrap(),
+        &world,
+        &opts(),
+    );
+    assert_eq!(
+        status_of(&report, "proof"),
+        CheckStatus::Fail,
+        "{}",
+        describe(&report)
+    );
+    let mut extra = cred.clone();
+    extra["undefinedTerm"] = json!("not in any context");
+    let report = verify_inspection(
+        &inspect(extra.to_string().as_bytes()).unwrap(),
+        &world,
+        &opts(),
+    );
+    assert_eq!(
+        status_of(&report, "proof"),
+        CheckStatus::Fail,
+        "{}",
+        describe(&report)
+    );
+    // A proof whose @context is not the credential's.
+    let mut other_ctx = cred.clone();
+    other_ctx["proof"]["@context"] = json!(["https://www.w3.org/ns/credentials/examples/v2"]);
+    let report = verify_inspection(
+        &inspect(other_ctx.to_string().as_bytes()).unwrap(),
+        &world,
+        &opts(),
+    );
+    assert_eq!(
+        status_of(&report, "proof"),
+        CheckStatus::Fail,
+        "{}",
+        describe(&report)
+    );
+    assert!(
+        check(&report, "proof").message.contains("@context"),
+        "{}",
+        describe(&report)
+    );
+}
+
+#[test]
+fn w3c_ecdsa_rdfc_2019_p256_vectors_verify_with_a_p256_did_key() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/w3c-ecdsa-rdfc-2019-p256");
+    let file = |name: &str| read(&dir, name);
+    let signed = file("signedECDSAP256.json");
+    let cred: Value = serde_json::from_str(&signed).unwrap();
+    let h = hash_data(&cred, &cred["proof"]).unwrap();
+    assert_eq!(h.canonical_document, file("canonDocECDSAP256.txt"));
+    assert_eq!(h.canonical_proof, file("proofCanonECDSAP256.txt"));
+    assert_eq!(hex(&h.document_hash), file("docHashECDSAP256.txt").trim());
+    assert_eq!(hex(&h.proof_hash), file("proofHashECDSAP256.txt").trim());
+    assert_eq!(
+        hex(&h.signed_bytes()),
+        file("combinedHashECDSAP256.txt").trim()
+    );
+    let world = World::new(None);
+    let report = verify_inspection(&inspect(signed.as_bytes()).unwrap(), &world, &opts());
+    let proof = check(&report, "proof");
+    assert_eq!(proof.status, CheckStatus::Pass, "{}", describe(&report));
+    assert!(proof.detail.as_deref().unwrap().contains("ecdsa-rdfc-2019"));
+    assert!(proof.detail.as_deref().unwrap().contains("did:key:zDnaep"));
+    // A changed claim breaks it.
+    let mut edited = cred.clone();
+    edited["credentialSubject"]["alumniOf"] = json!("The School of Forgery");
+    let report = verify_inspection(
+        &inspect(edited.to_string().as_bytes()).unwrap(),
+        &world,
+        &opts(),
+    );
+    assert_eq!(
+        status_of(&report, "proof"),
+        CheckStatus::Fail,
+        "{}",
+        describe(&report)
+    );
+    // An Ed25519 key cannot make an ECDSA proof, and a P-256 key not an EdDSA one.
+    let mut wrong_key = cred.clone();
+    wrong_key["proof"]["verificationMethod"] = json!(format!("did:key:{TEST_KEY}#{TEST_KEY}"));
+    let report = verify_inspection(
+        &inspect(wrong_key.to_string().as_bytes()).unwrap(),
+        &world,
+        &opts(),
+    );
+    assert_eq!(
+        status_of(&report, "proof"),
+        CheckStatus::Fail,
+        "{}",
+        describe(&report)
+    );
+    assert!(
+        check(&report, "proof").message.contains("not a P-256 key"),
+        "{}",
+        describe(&report)
+    );
+    let mut wrong_suite = cred.clone();
+    wrong_suite["proof"]["cryptosuite"] = json!("eddsa-rdfc-2022");
+    let report = verify_inspection(
+        &inspect(wrong_suite.to_string().as_bytes()).unwrap(),
+        &world,
+        &opts(),
+    );
+    assert_eq!(
+        status_of(&report, "proof"),
+        CheckStatus::Fail,
+        "{}",
+        describe(&report)
+    );
+    assert!(
+        check(&report, "proof")
+            .message
+            .contains("not an Ed25519 key"),
+        "{}",
+        describe(&report)
+    );
+    // A damaged P-256 did:key is refused with a sentence.
+    let mut bad_key = cred.clone();
+    bad_key["proof"]["verificationMethod"] =
+        json!("did:key:zDnaepBuvsQ8cpsWrVKw8fbpGpvPeNSjVPTWoq6cRqaY");
+    let report = verify_inspection(
+        &inspect(bad_key.to_string().as_bytes()).unwrap(),
+        &world,
+        &opts(),
+    );
+    assert_eq!(
+        status_of(&report, "proof"),
+        CheckStatus::Fail,
+        "{}",
+        describe(&report)
+    );
 }

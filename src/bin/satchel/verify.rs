@@ -88,6 +88,47 @@ pub fn parse_now(now: Option<&str>) -> Result<i64, String> {
 
 /// The result line of one input.
 pub struct Outcome {
+    /// Did the input verify?
+    verified: bool,
+    /// The output for this input, rendered by the worker that verified it
+    /// (`true` when it is the JSON line). The report itself is not kept, so
+    /// a batch of 10,000 costs its output, not its reports.
+    rendered: (bool, String),
+    /// Already written to standard output by [`run`] (which streams results
+    /// in input order as they complete).
+    printed: bool,
+}
+
+/// Writes finished outcomes to standard output in input order, as soon as
+/// every earlier one is done, so a batch never holds all its output.
+struct Streamer {
+    next: usize,
+    out: std::io::BufWriter<std::io::Stdout>,
+    failed: bool,
+}
+
+impl Streamer {
+    fn drain(&mut self, results: &[std::sync::Mutex<Option<Outcome>>]) {
+        while let Some(slot) = results.get(self.next) {
+            let Ok(mut slot) = slot.lock() else {
+                break;
+            };
+            let Some(outcome) = slot.as_mut() else {
+                break;
+            };
+            let text = std::mem::take(&mut outcome.rendered.1);
+            outcome.printed = true;
+            drop(slot);
+            if !self.failed && self.out.write_all(text.as_bytes()).is_err() {
+                self.failed = true;
+            }
+            self.next += 1;
+        }
+    }
+}
+
+/// One input and what became of it, before rendering.
+struct Done {
     input: String,
     report: Option<Report>,
     error: Option<String>,
@@ -123,10 +164,15 @@ pub fn run(
     let next = std::sync::atomic::AtomicUsize::new(0);
     let results: Vec<std::sync::Mutex<Option<Outcome>>> =
         inputs.iter().map(|_| std::sync::Mutex::new(None)).collect();
-    let workers = std::thread::available_parallelism()
-        .map(|n| n.get() * 4)
-        .unwrap_or(8)
-        .min(inputs.len().max(1));
+    let streamer = std::sync::Mutex::new(Streamer {
+        next: 0,
+        out: std::io::BufWriter::with_capacity(64 * 1024, std::io::stdout()),
+        failed: false,
+    });
+    // Offline, every input is pure computation: one thread per core. Online,
+    // threads mostly wait for servers, so more of them overlap the waits.
+    let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+    let workers = if args.offline { cores } else { cores * 4 }.min(inputs.len().max(1));
     std::thread::scope(|scope| {
         for _ in 0..workers {
             scope.spawn(|| loop {
@@ -134,24 +180,42 @@ pub fn run(
                 let Some(input) = inputs.get(i) else {
                     break;
                 };
-                let outcome = match load(input) {
-                    Loaded::Inspected(found) => Outcome {
+                let done = match load(input) {
+                    Loaded::Inspected(found) => Done {
                         input: input.clone(),
                         report: Some(satchel::verify::verify(&found, fetch, &opts)),
                         error: None,
                     },
-                    Loaded::Failed(e) => Outcome {
+                    Loaded::Failed(e) => Done {
                         input: input.clone(),
                         report: None,
                         error: Some(e),
                     },
                 };
+                // Rendering is part of the work spread over the threads.
+                let outcome = Outcome {
+                    verified: done
+                        .report
+                        .as_ref()
+                        .is_some_and(|r| r.status == Verdict::Verified),
+                    rendered: (args.json, render(&done, args.json)),
+                    printed: false,
+                };
+                drop(done);
                 if let Ok(mut slot) = results[i].lock() {
                     *slot = Some(outcome);
+                }
+                // Whoever finds the streamer free writes what is ready.
+                if let Ok(mut streamer) = streamer.try_lock() {
+                    streamer.drain(&results);
                 }
             });
         }
     });
+    if let Ok(mut streamer) = streamer.lock() {
+        streamer.drain(&results);
+        let _ = streamer.out.flush();
+    }
     results
         .into_iter()
         .filter_map(|m| m.into_inner().ok().flatten())
@@ -165,14 +229,15 @@ pub fn print(outcomes: &[Outcome], json: bool, stats: Option<f64>) -> bool {
     let mut all_verified = true;
     let mut ok = 0usize;
     for o in outcomes {
-        let verified = o
-            .report
-            .as_ref()
-            .is_some_and(|r| r.status == Verdict::Verified);
-        ok += usize::from(verified);
-        all_verified &= verified;
-        let text = if json { json_line(o) } else { text_block(o) };
-        if out.write_all(text.as_bytes()).is_err() {
+        ok += usize::from(o.verified);
+        all_verified &= o.verified;
+        // Rendered by `run` as its arguments asked (the same `--json`), and
+        // usually written by it already.
+        debug_assert_eq!(o.rendered.0, json);
+        if o.printed {
+            continue;
+        }
+        if out.write_all(o.rendered.1.as_bytes()).is_err() {
             break;
         }
     }
@@ -195,41 +260,112 @@ pub fn print(outcomes: &[Outcome], json: bool, stats: Option<f64>) -> bool {
     all_verified
 }
 
-fn status_word(v: Verdict) -> &'static str {
-    match v {
-        Verdict::Verified => "verified",
-        Verdict::Expired => "expired",
-        Verdict::Revoked => "revoked",
-        Verdict::Invalid => "invalid",
-        Verdict::Unverifiable => "unverifiable",
+fn render(o: &Done, json: bool) -> String {
+    if json {
+        json_line(o)
+    } else {
+        text_block(o)
     }
 }
 
-fn json_line(o: &Outcome) -> String {
-    let value = match (&o.report, &o.error) {
-        (Some(r), _) => serde_json::json!({
-            "input": o.input,
-            "status": status_word(r.status),
-            "version": r.version,
-            "format": r.format,
-            "checked_at": rfc3339(r.checked_at),
-            "checks": r.checks.iter().map(|c| serde_json::json!({"id": c.id, "status": c.status, "message": c.message, "detail": c.detail})).collect::<Vec<_>>(),
-            "assertion_id": r.assertion_id,
-            "badge": {"name": r.badge_name, "issuer": r.issuer},
-            "recipient": {"matched": r.recipient_matched, "detail": r.recipient_detail},
-        }),
-        (None, e) => serde_json::json!({
-            "input": o.input,
-            "status": "invalid",
-            "version": null,
-            "format": null,
-            "checks": [{"id": "input", "status": "fail", "message": e.clone().unwrap_or_default()}],
-            "assertion_id": null,
-            "badge": {"name": null, "issuer": null},
-            "recipient": {"matched": null},
-        }),
+/// One check in a JSON line (`detail` is always present, null when empty).
+#[derive(serde::Serialize)]
+struct JsonCheck<'a> {
+    id: &'a str,
+    status: CheckStatus,
+    message: &'a str,
+    detail: Option<&'a str>,
+}
+
+#[derive(serde::Serialize)]
+struct JsonBadge<'a> {
+    name: Option<&'a str>,
+    issuer: Option<&'a str>,
+}
+
+#[derive(serde::Serialize)]
+struct JsonRecipient<'a> {
+    matched: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    detail: Option<Option<&'a str>>,
+}
+
+/// The JSON line of one input: `{"input","status","version","format",
+/// "checked_at","checks","assertion_id","badge","recipient"}`.
+#[derive(serde::Serialize)]
+struct JsonLine<'a> {
+    input: &'a str,
+    status: &'static str,
+    version: Option<satchel::detect::Version>,
+    format: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    checked_at: Option<String>,
+    checks: Vec<JsonCheck<'a>>,
+    assertion_id: Option<&'a str>,
+    badge: JsonBadge<'a>,
+    recipient: JsonRecipient<'a>,
+}
+
+fn json_line(o: &Done) -> String {
+    let line = match (&o.report, &o.error) {
+        (Some(r), _) => JsonLine {
+            input: &o.input,
+            status: r.status.as_str(),
+            version: r.version,
+            format: Some(&r.format),
+            checked_at: Some(rfc3339(r.checked_at)),
+            checks: r
+                .checks
+                .iter()
+                .map(|c| JsonCheck {
+                    id: &c.id,
+                    status: c.status,
+                    message: &c.message,
+                    detail: c.detail.as_deref(),
+                })
+                .collect(),
+            assertion_id: r.assertion_id.as_deref(),
+            badge: JsonBadge {
+                name: r.badge_name.as_deref(),
+                issuer: r.issuer.as_deref(),
+            },
+            recipient: JsonRecipient {
+                matched: r.recipient_matched,
+                detail: Some(r.recipient_detail.as_deref()),
+            },
+        },
+        (None, e) => JsonLine {
+            input: &o.input,
+            status: "invalid",
+            version: None,
+            format: None,
+            checked_at: None,
+            checks: vec![JsonCheck {
+                id: "input",
+                status: CheckStatus::Fail,
+                message: e.as_deref().unwrap_or_default(),
+                detail: None,
+            }],
+            assertion_id: None,
+            badge: JsonBadge {
+                name: None,
+                issuer: None,
+            },
+            recipient: JsonRecipient {
+                matched: None,
+                detail: None,
+            },
+        },
     };
-    format!("{value}\n")
+    let mut text = serde_json::to_string(&line).unwrap_or_else(|e| {
+        format!(
+            "{{\"input\":{},\"status\":\"invalid\",\"checks\":[],\"error\":{}}}",
+            serde_json::Value::from(o.input.as_str()),
+            serde_json::Value::from(e.to_string())
+        )
+    });
+    text.push('\n');
+    text
 }
 
 /// RFC 3339 in UTC for a Unix time.
@@ -243,7 +379,7 @@ pub fn rfc3339(t: i64) -> String {
         .unwrap_or_else(|| t.to_string())
 }
 
-fn text_block(o: &Outcome) -> String {
+fn text_block(o: &Done) -> String {
     let mut s = String::new();
     let Some(r) = &o.report else {
         s.push_str(&format!(
@@ -262,7 +398,7 @@ fn text_block(o: &Outcome) -> String {
     s.push_str(&format!(
         "{}: {}{what}\n",
         o.input,
-        status_word(r.status).to_uppercase()
+        r.status.as_str().to_uppercase()
     ));
     for c in &r.checks {
         let mark = match c.status {

@@ -7,16 +7,16 @@
 //! address, so a document can never borrow another site's identity.
 
 use super::Check;
-use super::{common, fetched_detail, prop_str, same_authority, same_url, source_phrase, Run};
-use crate::detect;
-use crate::fetch::Fetched;
+use super::{common, prop_str, same_authority, same_url, shared_detail, shared_source, Run};
+use crate::fetch::{Fetched, SharedDoc};
 use serde_json::Value;
+use std::sync::Arc;
 
 /// A BadgeClass or Profile as used for checking.
 #[derive(Clone, Debug)]
 pub(super) struct Node {
-    /// The document.
-    pub doc: Value,
+    /// The document (shared: a fetched document is parsed once per run).
+    pub doc: Arc<Value>,
     /// Where it was fetched from (`None` when embedded).
     pub url: Option<String>,
     /// Was it fetched from its own address (rather than embedded)?
@@ -27,7 +27,7 @@ impl Node {
     /// An object embedded in its parent, used as given.
     pub fn embedded(doc: Value) -> Node {
         Node {
-            doc,
+            doc: Arc::new(doc),
             url: None,
             fetched: false,
         }
@@ -41,14 +41,28 @@ impl Node {
     }
 }
 
+/// A fetched body read as JSON, kept with the [`SharedDoc`].
+pub(super) struct ParsedJson(pub Result<Arc<Value>, String>);
+
+impl ParsedJson {
+    pub fn of(f: &Fetched) -> ParsedJson {
+        ParsedJson(
+            std::str::from_utf8(&f.body)
+                .map_err(|_| "the body is not UTF-8 text".to_owned())
+                .and_then(|t| crate::payload::parse_json(t).map_err(|e| e.to_string()))
+                .map(Arc::new),
+        )
+    }
+}
+
 /// Why a linked document could not be had: a message and a detail.
 pub(super) type Problem = (String, String);
 
 impl Run<'_> {
     /// Fetches `url` and insists on a 2xx answer. `what` names the document
     /// in messages ("the badge description").
-    pub(super) fn get(&mut self, url: &str, what: &str) -> Result<Fetched, Problem> {
-        match self.fetch.get(url) {
+    pub(super) fn get(&mut self, url: &str, what: &str) -> Result<Arc<SharedDoc>, Problem> {
+        match self.fetch.get_shared(url) {
             Err(e) => Err((
                 format!(
                     "Satchel could not get {what}: {}.",
@@ -56,35 +70,38 @@ impl Run<'_> {
                 ),
                 e.to_string(),
             )),
-            Ok(f) if (200..300).contains(&f.status) => Ok(f),
-            Ok(f) if matches!(f.status, 404 | 410) => Err((
+            Ok(f) if (200..300).contains(&f.fetched.status) => Ok(f),
+            Ok(f) if matches!(f.fetched.status, 404 | 410) => Err((
                 format!(
                     "Satchel could not get {what}: the issuer's server no longer has it (HTTP {}).",
-                    f.status
+                    f.fetched.status
                 ),
-                fetched_detail(&f),
+                shared_detail(&f),
             )),
             Ok(f) => Err((
                 format!(
                     "Satchel could not get {what}: the issuer's server answered with an error (HTTP {}).",
-                    f.status
+                    f.fetched.status
                 ),
-                fetched_detail(&f),
+                shared_detail(&f),
             )),
         }
     }
 
-    /// Fetches `url` and reads the body as a JSON object.
-    pub(super) fn get_json(&mut self, url: &str, what: &str) -> Result<(Value, Fetched), Problem> {
-        let f = self.get(url, what)?;
-        let doc = std::str::from_utf8(&f.body)
-            .map_err(|_| "the body is not UTF-8 text".to_owned())
-            .and_then(|t| crate::payload::parse_json(t).map_err(|e| e.to_string()));
-        match doc {
-            Ok(doc) => Ok((doc, f)),
+    /// Fetches `url` and reads the body as a JSON document (parsed once per
+    /// run and shared).
+    pub(super) fn get_json(
+        &mut self,
+        url: &str,
+        what: &str,
+    ) -> Result<(Arc<Value>, Arc<SharedDoc>), Problem> {
+        let shared = self.get(url, what)?;
+        let parsed = shared.derive(|f| ParsedJson::of(f));
+        match &parsed.0 {
+            Ok(doc) => Ok((Arc::clone(doc), shared)),
             Err(why) => Err((
                 format!("Satchel could not read {what}: the issuer's server did not return a JSON document."),
-                format!("{}: {why}", fetched_detail(&f)),
+                format!("{}: {why}", shared_detail(&shared)),
             )),
         }
     }
@@ -96,7 +113,7 @@ impl Run<'_> {
         let fetch_id = format!("{prefix}.fetch");
         let id_id = format!("{prefix}.id");
         let (doc, f) = match self.get_json(url, what) {
-            Ok(got) => got,
+            Ok((doc, shared)) => (doc, shared),
             Err((message, detail)) => {
                 self.push(Check::skip(&fetch_id, message, Some(detail)));
                 return None;
@@ -104,16 +121,16 @@ impl Run<'_> {
         };
         let declared = prop_str(&doc, "id")
             .map(str::trim)
-            .filter(|d| detect::is_http_url(d))
+            .filter(|d| common::is_http_url(d))
             .map(str::to_owned);
         if let Some(d) = declared {
-            if !same_url(&d, url) && !same_url(&d, &f.final_url) {
+            if !same_url(&d, url) && !same_url(&d, &f.fetched.final_url) {
                 let detail = Some(format!("fetched {url}; its id is {d}"));
-                if same_authority(&d, url) || same_authority(&d, &f.final_url) {
+                if same_authority(&d, url) || same_authority(&d, &f.fetched.final_url) {
                     self.push(Check::pass(
                         &fetch_id,
-                        format!("Satchel got {what} {}.", source_phrase(&f)),
-                        Some(fetched_detail(&f)),
+                        format!("Satchel got {what} {}.", shared_source(&f)),
+                        Some(shared_detail(&f)),
                     ));
                     self.push(Check::warn(
                         &id_id,
@@ -141,8 +158,8 @@ impl Run<'_> {
                         {
                             self.push(Check::pass(
                                 &fetch_id,
-                                format!("Satchel got {what} {}.", source_phrase(&f2)),
-                                Some(fetched_detail(&f2)),
+                                format!("Satchel got {what} {}.", shared_source(&f2)),
+                                Some(shared_detail(&f2)),
                             ));
                             Some(Node {
                                 doc: doc2,
@@ -156,7 +173,7 @@ impl Run<'_> {
                                 common::sentence(&format!(
                                     "{what} gives conflicting addresses for itself, so Satchel cannot tell which copy is the issuer's"
                                 )),
-                                Some(fetched_detail(&f2)),
+                                Some(shared_detail(&f2)),
                             ));
                             None
                         }
@@ -170,8 +187,8 @@ impl Run<'_> {
         }
         self.push(Check::pass(
             &fetch_id,
-            format!("Satchel got {what} {}.", source_phrase(&f)),
-            Some(fetched_detail(&f)),
+            format!("Satchel got {what} {}.", shared_source(&f)),
+            Some(shared_detail(&f)),
         ));
         Some(Node {
             doc,

@@ -24,17 +24,27 @@
 //!    key from `verification.creator` owned by and listed in the issuer's
 //!    Profile (1.x: the PEM at `verify.url`), signature, revocation list.
 //! 5. **Dates, expiry and recipient** (shared with OB 3.0 in `common`).
+//! 6. **Endorsements** ([`endorse`]) of the assertion, its BadgeClass and its
+//!    issuer, each verified as an Endorsement document of its own (fetched
+//!    from its address, the endorser's Profile and hosting policy or key);
+//!    one `endorsement.N` check each, a warning when it does not verify.
 //!
 //! Check ids: `hosted.url`, `hosted.fetch`, `hosted.id`, `hosted.copy`,
 //! `hosted.scope`, `revocation.hosted`, `format.ob3`, `assertion.kind`,
 //! `assertion.context`, `assertion.type`, `assertion.fields`,
 //! `assertion.recipient`, `assertion.image`, `assertion.extensions`,
+//! `extension.N` (each extension against its schema, [`extension`]),
 //! `badge.fetch`, `badge.id`, `badge.type`, `badge.fields`, `badge.image`,
 //! `issuer.fetch`, `issuer.id`, `issuer.type`, `issuer.fields`,
 //! `issuer.image`, `issuer.http`, `signature.jws`, `signature.key`,
-//! `signature.issuer`, `revocation.list`, and from `common`: `dates.start`,
-//! `dates.order`, `dates.format`, `expiry`, `recipient`.
+//! `signature.issuer`, `revocation.list`, `endorsement.N`, `endorsement`
+//! (more than Satchel checks), and from `common`: `dates.start`,
+//! `dates.order`, `dates.format`, `expiry`, `recipient`. An endorsement's own
+//! report adds `endorsement.context`, `endorsement.type`,
+//! `endorsement.fields`, `endorsement.kind`.
 
+mod endorse;
+mod extension;
 mod linked;
 mod signed;
 mod structure;
@@ -59,6 +69,7 @@ pub(crate) fn verify(input: &Inspection, fetch: &dyn Fetch, opts: &Options, repo
         opts,
         report,
         visited: Vec::new(),
+        depth: 0,
     };
     run.input(input);
 }
@@ -70,6 +81,9 @@ struct Run<'a> {
     report: &'a mut Report,
     /// Hosted addresses fetched so far (loops and chains stop here).
     visited: Vec<String>,
+    /// 0 for the input; 1 for one of its endorsements (an Endorsement, not an
+    /// Assertion, is then what is verified).
+    depth: usize,
 }
 
 /// How the assertion under check was obtained.
@@ -118,7 +132,7 @@ impl Run<'_> {
     /// JSON handed in by the user (or unbaked from an image).
     fn presented(&mut self, doc: &Value, version: Option<Version>) {
         let version = version.unwrap_or_else(|| version_of(doc));
-        if !is_assertion(doc) {
+        if !self.accepts(doc) {
             self.not_an_assertion(doc);
             return;
         }
@@ -155,7 +169,11 @@ impl Run<'_> {
     /// A compact JWS (a signed assertion).
     fn signed_jws(&mut self, input: &Inspection) {
         self.report.format = "signed".to_owned();
-        let jws = match crate::jws::decode(&input.payload) {
+        let decoded = match &input.jws {
+            Some(jws) => Ok(std::borrow::Cow::Borrowed(jws)),
+            None => crate::jws::decode(&input.payload).map(std::borrow::Cow::Owned),
+        };
+        let jws = match decoded {
             Ok(jws) => jws,
             Err(e) => {
                 self.push(Check::fail(
@@ -175,7 +193,7 @@ impl Run<'_> {
             return;
         };
         let version = input.version.unwrap_or_else(|| version_of(doc));
-        if !is_assertion(doc) {
+        if !self.accepts(doc) {
             self.not_an_assertion(doc);
             return;
         }
@@ -317,7 +335,7 @@ impl Run<'_> {
             return;
         };
         let version = found.version.unwrap_or_else(|| version_of(doc));
-        if !is_assertion(doc) {
+        if !self.accepts(doc) {
             self.push(Check::fail(
                 "hosted.fetch",
                 format!(
@@ -417,8 +435,26 @@ impl Run<'_> {
         self.push(Check::fail("revocation.hosted", message, Some(detail)));
     }
 
+    /// Is `doc` what this run verifies: an assertion (or trying to be one),
+    /// or, for an endorsement's run, an Endorsement?
+    fn accepts(&self, doc: &Value) -> bool {
+        if self.depth == 0 {
+            is_assertion(doc)
+        } else {
+            detect::detect_json(doc).kind == DocKind::Endorsement
+                || (doc.get("claim").is_some() && doc.get("issuer").is_some())
+        }
+    }
+
     /// Fills the report's display fields from an assertion.
     fn describe(&mut self, doc: &Value, version: Version) {
+        if self.depth > 0 {
+            // An endorsement: its id and endorser (named once its profile is read).
+            self.report.version = Some(version);
+            self.report.assertion_id = prop_str(doc, "id").map(str::to_owned);
+            self.report.issuer = prop_id(doc, "issuer").map(str::to_owned);
+            return;
+        }
         self.report.version = Some(version);
         self.report.kind = DocKind::Assertion;
         let view = view_of(doc, version);
@@ -437,6 +473,10 @@ impl Run<'_> {
 
     /// Every check of one assertion, once its copy is settled.
     fn assertion(&mut self, doc: &Value, version: Version, mode: Mode<'_>) {
+        if self.depth > 0 {
+            self.endorsement_doc(doc, mode);
+            return;
+        }
         structure::assertion(self.report, doc, version);
         let badge = self.badge_class(doc, version, mode);
         if let Some(badge) = &badge {
@@ -453,6 +493,16 @@ impl Run<'_> {
             if let Some(name) = prop_str(&issuer.doc, "name").or(issuer.id()) {
                 self.report.issuer = Some(name.to_owned());
             }
+        }
+        if version == Version::V2_0 {
+            let mut nodes: Vec<(&str, &Value)> = vec![("the badge", doc)];
+            if let Some(b) = &badge {
+                nodes.push(("the badge description", &b.doc));
+            }
+            if let Some(i) = &issuer {
+                nodes.push(("the issuer's profile", &i.doc));
+            }
+            self.extensions(&nodes);
         }
         match mode {
             Mode::Hosted { id } => self.scope(id, issuer.as_ref(), version),
@@ -481,10 +531,48 @@ impl Run<'_> {
             field(end),
             version == Version::V2_0,
         );
-        let identities = view_of(doc, version)
-            .map(|v| v.recipient)
-            .unwrap_or_default();
-        common::check_recipient(self.report, self.opts, &identities);
+        // The recipient is compared only with identities the user gave.
+        if self.opts.recipients.iter().any(|r| !r.trim().is_empty()) {
+            let identities = view_of(doc, version)
+                .map(|v| v.recipient)
+                .unwrap_or_default();
+            common::check_recipient(self.report, self.opts, &identities);
+        }
+        self.endorsements(
+            doc,
+            badge.as_ref().map(|b| &*b.doc),
+            issuer.as_ref().map(|i| &*i.doc),
+        );
+    }
+
+    /// Every check of one OB 2.0 Endorsement (in an endorsement's run):
+    /// structure, the endorser's profile, hosting policy or signature, dates.
+    fn endorsement_doc(&mut self, doc: &Value, mode: Mode<'_>) {
+        structure::endorsement(self.report, doc);
+        let refetch_embedded = !matches!(mode, Mode::Presented);
+        let issuer = match prop(doc, "issuer") {
+            Some(v) => self.resolve(v, "issuer", "the endorser's profile", refetch_embedded),
+            None => None,
+        };
+        if let Some(issuer) = &issuer {
+            structure::issuer(self.report, &issuer.doc, Version::V2_0);
+            if let Some(name) = prop_str(&issuer.doc, "name").or(issuer.id()) {
+                self.report.issuer = Some(name.to_owned());
+            }
+        }
+        match mode {
+            Mode::Hosted { id } => self.scope(id, issuer.as_ref(), Version::V2_0),
+            Mode::Signed { jws } => signed::check(self, doc, Version::V2_0, jws, issuer.as_ref()),
+            Mode::Presented => {}
+        }
+        let field = |name: &'static str| doc.get(name).map(|value| DateField { name, value });
+        common::check_dates(
+            self.report,
+            self.opts,
+            field("issuedOn"),
+            field("expires"),
+            true,
+        );
     }
 
     /// The BadgeClass: fetched when a URL (or, for hosted badges, when an
@@ -529,7 +617,7 @@ impl Run<'_> {
         refetch_embedded: bool,
     ) -> Option<Node> {
         match value {
-            Value::String(iri) if detect::is_http_url(iri.trim()) => {
+            Value::String(iri) if common::is_http_url(iri.trim()) => {
                 self.linked(iri.trim(), prefix, what)
             }
             Value::String(iri) => {
@@ -546,7 +634,7 @@ impl Run<'_> {
             Value::Object(_) => {
                 let id = prop_str(value, "id")
                     .map(str::trim)
-                    .filter(|id| detect::is_http_url(id));
+                    .filter(|id| common::is_http_url(id));
                 match id {
                     Some(id) if refetch_embedded => {
                         let id = id.to_owned();
@@ -697,7 +785,7 @@ fn method(doc: &Value, version: Version) -> Method {
     if version == Version::V0_5 {
         return Method::Hosted(None);
     }
-    let http = |s: &str| detect::is_http_url(s.trim()).then(|| s.trim().to_owned());
+    let http = |s: &str| common::is_http_url(s.trim()).then(|| s.trim().to_owned());
     let verify_url = verification.and_then(|v| prop_str(v, "url")).and_then(http);
     let id = prop_str(doc, "id").and_then(http);
     Method::Hosted(match version {
@@ -753,6 +841,30 @@ fn fetched_detail(f: &Fetched) -> String {
         f.status,
         common::format_time(f.fetched_at)
     )
+}
+
+/// [`fetched_detail`] and [`source_phrase`] of a shared document, worded
+/// once per run.
+struct Phrases {
+    detail: String,
+    source: String,
+}
+
+fn phrases(doc: &crate::fetch::SharedDoc) -> std::sync::Arc<Phrases> {
+    doc.derive(|f| Phrases {
+        detail: fetched_detail(f),
+        source: source_phrase(f),
+    })
+}
+
+/// [`fetched_detail`] of a shared document.
+pub(super) fn shared_detail(doc: &crate::fetch::SharedDoc) -> String {
+    phrases(doc).detail.clone()
+}
+
+/// [`source_phrase`] of a shared document.
+pub(super) fn shared_source(doc: &crate::fetch::SharedDoc) -> String {
+    phrases(doc).source.clone()
 }
 
 /// Where a document came from, for people: the issuer's server now, or the

@@ -13,9 +13,7 @@
 
 use super::linked::Node;
 use super::Check;
-use super::{
-    authority, clip, common, fetched_detail, prop, prop_id, prop_str, same_url, strings, Run,
-};
+use super::{authority, clip, common, prop, prop_id, prop_str, same_url, strings, Run};
 use crate::crypto::{self, CryptoError, PublicKey};
 use crate::detect::{self, Version};
 use crate::fetch::Fetched;
@@ -77,6 +75,7 @@ fn signature(
 }
 
 /// A key document: the key, its declared owner, and where it came from.
+#[derive(Clone)]
 struct Key {
     key: PublicKey,
     owner: Option<String>,
@@ -121,7 +120,7 @@ fn read_key(f: &Fetched, url: &str) -> Result<Key, CryptoError> {
 /// Fetches and reads the key at `url`, pushing `signature.key`; on failure
 /// also pushes the `signature.jws` skip.
 fn fetch_key(run: &mut Run<'_>, url: &str) -> Option<Key> {
-    let f = match run.get(url, "the key this badge was signed with") {
+    let shared = match run.get(url, "the key this badge was signed with") {
         Ok(f) => f,
         Err((message, detail)) => {
             run.push(Check::skip("signature.key", message, Some(detail)));
@@ -129,15 +128,18 @@ fn fetch_key(run: &mut Run<'_>, url: &str) -> Option<Key> {
             return None;
         }
     };
-    match read_key(&f, url) {
-        Ok(key) => {
+    // Read (and, for RSA, prepared for verification) once per run.
+    let read = shared.derive(|f| KeyRead(read_key(f, &f.url)));
+    match read.0.clone() {
+        Ok(mut key) => {
+            url.clone_into(&mut key.url);
             run.push(Check::pass(
                 "signature.key",
                 "Satchel got the public key this badge was signed with.",
                 Some(format!(
                     "{url}: {} key; {}",
                     key.key.describe(),
-                    fetched_detail(&f)
+                    super::shared_detail(&shared)
                 )),
             ));
             Some(key)
@@ -154,6 +156,9 @@ fn fetch_key(run: &mut Run<'_>, url: &str) -> Option<Key> {
         }
     }
 }
+
+/// A fetched key as read, kept with the shared document.
+struct KeyRead(Result<Key, CryptoError>);
 
 fn no_signature_check(run: &mut Run<'_>) {
     run.push(Check::skip(
@@ -209,7 +214,7 @@ fn fetched_issuer<'n>(run: &mut Run<'_>, issuer: Option<&'n Node>) -> Option<&'n
 
 /// OB 2.0: the key named by `verification.creator`.
 fn by_creator(run: &mut Run<'_>, jws: &CompactJws, creator: &str, issuer: Option<&Node>) {
-    if !detect::is_http_url(creator) {
+    if !common::is_http_url(creator) {
         run.push(Check::skip(
             "signature.key",
             format!(
@@ -298,9 +303,17 @@ fn listed_keys(run: &mut Run<'_>, jws: &CompactJws, issuer: Option<&Node>) {
                         .unwrap_or("(in the issuer's profile)")
                         .to_owned(),
                 }),
-            Value::String(url) if detect::is_http_url(url.trim()) => {
+            Value::String(url) if common::is_http_url(url.trim()) => {
                 match run.get(url.trim(), "the issuer's key") {
-                    Ok(f) => read_key(&f, url.trim()).ok(),
+                    Ok(shared) => shared
+                        .derive(|f| KeyRead(read_key(f, &f.url)))
+                        .0
+                        .clone()
+                        .ok()
+                        .map(|mut key| {
+                            url.trim().clone_into(&mut key.url);
+                            key
+                        }),
                     Err(_) => {
                         unreachable = true;
                         None
@@ -346,7 +359,7 @@ fn listed_keys(run: &mut Run<'_>, jws: &CompactJws, issuer: Option<&Node>) {
 
 /// OB 1.0/1.1: the PEM at `verify.url`.
 fn legacy_key(run: &mut Run<'_>, jws: &CompactJws, url: &str, issuer: Option<&Node>) {
-    if !detect::is_http_url(url) {
+    if !common::is_http_url(url) {
         run.push(Check::skip(
             "signature.key",
             format!(
@@ -406,7 +419,7 @@ fn revocation(run: &mut Run<'_>, doc: &Value, issuer: Option<&Node>) {
         ));
         return;
     };
-    if !detect::is_http_url(url) {
+    if !common::is_http_url(url) {
         run.push(Check::skip(
             ID,
             format!(
@@ -433,6 +446,7 @@ fn revocation(run: &mut Run<'_>, doc: &Value, issuer: Option<&Node>) {
             return;
         }
     };
+    let f_shared = std::sync::Arc::clone(&f);
     let id = prop_str(doc, "id").map(str::trim);
     let uid = match prop(doc, "uid") {
         Some(Value::String(s)) => Some(s.trim().to_owned()),
@@ -440,8 +454,10 @@ fn revocation(run: &mut Run<'_>, doc: &Value, issuer: Option<&Node>) {
         _ => None,
     };
     let (found, reason, entries) = if list.get("revokedAssertions").is_some() {
-        let parsed: crate::model::v2::RevocationList =
-            serde::Deserialize::deserialize(&list).unwrap_or_default();
+        let parsed = f_shared.derive(|_| {
+            ParsedRevocationList(serde::Deserialize::deserialize(&*list).unwrap_or_default())
+        });
+        let parsed = &parsed.0;
         let entry = id
             .and_then(|id| parsed.lookup(id))
             .or_else(|| uid.as_deref().and_then(|u| parsed.lookup(u)));
@@ -466,7 +482,7 @@ fn revocation(run: &mut Run<'_>, doc: &Value, issuer: Option<&Node>) {
     };
     let detail = Some(format!(
         "{} ({entries} entr{}); looked for {}",
-        fetched_detail(&f),
+        super::shared_detail(&f_shared),
         if entries == 1 { "y" } else { "ies" },
         [id.map(str::to_owned), uid.map(|u| format!("uid {u}"))]
             .into_iter()
@@ -492,3 +508,6 @@ fn revocation(run: &mut Run<'_>, doc: &Value, issuer: Option<&Node>) {
         ));
     }
 }
+
+/// A revocation list as read, kept with the shared document.
+struct ParsedRevocationList(crate::model::v2::RevocationList);

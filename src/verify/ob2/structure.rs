@@ -5,7 +5,7 @@
 //! types are warnings), strict where validator-core is (2.0 required
 //! properties, hashed identities, an Assertion image that is a `data:` URI).
 
-use super::{clip, prop, prop_str, strings};
+use super::{clip, common, prop, prop_str, strings};
 use super::{Check, Report};
 use crate::detect::{self, Version};
 use crate::model::recipient::looks_hashed;
@@ -125,7 +125,6 @@ pub(super) fn assertion(report: &mut Report, doc: &Value, version: Version) {
                 }
             }
         }
-        extensions(report, doc);
     }
 }
 
@@ -401,35 +400,6 @@ fn recipient(report: &mut Report, doc: &Value, version: Version) {
     }
 }
 
-fn extensions(report: &mut Report, doc: &Value) {
-    let Some(obj) = doc.as_object() else {
-        return;
-    };
-    let names: Vec<String> = obj
-        .iter()
-        .filter(|(k, v)| {
-            k.starts_with("extensions:")
-                || k.starts_with("https://w3id.org/openbadges/extensions#")
-                || (v.is_object() && has_type(v, "Extension"))
-        })
-        .map(|(k, _)| {
-            k.trim_start_matches("extensions:")
-                .trim_start_matches("https://w3id.org/openbadges/extensions#")
-                .to_owned()
-        })
-        .collect();
-    if !names.is_empty() {
-        report.push(Check::warn(
-            "assertion.extensions",
-            format!(
-                "This badge carries extensions ({}); Satchel shows them but does not check them.",
-                list(&names)
-            ),
-            None,
-        ));
-    }
-}
-
 /// Checks a BadgeClass: `badge.type`, `badge.fields`, `badge.image`.
 pub(super) fn badge_class(report: &mut Report, doc: &Value, version: Version) {
     if version >= Version::V1_1 {
@@ -552,7 +522,7 @@ pub(super) fn issuer(report: &mut Report, doc: &Value, version: Version) {
     }
     if version == Version::V2_0 {
         if let Some(id) = prop_str(doc, "id") {
-            if !detect::is_http_url(id.trim()) {
+            if !common::is_http_url(id.trim()) {
                 report.push(Check::warn(
                     "issuer.http",
                     "The issuer is not identified by a web address, so nothing ties it to a website.",
@@ -614,6 +584,65 @@ fn image(report: &mut Report, doc: &Value, id: &str, what: &str) {
                 }
             ),
             Some(format!("image: {}", clip(src, 60))),
+        ));
+    }
+}
+
+/// Checks an OB 2.0 Endorsement's own structure: `endorsement.context`,
+/// `endorsement.type`, `endorsement.fields` (`id`, `claim` with the `id` of
+/// what is endorsed, `issuer`, `issuedOn`, `verification`).
+pub(super) fn endorsement(report: &mut Report, doc: &Value) {
+    context(report, doc, Version::V2_0);
+    if let Some(c) = report
+        .checks
+        .last_mut()
+        .filter(|c| c.id == "assertion.context")
+    {
+        c.id = "endorsement.context".to_owned();
+        c.message = c.message.replace("The badge", "The endorsement");
+    }
+    if !has_type(doc, "Endorsement") {
+        let found = types(doc);
+        report.push(Check::fail(
+            "endorsement.type",
+            if found.is_empty() {
+                "The endorsement does not say it is an Endorsement.".to_owned()
+            } else {
+                format!(
+                    "The document is not an Endorsement: its type is {}.",
+                    clip(&found.join(", "), 80)
+                )
+            },
+            None,
+        ));
+    }
+    let mut missing: Vec<String> = ["id", "claim", "issuer", "issuedOn", "verification"]
+        .iter()
+        .filter(|k| !present(doc, k))
+        .map(|k| (*k).to_owned())
+        .collect();
+    if let Some(claim) = prop(doc, "claim").filter(|c| c.is_object()) {
+        if !present(claim, "id") {
+            missing.push("the id of what it endorses (claim.id)".to_owned());
+        }
+    }
+    if missing.is_empty() {
+        report.push(Check::pass(
+            "endorsement.fields",
+            "The endorsement has everything Open Badges 2.0 requires of one.",
+            None,
+        ));
+    } else {
+        report.push(Check::fail(
+            "endorsement.fields",
+            format!(
+                "The endorsement is incomplete: it lacks {}.",
+                list(&missing)
+            ),
+            Some(
+                "an Endorsement requires id, claim (with id), issuer, issuedOn and verification"
+                    .to_owned(),
+            ),
         ));
     }
 }

@@ -14,16 +14,19 @@
 //! | `data-model` | warn: W3C VC Data Model 1.1 (`issuanceDate`, `vc` claim) |
 //! | `type` | `VerifiableCredential` and an Open Badges / CLR credential type (fail) |
 //! | `schema` | structure: VC essentials and nested `type` values (fail), other required OB fields (warn) |
+//! | `schema.json` | the official OB 3.0 / CLR 2.0 JSON Schema of its class, bundled (warn on violations) |
 //! | `proof` | the signature: any one valid Data Integrity proof, or the VC-JWT signature |
 //! | `proof.suite` | warn: the old cryptosuite name `eddsa-2022` |
 //! | `proof.identity` | warn: the key proves the credential intact, not who issued it (did:key, `jwk`, key-in-fragment) |
 //! | `proof.jwt-claims` | `iss`, `jti`, `sub`, `nbf`, `exp` against the credential |
 //! | `dates.format`, `dates.start`, `dates.order`, `expiry` | validity dates ([`super::common::check_dates`]) |
 //! | `status` | revocation: 1EdTechRevocationList, BitstringStatusListEntry, StatusList2021Entry |
+//! | `refresh` | the credential's `refreshService`, said in words (never contacted) |
 //! | `recipient` | the subject against the user's identities ([`super::common::check_recipient`]) |
 //! | `endorsement.N` | each embedded endorsement, verified as a credential (warn when not verified) |
 //! | `clr.credential.N` | the proof of each credential inside a CLR |
 
+mod json_schema;
 mod schema;
 mod status;
 
@@ -213,6 +216,7 @@ fn verify_credential(
     check_context(&cred, kind, jwt.is_some_and(|(_, _, v11)| v11), report);
     check_type(&cred, kind, report);
     schema::check(&cred, kind, report);
+    json_schema::check(&cred, kind, report);
 
     // The proof.
     let issuer = issuer_id(&cred);
@@ -269,6 +273,7 @@ fn verify_credential(
 
     check_validity(&cred, jwt.map(|(_, claims, _)| claims), ctx, report);
     status::check(&cred, ctx.fetch, ctx.opts.now, report);
+    check_refresh(&cred, report);
     if let Some(ids) = identities {
         common::check_recipient(report, ctx.opts, ids);
     }
@@ -639,11 +644,52 @@ fn first(report: &Report, status: CheckStatus) -> Option<&Check> {
 }
 
 fn lower_first(s: &str) -> String {
+    if s.starts_with("Satchel ") {
+        return s.to_owned();
+    }
     let mut c = s.chars();
     match c.next() {
         Some(f) => f.to_lowercase().chain(c).collect(),
         None => String::new(),
     }
+}
+
+/// `refresh`: the credential names a `refreshService`, where its issuer offers
+/// an updated copy. Said in plain words; never contacted (a refresh service
+/// is for the holder's wallet, and may ask for authentication).
+fn check_refresh(cred: &Value, report: &mut Report) {
+    let services: Vec<&Value> = match cred.get("refreshService") {
+        None | Some(Value::Null) => return,
+        Some(Value::Array(a)) => a.iter().collect(),
+        Some(one) => vec![one],
+    };
+    let described: Vec<String> = services
+        .iter()
+        .map(|s| {
+            let id = s
+                .get("id")
+                .and_then(Value::as_str)
+                .or_else(|| s.as_str())
+                .unwrap_or("an unnamed address");
+            let ty = s.get("type").and_then(Value::as_str).unwrap_or("untyped");
+            format!("{} ({})", common::clip(id, 120), common::clip(ty, 60))
+        })
+        .collect();
+    let first = services
+        .first()
+        .and_then(|s| s.get("id").and_then(Value::as_str).or_else(|| s.as_str()));
+    let message = match first.filter(|u| crate::detect::is_http_url(u)) {
+        Some(url) => format!(
+            "The issuer offers an updated copy of this credential at {}; Satchel checked the copy you have and did not contact that address.",
+            common::clip(url, 120)
+        ),
+        None => "The credential names a refresh service where its issuer may offer an updated copy; Satchel checked the copy you have and did not contact it.".to_owned(),
+    };
+    report.push(Check::pass(
+        "refresh",
+        message,
+        Some(format!("refreshService: {}", described.join(", "))),
+    ));
 }
 
 /// `endorsement.N`: each endorsement verified as a credential of its own. An

@@ -1,11 +1,21 @@
 //! Checking the Data Integrity proofs embedded in a credential.
 //!
 //! A credential may carry several proofs; any one valid proof is enough.
+//!
+//! Suites: `eddsa-rdfc-2022` (and its old name `eddsa-2022`),
+//! `Ed25519Signature2020`, `eddsa-jcs-2022` (JCS via `serde_jcs`) and
+//! `ecdsa-rdfc-2019` with P-256 keys (aws-lc through [`crate::crypto`]).
+//! Not checked, reported as "could not check": `ecdsa-rdfc-2019` with P-384
+//! (SHA-384 hashing), `ecdsa-jcs-2019`, and `ecdsa-sd-2023` (selective
+//! disclosure: the base proof's CBOR-encoded, HMAC-relabelled blank nodes and
+//! per-statement signatures have no well-kept small Rust crate; SpruceID's
+//! `ssi` implements it inside a very large dependency tree, and Satchel writes
+//! no cryptography of its own).
 //! Proof types Satchel does not know (the `SomeProofType` of the 1EdTech
 //! samples) cannot make a credential valid, and cannot make it invalid either.
 
 use super::keys::{resolve_verification_method, KeyError, ResolvedKey};
-use super::{canonicalize, hash_with_document, unsecured, CanonError};
+use super::{canonicalize, hash_data_jcs, hash_with_document, unsecured, CanonError};
 use crate::fetch::Fetch;
 use crate::verify::common::{format_time, parse_date};
 use ed25519_dalek::{Signature, VerifyingKey};
@@ -51,12 +61,17 @@ pub(crate) struct ProofsResult {
     pub valid: Option<ProofResult>,
 }
 
-/// The suites Satchel checks (all Ed25519 over RDFC-1.0 canonical N-Quads).
+/// The suites Satchel checks: Ed25519 over RDFC-1.0 canonical N-Quads
+/// (`eddsa-rdfc-2022`, its old name `eddsa-2022`, `Ed25519Signature2020`) or
+/// over JCS canonical JSON (`eddsa-jcs-2022`), and ECDSA P-256 with SHA-256
+/// over RDFC-1.0 (`ecdsa-rdfc-2019`; P-384 keys are not supported).
 fn suite_of(proof: &Map<String, Value>) -> Result<String, String> {
     let ty = proof.get("type").and_then(Value::as_str).unwrap_or("");
     match ty {
         "DataIntegrityProof" => match proof.get("cryptosuite").and_then(Value::as_str) {
-            Some(s @ ("eddsa-rdfc-2022" | "eddsa-2022")) => Ok(s.to_owned()),
+            Some(s @ ("eddsa-rdfc-2022" | "eddsa-2022" | "eddsa-jcs-2022" | "ecdsa-rdfc-2019")) => {
+                Ok(s.to_owned())
+            }
             Some(other) => Err(format!(
                 "the proof uses the {other} cryptosuite, which Satchel cannot check yet"
             )),
@@ -66,6 +81,39 @@ fn suite_of(proof: &Map<String, Value>) -> Result<String, String> {
         "" => Err("a proof has no type".to_owned()),
         other => Err(format!("the proof type {other} is not one Satchel knows")),
     }
+}
+
+/// The RDFC-1.0 hashes of a credential and one of its proofs; `document` is
+/// the credential's canonical N-Quads, computed once for all its proofs. An
+/// error is the outcome and the reason.
+fn rdfc_hashes(
+    credential: &Value,
+    proof: &Value,
+    document: &mut Option<Result<String, CanonError>>,
+) -> Result<super::HashData, (Outcome, String)> {
+    let outcome_of = |e: &CanonError| {
+        if e.is_unverifiable() {
+            Outcome::Unverifiable
+        } else {
+            Outcome::Invalid
+        }
+    };
+    let canonical_document =
+        match document.get_or_insert_with(|| canonicalize(&unsecured(credential))) {
+            Ok(d) => d.clone(),
+            Err(e) => {
+                return Err((
+                    outcome_of(e),
+                    format!("the credential cannot be canonicalized: {e}"),
+                ))
+            }
+        };
+    hash_with_document(credential, proof, canonical_document).map_err(|e| {
+        (
+            outcome_of(&e),
+            format!("the proof cannot be canonicalized: {e}"),
+        )
+    })
 }
 
 /// Checks one proof. `document` is the credential's canonical N-Quads, computed
@@ -125,49 +173,45 @@ fn check_one(
             Err(why) => return invalid(format!("the proof's created date cannot be read: {why}")),
         }
     }
-    let signature = match map.get("proofValue").and_then(Value::as_str) {
+    let ecdsa = suite == "ecdsa-rdfc-2019";
+    let signature: Option<Vec<u8>> = match map.get("proofValue").and_then(Value::as_str) {
         Some(v) => match v.strip_prefix('z').map(|b| bs58::decode(b).into_vec()) {
-            Some(Ok(bytes)) if bytes.len() == 64 => Signature::from_slice(&bytes).ok(),
+            Some(Ok(bytes)) if bytes.len() == 64 => Some(bytes),
             _ => None,
         },
         None => return invalid("the proof has no proofValue".to_owned()),
     };
     let Some(signature) = signature else {
-        return invalid(
-            "the proofValue is not a base58btc (z…) Ed25519 signature of 64 bytes".to_owned(),
-        );
+        return invalid(format!(
+            "the proofValue is not a base58btc (z…) {} signature of 64 bytes",
+            if ecdsa { "P-256" } else { "Ed25519" }
+        ));
     };
-    let canonical_document =
-        match document.get_or_insert_with(|| canonicalize(&unsecured(credential))) {
-            Ok(d) => d.clone(),
-            Err(e) => {
-                let outcome = if e.is_unverifiable() {
-                    Outcome::Unverifiable
-                } else {
-                    Outcome::Invalid
-                };
-                return result(
-                    outcome,
-                    &suite,
-                    format!("the credential cannot be canonicalized: {e}"),
-                    None,
+    let hashes = if suite == "eddsa-jcs-2022" {
+        // The proof's own @context, when it has one, must open the credential's.
+        if let Some(ctx) = map.get("@context") {
+            let items = |v: &Value| match v {
+                Value::Array(a) => a.clone(),
+                other => vec![other.clone()],
+            };
+            let (want, have) = (
+                items(ctx),
+                credential.get("@context").map(items).unwrap_or_default(),
+            );
+            if !have.starts_with(&want) {
+                return invalid(
+                    "the proof's @context does not match the start of the credential's".to_owned(),
                 );
             }
-        };
-    let hashes = match hash_with_document(credential, proof, canonical_document) {
-        Ok(h) => h,
-        Err(e) => {
-            let outcome = if e.is_unverifiable() {
-                Outcome::Unverifiable
-            } else {
-                Outcome::Invalid
-            };
-            return result(
-                outcome,
-                &suite,
-                format!("the proof cannot be canonicalized: {e}"),
-                None,
-            );
+        }
+        match hash_data_jcs(credential, proof) {
+            Ok(h) => h,
+            Err(e) => return invalid(format!("the credential cannot be canonicalized: {e}")),
+        }
+    } else {
+        match rdfc_hashes(credential, proof, document) {
+            Ok(h) => h,
+            Err(r) => return result(r.0, &suite, r.1, None),
         }
     };
     let method = match map.get("verificationMethod") {
@@ -181,6 +225,36 @@ fn check_one(
             return result(Outcome::Unverifiable, &suite, why, None)
         }
         Err(KeyError::Invalid(why)) => return invalid(why),
+    };
+    if ecdsa {
+        let Some(point) = key.material.p256_point() else {
+            return result(
+                Outcome::Invalid,
+                &suite,
+                format!(
+                    "{} is not a P-256 key, which {suite} requires (P-384 is not supported)",
+                    key.reference
+                ),
+                Some(key),
+            );
+        };
+        return match crate::crypto::verify_p256_sha256(&point, &hashes.signed_bytes(), &signature) {
+            Ok(()) => {
+                let how = format!("verified with {}", key.how);
+                result(Outcome::Valid, &suite, how, Some(key))
+            }
+            Err(crate::crypto::CryptoError::Mismatch) => result(
+                Outcome::Invalid,
+                &suite,
+                "the signature does not match: the credential was changed after it was signed, or signed with another key"
+                    .to_owned(),
+                Some(key),
+            ),
+            Err(e) => result(Outcome::Invalid, &suite, format!("the key cannot be used: {e}"), Some(key)),
+        };
+    }
+    let Some(signature) = Signature::from_slice(&signature).ok() else {
+        return invalid("the proofValue is not an Ed25519 signature".to_owned());
     };
     let Some(raw) = key.material.ed25519() else {
         return result(

@@ -3,6 +3,7 @@
 //! | reference | how |
 //! |---|---|
 //! | `did:key:z6Mk…` (bare, or `#z6Mk…`) | the key is the identifier: multicodec `0xed 0x01` + 32 bytes |
+//! | `did:key:zDn…` | a P-256 key: multicodec `0x80 0x24` + a 33-byte compressed point (Data Integrity only) |
 //! | `https://issuer#z6Mk…` (any non-DID URI) | the 1EdTech shortcut: the fragment is the key; the part before `#` must be the issuer id |
 //! | `did:web:host[:path]#frag` | fetch `https://host/.well-known/did.json` or `https://host/path/did.json` |
 //! | `https://…` (other) | fetch: a key document, a controller document, a JWK or a JWK set |
@@ -31,6 +32,9 @@ const MAX_KEY_DOCUMENT_BYTES: usize = 1024 * 1024;
 pub(crate) enum KeyMaterial {
     /// A raw Ed25519 public key.
     Ed25519([u8; 32]),
+    /// A P-256 public key as a compressed SEC1 point (33 bytes), from a
+    /// `zDn…` multikey.
+    P256(Vec<u8>),
     /// A public JWK (RSA, EC or OKP), as published.
     Jwk(Map<String, Value>),
 }
@@ -40,6 +44,14 @@ impl KeyMaterial {
     pub(crate) fn to_jwk(&self) -> Map<String, Value> {
         match self {
             KeyMaterial::Jwk(j) => j.clone(),
+            // A compressed point has no `y` to write: such keys are used only
+            // by Data Integrity proofs (see [`KeyMaterial::p256_point`]).
+            KeyMaterial::P256(_) => {
+                let mut j = Map::new();
+                j.insert("kty".into(), "EC".into());
+                j.insert("crv".into(), "P-256".into());
+                j
+            }
             KeyMaterial::Ed25519(k) => {
                 let mut j = Map::new();
                 j.insert("kty".into(), "OKP".into());
@@ -50,10 +62,33 @@ impl KeyMaterial {
         }
     }
 
+    /// The P-256 key as a SEC1 point, if this is one: a `zDn…` multikey, or
+    /// an EC P-256 JWK (uncompressed from its `x` and `y`).
+    pub(crate) fn p256_point(&self) -> Option<Vec<u8>> {
+        match self {
+            KeyMaterial::P256(p) => Some(p.clone()),
+            KeyMaterial::Ed25519(_) => None,
+            KeyMaterial::Jwk(j) => {
+                if j.get("kty")?.as_str()? != "EC" || j.get("crv")?.as_str()? != "P-256" {
+                    return None;
+                }
+                let coord = |k: &str| -> Option<Vec<u8>> {
+                    let v = URL_SAFE_NO_PAD.decode(j.get(k)?.as_str()?).ok()?;
+                    (v.len() == 32).then_some(v)
+                };
+                let mut point = vec![4u8];
+                point.extend(coord("x")?);
+                point.extend(coord("y")?);
+                Some(point)
+            }
+        }
+    }
+
     /// The raw Ed25519 key, if this is one (also from an OKP/Ed25519 JWK).
     pub(crate) fn ed25519(&self) -> Option<[u8; 32]> {
         match self {
             KeyMaterial::Ed25519(k) => Some(*k),
+            KeyMaterial::P256(_) => None,
             KeyMaterial::Jwk(j) => {
                 if j.get("kty")?.as_str()? != "OKP" || j.get("crv")?.as_str()? != "Ed25519" {
                     return None;
@@ -111,6 +146,27 @@ pub(crate) fn decode_multikey(s: &str) -> Result<[u8; 32], String> {
     }
 }
 
+/// Decodes a multibase (`z` = base58btc) multicodec public key: Ed25519
+/// (`z6Mk…`, 0xed01 + 32 bytes) or P-256 (`zDn…`, 0x8024 + a 33-byte
+/// compressed point).
+pub(crate) fn decode_multikey_material(s: &str) -> Result<KeyMaterial, String> {
+    let b58 = s.strip_prefix('z').ok_or_else(|| {
+        format!("{s} is not a base58btc multibase key (it does not start with z)")
+    })?;
+    let bytes = bs58::decode(b58)
+        .into_vec()
+        .map_err(|_| format!("{s} is not valid base58btc"))?;
+    match bytes.as_slice() {
+        [0x80, 0x24, point @ ..] if point.len() == 33 && matches!(point[0], 2 | 3) => {
+            Ok(KeyMaterial::P256(point.to_vec()))
+        }
+        [0x80, 0x24, ..] => Err(format!(
+            "{s} is not a P-256 public key (multicodec 0x8024 and a 33-byte compressed point)"
+        )),
+        _ => decode_multikey(s).map(KeyMaterial::Ed25519),
+    }
+}
+
 fn short(key: &str) -> String {
     if key.chars().count() > 24 {
         format!("{}…", key.chars().take(20).collect::<String>())
@@ -119,11 +175,11 @@ fn short(key: &str) -> String {
     }
 }
 
-/// Splits `did:key:z…[#frag]` into the key.
-fn did_key(reference: &str) -> Result<[u8; 32], KeyError> {
+/// Splits `did:key:z…[#frag]` into the key (Ed25519 or P-256).
+fn did_key(reference: &str) -> Result<KeyMaterial, KeyError> {
     let rest = &reference["did:key:".len()..];
     let (id, frag) = rest.split_once('#').unwrap_or((rest, ""));
-    let key = decode_multikey(id)
+    let key = decode_multikey_material(id)
         .map_err(|e| KeyError::Invalid(format!("the did:key is malformed: {e}")))?;
     if !frag.is_empty() && frag != id {
         return Err(KeyError::Invalid(format!(
@@ -193,7 +249,7 @@ fn fetch_json(fetch: &dyn Fetch, url: &str, what: &str) -> Result<Map<String, Va
 /// The key of one verification method object.
 fn key_of(vm: &Map<String, Value>) -> Result<KeyMaterial, String> {
     if let Some(mb) = vm.get("publicKeyMultibase").and_then(Value::as_str) {
-        return decode_multikey(mb).map(KeyMaterial::Ed25519);
+        return decode_multikey_material(mb);
     }
     if let Some(jwk) = vm.get("publicKeyJwk").and_then(Value::as_object) {
         if jwk.contains_key("d") {
@@ -374,7 +430,7 @@ pub(crate) fn resolve_verification_method(
     if reference.starts_with("did:key:") {
         let key = did_key(reference)?;
         return Ok(ResolvedKey {
-            material: KeyMaterial::Ed25519(key),
+            material: key,
             reference: reference.to_owned(),
             how: format!(
                 "the did:key {} (the key is the identifier itself)",
@@ -489,8 +545,13 @@ pub(crate) fn resolve_jwt_key(
     };
     if kid.starts_with("did:key:") {
         let key = did_key(&kid)?;
+        if matches!(key, KeyMaterial::P256(_)) {
+            return Err(KeyError::Invalid(format!(
+                "the JWT kid {kid} is a P-256 did:key; Satchel checks P-256 did:key keys for Data Integrity proofs only"
+            )));
+        }
         return Ok(ResolvedKey {
-            material: KeyMaterial::Ed25519(key),
+            material: key,
             reference: kid.clone(),
             how: format!(
                 "the did:key {} (the key is the identifier itself)",

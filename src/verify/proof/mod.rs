@@ -86,6 +86,23 @@ pub fn hash_data(credential: &Value, proof: &Value) -> Result<HashData, CanonErr
     hash_with_document(credential, proof, canonical_document)
 }
 
+/// The hashes an `eddsa-jcs-2022` proof signs: the credential (without
+/// `proof`) and the proof configuration (without `proofValue`, with the
+/// credential's `@context` when it has none), each canonicalized with JCS
+/// (RFC 8785) instead of RDFC-1.0. No JSON-LD processing is involved.
+pub fn hash_data_jcs(credential: &Value, proof: &Value) -> Result<HashData, CanonError> {
+    let jcs =
+        |v: &Value| serde_jcs::to_string(v).map_err(|e| CanonError::Malformed(format!("JCS: {e}")));
+    let canonical_document = jcs(&unsecured(credential))?;
+    let canonical_proof = jcs(&proof_config(credential, proof))?;
+    Ok(HashData {
+        document_hash: Sha256::digest(canonical_document.as_bytes()).into(),
+        proof_hash: Sha256::digest(canonical_proof.as_bytes()).into(),
+        canonical_document,
+        canonical_proof,
+    })
+}
+
 /// [`hash_data`] with the document already canonicalized (shared by several proofs).
 pub(crate) fn hash_with_document(
     credential: &Value,
