@@ -10,15 +10,30 @@
 //! with [`StoreError::SchemaTooNew`] rather than guessed at. Never edit a
 //! migration that has shipped: add the next number.
 //!
-//! Today the store keeps documents (see [`StoredDocument`]): every document
-//! fetched or pinned, so badges stay verifiable offline.
+//! It keeps documents (see [`StoredDocument`]: every document fetched or
+//! pinned, so badges stay verifiable offline) and the backpack: badges with
+//! their original bytes and verification history, tags, notes, identities,
+//! collections and a full-text index (`badges`, `collections`, `identities`),
+//! and whole-database backup and restore (`backup`).
 //!
-//! It must not: fetch, parse or judge documents, or know about HTTP; it
-//! stores what it is given. No other module may use SQLite.
+//! It must not: fetch, parse or judge documents or badges, or know about
+//! HTTP; it stores what it is given. No other module may use SQLite.
 
+mod backup;
+mod badges;
+mod collections;
 mod documents;
+mod identities;
 
+pub use backup::{inspect_backup, restore, BackupSummary};
+pub use badges::{
+    BadgeQuery, BadgeRecord, BadgeSummary, DuplicateBy, Inserted, NewBadge, NewVerification,
+    SortBy, VerificationRecord, STATUSES,
+};
+pub use collections::CollectionSummary;
+pub(crate) use documents::sha256_hex;
 pub use documents::{DocumentRecord, DocumentSource, DocumentSummary, StoredDocument};
+pub use identities::{Identity, IdentityKind};
 
 use rusqlite::{Connection, TransactionBehavior};
 use std::path::{Path, PathBuf};
@@ -33,7 +48,10 @@ pub const DATABASE_FILE: &str = "satchel.sqlite3";
 
 /// The migrations, in order: migration `i` (0-based) brings the schema to
 /// version `i + 1`. Append only.
-const MIGRATIONS: &[&str] = &[include_str!("migrations/0001_documents.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("migrations/0001_documents.sql"),
+    include_str!("migrations/0002_badges.sql"),
+];
 
 /// How long a write waits for another process holding the database.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
@@ -68,6 +86,26 @@ pub enum StoreError {
         /// What went wrong.
         reason: String,
     },
+    /// A file given to the store (backup, restore) could not be used.
+    #[error("{path}: {reason}")]
+    File {
+        /// The file.
+        path: PathBuf,
+        /// What went wrong.
+        reason: String,
+    },
+    /// There is no badge with this number.
+    #[error("there is no badge {0} in this backpack")]
+    NoSuchBadge(i64),
+    /// There is no collection with this name or number.
+    #[error("there is no collection named {0:?}")]
+    NoSuchCollection(String),
+    /// A collection with this name exists.
+    #[error("a collection named {0:?} already exists")]
+    CollectionExists(String),
+    /// A value given to the store is not acceptable (too long, empty ...).
+    #[error("{0}")]
+    Invalid(String),
     /// No data directory was given and the system has none for this user.
     #[error("could not find a data directory for Satchel; pass --data-dir or set {DATA_DIR_ENV}")]
     NoDataDir,
@@ -151,6 +189,11 @@ impl Store {
         conn.pragma_update(None, "synchronous", "NORMAL")
             .map_err(reason)?;
         conn.pragma_update(None, "foreign_keys", "ON")
+            .map_err(reason)?;
+        // Checkpoint every 32 MiB of WAL instead of every 4 MiB: a bulk import
+        // writes hundreds of megabytes of original files, and each checkpoint
+        // ends in an fsync.
+        conn.pragma_update(None, "wal_autocheckpoint", 8192)
             .map_err(reason)?;
         let store = Store { conn };
         store.migrate()?;
