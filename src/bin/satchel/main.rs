@@ -2,6 +2,7 @@
 //! JSON out, and an exit code (0 success, 1 not a badge / rejected input,
 //! 2 usage or I/O error). All behaviour lives in the `satchel` library.
 
+mod backpack;
 mod cache;
 mod output;
 mod verify;
@@ -62,6 +63,102 @@ enum Command {
     /// Keep documents for offline verification: pin files for URLs, list or forget kept documents.
     #[command(subcommand)]
     Cache(cache::CacheCommand),
+    /// Add badges to the backpack: files, folders, zip archives, URLs or pasted JSON/JWS.
+    ///
+    /// Each item is verified and stored, even when it does not verify (its
+    /// status says why); duplicates are not stored twice. Ctrl-C stops after
+    /// the badges in hand. Exit 1 when any item was not a badge or failed.
+    Import(backpack::ImportArgs),
+    /// List the badges in the backpack, with search, filters and sorting.
+    List(backpack::ListArgs),
+    /// Show one badge: details, the last verification check by check, history, tags and note.
+    Show {
+        /// The badge number (see `satchel list`).
+        id: i64,
+        /// Print one JSON object.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Delete badges from the backpack (and from their collections).
+    Delete {
+        /// Badge numbers.
+        #[arg(required = true)]
+        ids: Vec<i64>,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Add tags to a badge.
+    Tag {
+        /// The badge number.
+        id: i64,
+        /// The tags.
+        #[arg(required = true)]
+        tags: Vec<String>,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Remove tags from a badge.
+    Untag {
+        /// The badge number.
+        id: i64,
+        /// The tags.
+        #[arg(required = true)]
+        tags: Vec<String>,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Set a badge's note (an empty text clears it).
+    Note {
+        /// The badge number.
+        id: i64,
+        /// The note.
+        text: String,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Organize badges into collections: create, rename, describe, delete, add, remove, move, list, show.
+    #[command(subcommand)]
+    Collection(backpack::CollectionCommand),
+    /// Your identities (emails, web addresses, phone numbers, DIDs) that badges are matched against.
+    #[command(subcommand)]
+    Identity(backpack::IdentityCommand),
+    /// Verify stored badges again, keep the history, and say what changed since the last check.
+    Reverify(backpack::ReverifyArgs),
+    /// Write the whole backpack (badges, history, collections, kept documents) to one file.
+    Backup {
+        /// The backup file to write (must not exist).
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Restore a backup into an empty data directory.
+    Restore {
+        /// The backup file.
+        file: PathBuf,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Export a collection as static share pages that verify themselves (any web host, or from disk).
+    ///
+    /// Nothing private by default: the recipient's email never appears; the
+    /// recipient's name and the evidence only when asked for.
+    Export(backpack::ExportArgs),
+    /// Write every badge's original file and JSON, with a manifest, to an open folder.
+    ExportAll {
+        /// The folder to write (must not exist or be empty).
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
     /// Show what an input is: container, Open Badges version, payload kind and the badge itself.
     Inspect {
         /// A baked PNG or SVG, a JSON or JWS file, or a file holding a URL (`-` reads standard input).
@@ -133,6 +230,20 @@ fn main() -> ExitCode {
             code: 2,
             message: sentence(&message),
         }),
+        Command::Import(args) => backpack::import(args, cli.data_dir),
+        Command::List(args) => backpack::list(args, cli.data_dir),
+        Command::Show { id, json } => backpack::show(id, json, cli.data_dir),
+        Command::Delete { ids, json } => backpack::delete(&ids, json, cli.data_dir),
+        Command::Tag { id, tags, json } => backpack::tag(id, &tags, false, json, cli.data_dir),
+        Command::Untag { id, tags, json } => backpack::tag(id, &tags, true, json, cli.data_dir),
+        Command::Note { id, text, json } => backpack::note(id, &text, json, cli.data_dir),
+        Command::Collection(cmd) => backpack::collection(cmd, cli.data_dir),
+        Command::Identity(cmd) => backpack::identity(cmd, cli.data_dir),
+        Command::Reverify(args) => backpack::reverify(args, cli.data_dir),
+        Command::Backup { out, json } => backpack::backup(&out, json, cli.data_dir),
+        Command::Restore { file, json } => backpack::restore(&file, json, cli.data_dir),
+        Command::Export(args) => backpack::export(args, cli.data_dir),
+        Command::ExportAll { out, json } => backpack::export_all(&out, json, cli.data_dir),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

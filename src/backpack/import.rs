@@ -1,0 +1,500 @@
+//! Import: every item is read, inspected, verified and stored whole, or
+//! reported as a duplicate, as not a badge, or as failed, with the reason.
+
+use super::sources::{self, Item, OpenArchive, ReadError};
+use super::{lock, recorded, unix_date, view_of, Recording};
+use crate::detect::InputKind;
+use crate::fetch::Fetch;
+use crate::inspect::{self, InspectError, Inspection};
+use crate::store::{DuplicateBy, Inserted, NewBadge, NewVerification, Store};
+use crate::verify::{self, Options};
+use serde::Serialize;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{mpsc, Mutex};
+
+/// How an import runs.
+#[derive(Clone, Debug)]
+pub struct ImportOptions {
+    /// Check as of this time (seconds since the Unix epoch) instead of the clock.
+    pub now: Option<i64>,
+    /// How many items are worked on at once (0: four per core).
+    pub workers: usize,
+    /// Whether the fetcher is offline (recorded with each verification).
+    pub offline: bool,
+}
+
+impl Default for ImportOptions {
+    fn default() -> ImportOptions {
+        ImportOptions {
+            now: None,
+            workers: 0,
+            offline: false,
+        }
+    }
+}
+
+/// What happened to one item.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ItemOutcome {
+    /// Stored (whatever its verification status).
+    Imported,
+    /// Already in the backpack; not stored twice.
+    Duplicate,
+    /// Not a badge (a plain image, a badge definition, unrelated JSON ...).
+    NotABadge,
+    /// Could not be read or stored.
+    Failed,
+}
+
+/// The report line of one item.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ItemReport {
+    /// The file, archive member (`archive.zip!path`), URL or "pasted text".
+    pub source: String,
+    /// What happened.
+    pub outcome: ItemOutcome,
+    /// The badge's number (imported or already present).
+    pub badge_id: Option<i64>,
+    /// The badge's name, when known.
+    pub name: Option<String>,
+    /// The issuer's name, when known.
+    pub issuer: Option<String>,
+    /// The verification status of an imported badge.
+    pub status: Option<String>,
+    /// For duplicates: how it was recognized.
+    pub duplicate_by: Option<DuplicateBy>,
+    /// Why: the not-a-badge or failure reason, or what the verification said.
+    pub reason: Option<String>,
+}
+
+impl ItemReport {
+    fn new(source: String, outcome: ItemOutcome) -> ItemReport {
+        ItemReport {
+            source,
+            outcome,
+            badge_id: None,
+            name: None,
+            issuer: None,
+            status: None,
+            duplicate_by: None,
+            reason: None,
+        }
+    }
+    fn because(mut self, reason: impl Into<String>) -> ItemReport {
+        self.reason = Some(reason.into());
+        self
+    }
+}
+
+/// The whole import's result, items in the order found.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct ImportReport {
+    /// One line per item handled.
+    pub items: Vec<ItemReport>,
+    /// How many items were found in all.
+    pub total: usize,
+    /// Whether the import was cancelled before every item was handled.
+    pub cancelled: bool,
+}
+
+impl ImportReport {
+    /// How many items ended with `outcome`.
+    pub fn count(&self, outcome: ItemOutcome) -> usize {
+        self.items.iter().filter(|i| i.outcome == outcome).count()
+    }
+}
+
+/// Progress, sent after every item.
+#[derive(Clone, Copy, Debug)]
+pub struct ImportProgress<'a> {
+    /// Items handled so far.
+    pub done: usize,
+    /// Items found in all.
+    pub total: usize,
+    /// The item just handled.
+    pub item: &'a ItemReport,
+}
+
+struct Context<'a> {
+    store: &'a Mutex<Store>,
+    fetch: &'a dyn Fetch,
+    identities: Vec<String>,
+    opts: &'a ImportOptions,
+}
+
+/// Imports `inputs` into `store`, verifying each badge through `fetch`
+/// (which should keep the documents it fetches: a [`crate::fetch::CachingFetch`]).
+/// `progress` is called after every item from the worker that handled it;
+/// setting `cancel` stops the import after the items in hand (every stored
+/// badge stays whole). Never fails as a whole: problems are per item.
+pub fn import(
+    store: &Mutex<Store>,
+    fetch: &dyn Fetch,
+    inputs: &[sources::ImportInput],
+    opts: &ImportOptions,
+    progress: &(dyn Fn(ImportProgress<'_>) + Sync),
+    cancel: &AtomicBool,
+) -> ImportReport {
+    let items = sources::discover(inputs);
+    let total = items.len();
+    let identities = super::identities(store).unwrap_or_default();
+    let ctx = Context {
+        store,
+        fetch,
+        identities,
+        opts,
+    };
+    let workers = super::workers(opts.workers, total);
+    let results: Vec<Mutex<Option<ItemReport>>> = (0..total).map(|_| Mutex::new(None)).collect();
+    let done = AtomicUsize::new(0);
+    // Items travel through a small queue: folders of any size never sit in
+    // memory as bytes; archive members are read in order by one reader.
+    let (tx, rx) = mpsc::sync_channel::<(usize, Loaded)>(workers * 2);
+    let rx = Mutex::new(rx);
+    std::thread::scope(|scope| {
+        for _ in 0..workers {
+            scope.spawn(|| loop {
+                let next = rx.lock().ok().and_then(|r| r.recv().ok());
+                let Some((i, loaded)) = next else { break };
+                let report = if cancel.load(Ordering::Relaxed) {
+                    None
+                } else {
+                    Some(ctx.handle(loaded))
+                };
+                if let Some(report) = report {
+                    let n = done.fetch_add(1, Ordering::Relaxed) + 1;
+                    progress(ImportProgress {
+                        done: n,
+                        total,
+                        item: &report,
+                    });
+                    if let Ok(mut slot) = results[i].lock() {
+                        *slot = Some(report);
+                    }
+                }
+            });
+        }
+        let mut archive: Option<OpenArchive> = None;
+        for (i, item) in items.into_iter().enumerate() {
+            if cancel.load(Ordering::Relaxed) {
+                break;
+            }
+            let loaded = load(item, &mut archive);
+            if tx.send((i, loaded)).is_err() {
+                break;
+            }
+        }
+        drop(tx);
+    });
+    let items: Vec<ItemReport> = results
+        .into_iter()
+        .filter_map(|m| m.into_inner().ok().flatten())
+        .collect();
+    ImportReport {
+        cancelled: items.len() < total,
+        items,
+        total,
+    }
+}
+
+/// An item with what the reader could get for it.
+enum Loaded {
+    Bytes(String, Vec<u8>),
+    Url(String),
+    Text(String),
+    Failed(String, String),
+}
+
+fn load(item: Item, archive: &mut Option<OpenArchive>) -> Loaded {
+    let source = item.source();
+    match item {
+        Item::File(path) => match sources::read_file(&path) {
+            Ok(bytes) => Loaded::Bytes(source, bytes),
+            Err(ReadError::Failed(why)) => Loaded::Failed(source, why),
+        },
+        Item::Member {
+            archive: path,
+            index,
+            ..
+        } => {
+            if archive.as_ref().is_none_or(|a| a.path() != path) {
+                *archive = match OpenArchive::open(&path) {
+                    Ok(a) => Some(a),
+                    Err(ReadError::Failed(why)) => return Loaded::Failed(source, why),
+                };
+            }
+            match archive.as_mut().map(|a| a.read(index)) {
+                Some(Ok(bytes)) => Loaded::Bytes(source, bytes),
+                Some(Err(ReadError::Failed(why))) => Loaded::Failed(source, why),
+                None => Loaded::Failed(source, "the archive could not be opened".to_owned()),
+            }
+        }
+        Item::Url(u) => Loaded::Url(u),
+        Item::Text(t) => Loaded::Text(t),
+        Item::Bytes(name, bytes) => Loaded::Bytes(name, bytes),
+        Item::Broken(name, why) => Loaded::Failed(name, why),
+    }
+}
+
+fn media_type(kind: InputKind) -> &'static str {
+    match kind {
+        InputKind::Png => "image/png",
+        InputKind::Svg => "image/svg+xml",
+        InputKind::Json => "application/json",
+        InputKind::Jws => "application/jwt",
+        InputKind::Url => "text/uri-list",
+        InputKind::Unknown => "application/octet-stream",
+    }
+}
+
+fn container_word(kind: InputKind) -> &'static str {
+    match kind {
+        InputKind::Png => "png",
+        InputKind::Svg => "svg",
+        InputKind::Json => "json",
+        InputKind::Jws => "jws",
+        InputKind::Url => "url",
+        InputKind::Unknown => "unknown",
+    }
+}
+
+impl Context<'_> {
+    fn now(&self) -> i64 {
+        self.opts.now.unwrap_or_else(crate::fetch::now_unix)
+    }
+
+    fn handle(&self, loaded: Loaded) -> ItemReport {
+        match loaded {
+            Loaded::Failed(source, why) => {
+                ItemReport::new(source, ItemOutcome::Failed).because(why)
+            }
+            Loaded::Bytes(source, bytes) => {
+                let found = inspect::inspect(&bytes);
+                self.store_one(source, bytes, found, None)
+            }
+            Loaded::Text(text) => {
+                let trimmed = text.trim();
+                if crate::detect::is_http_url(trimmed) {
+                    return self.handle(Loaded::Url(trimmed.to_owned()));
+                }
+                let found = inspect::inspect_text(&text);
+                self.store_one("pasted text".to_owned(), text.into_bytes(), found, None)
+            }
+            Loaded::Url(url) => self.from_url(url),
+        }
+    }
+
+    fn from_url(&self, url: String) -> ItemReport {
+        let failed = |why: String| ItemReport::new(url.clone(), ItemOutcome::Failed).because(why);
+        let doc = match self.fetch.get(&url) {
+            Ok(doc) => doc,
+            Err(e) => return failed(e.to_string()),
+        };
+        if !(200..300).contains(&doc.status) {
+            return failed(format!("{url} answered HTTP {}", doc.status));
+        }
+        let found = inspect::inspect(&doc.body);
+        self.store_one(url.clone(), doc.body, found, Some(url))
+    }
+
+    fn store_one(
+        &self,
+        source: String,
+        bytes: Vec<u8>,
+        found: Result<Inspection, InspectError>,
+        url: Option<String>,
+    ) -> ItemReport {
+        let found = match found {
+            Ok(f) => f,
+            // A good image without a badge, a document that is not one, or
+            // something that is no image, JSON, JWS or URL at all.
+            Err(e @ (InspectError::NotBaked(..) | InspectError::NotABadge(_))) => {
+                return ItemReport::new(source, ItemOutcome::NotABadge).because(e.to_string())
+            }
+            Err(e) if crate::detect::sniff(&bytes) == InputKind::Unknown => {
+                return ItemReport::new(source, ItemOutcome::NotABadge).because(e.to_string())
+            }
+            // A damaged image, an unreadable baked payload, an I/O error:
+            // it may well be a badge, and it could not be read.
+            Err(e) => return ItemReport::new(source, ItemOutcome::Failed).because(e.to_string()),
+        };
+        let sha = crate::store::sha256_hex(&bytes);
+        if let Some(report) = self.duplicate(&source, &sha, None) {
+            return report;
+        }
+        let is_link = found.payload_kind == "URL";
+        if !found.kind.is_award() && !is_link {
+            let what = match found.kind {
+                crate::detect::DocKind::Unknown => "an Open Badges document".to_owned(),
+                kind => {
+                    let name = kind.as_str();
+                    let article = if name.starts_with(['A', 'E', 'I', 'O', 'U']) {
+                        "an"
+                    } else {
+                        "a"
+                    };
+                    format!("an awarded badge: it is {article} {name}")
+                }
+            };
+            return ItemReport::new(source, ItemOutcome::NotABadge)
+                .because(format!("this is not {what}"));
+        }
+        let recording = Recording::new(self.fetch);
+        let view = view_of(&found, &recording);
+        let assertion_id = view
+            .as_ref()
+            .and_then(|(v, _)| v.id.clone())
+            .or_else(|| is_link.then(|| found.payload.trim().to_owned()));
+        if let Some(report) = self.duplicate(&source, &sha, assertion_id.as_deref()) {
+            return report;
+        }
+        let now = self.now();
+        let report = verify::verify(
+            &found,
+            &recording,
+            &Options {
+                now,
+                recipients: self.identities.clone(),
+            },
+        );
+        // Keep the images a page shows, so the badge displays offline too.
+        if let Some((v, _)) = &view {
+            let own_image = matches!(found.container, InputKind::Png | InputKind::Svg);
+            for image in [
+                v.image.as_deref().filter(|_| !own_image),
+                v.issuer.image.as_deref(),
+            ]
+            .into_iter()
+            .flatten()
+            {
+                if crate::detect::is_http_url(image) {
+                    let _ = recording.get(image);
+                }
+            }
+        }
+        let rec = recorded(&report, recording.documents());
+        let status = report.status.as_str();
+        let badge_json = view
+            .as_ref()
+            .and_then(|(v, _)| serde_json::to_string(v).ok())
+            .unwrap_or_else(|| "{}".to_owned());
+        let v = view.as_ref().map(|(v, _)| v);
+        let version = view
+            .as_ref()
+            .and_then(|(_, ver)| ver.clone())
+            .or_else(|| report.version.map(|x| x.as_str().to_owned()));
+        let description = v.map(|v| {
+            let mut text = v.description.clone().unwrap_or_default();
+            for tag in &v.tags {
+                text.push(' ');
+                text.push_str(tag);
+            }
+            text
+        });
+        let criteria = v.and_then(|v| v.criteria.narrative.clone().or(v.criteria.url.clone()));
+        let container = if url.is_some() && found.container == InputKind::Json {
+            "url"
+        } else {
+            container_word(found.container)
+        };
+        let new = NewBadge {
+            original: &bytes,
+            sha256: Some(&sha),
+            media_type: media_type(found.container),
+            container,
+            source: &source,
+            version: version.as_deref(),
+            format: &report.format,
+            assertion_id: assertion_id.as_deref(),
+            payload: &found.payload,
+            badge_json: &badge_json,
+            name: v
+                .and_then(|v| v.name.as_deref())
+                .or(report.badge_name.as_deref()),
+            description: description.as_deref(),
+            criteria: criteria.as_deref(),
+            issuer_name: v
+                .and_then(|v| v.issuer.name.as_deref())
+                .or(report.issuer.as_deref()),
+            issuer_id: v.and_then(|v| v.issuer.id.as_deref()),
+            issued_on: unix_date(v.and_then(|v| v.issued_on.as_deref())),
+            expires: unix_date(v.and_then(|v| v.expires.as_deref())),
+            imported_at: now,
+            verification: NewVerification {
+                checked_at: report.checked_at,
+                status,
+                offline: self.opts.offline,
+                report_json: &rec.report_json,
+                documents: &rec.documents,
+                recipient_matched: rec.recipient_matched.as_deref(),
+            },
+            tags: &[],
+        };
+        let mut line = ItemReport::new(source.clone(), ItemOutcome::Imported);
+        line.name = new.name.map(str::to_owned);
+        line.issuer = new.issuer_name.map(str::to_owned);
+        match lock(self.store).insert_badge(&new) {
+            Ok(Inserted::New(id)) => {
+                line.badge_id = Some(id);
+                line.status = Some(status.to_owned());
+                line.reason = Some(summary_sentence(&report));
+                line
+            }
+            Ok(Inserted::Duplicate(id, by)) => {
+                line.outcome = ItemOutcome::Duplicate;
+                line.badge_id = Some(id);
+                line.duplicate_by = Some(by);
+                line.reason = Some(duplicate_reason(id, by));
+                line
+            }
+            Err(e) => ItemReport::new(source, ItemOutcome::Failed)
+                .because(format!("it could not be stored: {e}")),
+        }
+    }
+
+    fn duplicate(&self, source: &str, sha: &str, id: Option<&str>) -> Option<ItemReport> {
+        match lock(self.store).find_duplicate(sha, id) {
+            Ok(Some((badge, by))) => {
+                let mut line = ItemReport::new(source.to_owned(), ItemOutcome::Duplicate);
+                line.badge_id = Some(badge);
+                line.duplicate_by = Some(by);
+                line.reason = Some(duplicate_reason(badge, by));
+                Some(line)
+            }
+            Ok(None) => None,
+            Err(e) => Some(
+                ItemReport::new(source.to_owned(), ItemOutcome::Failed)
+                    .because(format!("the backpack could not be read: {e}")),
+            ),
+        }
+    }
+}
+
+fn duplicate_reason(id: i64, by: DuplicateBy) -> String {
+    match by {
+        DuplicateBy::SameBytes => format!("already in the backpack as badge {id} (the same file)"),
+        DuplicateBy::SameId => {
+            format!("already in the backpack as badge {id} (the same assertion or credential id)")
+        }
+    }
+}
+
+/// The sentence that says why a badge has its status: the first failed
+/// check, else the first that could not be made, else the first warning.
+pub(crate) fn summary_sentence(report: &crate::verify::Report) -> String {
+    use crate::verify::CheckStatus as S;
+    for wanted in [S::Fail, S::Skip] {
+        if let Some(c) = report.checks.iter().find(|c| c.status == wanted) {
+            return c.message.clone();
+        }
+    }
+    match report.status {
+        crate::verify::Verdict::Verified => "Every check passed.".to_owned(),
+        _ => report
+            .checks
+            .first()
+            .map(|c| c.message.clone())
+            .unwrap_or_default(),
+    }
+}

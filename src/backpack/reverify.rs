@@ -1,0 +1,257 @@
+//! Re-verification: check stored badges again, keep the history, and say
+//! what changed since the last check.
+
+use super::{lock, recorded, Recording};
+use crate::fetch::Fetch;
+use crate::store::{NewVerification, Store};
+use crate::verify::{self, Options};
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::Mutex;
+
+/// How a re-verification runs.
+#[derive(Clone, Debug, Default)]
+pub struct ReverifyOptions {
+    /// Check as of this time (seconds since the Unix epoch) instead of the clock.
+    pub now: Option<i64>,
+    /// Whether the fetcher is offline (recorded with each verification).
+    pub offline: bool,
+    /// How many badges are checked at once (0: four per core).
+    pub workers: usize,
+}
+
+/// One thing that changed since the last check.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Change {
+    /// The issuer revoked it since.
+    NewlyRevoked,
+    /// It expired since.
+    NewlyExpired,
+    /// It verifies now and did not before.
+    NowVerified,
+    /// A check fails now that did not before.
+    NowInvalid,
+    /// Something needed could not be reached this time.
+    CouldNotCheck,
+    /// The issuer changed the hosted assertion itself.
+    BadgeChanged {
+        /// The assertion's URL.
+        url: String,
+    },
+    /// The issuer changed a document the badge depends on (badge class, profile, key, list).
+    DocumentChanged {
+        /// The document's URL.
+        url: String,
+    },
+}
+
+impl Change {
+    /// One plain sentence.
+    pub fn message(&self) -> String {
+        match self {
+            Change::NewlyRevoked => "The issuer has revoked this badge since the last check.".to_owned(),
+            Change::NewlyExpired => "This badge has expired since the last check.".to_owned(),
+            Change::NowVerified => "This badge verifies now; it did not at the last check.".to_owned(),
+            Change::NowInvalid => "A check fails now that passed at the last check.".to_owned(),
+            Change::CouldNotCheck => {
+                "Satchel could not check this badge this time (a document could not be reached); this is not evidence against it.".to_owned()
+            }
+            Change::BadgeChanged { url } => {
+                format!("The issuer changed this badge's hosted copy since the last check ({url}).")
+            }
+            Change::DocumentChanged { url } => {
+                format!("The issuer changed a document this badge depends on since the last check ({url}).")
+            }
+        }
+    }
+}
+
+/// The result for one badge.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ReverifyItem {
+    /// The badge's number.
+    pub id: i64,
+    /// Its name.
+    pub name: Option<String>,
+    /// Its status before.
+    pub before: Option<String>,
+    /// Its status now (None when it could not be re-read at all).
+    pub after: Option<String>,
+    /// What changed (empty: nothing).
+    pub changes: Vec<Change>,
+    /// One sentence: why it has its status now, or what went wrong.
+    pub message: String,
+}
+
+/// The whole run's result.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct ReverifyReport {
+    /// One entry per badge checked, in the order asked.
+    pub items: Vec<ReverifyItem>,
+    /// Whether it was cancelled before every badge was checked.
+    pub cancelled: bool,
+}
+
+/// Checks the badges `ids` again through `fetch`, records each new report,
+/// and says what changed. `progress(done, total, item)` is called after
+/// each badge; setting `cancel` stops after the badges in hand.
+pub fn reverify(
+    store: &Mutex<Store>,
+    fetch: &dyn Fetch,
+    ids: &[i64],
+    opts: &ReverifyOptions,
+    progress: &(dyn Fn(usize, usize, &ReverifyItem) + Sync),
+    cancel: &AtomicBool,
+) -> ReverifyReport {
+    let identities = super::identities(store).unwrap_or_default();
+    let total = ids.len();
+    let next = AtomicUsize::new(0);
+    let done = AtomicUsize::new(0);
+    let results: Vec<Mutex<Option<ReverifyItem>>> = ids.iter().map(|_| Mutex::new(None)).collect();
+    let workers = super::workers(opts.workers, total);
+    std::thread::scope(|scope| {
+        for _ in 0..workers {
+            scope.spawn(|| loop {
+                if cancel.load(Ordering::Relaxed) {
+                    break;
+                }
+                let i = next.fetch_add(1, Ordering::Relaxed);
+                let Some(&id) = ids.get(i) else { break };
+                let item = one(store, fetch, id, opts, &identities);
+                let n = done.fetch_add(1, Ordering::Relaxed) + 1;
+                progress(n, total, &item);
+                if let Ok(mut slot) = results[i].lock() {
+                    *slot = Some(item);
+                }
+            });
+        }
+    });
+    let items: Vec<ReverifyItem> = results
+        .into_iter()
+        .filter_map(|m| m.into_inner().ok().flatten())
+        .collect();
+    ReverifyReport {
+        cancelled: items.len() < total,
+        items,
+    }
+}
+
+fn one(
+    store: &Mutex<Store>,
+    fetch: &dyn Fetch,
+    id: i64,
+    opts: &ReverifyOptions,
+    identities: &[String],
+) -> ReverifyItem {
+    let failed = |name: Option<String>, before: Option<String>, message: String| ReverifyItem {
+        id,
+        name,
+        before,
+        after: None,
+        changes: Vec::new(),
+        message,
+    };
+    let (record, file, last) = {
+        let s = lock(store);
+        (s.badge(id), s.badge_file(id), s.last_verification(id))
+    };
+    let record = match record {
+        Ok(Some(r)) => r,
+        Ok(None) => {
+            return failed(
+                None,
+                None,
+                format!("There is no badge {id} in this backpack."),
+            )
+        }
+        Err(e) => return failed(None, None, format!("The backpack could not be read: {e}.")),
+    };
+    let name = record.summary.name.clone();
+    let before = Some(record.summary.status.clone());
+    let bytes = match file {
+        Ok(Some((_, bytes))) => bytes,
+        _ => record.payload.clone().into_bytes(),
+    };
+    let found = match crate::inspect::inspect(&bytes) {
+        Ok(f) => f,
+        Err(e) => {
+            return failed(
+                name,
+                before,
+                format!("The stored badge could not be read again: {e}."),
+            )
+        }
+    };
+    let recording = Recording::new(fetch);
+    let report = verify::verify(
+        &found,
+        &recording,
+        &Options {
+            now: opts.now.unwrap_or_else(crate::fetch::now_unix),
+            recipients: identities.to_vec(),
+        },
+    );
+    let rec = recorded(&report, recording.documents());
+    let after = report.status.as_str();
+    let mut changes = status_changes(before.as_deref(), after);
+    if let Ok(Some(last)) = &last {
+        let old: BTreeMap<String, String> =
+            serde_json::from_str(&last.documents_json).unwrap_or_default();
+        for (url, sha) in &rec.documents {
+            if old.get(url).is_some_and(|o| o != sha) {
+                let is_badge = record
+                    .summary
+                    .assertion_id
+                    .as_deref()
+                    .is_some_and(|a| crate::fetch::cache_key(a).is_ok_and(|k| &k == url));
+                changes.push(if is_badge {
+                    Change::BadgeChanged { url: url.clone() }
+                } else {
+                    Change::DocumentChanged { url: url.clone() }
+                });
+            }
+        }
+    }
+    let written = lock(store).add_verification(
+        id,
+        &NewVerification {
+            checked_at: report.checked_at,
+            status: after,
+            offline: opts.offline,
+            report_json: &rec.report_json,
+            documents: &rec.documents,
+            recipient_matched: rec.recipient_matched.as_deref(),
+        },
+    );
+    if let Err(e) = written {
+        return failed(
+            name,
+            before,
+            format!("The new report could not be kept: {e}."),
+        );
+    }
+    ReverifyItem {
+        id,
+        name,
+        before,
+        after: Some(after.to_owned()),
+        changes,
+        message: super::import::summary_sentence(&report),
+    }
+}
+
+fn status_changes(before: Option<&str>, after: &str) -> Vec<Change> {
+    if before == Some(after) {
+        return Vec::new();
+    }
+    match after {
+        "revoked" => vec![Change::NewlyRevoked],
+        "expired" => vec![Change::NewlyExpired],
+        "verified" => vec![Change::NowVerified],
+        "invalid" => vec![Change::NowInvalid],
+        "unverifiable" => vec![Change::CouldNotCheck],
+        _ => Vec::new(),
+    }
+}

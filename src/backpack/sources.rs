@@ -1,0 +1,286 @@
+//! What an import reads: files, folders (recursively), zip archives (the
+//! exports Mozilla Backpack and Badgr handed out), URLs and pasted text,
+//! turned into a list of items first (so progress knows the total) and read
+//! one at a time later (so memory stays bounded however large the import).
+
+use crate::limits;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+/// The most items one import takes (files, archive members, URLs).
+pub const MAX_ITEMS: usize = 1_000_000;
+/// The largest file an import reads (a baked PNG may be large).
+pub const MAX_FILE_BYTES: u64 = limits::MAX_PNG_BAKE_BYTES as u64;
+/// The most a zip archive may inflate to in all.
+pub const MAX_ARCHIVE_TOTAL: u64 = 4 * 1024 * 1024 * 1024;
+/// How deep folders are walked.
+const MAX_DEPTH: usize = 64;
+
+/// Something to import, as the user named it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ImportInput {
+    /// A file or folder (folders are walked; zip archives are opened).
+    Path(PathBuf),
+    /// A URL of a hosted badge or a baked image.
+    Url(String),
+    /// Pasted text: assertion or credential JSON, a JWS, or a URL.
+    Text(String),
+    /// Bytes already in memory (a dropped file), with a name for the report.
+    Bytes {
+        /// The name shown in the report.
+        name: String,
+        /// The content.
+        bytes: Vec<u8>,
+    },
+}
+
+impl ImportInput {
+    /// Reads a command-line argument: an http(s) URL, `-` for standard
+    /// input (the caller reads it into [`ImportInput::Bytes`]), else a path.
+    pub fn from_arg(arg: &str) -> ImportInput {
+        if crate::detect::is_http_url(arg) {
+            ImportInput::Url(arg.trim().to_owned())
+        } else {
+            ImportInput::Path(PathBuf::from(arg))
+        }
+    }
+}
+
+/// One item found, not read yet.
+#[derive(Clone, Debug)]
+pub(crate) enum Item {
+    /// A file on disk.
+    File(PathBuf),
+    /// Member `index` of a zip archive.
+    Member {
+        archive: PathBuf,
+        index: usize,
+        name: String,
+    },
+    /// A URL to fetch.
+    Url(String),
+    /// Pasted text.
+    Text(String),
+    /// Bytes given directly.
+    Bytes(String, Vec<u8>),
+    /// Something that could not even be listed (a missing file, an
+    /// unreadable folder, a damaged archive): reported as failed.
+    Broken(String, String),
+}
+
+impl Item {
+    /// How the item is named in reports.
+    pub(crate) fn source(&self) -> String {
+        match self {
+            Item::File(p) => p.display().to_string(),
+            Item::Member { archive, name, .. } => format!("{}!{name}", archive.display()),
+            Item::Url(u) => u.clone(),
+            Item::Text(_) => "pasted text".to_owned(),
+            Item::Bytes(name, _) | Item::Broken(name, _) => name.clone(),
+        }
+    }
+}
+
+/// Lists every item of `inputs`, in order: folders sorted by name, archive
+/// members in archive order.
+pub(crate) fn discover(inputs: &[ImportInput]) -> Vec<Item> {
+    let mut items = Vec::new();
+    for input in inputs {
+        match input {
+            ImportInput::Path(p) => walk(p, 0, &mut items),
+            ImportInput::Url(u) => items.push(Item::Url(u.clone())),
+            ImportInput::Text(t) => items.push(Item::Text(t.clone())),
+            ImportInput::Bytes { name, bytes } => {
+                items.push(Item::Bytes(name.clone(), bytes.clone()))
+            }
+        }
+        if items.len() >= MAX_ITEMS {
+            items.truncate(MAX_ITEMS);
+            break;
+        }
+    }
+    items
+}
+
+fn io_reason(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "there is no such file or folder".to_owned(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".to_owned(),
+        _ => {
+            let t = e.to_string();
+            match t.find(" (os error") {
+                Some(i) => t[..i].to_owned(),
+                None => t,
+            }
+        }
+    }
+}
+
+fn walk(path: &Path, depth: usize, items: &mut Vec<Item>) {
+    if items.len() >= MAX_ITEMS {
+        return;
+    }
+    let meta = match std::fs::metadata(path) {
+        Ok(m) => m,
+        Err(e) => {
+            items.push(Item::Broken(path.display().to_string(), io_reason(&e)));
+            return;
+        }
+    };
+    if meta.is_dir() {
+        if depth > MAX_DEPTH {
+            items.push(Item::Broken(
+                path.display().to_string(),
+                format!("folders nested deeper than {MAX_DEPTH} levels are not imported"),
+            ));
+            return;
+        }
+        let entries = match std::fs::read_dir(path) {
+            Ok(rd) => rd,
+            Err(e) => {
+                items.push(Item::Broken(path.display().to_string(), io_reason(&e)));
+                return;
+            }
+        };
+        let mut children: Vec<PathBuf> = entries
+            .filter_map(Result::ok)
+            .filter(|e| !e.file_name().to_string_lossy().starts_with('.'))
+            .filter(|e| {
+                // Symbolic links to folders are not followed (no loops).
+                e.file_type()
+                    .map(|t| !(t.is_symlink() && e.path().is_dir()))
+                    .unwrap_or(false)
+            })
+            .map(|e| e.path())
+            .collect();
+        children.sort();
+        for child in children {
+            walk(&child, depth + 1, items);
+        }
+    } else if is_zip(path) {
+        list_archive(path, items);
+    } else {
+        items.push(Item::File(path.to_path_buf()));
+    }
+}
+
+fn is_zip(path: &Path) -> bool {
+    let mut magic = [0u8; 4];
+    std::fs::File::open(path)
+        .and_then(|mut f| f.read_exact(&mut magic))
+        .map(|()| magic == *b"PK\x03\x04" || magic == *b"PK\x05\x06")
+        .unwrap_or(false)
+}
+
+fn list_archive(path: &Path, items: &mut Vec<Item>) {
+    let broken = |reason: String| Item::Broken(path.display().to_string(), reason);
+    let file = match std::fs::File::open(path) {
+        Ok(f) => f,
+        Err(e) => return items.push(broken(io_reason(&e))),
+    };
+    let mut archive = match zip::ZipArchive::new(std::io::BufReader::new(file)) {
+        Ok(a) => a,
+        Err(e) => return items.push(broken(format!("the zip archive cannot be read ({e})"))),
+    };
+    let mut total: u64 = 0;
+    for index in 0..archive.len() {
+        if items.len() >= MAX_ITEMS {
+            return;
+        }
+        let Ok(entry) = archive.by_index_raw(index) else {
+            items.push(broken(format!(
+                "member {index} of the zip archive cannot be read"
+            )));
+            continue;
+        };
+        if entry.is_dir() {
+            continue;
+        }
+        let name = entry.name().to_owned();
+        let hidden = name
+            .split('/')
+            .any(|part| part.starts_with('.') || part == "__MACOSX");
+        if hidden {
+            continue;
+        }
+        total = total.saturating_add(entry.size());
+        if total > MAX_ARCHIVE_TOTAL {
+            items.push(broken(format!(
+                "the zip archive inflates to more than {} GiB; import it in parts",
+                MAX_ARCHIVE_TOTAL >> 30
+            )));
+            return;
+        }
+        items.push(Item::Member {
+            archive: path.to_path_buf(),
+            index,
+            name,
+        });
+    }
+}
+
+/// Why an item's bytes could not be had.
+pub(crate) enum ReadError {
+    /// Failed (I/O, too large, damaged archive member).
+    Failed(String),
+}
+
+/// Reads a file, refusing more than [`MAX_FILE_BYTES`].
+pub(crate) fn read_file(path: &Path) -> Result<Vec<u8>, ReadError> {
+    let file = std::fs::File::open(path).map_err(|e| ReadError::Failed(io_reason(&e)))?;
+    let mut bytes = Vec::new();
+    file.take(MAX_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| ReadError::Failed(io_reason(&e)))?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(ReadError::Failed(format!(
+            "the file is larger than Satchel's limit of {} MiB for a badge",
+            MAX_FILE_BYTES >> 20
+        )));
+    }
+    Ok(bytes)
+}
+
+/// An open archive that reads members in order without reopening it.
+pub(crate) struct OpenArchive {
+    path: PathBuf,
+    archive: zip::ZipArchive<std::io::BufReader<std::fs::File>>,
+}
+
+impl OpenArchive {
+    pub(crate) fn open(path: &Path) -> Result<OpenArchive, ReadError> {
+        let file = std::fs::File::open(path).map_err(|e| ReadError::Failed(io_reason(&e)))?;
+        let archive = zip::ZipArchive::new(std::io::BufReader::new(file))
+            .map_err(|e| ReadError::Failed(format!("the zip archive cannot be read ({e})")))?;
+        Ok(OpenArchive {
+            path: path.to_path_buf(),
+            archive,
+        })
+    }
+
+    pub(crate) fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Member `index`, inflated through a cap so a zip bomb costs at most the cap.
+    pub(crate) fn read(&mut self, index: usize) -> Result<Vec<u8>, ReadError> {
+        let entry = self
+            .archive
+            .by_index(index)
+            .map_err(|e| ReadError::Failed(format!("the archive member cannot be read ({e})")))?;
+        let mut bytes = Vec::new();
+        entry
+            .take(MAX_FILE_BYTES + 1)
+            .read_to_end(&mut bytes)
+            .map_err(|e| {
+                ReadError::Failed(format!("the archive member cannot be inflated ({e})"))
+            })?;
+        if bytes.len() as u64 > MAX_FILE_BYTES {
+            return Err(ReadError::Failed(format!(
+                "the archive member inflates to more than Satchel's limit of {} MiB for a badge",
+                MAX_FILE_BYTES >> 20
+            )));
+        }
+        Ok(bytes)
+    }
+}

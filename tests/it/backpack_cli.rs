@@ -1,0 +1,406 @@
+//! The backpack from the command line: the real `satchel` binary on a real
+//! data directory against a real issuer server on 127.0.0.1, a crash in the
+//! middle of a bulk import, and the whole shared corpus imported offline.
+
+use crate::backpack::{baked_png, issuer, NOW};
+use crate::support::{check_expectation, corpus};
+use satchel::backpack::{self, ImportInput, ImportOptions, ItemOutcome};
+use satchel::fetch::{import_dir, CachingFetch};
+use satchel::store::Store;
+use serde_json::Value;
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+use std::sync::atomic::AtomicBool;
+use std::sync::Mutex;
+
+fn satchel(data: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_satchel"))
+        .arg("--data-dir")
+        .arg(data)
+        .args(args)
+        .env_remove("SATCHEL_ALLOW_PRIVATE_NETWORK")
+        .output()
+        .unwrap()
+}
+
+fn ok(o: &Output) -> String {
+    assert!(
+        o.status.success(),
+        "exit {:?}\nstdout: {}\nstderr: {}",
+        o.status.code(),
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    );
+    String::from_utf8(o.stdout.clone()).unwrap()
+}
+
+fn lines(o: &Output) -> Vec<Value> {
+    ok(o);
+    any_lines(o)
+}
+
+/// JSON lines whatever the exit code.
+fn any_lines(o: &Output) -> Vec<Value> {
+    String::from_utf8(o.stdout.clone())
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+fn one_line_error(o: &Output, code: i32) -> String {
+    assert_eq!(o.status.code(), Some(code), "{o:?}");
+    let err = String::from_utf8(o.stderr.clone()).unwrap();
+    assert_eq!(err.lines().count(), 1, "one line: {err}");
+    assert!(
+        err.starts_with("satchel: ") && err.trim_end().ends_with('.'),
+        "{err}"
+    );
+    err
+}
+
+#[test]
+fn a_backpack_from_import_to_backup_restore_and_export() {
+    let server = issuer(4);
+    let data = tempfile::tempdir().unwrap();
+    let files = tempfile::tempdir().unwrap();
+    for i in 0..3 {
+        std::fs::write(files.path().join(format!("{i}.png")), baked_png(&server, i)).unwrap();
+    }
+    std::fs::write(files.path().join("notes.txt"), "hello").unwrap();
+    let d = data.path();
+    let dir = files.path().to_str().unwrap();
+
+    // Private addresses are refused by default, with the way to allow them.
+    let url = server.url("/a/3.json");
+    let refused = satchel(d, &["import", &url, "--json"]);
+    assert_eq!(
+        refused.status.code(),
+        Some(1),
+        "the URL could not be fetched"
+    );
+    let item = &any_lines(&refused)[0];
+    assert_eq!(item["outcome"], "failed");
+    assert!(item["reason"]
+        .as_str()
+        .unwrap()
+        .contains("allow-private-network"));
+
+    let imported = satchel(d, &["import", dir, "--allow-private-network", "--json"]);
+    assert_eq!(imported.status.code(), Some(1), "notes.txt is not a badge");
+    let report = any_lines(&imported);
+    assert_eq!(report.len(), 5);
+    assert_eq!(report[4]["summary"]["imported"], 3);
+    assert_eq!(report[4]["summary"]["not_a_badge"], 1);
+    let text = satchel(d, &["import", dir, "--allow-private-network"]);
+    let text = String::from_utf8(text.stdout).unwrap();
+    assert!(
+        text.contains("0 imported, 3 already present, 1 not badges, 0 failed."),
+        "{text}"
+    );
+    assert!(text.contains("not a badge "), "{text}");
+
+    let listed = lines(&satchel(d, &["list", "--json", "--sort", "name"]));
+    assert_eq!(listed.len(), 3);
+    assert_eq!(listed[0]["name"], "Loopback Listener");
+    assert_eq!(listed[0]["status"], "verified");
+    let first = listed[0]["id"].as_i64().unwrap().to_string();
+    let found = lines(&satchel(d, &["list", "--json", "--search", "socket"]));
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0]["name"], "Port Prowler");
+    assert!(ok(&satchel(d, &["list", "--status", "revoked"])).contains("No badge matches."));
+    one_line_error(&satchel(d, &["list", "--status", "shiny"]), 2);
+    one_line_error(&satchel(d, &["list", "--issued-after", "yesterday"]), 2);
+
+    ok(&satchel(d, &["tag", &first, "career", "2024"]));
+    ok(&satchel(d, &["untag", &first, "2024"]));
+    ok(&satchel(d, &["note", &first, "Shown at the interview"]));
+    let shown = &lines(&satchel(d, &["show", &first, "--json"]))[0];
+    assert_eq!(shown["tags"], serde_json::json!(["career"]));
+    assert_eq!(shown["note"], "Shown at the interview");
+    assert_eq!(shown["badge"]["name"], "Loopback Listener");
+    assert_eq!(shown["verification"]["status"], "verified");
+    let text = ok(&satchel(d, &["show", &first]));
+    assert!(text.contains("Status:      VERIFIED"), "{text}");
+    assert!(text.contains("Tags:        career"), "{text}");
+    one_line_error(&satchel(d, &["show", "999"]), 1);
+    assert!(ok(&satchel(d, &["list", "--tag", "career"])).contains("Loopback Listener"));
+
+    ok(&satchel(
+        d,
+        &["collection", "create", "CV", "-d", "For employers"],
+    ));
+    one_line_error(&satchel(d, &["collection", "create", "cv"]), 1);
+    let ids: Vec<String> = listed.iter().map(|b| b["id"].to_string()).collect();
+    ok(&satchel(d, &["collection", "add", "CV", &ids[2], &ids[1]]));
+    ok(&satchel(d, &["collection", "move", "CV", &ids[1], "1"]));
+    let c = &lines(&satchel(d, &["collection", "show", "cv", "--json"]))[0];
+    let order: Vec<String> = c["badges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| b["id"].to_string())
+        .collect();
+    assert_eq!(order, vec![ids[1].clone(), ids[2].clone()]);
+    assert!(ok(&satchel(d, &["collection", "list"])).contains("CV  (2 badges) — For employers"));
+    ok(&satchel(d, &["collection", "rename", "CV", "Career"]));
+    let in_collection = lines(&satchel(d, &["list", "--collection", "Career", "--json"]));
+    assert_eq!(in_collection.len(), 2);
+
+    ok(&satchel(
+        d,
+        &["identity", "add", "ada@example.org", "+44 20 7946 0958"],
+    ));
+    let ids_list = lines(&satchel(d, &["identity", "list", "--json"]));
+    assert_eq!(ids_list[1]["kind"], "telephone");
+    one_line_error(&satchel(d, &["identity", "add", "nobody"]), 1);
+
+    // Re-verify: the issuer revokes one badge.
+    server.set(
+        "/a/0.json",
+        crate::server::Route::new(410, "application/ld+json", r#"{"revoked":true}"#),
+    );
+    let re = lines(&satchel(
+        d,
+        &["reverify", "--all", "--json", "--allow-private-network"],
+    ));
+    assert_eq!(re.len(), 3);
+    let revoked = re.iter().find(|r| r["after"] == "revoked").unwrap();
+    assert_eq!(revoked["changes"][0]["kind"], "newly_revoked");
+    assert!(revoked["changes"][0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("revoked"));
+    // The recipient now matches the identity added after the import.
+    let shown = &lines(&satchel(d, &["show", &ids[2], "--json"]))[0];
+    assert!(shown["recipient_matched"]
+        .as_str()
+        .unwrap()
+        .contains("ada@example.org"));
+    assert_eq!(shown["history"].as_array().unwrap().len(), 2);
+
+    // Backup, restore into an empty data dir, and the open export.
+    let out = tempfile::tempdir().unwrap();
+    let backup = out.path().join("satchel.backup");
+    let b = backup.to_str().unwrap();
+    assert!(ok(&satchel(d, &["backup", "--out", b])).contains("Backed up 3 badges, 1 collections"));
+    one_line_error(&satchel(d, &["backup", "--out", b]), 2);
+    let other = tempfile::tempdir().unwrap();
+    ok(&satchel(other.path(), &["restore", b]));
+    assert_eq!(
+        ok(&satchel(other.path(), &["list", "--json"])),
+        ok(&satchel(d, &["list", "--json"]))
+    );
+    let err = one_line_error(&satchel(other.path(), &["restore", b]), 1);
+    assert!(err.contains("already holds"), "{err}");
+    let export = out.path().join("everything");
+    ok(&satchel(
+        d,
+        &["export-all", "--out", export.to_str().unwrap()],
+    ));
+    assert!(export.join("manifest.json").exists());
+
+    // Share pages of a collection, from the store.
+    let pages = out.path().join("share");
+    let shared = &lines(&satchel(
+        d,
+        &[
+            "export",
+            "career",
+            "--out",
+            pages.to_str().unwrap(),
+            "--json",
+        ],
+    ))[0];
+    assert!(shared["pages"].as_array().unwrap().len() >= 3, "{shared}");
+    let index = std::fs::read_to_string(pages.join("index.html")).unwrap();
+    assert!(index.contains("Career"), "the collection's title");
+    assert!(index.contains("Port Prowler") && index.contains("Loopback Listener"));
+    assert!(
+        index.contains("Local Guild"),
+        "the issuer, resolved from its profile"
+    );
+    let mut originals = 0;
+    for entry in walk(&pages.join("files")) {
+        let name = entry.file_name().unwrap().to_string_lossy().into_owned();
+        if ["0.png", "1.png", "2.png"].contains(&name.as_str()) {
+            let bytes = std::fs::read(&entry).unwrap();
+            let found = (0..3)
+                .any(|i| std::fs::read(files.path().join(format!("{i}.png"))).unwrap() == bytes);
+            assert!(found, "{} is an original, byte for byte", entry.display());
+            originals += 1;
+        }
+    }
+    assert_eq!(originals, 2);
+    one_line_error(
+        &satchel(d, &["export", "nope", "--out", pages.to_str().unwrap()]),
+        1,
+    );
+
+    ok(&satchel(d, &["delete", &ids[1]]));
+    assert_eq!(lines(&satchel(d, &["list", "--json"])).len(), 2);
+    one_line_error(&satchel(d, &["delete", &ids[1]]), 1);
+}
+
+fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).unwrap() {
+        let p = e.unwrap().path();
+        if p.is_dir() {
+            out.extend(walk(&p));
+        } else {
+            out.push(p);
+        }
+    }
+    out
+}
+
+fn count_badges(db: &Path) -> i64 {
+    rusqlite::Connection::open_with_flags(db, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+        .and_then(|c| c.query_row("SELECT count(*) FROM badges", [], |r| r.get(0)))
+        .unwrap_or(0)
+}
+
+#[test]
+fn killing_the_cli_mid_import_leaves_only_whole_badges() {
+    const N: usize = 3000;
+    let server = issuer(N);
+    let data = tempfile::tempdir().unwrap();
+    let files = tempfile::tempdir().unwrap();
+    for i in 0..N {
+        std::fs::write(
+            files.path().join(format!("{i:05}.png")),
+            baked_png(&server, i),
+        )
+        .unwrap();
+    }
+    let db = data.path().join("satchel.sqlite3");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_satchel"))
+        .arg("--data-dir")
+        .arg(data.path())
+        .args(["import", "--allow-private-network", "--no-progress"])
+        .arg(files.path())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let started = std::time::Instant::now();
+    while count_badges(&db) < 200 && started.elapsed() < std::time::Duration::from_secs(120) {
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    child.kill().unwrap(); // SIGKILL: no chance to clean up
+    let status = child.wait().unwrap();
+    assert!(
+        !status.success(),
+        "the import was killed before it finished"
+    );
+
+    let store = Store::open(&db).unwrap();
+    store.integrity_check().unwrap();
+    let stored = store.badge_count().unwrap() as usize;
+    assert!(stored >= 200 && stored < N, "{stored} badges stored");
+    for id in store.badge_ids().unwrap() {
+        let record = store.badge(id).unwrap().unwrap();
+        assert!(
+            store.badge_file(id).unwrap().is_some(),
+            "badge {id} lost its file"
+        );
+        assert_eq!(store.verifications(id).unwrap().len(), 1, "badge {id}");
+        assert!(record.summary.name.is_some());
+    }
+    let indexed = store
+        .count_badges(&satchel::store::BadgeQuery {
+            search: Some("guild".into()),
+            ..Default::default()
+        })
+        .unwrap() as usize;
+    assert_eq!(indexed, stored, "every stored badge is in the search index");
+    drop(store);
+
+    // Running the import again completes it, storing nothing twice.
+    let again = satchel(
+        data.path(),
+        &[
+            "import",
+            "--allow-private-network",
+            "--json",
+            files.path().to_str().unwrap(),
+        ],
+    );
+    let summary = lines(&again).pop().unwrap();
+    assert_eq!(
+        summary["summary"]["duplicate"].as_u64().unwrap() as usize,
+        stored
+    );
+    assert_eq!(
+        summary["summary"]["imported"].as_u64().unwrap() as usize,
+        N - stored
+    );
+    assert_eq!(count_badges(&db) as usize, N);
+}
+
+/// The whole shared corpus imported offline, with `ob2/hosted/assets`
+/// answering for example.org as in `corpus_verify`: one line per file with
+/// the outcome, compared with `tests/data/corpus-import.expected`.
+#[test]
+fn the_shared_corpus_imports_with_the_expected_report() {
+    let Some(root) = corpus() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&dir.path().join("satchel.sqlite3")).unwrap();
+    for base in [
+        "https://example.org/",
+        "http://example.org/",
+        "https://www.example.org/",
+    ] {
+        import_dir(&store, &root.join("ob2/hosted/assets"), base).unwrap();
+    }
+    let store = Mutex::new(store);
+    let fetch = CachingFetch::offline(&store);
+    let report = backpack::import(
+        &store,
+        &fetch,
+        &[ImportInput::Path(root.clone())],
+        &ImportOptions {
+            now: Some(NOW),
+            workers: 1,
+            offline: true,
+        },
+        &|_| {},
+        &AtomicBool::new(false),
+    );
+    assert!(!report.cancelled);
+    let mut out = String::new();
+    for item in &report.items {
+        let rel = item
+            .source
+            .strip_prefix(&format!("{}/", root.display()))
+            .unwrap_or(&item.source);
+        let detail = match item.outcome {
+            ItemOutcome::Imported => item.status.clone().unwrap_or_default(),
+            ItemOutcome::Duplicate => format!("{:?}", item.duplicate_by.unwrap()),
+            _ => item.reason.clone().unwrap_or_default(),
+        };
+        out.push_str(&format!("{rel}: {:?} {detail}\n", item.outcome));
+    }
+    check_expectation("corpus-import.expected", &out);
+    let s = store.lock().unwrap();
+    assert_eq!(
+        s.badge_count().unwrap() as usize,
+        report.count(ItemOutcome::Imported)
+    );
+    assert!(report.count(ItemOutcome::Imported) > 20);
+    // What fails is damaged: malformed JSON, truncated images.
+    for item in report
+        .items
+        .iter()
+        .filter(|i| i.outcome == ItemOutcome::Failed)
+    {
+        let why = item.reason.as_deref().unwrap_or("");
+        assert!(
+            why.contains("not valid JSON") || why.contains("damaged") || why.contains("truncated"),
+            "{}: {why}",
+            item.source
+        );
+    }
+    s.integrity_check().unwrap();
+}
