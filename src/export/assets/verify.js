@@ -1,0 +1,601 @@
+/* Satchel: checks a badge again in the visitor's browser.
+ *
+ * Reads the JSON block #satchel-verify-data that the export wrote into the page
+ * (the signed badge and the issuer documents Satchel saved when it verified the
+ * badge) and re-checks the signature with WebCrypto. It makes no request at
+ * all (the page's Content-Security-Policy forbids it anyway) and writes only
+ * text (textContent), never HTML.
+ *
+ *   OB 2.0 signed (JWS: RS256, ES256, EdDSA): the signature with the issuer's
+ *     key, that the key belongs to the issuer, the revocation list, expiry.
+ *   OB 3.0 VC-JWT: the signature with the key the JWT names, expiry, status list.
+ *   OB 3.0 Data Integrity (eddsa-rdfc-2022, Ed25519Signature2020): the Ed25519
+ *     signature over the SHA-256 hashes of the canonical N-Quads Satchel
+ *     computed at export, and that every value of the credential is in them.
+ *   Hosted badges: not checkable without asking the issuer's server; the page
+ *     says how to check live.
+ *
+ * The result is left on the page: #browser-check[data-state] and
+ * <html data-browser-verdict> (verified, expired, revoked, invalid, unverifiable).
+ */
+(function () {
+  'use strict';
+
+  var VERDICT_WORDS = {
+    verified: 'verified',
+    expired: 'authentic, but expired',
+    revoked: 'revoked by its issuer',
+    invalid: 'NOT valid',
+    unverifiable: 'could not be checked here'
+  };
+
+  function el(id) { return document.getElementById(id); }
+
+  // ------------------------------------------------------------ bytes
+
+  function b64ToBytes(s, url) {
+    s = String(s).replace(/\s+/g, '');
+    if (url) { s = s.replace(/-/g, '+').replace(/_/g, '/'); }
+    s = s.replace(/=+$/, '');
+    while (s.length % 4) { s += '='; }
+    var bin = atob(s);
+    var out = new Uint8Array(bin.length);
+    for (var i = 0; i < bin.length; i++) { out[i] = bin.charCodeAt(i); }
+    return out;
+  }
+
+  function utf8(bytes) { return new TextDecoder('utf-8', { fatal: true }).decode(bytes); }
+  function toBytes(str) { return new TextEncoder().encode(str); }
+
+  var B58 = '123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz';
+  function b58ToBytes(s) {
+    var bytes = [0];
+    for (var i = 0; i < s.length; i++) {
+      var v = B58.indexOf(s[i]);
+      if (v < 0) { throw new Error('not base58'); }
+      var carry = v;
+      for (var j = 0; j < bytes.length; j++) {
+        carry += bytes[j] * 58;
+        bytes[j] = carry & 0xff;
+        carry >>= 8;
+      }
+      while (carry > 0) { bytes.push(carry & 0xff); carry >>= 8; }
+    }
+    for (var k = 0; k < s.length && s[k] === '1'; k++) { bytes.push(0); }
+    return new Uint8Array(bytes.reverse());
+  }
+
+  function concat(a, b) {
+    var out = new Uint8Array(a.length + b.length);
+    out.set(a, 0);
+    out.set(b, a.length);
+    return out;
+  }
+
+  function derLength(n) {
+    if (n < 128) { return new Uint8Array([n]); }
+    var bytes = [];
+    while (n > 0) { bytes.unshift(n & 0xff); n >>= 8; }
+    return new Uint8Array([0x80 | bytes.length].concat(bytes));
+  }
+  function der(tag, body) { return concat(concat(new Uint8Array([tag]), derLength(body.length)), body); }
+
+  /* A PEM public key as SPKI DER (PKCS#1 "RSA PUBLIC KEY" is wrapped). */
+  function pemToSpki(pem) {
+    var m = /-----BEGIN ([A-Z ]+)-----([\s\S]*?)-----END \1-----/.exec(String(pem));
+    if (!m) { throw new Error('the key is not in PEM form'); }
+    var body = b64ToBytes(m[2], false);
+    if (m[1] === 'PUBLIC KEY') { return body; }
+    if (m[1] === 'RSA PUBLIC KEY') {
+      var algId = new Uint8Array([0x30, 0x0d, 0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x01, 0x05, 0x00]);
+      return der(0x30, concat(algId, der(0x03, concat(new Uint8Array([0]), body))));
+    }
+    throw new Error('the PEM block is a ' + m[1].toLowerCase() + ', not a public key');
+  }
+
+  /* did:key / multikey z6Mk…: multicodec 0xed 0x01 + 32 bytes. */
+  function multikeyEd25519(mb) {
+    if (typeof mb !== 'string' || mb[0] !== 'z') { throw new Error('the key is not a base58btc multikey'); }
+    var bytes = b58ToBytes(mb.slice(1));
+    if (bytes.length !== 34 || bytes[0] !== 0xed || bytes[1] !== 0x01) { throw new Error('the multikey is not an Ed25519 key'); }
+    return bytes.slice(2);
+  }
+
+  // ------------------------------------------------------------ the page's data
+
+  var data;
+  var docs = {};
+
+  function doc(url) {
+    if (typeof url !== 'string') { return null; }
+    var text = docs[url];
+    if (text === undefined) { text = docs[url.split('#')[0]]; }
+    if (typeof text !== 'string') { return null; }
+    try { return JSON.parse(text); } catch (e) { return text; }
+  }
+
+  function idOf(v) {
+    if (typeof v === 'string') { return v; }
+    if (v && typeof v === 'object' && typeof v.id === 'string') { return v.id; }
+    return null;
+  }
+
+  function list(v) { return Array.isArray(v) ? v : (v === undefined || v === null ? [] : [v]); }
+
+  // ------------------------------------------------------------ keys and signatures
+
+  var ALGS = {
+    RS256: { imp: { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' }, ver: { name: 'RSASSA-PKCS1-v1_5' } },
+    ES256: { imp: { name: 'ECDSA', namedCurve: 'P-256' }, ver: { name: 'ECDSA', hash: 'SHA-256' } },
+    EdDSA: { imp: { name: 'Ed25519' }, ver: { name: 'Ed25519' } }
+  };
+
+  function publicJwk(jwk) {
+    var out = {};
+    ['kty', 'crv', 'n', 'e', 'x', 'y'].forEach(function (k) { if (typeof jwk[k] === 'string') { out[k] = jwk[k]; } });
+    out.ext = true;
+    return out;
+  }
+
+  /* key: {spki}, {jwk} or {raw} (Ed25519). */
+  async function importKey(alg, key) {
+    var a = ALGS[alg];
+    if (!crypto || !crypto.subtle) { throw new Error('skip:this browser offers no WebCrypto here (pages served over plain http are not allowed to use it)'); }
+    try {
+      if (key.spki) { return await crypto.subtle.importKey('spki', key.spki, a.imp, false, ['verify']); }
+      if (key.jwk) { return await crypto.subtle.importKey('jwk', publicJwk(key.jwk), a.imp, false, ['verify']); }
+      if (key.raw) { return await crypto.subtle.importKey('raw', key.raw, a.imp, false, ['verify']); }
+    } catch (e) {
+      if (alg === 'EdDSA' && e && e.name === 'NotSupportedError') {
+        throw new Error('skip:this browser cannot check Ed25519 signatures');
+      }
+      throw new Error('the key is not a key for ' + alg);
+    }
+    throw new Error('no key');
+  }
+
+  async function verifySig(alg, key, sig, signed) {
+    var k = await importKey(alg, key);
+    return crypto.subtle.verify(ALGS[alg].ver, k, sig, signed);
+  }
+
+  function parseJws(text) {
+    var parts = String(text).trim().split('.');
+    if (parts.length !== 3) { throw new Error('the signed badge is not a compact JWS'); }
+    var header = JSON.parse(utf8(b64ToBytes(parts[0], true)));
+    var payload = JSON.parse(utf8(b64ToBytes(parts[1], true)));
+    return {
+      header: header,
+      payload: payload,
+      signed: toBytes(parts[0] + '.' + parts[1]),
+      sig: b64ToBytes(parts[2], true)
+    };
+  }
+
+  // ------------------------------------------------------------ dates and status
+
+  function parseDate(v) {
+    if (typeof v === 'number') { return v * 1000; }
+    if (typeof v !== 'string') { return null; }
+    if (/^\d{9,10}$/.test(v.trim())) { return Number(v.trim()) * 1000; }
+    var t = Date.parse(v);
+    return isNaN(t) ? null : t;
+  }
+
+  function checkExpiry(r, value) {
+    if (value === undefined || value === null) { r.step('pass', 'The badge does not expire.'); return; }
+    var t = parseDate(value);
+    if (t === null) { r.step('warn', 'The expiry date cannot be read.'); return; }
+    if (t <= Date.now()) {
+      r.expired = true;
+      r.step('fail', 'The badge expired on ' + new Date(t).toUTCString() + '.');
+    } else {
+      r.step('pass', 'The badge has not expired (it expires on ' + new Date(t).toUTCString() + ').');
+    }
+  }
+
+  function checkNotBefore(r, value) {
+    var t = parseDate(value);
+    if (t === null) { return; }
+    if (t > Date.now() + 300000) {
+      r.step('fail', 'The badge is not valid until ' + new Date(t).toUTCString() + '.');
+    } else {
+      r.step('pass', 'The badge has been valid since ' + new Date(t).toUTCString() + '.');
+    }
+  }
+
+  async function gunzip(bytes) {
+    if (typeof DecompressionStream === 'undefined') { throw new Error('no gzip here'); }
+    var stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream('gzip'));
+    return new Uint8Array(await new Response(stream).arrayBuffer());
+  }
+
+  async function checkStatus(r, credential) {
+    var entries = list(credential.credentialStatus);
+    if (!entries.length) { r.step('pass', 'The credential names no status list, so there is no revocation to look up.'); }
+    for (var i = 0; i < entries.length; i++) {
+      var e = entries[i] || {};
+      var url = e.statusListCredential;
+      var type = String(e.type || '');
+      if (!/StatusList/.test(type) || typeof url !== 'string') {
+        r.step('skip', 'The status entry of type ' + (type || 'unknown') + ' is not checked in the browser.');
+        continue;
+      }
+      var listDoc = doc(url);
+      if (!listDoc || typeof listDoc !== 'object') {
+        r.step('skip', 'The status list ' + url + ' was not saved at export.');
+        continue;
+      }
+      try {
+        var subject = listDoc.credentialSubject || {};
+        var enc = String(subject.encodedList || '');
+        var raw = enc[0] === 'u' ? b64ToBytes(enc.slice(1), true) : b64ToBytes(enc, true);
+        var bits = await gunzip(raw);
+        var index = Number(e.statusListIndex);
+        var set = (bits[index >> 3] >> (7 - (index & 7))) & 1;
+        var purpose = String(e.statusPurpose || subject.statusPurpose || 'revocation');
+        if (set && purpose === 'revocation') {
+          r.revoked = true;
+          r.step('fail', 'The issuer\'s status list (saved at export) marks this badge as revoked.');
+        } else if (set) {
+          r.step('warn', 'The issuer\'s status list marks this badge for ' + purpose + '.');
+        } else {
+          r.step('pass', 'The issuer\'s status list (saved at export) does not mark this badge as ' + purpose + '.');
+        }
+      } catch (err) {
+        r.step('skip', 'The status list could not be read in the browser.');
+      }
+    }
+  }
+
+  // ------------------------------------------------------------ OB 2.0 signed
+
+  async function checkSigned(r) {
+    var jws = parseJws(data.jws);
+    var alg = jws.header.alg;
+    if (!ALGS[alg]) { r.step('fail', 'The signature algorithm ' + alg + ' is not allowed (RS256, ES256 and EdDSA are).'); return; }
+    var a = jws.payload;
+    var badge = typeof a.badge === 'string' ? doc(a.badge) : a.badge;
+    var issuer = badge && (typeof badge.issuer === 'string' ? doc(badge.issuer) : badge.issuer);
+    var issuerId = badge ? idOf(badge.issuer) : null;
+    var creator = a.verification && a.verification.creator;
+    var keyUrls = creator ? [creator] : list(issuer && issuer.publicKey).map(idOf);
+    if (!keyUrls.length) { r.step('skip', 'The badge names no key, and the issuer profile lists none.'); return; }
+    var tried = 0;
+    for (var i = 0; i < keyUrls.length; i++) {
+      var keyDoc = doc(keyUrls[i]);
+      if (!keyDoc || typeof keyDoc !== 'object' || !keyDoc.publicKeyPem) { continue; }
+      tried++;
+      var ok;
+      try {
+        ok = await verifySig(alg, { spki: pemToSpki(keyDoc.publicKeyPem) }, jws.sig, jws.signed);
+      } catch (e) {
+        var msg = String(e.message || e);
+        if (msg.indexOf('skip:') === 0) { r.step('skip', msg.slice(5) + '.'); return; }
+        r.step('fail', 'The signature cannot be checked with the issuer\'s key: ' + msg + '.');
+        return;
+      }
+      if (!ok) { continue; }
+      r.step('pass', 'The ' + alg + ' signature matches the issuer\'s key ' + keyUrls[i] + '.');
+      var owner = keyDoc.owner;
+      var listed = list(issuer && issuer.publicKey).map(idOf).indexOf(keyUrls[i]) >= 0;
+      if (issuerId && (owner === issuerId || listed)) {
+        r.step('pass', 'The key belongs to the issuer ' + issuerId + '.');
+      } else if (!issuerId) {
+        r.step('skip', 'The badge class was not saved at export, so the issuer is unknown here.');
+      } else {
+        r.step('fail', 'The key belongs to ' + (owner || 'nobody named') + ', not to the issuer ' + issuerId + '.');
+      }
+      await revocation(r, issuer, a);
+      checkExpiry(r, a.expires);
+      return;
+    }
+    if (!tried) { r.step('skip', 'The issuer\'s key was not saved at export.'); return; }
+    r.step('fail', 'The signature does not match the issuer\'s key: the badge was changed after it was signed, or signed by someone else.');
+  }
+
+  async function revocation(r, issuer, a) {
+    var url = issuer && issuer.revocationList;
+    if (!url) { r.step('pass', 'The issuer publishes no revocation list.'); return; }
+    var rl = doc(url);
+    if (!rl || typeof rl !== 'object') { r.step('skip', 'The revocation list ' + url + ' was not saved at export.'); return; }
+    var revoked = list(rl.revokedAssertions).some(function (x) {
+      var id = idOf(x) || (x && x.uid);
+      return id && (id === a.id || id === a.uid);
+    });
+    if (revoked) {
+      r.revoked = true;
+      r.step('fail', 'The issuer\'s revocation list (saved at export) revokes this badge.');
+    } else {
+      r.step('pass', 'The issuer\'s revocation list (saved at export) does not revoke this badge.');
+    }
+  }
+
+  // ------------------------------------------------------------ OB 3.0 keys
+
+  function didWebUrl(did) {
+    var parts = did.slice('did:web:'.length).split('#')[0].split(':').map(decodeURIComponent);
+    var host = parts.shift();
+    return 'https://' + host + '/' + (parts.length ? parts.join('/') + '/did.json' : '.well-known/did.json');
+  }
+
+  function findMethod(d, want, base) {
+    var all = [].concat(list(d.verificationMethod), list(d.assertionMethod), list(d.publicKey));
+    for (var i = 0; i < all.length; i++) {
+      var m = all[i];
+      if (!m || typeof m !== 'object') { continue; }
+      if (m.id === want || (typeof m.id === 'string' && m.id[0] === '#' && base + m.id === want)) { return m; }
+    }
+    return null;
+  }
+
+  function keyOfMethod(m) {
+    if (m.publicKeyMultibase) { return { raw: multikeyEd25519(m.publicKeyMultibase) }; }
+    if (m.publicKeyJwk) { return { jwk: m.publicKeyJwk }; }
+    if (m.publicKeyBase58) { return { raw: b58ToBytes(m.publicKeyBase58) }; }
+    if (m.kty) { return { jwk: m }; }
+    throw new Error('the verification method has no public key');
+  }
+
+  /* A key reference (did:key, did:web, https, issuer#z6Mk) → {key, how}. */
+  function resolveKey(ref, issuerId) {
+    if (ref.indexOf('did:key:') === 0) {
+      return { key: { raw: multikeyEd25519(ref.slice(8).split('#')[0]) }, how: 'the did:key itself' };
+    }
+    var base = ref.split('#')[0];
+    var frag = ref.indexOf('#') >= 0 ? ref.slice(ref.indexOf('#') + 1) : '';
+    if (ref.indexOf('did:web:') === 0) {
+      var url = didWebUrl(ref);
+      var d = doc(url);
+      if (!d || typeof d !== 'object') { throw new Error('skip:the DID document ' + url + ' was not saved at export'); }
+      var m = findMethod(d, ref, base);
+      if (!m) { throw new Error('the DID document does not list the key ' + ref); }
+      return { key: keyOfMethod(m), how: 'the DID document ' + url + ' (saved at export)' };
+    }
+    if (/^z6Mk/.test(frag) && !doc(base)) {
+      if (issuerId && base !== issuerId) { throw new Error('the key is not the issuer\'s (' + base + ')'); }
+      return { key: { raw: multikeyEd25519(frag) }, how: 'the key written into the reference' };
+    }
+    if (/^https?:/.test(ref)) {
+      var kd = doc(base);
+      if (!kd || typeof kd !== 'object') { throw new Error('skip:the key document ' + base + ' was not saved at export'); }
+      if (Array.isArray(kd.keys)) {
+        var k = kd.keys.filter(function (x) { return x && (x.kid === ref || (frag && x.kid === frag)); })[0] || (kd.keys.length === 1 ? kd.keys[0] : null);
+        if (!k) { throw new Error('the JWK set has no key ' + ref); }
+        return { key: { jwk: k }, how: 'the JWK set ' + base + ' (saved at export)' };
+      }
+      if (kd.kty) { return { key: { jwk: kd }, how: 'the JWK ' + base + ' (saved at export)' }; }
+      var meth = kd.id === ref ? kd : findMethod(kd, ref, kd.id || base);
+      if (!meth) { throw new Error('the key document does not list the key ' + ref); }
+      return { key: keyOfMethod(meth), how: 'the key document ' + base + ' (saved at export)' };
+    }
+    throw new Error('the key reference ' + ref + ' is not one the browser can resolve');
+  }
+
+  function failOrSkip(r, e, what) {
+    var msg = String((e && e.message) || e);
+    if (msg.indexOf('skip:') === 0) { r.step('skip', msg.slice(5).replace(/^./, function (c) { return c.toUpperCase(); }) + '.'); }
+    else { r.step('fail', what + ': ' + msg + '.'); }
+  }
+
+  // ------------------------------------------------------------ OB 3.0 VC-JWT
+
+  async function checkVcJwt(r) {
+    var jws = parseJws(data.jws);
+    var alg = jws.header.alg;
+    if (!ALGS[alg]) { r.step('fail', 'The JWT algorithm ' + alg + ' is not allowed (RS256, ES256 and EdDSA are).'); return; }
+    var claims = jws.payload;
+    var cred = claims.vc && typeof claims.vc === 'object' ? claims.vc : claims;
+    var found;
+    try {
+      if (jws.header.jwk) {
+        if (jws.header.jwk.d) { throw new Error('the JWT header carries a private key'); }
+        found = { key: { jwk: jws.header.jwk }, how: 'the key in the JWT header' };
+      } else if (typeof jws.header.kid === 'string') {
+        var kid = jws.header.kid;
+        if (kid[0] === '#') { kid = String(claims.iss || '').split('#')[0] + kid; }
+        found = resolveKey(kid, null);
+      } else {
+        throw new Error('the JWT names no key');
+      }
+    } catch (e) { failOrSkip(r, e, 'The key cannot be used'); return; }
+    var ok;
+    try { ok = await verifySig(alg, found.key, jws.sig, jws.signed); } catch (e) { failOrSkip(r, e, 'The signature cannot be checked'); return; }
+    if (!ok) { r.step('fail', 'The JWT signature does not match ' + found.how + ': the credential was changed after it was signed.'); return; }
+    r.step('pass', 'The ' + alg + ' signature of the JWT matches ' + found.how + '.');
+    checkNotBefore(r, cred.validFrom || cred.issuanceDate || claims.nbf);
+    checkExpiry(r, cred.validUntil || cred.expirationDate || (claims.exp ? claims.exp : undefined));
+    await checkStatus(r, cred);
+  }
+
+  // ------------------------------------------------------------ OB 3.0 Data Integrity
+
+  /* The RDF string literal form of s, as RDFC-1.0 canonical N-Quads write it. */
+  function nquadLiteral(s) {
+    var out = '';
+    for (var i = 0; i < s.length; i++) {
+      var c = s[i], code = s.charCodeAt(i);
+      if (c === '\\') { out += '\\\\'; } else if (c === '"') { out += '\\"'; } else if (c === '\n') { out += '\\n'; } else if (c === '\r') { out += '\\r'; } else if (c === '\t') { out += '\\t'; } else if (c === '\b') { out += '\\b'; } else if (c === '\f') { out += '\\f'; } else if (code < 0x20 || code === 0x7f) { out += '\\u' + ('000' + code.toString(16).toUpperCase()).slice(-4); } else { out += c; }
+    }
+    return '"' + out + '"';
+  }
+
+  /* Every string value of v (skipping @context and the given keys). */
+  function strings(v, skip, out, key) {
+    if (typeof v === 'string') { out.push({ key: key, value: v }); }
+    else if (Array.isArray(v)) { v.forEach(function (x) { strings(x, skip, out, key); }); }
+    else if (v && typeof v === 'object') {
+      Object.keys(v).forEach(function (k) { if (k !== '@context' && skip.indexOf(k) < 0) { strings(v[k], skip, out, k); } });
+    }
+    return out;
+  }
+
+  function inNquads(nq, item) {
+    var s = item.value;
+    // Types may be aliases (AchievementCredential is ob:OpenBadgeCredential):
+    // the signature covers them, but not under the name written here.
+    if (item.key === 'type' || item.key === '@type') { return true; }
+    if (nq.indexOf(nquadLiteral(s)) >= 0) { return true; }
+    if (nq.indexOf('<' + s + '>') >= 0) { return true; }
+    // Terms (types, enumerations) become vocabulary IRIs ending in the term.
+    if (/^[A-Za-z][A-Za-z0-9_.-]*$/.test(s)) {
+      return nq.indexOf('#' + s + '>') >= 0 || nq.indexOf('/' + s + '>') >= 0 || nq.indexOf(':' + s + '>') >= 0;
+    }
+    return false;
+  }
+
+  async function sha256(text) { return new Uint8Array(await crypto.subtle.digest('SHA-256', toBytes(text))); }
+
+  async function checkIntegrity(r) {
+    var cred = data.credential;
+    var proofs = list(cred.proof);
+    var entries = list(data.di);
+    if (!entries.length) {
+      var errs = list(data.di_errors);
+      if (errs.length) {
+        var e0 = errs[0];
+        r.step(e0.unverifiable ? 'skip' : 'fail', 'Satchel could not put the credential into the canonical form its signature covers, so nothing could be handed to the browser: ' + e0.message + '.');
+      } else {
+        r.step('skip', 'No Ed25519 proof of this credential could be prepared for the browser.');
+      }
+      return;
+    }
+    var issuerId = idOf(cred.issuer);
+    var best = null;
+    for (var i = 0; i < entries.length; i++) {
+      var e = entries[i];
+      var proof = proofs[e.index];
+      if (!proof || typeof proof !== 'object') { continue; }
+      var res = { status: 'fail', text: '' };
+      try {
+        if (proof.proofPurpose !== 'assertionMethod') { throw new Error('the proof\'s purpose is not assertionMethod'); }
+        var created = parseDate(proof.created);
+        if (created !== null && created > Date.now() + 300000) { throw new Error('the proof says it was created in the future (' + proof.created + ')'); }
+        var pv = String(proof.proofValue || '');
+        if (pv[0] !== 'z') { throw new Error('the proofValue is not base58btc'); }
+        var sig = b58ToBytes(pv.slice(1));
+        if (sig.length !== 64) { throw new Error('the proofValue is not a 64-byte Ed25519 signature'); }
+        var found = resolveKey(String(proof.verificationMethod || ''), issuerId);
+        // The canonical forms must say what the page shows.
+        var missing = strings(cred, ['proof'], [], null).filter(function (it) { return !inNquads(e.canonical_document, it); });
+        var config = {}; Object.keys(proof).forEach(function (k) { if (k !== 'proofValue') { config[k] = proof[k]; } });
+        var missingP = strings(config, [], [], null).filter(function (it) { return !inNquads(e.canonical_proof, it); });
+        var signed = concat(await sha256(e.canonical_proof), await sha256(e.canonical_document));
+        var ok = await verifySig('EdDSA', found.key, sig, signed);
+        if (!ok) { throw new Error('the Ed25519 signature does not match ' + found.how + ': the credential was changed after it was signed'); }
+        if (missing.length || missingP.length) {
+          var m = (missing[0] || missingP[0]);
+          throw new Error('the signed data does not contain the value "' + m.value.slice(0, 60) + '" (' + (m.key || 'a value') + ') shown here');
+        }
+        res = { status: 'pass', text: 'The Ed25519 signature (' + (proof.cryptosuite || proof.type) + ') matches ' + found.how + ', and every value of the credential shown here is in the signed data.' };
+      } catch (err) {
+        var msg = String((err && err.message) || err);
+        res = msg.indexOf('skip:') === 0 ? { status: 'skip', text: msg.slice(5) } : { status: 'fail', text: msg };
+      }
+      if (res.status === 'pass') { best = res; break; }
+      if (!best || (best.status === 'skip' && res.status === 'fail')) { best = res; }
+    }
+    if (!best) { r.step('skip', 'No proof of this credential could be checked.'); return; }
+    if (best.status === 'pass') { r.step('pass', best.text); }
+    else { r.step(best.status, best.text.replace(/^./, function (c) { return c.toUpperCase(); }) + '.'); }
+    if (best.status !== 'pass') { return; }
+    r.step('pass', 'What was hashed is the RDFC-1.0 canonical form (N-Quads) Satchel computed at export; the browser hashed it itself with SHA-256 but did not redo the JSON-LD canonicalization.');
+    checkNotBefore(r, cred.validFrom || cred.issuanceDate);
+    checkExpiry(r, cred.validUntil || cred.expirationDate);
+    await checkStatus(r, cred);
+  }
+
+  // ------------------------------------------------------------ hosted
+
+  function sameJson(a, b) { return JSON.stringify(sortKeys(a)) === JSON.stringify(sortKeys(b)); }
+  function sortKeys(v) {
+    if (Array.isArray(v)) { return v.map(sortKeys); }
+    if (v && typeof v === 'object') { var o = {}; Object.keys(v).sort().forEach(function (k) { o[k] = sortKeys(v[k]); }); return o; }
+    return v;
+  }
+
+  function checkHosted(r) {
+    var url = data.assertion_url;
+    var served = doc(url);
+    if (served && typeof served === 'object' && data.credential) {
+      if (sameJson(served, data.credential)) {
+        r.step('pass', 'The badge is the same as the copy the issuer\'s server returned when Satchel checked it.');
+      } else {
+        r.step('warn', 'The badge differs from the copy the issuer\'s server returned when Satchel checked it.');
+      }
+    }
+    r.step('skip', 'A hosted badge is proved by the issuer\'s server, and this page asks no server anything: check it live (below).');
+  }
+
+  // ------------------------------------------------------------ run
+
+  function Result(listEl) {
+    this.steps = [];
+    this.revoked = false;
+    this.expired = false;
+    this.listEl = listEl;
+  }
+  Result.prototype.step = function (status, text) {
+    this.steps.push({ status: status, text: text });
+    if (!this.listEl) { return; }
+    var li = document.createElement('li');
+    li.className = 'check-' + status;
+    var sym = document.createElement('span');
+    sym.className = 'sym';
+    sym.setAttribute('aria-hidden', 'true');
+    sym.textContent = { pass: '✓', fail: '✗', warn: '!', skip: '–' }[status] || '·';
+    li.appendChild(sym);
+    li.appendChild(document.createTextNode(' ' + text));
+    this.listEl.appendChild(li);
+  };
+  Result.prototype.verdict = function () {
+    var has = function (s, steps) { return steps.some(function (x) { return x.status === s; }); };
+    var fails = this.steps.filter(function (x) { return x.status === 'fail' && !/expired on/.test(x.text); });
+    if (this.revoked) { return 'revoked'; }
+    if (fails.length) { return 'invalid'; }
+    if (has('skip', this.steps) || !this.steps.length) { return 'unverifiable'; }
+    if (this.expired) { return 'expired'; }
+    return 'verified';
+  };
+
+  var WHAT = {
+    signed: 'the issuer\'s signature (JWS) with the issuer\'s public key, that the key is the issuer\'s, the revocation list and the expiry date',
+    'vc-jwt': 'the JWT signature with the key it names, the expiry date and the status list',
+    'data-integrity': 'the Ed25519 Data Integrity signature over the canonical form Satchel computed at export, that the credential shown here is what was signed, the expiry date and the status list',
+    hosted: 'nothing that proves a hosted badge (only its issuer\'s server can)'
+  };
+
+  async function run() {
+    var dataEl = el('satchel-verify-data');
+    var box = el('browser-check');
+    var summary = el('browser-summary');
+    if (!dataEl || !box || !summary) { return; }
+    var r = new Result(el('browser-steps'));
+    try {
+      data = JSON.parse(dataEl.textContent);
+      docs = data.documents || {};
+      if (data.format === 'signed' && data.jws) { await checkSigned(r); }
+      else if (data.format === 'vc-jwt' && data.jws) { await checkVcJwt(r); }
+      else if (data.format === 'data-integrity' && data.credential) { await checkIntegrity(r); }
+      else if (data.format === 'hosted') { checkHosted(r); }
+      else { r.step('skip', 'The browser cannot check this kind of badge.'); }
+    } catch (e) {
+      r.step('fail', 'The badge could not be read: ' + String((e && e.message) || e) + '.');
+    }
+    var v = r.verdict();
+    box.setAttribute('data-state', v);
+    document.documentElement.setAttribute('data-browser-verdict', v);
+    var when = new Date().toLocaleString();
+    var saved = data && data.satchel ? data.satchel.checked_at : 'export';
+    var order = ['verified', 'expired', 'unverifiable', 'revoked', 'invalid'];
+    var sv = data && data.satchel ? data.satchel.verdict : null;
+    var note = '';
+    if (sv && order.indexOf(sv) > order.indexOf(v) && list(data.satchel.failed).length) {
+      note = ' Satchel\'s own check (' + data.satchel.checked_at + ') also looked at things the browser does not, and found: ' + list(data.satchel.failed).join(' ');
+    }
+    summary.textContent = 'Your browser checked this badge just now (' + when + '), on this device, with the issuer documents Satchel saved when it checked the badge (' + saved + '), and made no request: ' +
+      VERDICT_WORDS[v] + '. It checked ' + (WHAT[data && data.format] || 'what it could') + '.' + note;
+  }
+
+  if (document.readyState === 'loading') { document.addEventListener('DOMContentLoaded', run); } else { run(); }
+}());

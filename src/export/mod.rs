@@ -1,0 +1,330 @@
+//! Share pages: a collection exported as a folder of static pages that anyone
+//! can host anywhere or open from disk, and that verify themselves.
+//!
+//! The input is plain data ([`ExportCollection`]: each badge's original bytes,
+//! its [`Inspection`], its last verification [`Report`] and the issuer documents
+//! that verification fetched), so the store, the CLI and the desktop app all
+//! call the same [`export_collection`]. Nothing here touches the network, the
+//! clock (time comes in [`ExportOptions::now`]) or SQLite.
+//!
+//! What is written (`out/`):
+//!
+//! ```text
+//! index.html                  title, description, a grid of badge cards, the collection's embed snippet
+//! manifest.json               machine-readable: every badge, its files, verdict and date of check
+//! assets/satchel.css          the only stylesheet (screen and print)
+//! assets/verify.js            the in-browser verifier (WebCrypto; no other script)
+//! badges/<id>.html            one page per badge
+//! files/<id>/<original name>  the badge as it came in, byte for byte
+//! files/<id>/credential.json  the assertion or credential JSON (credential.jws too for a JWS)
+//! files/<id>/image.<ext>      the display image when the original is not an image
+//! files/<id>/issuer.<ext>     the issuer's image, when verification saved it
+//! embed.html                  the collection's embed snippet (each badge's is on its page and in the manifest)
+//! ```
+//!
+//! Rules the output keeps, whatever the badge says:
+//!
+//! - every badge-controlled string goes through minijinja with HTML
+//!   auto-escaping; links are emitted only for `http`/`https` targets;
+//! - every page has a strict Content-Security-Policy (`default-src 'none'`,
+//!   scripts and styles from the export only, no connections), and nothing on a
+//!   page makes a request outside the export folder: badge images are local
+//!   files shown with `<img>` (never inlined SVG markup);
+//! - the recipient's plaintext email never appears: a badge that carries one is
+//!   published without its original file, JSON and self-check (and a warning
+//!   says so); a published email hash is reported as a warning; the recipient's
+//!   name and the evidence are shown only when the options ask for them;
+//! - the folder is built beside `out` and renamed into place, so a failed export
+//!   never leaves a half-written folder; a non-empty `out` that is not a previous
+//!   Satchel export is never overwritten.
+
+//! The command line's `satchel export COLLECTION --out DIR [--base-url URL]
+//! [--include-recipient-name] [--include-evidence]` is one call: read the
+//! collection's badges from the store (original bytes, `inspect` of them, the
+//! last `Report`, the cached documents that report used), then
+//! `export_collection(&collection, &ExportOptions { base_url, include_recipient_name,
+//! include_evidence, now }, out)`, print `ExportSummary::warnings` and the pages.
+
+mod page;
+mod verify_data;
+
+use crate::inspect::Inspection;
+use crate::verify::Report;
+use std::path::{Path, PathBuf};
+
+pub use page::linkedin_url;
+
+/// A collection to export.
+#[derive(Clone, Debug, Default)]
+pub struct ExportCollection {
+    /// The collection's title (shown as the heading of `index.html`).
+    pub title: String,
+    /// Its description (plain text; blank lines separate paragraphs).
+    pub description: Option<String>,
+    /// The badges, in the order shown.
+    pub badges: Vec<ExportBadge>,
+}
+
+/// One badge of a collection, with everything its page shows.
+#[derive(Clone, Debug)]
+pub struct ExportBadge {
+    /// A stable identifier used for file names (`badges/<id>.html`): letters,
+    /// digits, `-` and `_`, at most 64 characters (other characters are
+    /// replaced by `-`). Two badges of one collection must not share one.
+    pub id: String,
+    /// The badge's original file (baked PNG or SVG, JSON, JWS), byte for byte.
+    pub original: Vec<u8>,
+    /// The original file name, if known (only its safe characters are used).
+    pub original_name: Option<String>,
+    /// What `inspect` read from `original`.
+    pub inspection: Inspection,
+    /// The last verification (its `checked_at` is shown as the date of the check).
+    pub report: Report,
+    /// Documents fetched while verifying (issuer profile, badge class, keys,
+    /// DID documents, revocation and status lists, images), by URL: embedded in
+    /// the page so the visitor's browser can re-check the badge offline.
+    pub documents: Vec<(String, Vec<u8>)>,
+    /// The display image (media type, bytes) when `original` is not an image.
+    pub image: Option<(String, Vec<u8>)>,
+}
+
+/// How to export.
+#[derive(Clone, Debug, Default)]
+pub struct ExportOptions {
+    /// Where the folder will be published (`https://example.org/badges/`):
+    /// makes Open Graph, embed and LinkedIn URLs absolute. Must be http(s).
+    pub base_url: Option<String>,
+    /// Show the recipient's name (when the badge names one).
+    pub include_recipient_name: bool,
+    /// Show the badge's evidence.
+    pub include_evidence: bool,
+    /// The time of the export, seconds since the Unix epoch (UTC).
+    pub now: i64,
+}
+
+/// What an export wrote.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ExportSummary {
+    /// The folder written.
+    pub out_dir: PathBuf,
+    /// The HTML pages written, relative to `out_dir` (`index.html` first).
+    pub pages: Vec<PathBuf>,
+    /// Every file written, relative to `out_dir`.
+    pub files: Vec<PathBuf>,
+    /// Things the user should know before publishing, one sentence each
+    /// (`badges/3.html publishes a hash of the recipient's email address …`).
+    pub warnings: Vec<String>,
+}
+
+/// Why an export failed. Each message is one sentence naming the path and the problem.
+#[derive(Debug, thiserror::Error, Clone, PartialEq, Eq)]
+pub enum ExportError {
+    /// The output folder holds files that are not a previous Satchel export.
+    #[error(
+        "{0}: the folder is not empty and is not a previous Satchel export, so it is left alone"
+    )]
+    NotEmpty(PathBuf),
+    /// The output path exists and is not a folder.
+    #[error("{0}: this exists and is not a folder")]
+    NotADirectory(PathBuf),
+    /// A file system operation failed.
+    #[error("{path}: could not {action} ({message})")]
+    Io {
+        /// The path involved.
+        path: PathBuf,
+        /// What was being done ("write the file", "create the folder").
+        action: &'static str,
+        /// The system's message.
+        message: String,
+    },
+    /// The base URL is not an absolute http(s) URL.
+    #[error("{0}: the base URL must be an absolute http or https URL")]
+    BadBaseUrl(String),
+    /// A badge id is empty after keeping its safe characters, or used twice.
+    #[error("{path}: {problem}")]
+    BadId {
+        /// The page the id would name.
+        path: PathBuf,
+        /// What is wrong with it.
+        problem: String,
+    },
+    /// A template could not be rendered (a bug in Satchel, reported as an error).
+    #[error("{path}: could not render the page ({message})")]
+    Render {
+        /// The page.
+        path: PathBuf,
+        /// The template engine's message.
+        message: String,
+    },
+}
+
+fn io_error(path: &Path, action: &'static str, e: std::io::Error) -> ExportError {
+    ExportError::Io {
+        path: path.to_path_buf(),
+        action,
+        message: e.to_string(),
+    }
+}
+
+/// The file that marks a folder as a Satchel export (besides the pages).
+pub const MANIFEST: &str = "manifest.json";
+
+/// The `format` value [`MANIFEST`] carries, by which a previous export is recognized.
+pub const MANIFEST_FORMAT: &str = "satchel-export/1";
+
+/// Exports `collection` into `out_dir` (created, or replaced when it is empty
+/// or a previous Satchel export).
+///
+/// The folder is written beside `out_dir` under a temporary name and renamed
+/// into place only when complete.
+pub fn export_collection(
+    collection: &ExportCollection,
+    opts: &ExportOptions,
+    out_dir: &Path,
+) -> Result<ExportSummary, ExportError> {
+    let base_url = match &opts.base_url {
+        Some(b) => {
+            Some(page::normalize_base_url(b).ok_or_else(|| ExportError::BadBaseUrl(b.clone()))?)
+        }
+        None => None,
+    };
+    check_target(out_dir)?;
+    let site = page::build_site(collection, opts, base_url.as_deref())?;
+
+    let parent = match out_dir.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let name = out_dir
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "export".to_owned());
+    let stamp = format!(
+        "{}-{}",
+        std::process::id(),
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_nanos())
+            .unwrap_or(0)
+    );
+    let tmp = parent.join(format!(".{name}.satchel-tmp-{stamp}"));
+    let written = write_files(&tmp, &site.files);
+    if let Err(e) = written {
+        let _ = std::fs::remove_dir_all(&tmp);
+        return Err(e);
+    }
+    if let Err(e) = swap_into_place(&tmp, out_dir, &parent, &name, &stamp) {
+        let _ = std::fs::remove_dir_all(&tmp);
+        return Err(e);
+    }
+    Ok(ExportSummary {
+        out_dir: out_dir.to_path_buf(),
+        pages: site.pages,
+        files: site.files.iter().map(|(p, _)| p.clone()).collect(),
+        warnings: site.warnings,
+    })
+}
+
+/// Is `dir` a folder written by [`export_collection`]?
+pub fn is_previous_export(dir: &Path) -> bool {
+    let Ok(bytes) = std::fs::read(dir.join(MANIFEST)) else {
+        return false;
+    };
+    serde_json::from_slice::<serde_json::Value>(&bytes)
+        .ok()
+        .and_then(|v| {
+            v.get("format")
+                .and_then(|f| f.as_str())
+                .map(|f| f == MANIFEST_FORMAT)
+        })
+        .unwrap_or(false)
+}
+
+fn check_target(out_dir: &Path) -> Result<(), ExportError> {
+    match std::fs::symlink_metadata(out_dir) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+        Err(e) => Err(io_error(out_dir, "read the folder", e)),
+        Ok(m) if !m.is_dir() => Err(ExportError::NotADirectory(out_dir.to_path_buf())),
+        Ok(_) => {
+            let mut entries =
+                std::fs::read_dir(out_dir).map_err(|e| io_error(out_dir, "read the folder", e))?;
+            if entries.next().is_none() || is_previous_export(out_dir) {
+                Ok(())
+            } else {
+                Err(ExportError::NotEmpty(out_dir.to_path_buf()))
+            }
+        }
+    }
+}
+
+fn write_files(root: &Path, files: &[(PathBuf, Vec<u8>)]) -> Result<(), ExportError> {
+    std::fs::create_dir_all(root).map_err(|e| io_error(root, "create the folder", e))?;
+    let mut dirs: Vec<PathBuf> = files
+        .iter()
+        .filter_map(|(rel, _)| rel.parent().map(|d| root.join(d)))
+        .collect();
+    dirs.sort();
+    dirs.dedup();
+    for dir in &dirs {
+        std::fs::create_dir_all(dir).map_err(|e| io_error(dir, "create the folder", e))?;
+    }
+    // Creating files is most of an export's time on a slow disk: one writer per core.
+    let threads = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1)
+        .clamp(1, 4);
+    let chunk = files.len().div_ceil(threads).max(1);
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = files
+            .chunks(chunk)
+            .map(|part| {
+                scope.spawn(move || {
+                    for (rel, bytes) in part {
+                        let path = root.join(rel);
+                        std::fs::write(&path, bytes)
+                            .map_err(|e| io_error(&path, "write the file", e))?;
+                    }
+                    Ok(())
+                })
+            })
+            .collect();
+        for h in handles {
+            h.join().unwrap_or_else(|_| {
+                Err(ExportError::Io {
+                    path: root.to_path_buf(),
+                    action: "write the files",
+                    message: "a writer stopped unexpectedly".to_owned(),
+                })
+            })?;
+        }
+        Ok(())
+    })
+}
+
+fn swap_into_place(
+    tmp: &Path,
+    out_dir: &Path,
+    parent: &Path,
+    name: &str,
+    stamp: &str,
+) -> Result<(), ExportError> {
+    // Checked again right before the swap: the folder may have changed meanwhile.
+    check_target(out_dir)?;
+    let old = parent.join(format!(".{name}.satchel-old-{stamp}"));
+    let existed = out_dir.exists();
+    if existed {
+        std::fs::rename(out_dir, &old)
+            .map_err(|e| io_error(out_dir, "move the previous export aside", e))?;
+    }
+    if let Err(e) = std::fs::rename(tmp, out_dir) {
+        if existed {
+            let _ = std::fs::rename(&old, out_dir);
+        }
+        return Err(io_error(out_dir, "move the new export into place", e));
+    }
+    if existed {
+        std::fs::remove_dir_all(&old)
+            .map_err(|e| io_error(&old, "remove the previous export", e))?;
+    }
+    Ok(())
+}
