@@ -24,24 +24,74 @@ async function call(command, args) {
   }
 }
 
-/** Inspects a file's bytes (a Uint8Array, sent as the raw request body). */
-export function inspectBytes(bytes) {
-  return call("inspect_bytes", bytes);
+// ---------------------------------------------------------------- app
+
+/** { data_dir, database, version, badges, net: { offline, allow_private } } */
+export const appInfo = () => call("app_info");
+export const setNetwork = (net) => call("set_network", { net });
+
+// ---------------------------------------------------------------- badges
+
+/** query: { search, status: [], tag, collection, sort, reverse, limit, offset } → { total, offset, items } */
+export const listBadges = (query) => call("list_badges", { query });
+export const badgeDetail = (id) => call("badge_detail", { id });
+export const deleteBadge = (id) => call("delete_badge", { id });
+export const addTags = (id, tags) => call("add_tags", { id, tags });
+export const removeTags = (id, tags) => call("remove_tags", { id, tags });
+export const allTags = () => call("all_tags");
+export const setNote = (id, note) => call("set_note", { id, note });
+
+/** The URL of a badge's image (served by the app from its own store). */
+export function badgeImageUrl(id, version = 0) {
+  return `${schemeBase()}/badge/${encodeURIComponent(id)}?v=${encodeURIComponent(version)}`;
 }
 
-/** Inspects pasted text: JSON, a compact JWS or a URL. */
-export function inspectText(text) {
-  return call("inspect_text", { text });
+/** The URL of a badge issuer's image, when the badge carries or kept one. */
+export function issuerImageUrl(id) {
+  return `${schemeBase()}/issuer/${encodeURIComponent(id)}`;
 }
 
-/** Inspects a file by path; resolves to { name, inspection, image }. */
-export function inspectFile(path) {
-  return call("inspect_file", { path });
+function schemeBase() {
+  // Windows serves custom schemes as http://<scheme>.localhost.
+  return navigator.userAgent.includes("Windows") ? "http://satchel.localhost" : "satchel://localhost";
 }
 
-/** Opens an http(s) or mailto link in the user's browser or mail program. */
-export function openLink(url) {
-  return call("open_link", { url });
+// ---------------------------------------------------------------- collections
+
+export const collections = () => call("collections");
+export const createCollection = (name, description = "") => call("create_collection", { name, description });
+export const renameCollection = (id, name) => call("rename_collection", { id, name });
+export const describeCollection = (id, description) => call("describe_collection", { id, description });
+export const deleteCollection = (id) => call("delete_collection", { id });
+export const addToCollection = (id, badges, position = null) => call("add_to_collection", { id, badges, position });
+export const removeFromCollection = (id, badges) => call("remove_from_collection", { id, badges });
+export const moveInCollection = (id, badge, position) => call("move_in_collection", { id, badge, position });
+export const reorderCollection = (id, order) => call("reorder_collection", { id, order });
+
+// ---------------------------------------------------------------- identities
+
+export const identities = () => call("identities");
+export const addIdentity = (value) => call("add_identity", { value });
+export const removeIdentity = (value) => call("remove_identity", { value });
+
+// ---------------------------------------------------------------- files and long tasks
+
+export const pickImportFiles = () => call("pick_import_files");
+export const pickImportFolder = () => call("pick_import_folder");
+/** request: { paths: [], text, samples } → ImportReport */
+export const importItems = (request) => call("import", { request });
+export const reverify = (ids = null) => call("reverify", { ids });
+export const cancelJob = () => call("cancel_job");
+export const exportCollection = (id) => call("export_collection", { id, into: null, open: true });
+export const backup = () => call("backup", { path: null });
+export const restore = () => call("restore", { path: null });
+export const openLink = (url) => call("open_link", { url });
+export const openDataFolder = () => call("open_data_folder");
+
+/** Calls listener({ task, done, total, label }) as a long task advances. */
+export function onProgress(listener) {
+  const events = window.__TAURI__ && window.__TAURI__.event;
+  if (events) events.listen("job-progress", (event) => listener(event.payload));
 }
 
 /**

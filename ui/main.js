@@ -1,221 +1,182 @@
-// Wires the window: file choosing, pasting, dropping, and the three views
-// (empty state, result, error).
+// Wires the window: the screens, navigation and shortcuts, drops anywhere on
+// the window, links, and toasts.
 
 import * as api from "./api.js";
-import { baseName } from "./format.js";
-import { renderResult } from "./render.js";
-
-/** Files larger than this are refused before they are read into memory. */
-const MAX_FILE_BYTES = 64 * 1024 * 1024;
+import { initBackpack, refreshFilters, reload, restoreFocus } from "./backpack.js";
+import { initCollections, showCollections } from "./collections.js";
+import { initDetail, showDetail } from "./detail.js";
+import { importRequest, initImport } from "./import.js";
+import { initJobs, runJob } from "./jobs.js";
+import { initSettings, showSettings } from "./settings.js";
 
 const $ = (id) => document.getElementById(id);
-const views = {
-  empty: $("empty-state"),
-  error: $("error"),
-  result: $("result"),
-};
-const fileInput = $("file-input");
-const chooseButton = $("choose-file");
-const pasteForm = $("paste-form");
-const pasteInput = $("paste-input");
-const pasteSubmit = $("paste-submit");
-const main = $("main");
-const status = $("status");
+const SCREENS = ["backpack", "detail", "import", "collections", "settings"];
+let screen = null;
+let previous = "backpack";
+let toastTimer = null;
 
-let blobUrl = null;
-let busyTimer = null;
-let generation = 0;
-
-// ---------------------------------------------------------------- views
-
-function show(view) {
-  for (const [name, node] of Object.entries(views)) node.hidden = name !== view;
-  main.scrollTop = 0;
+function show(name, { focus = true } = {}) {
+  if (screen && screen !== "detail" && name === "detail") previous = screen;
+  const previousScreen = screen;
+  screen = name;
+  for (const s of SCREENS) $(`screen-${s}`).hidden = s !== name;
+  for (const tab of document.querySelectorAll("[data-screen]")) {
+    const on = tab.dataset.screen === name || (name === "detail" && tab.dataset.screen === previous);
+    if (on) tab.setAttribute("aria-current", "page");
+    else tab.removeAttribute("aria-current");
+  }
+  document.body.dataset.screen = name;
+  const titles = { import: "Add badges", collections: "Collections", settings: "Settings" };
+  if (name !== "detail") document.title = titles[name] ? `${titles[name]} — Satchel` : "Satchel";
+  // Coming back from another screen: show what changed there (a restore, an import).
+  if (name === "backpack" && previousScreen && previousScreen !== "backpack" && previousScreen !== "detail") reload({ keepScroll: true });
+  if (name === "collections") showCollections();
+  if (name === "settings") showSettings();
+  if (focus && name !== "detail" && name !== "backpack") {
+    const heading = $(`screen-${name}`).querySelector("h2");
+    if (heading) {
+      heading.tabIndex = -1;
+      heading.focus({ preventScroll: true });
+    }
+  }
 }
 
-function releaseBlob() {
-  if (blobUrl) URL.revokeObjectURL(blobUrl);
-  blobUrl = null;
+async function openBadge(id) {
+  show("detail");
+  $("screen-detail").scrollTop = 0;
+  await showDetail(id);
+  const heading = $("detail-name");
+  if (heading) {
+    document.title = `${heading.textContent} — Satchel`;
+    heading.focus({ preventScroll: true });
+  }
 }
 
-function showResult(inspection, source) {
-  renderResult(views.result, inspection, source);
-  show("result");
-  const name = inspection.badge && inspection.badge.name;
-  status.textContent = name ? `Showing the badge “${name}”.` : "Showing the inspection result.";
+function closeDetail() {
+  show(previous);
+  if (previous === "backpack") restoreFocus();
 }
 
-const ERROR_TITLES = {
-  not_baked: "No badge in this image",
-  not_a_badge: "This is not a readable badge",
-  io: "The file could not be read",
-  too_large: "The file is too large",
-  empty: "Nothing to inspect",
-};
-
-const ERROR_HINTS = {
-  not_baked:
-    "Badge images carry their badge inside the file. This image has none: it may be a plain picture, or the badge was removed when the image was edited or re-saved.",
-  not_a_badge:
-    "Satchel reads baked PNG and SVG badge images, Open Badges JSON (0.5 to 3.0, CLR 2.0), compact JWS and badge URLs.",
-  io: "Check that the file still exists and that you may read it.",
-  empty: "Paste a badge URL, its JSON or a compact JWS into the box, then select Inspect.",
-};
-
-function showError(sourceLabel, error) {
-  $("error-title").textContent = ERROR_TITLES[error.code] || "Something went wrong";
-  $("error-source").textContent = sourceLabel ? `${sourceLabel}: ` : "";
-  $("error-message").textContent = error.message;
-  $("error-hint").textContent = ERROR_HINTS[error.code] || "";
-  views.error.dataset.code = error.code;
-  show("error");
-  status.textContent = "";
+export function toast(message, tone = "error") {
+  const t = $("toast");
+  t.textContent = message;
+  t.dataset.tone = tone;
+  t.hidden = false;
+  clearTimeout(toastTimer);
+  toastTimer = setTimeout(() => {
+    t.hidden = true;
+  }, 7000);
 }
 
-// ---------------------------------------------------------------- running
+function changed() {
+  refreshFilters();
+  reload({ keepScroll: true });
+}
 
-/** Runs one inspection; later requests win over slower earlier ones. */
-async function run(sourceLabel, task, onSuccess) {
-  const mine = ++generation;
-  setBusy(true);
+async function verifyAgain(ids) {
   try {
-    const value = await task();
-    if (mine === generation) onSuccess(value);
+    const report = await runJob(ids ? "Checking again…" : "Checking every badge again…", () => api.reverify(ids));
+    const changes = report.items.filter((i) => i.changes && i.changes.length);
+    $("status").textContent = changes.length ? `${changes.length} badges changed since the last check.` : "Checked again; nothing changed.";
+    if (!ids) toast(changes.length ? `${changes.length} badges changed since the last check.` : `Checked ${report.items.length} badges again; nothing changed.`, "info");
+    return report;
   } catch (err) {
-    if (mine === generation) showError(sourceLabel, err);
-  } finally {
-    if (mine === generation) setBusy(false);
+    toast(`The check could not run: ${err.message}`);
+    return null;
   }
 }
 
-function setBusy(busy) {
-  clearTimeout(busyTimer);
-  if (busy) {
-    // Only show the busy state for slow reads, so fast ones do not flicker.
-    busyTimer = setTimeout(() => document.body.classList.add("is-busy"), 150);
-  } else {
-    document.body.classList.remove("is-busy");
-  }
-  main.setAttribute("aria-busy", busy ? "true" : "false");
-  pasteSubmit.disabled = busy;
-  chooseButton.disabled = busy;
+// ---------------------------------------------------------------- init
+
+initJobs();
+initBackpack({
+  open: openBadge,
+  emptyChange: (empty) => document.body.classList.toggle("is-empty", empty),
+});
+initDetail({
+  changed,
+  toast,
+  verifyAgain,
+  deleted: () => {
+    changed();
+    closeDetail();
+  },
+});
+initImport({
+  show: () => show("import", { focus: false }),
+  imported: () => changed(),
+  open: openBadge,
+});
+initCollections({ changed, open: openBadge, toast });
+initSettings({ changed, toast });
+
+for (const tab of document.querySelectorAll("[data-screen]")) {
+  tab.addEventListener("click", () => show(tab.dataset.screen));
 }
-
-function inspectChosenFile(file) {
-  if (file.size > MAX_FILE_BYTES) {
-    showError(file.name, { code: "too_large", message: "the file is larger than 64 MiB, more than any badge needs" });
-    return;
-  }
-  run(
-    file.name,
-    async () => {
-      const bytes = new Uint8Array(await file.arrayBuffer());
-      const inspection = await api.inspectBytes(bytes);
-      return { inspection, bytes };
-    },
-    ({ inspection, bytes }) => {
-      releaseBlob();
-      const type = { png: "image/png", svg: "image/svg+xml" }[inspection.container];
-      if (type) blobUrl = URL.createObjectURL(new Blob([bytes], { type }));
-      showResult(inspection, { label: file.name, image: blobUrl });
-    },
-  );
+for (const b of document.querySelectorAll("[data-go]")) {
+  b.addEventListener("click", () => show(b.dataset.go));
 }
-
-function inspectDroppedPath(path, count) {
-  const note = count > 1 ? `${count} files were dropped; this is the first of them. Drop one file at a time.` : null;
-  run(
-    baseName(path),
-    () => api.inspectFile(path),
-    (found) => {
-      releaseBlob();
-      showResult(found.inspection, { label: found.name, image: found.image, note });
-    },
-  );
-}
-
-function inspectPasted() {
-  const text = pasteInput.value;
-  if (!text.trim()) {
-    pasteInput.setAttribute("aria-invalid", "true");
-    showError("Pasted text", { code: "empty", message: "the box is empty" });
-    pasteInput.focus();
-    return;
-  }
-  pasteInput.removeAttribute("aria-invalid");
-  run(
-    "Pasted text",
-    () => api.inspectText(text),
-    (inspection) => {
-      releaseBlob();
-      showResult(inspection, { label: "Pasted text", image: null });
-    },
-  );
-}
-
-// ---------------------------------------------------------------- events
-
-function chooseFile() {
-  fileInput.value = "";
-  fileInput.click();
-}
-
-chooseButton.addEventListener("click", chooseFile);
-for (const button of document.querySelectorAll("[data-action='choose-file']")) {
-  button.addEventListener("click", chooseFile);
-}
-
-fileInput.addEventListener("change", () => {
-  const file = fileInput.files && fileInput.files[0];
-  if (file) inspectChosenFile(file);
+$("detail-back").addEventListener("click", closeDetail);
+$("verify-all").addEventListener("click", () => verifyAgain(null).then(() => changed()));
+$("try-samples").addEventListener("click", async () => {
+  const report = await importRequest({ samples: true });
+  if (report) show("backpack");
+});
+$("toast").addEventListener("click", () => {
+  $("toast").hidden = true;
 });
 
-pasteForm.addEventListener("submit", (event) => {
-  event.preventDefault();
-  inspectPasted();
-});
-
-pasteInput.addEventListener("input", () => pasteInput.removeAttribute("aria-invalid"));
-
-pasteInput.addEventListener("keydown", (event) => {
-  if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
-    event.preventDefault();
-    inspectPasted();
-  }
-});
-
-document.addEventListener("keydown", (event) => {
-  if ((event.ctrlKey || event.metaKey) && !event.shiftKey && !event.altKey && event.key.toLowerCase() === "o") {
-    event.preventDefault();
-    chooseFile();
+document.addEventListener("keydown", (e) => {
+  const mod = e.ctrlKey || e.metaKey;
+  if (mod && !e.shiftKey && !e.altKey) {
+    const k = e.key.toLowerCase();
+    if (k === "o") {
+      e.preventDefault();
+      show("import");
+      $("pick-files").click();
+    } else if (k === "f") {
+      e.preventDefault();
+      show("backpack");
+      $("search").focus();
+      $("search").select();
+    } else if (k === "1" || k === "2" || k === "3") {
+      e.preventDefault();
+      show({ 1: "backpack", 2: "collections", 3: "settings" }[k]);
+    }
+  } else if (e.key === "Escape" && screen === "detail" && !(e.target instanceof HTMLTextAreaElement)) {
+    e.preventDefault();
+    closeDetail();
   }
 });
 
 // Links from a badge open in the user's browser, never inside the app.
 document.addEventListener("click", (event) => {
   const link = event.target instanceof Element ? event.target.closest("a[href]") : null;
-  if (!link) return;
+  if (!link || link.classList.contains("skip-link")) return;
   event.preventDefault();
   if (link.dataset.external === "true") {
-    api.openLink(link.href).catch((err) => {
-      status.textContent = `The link could not be opened: ${err.message}`;
-    });
+    api.openLink(link.href).catch((err) => toast(`The link could not be opened: ${err.message}`));
   }
 });
 
-// The webview's own HTML drag and drop is off (Tauri delivers file drops as
-// paths); keep stray drags from navigating the window.
+// File drops arrive as paths from Tauri; keep stray HTML drags from navigating.
 for (const type of ["dragover", "drop"]) {
-  document.addEventListener(type, (event) => event.preventDefault());
+  document.addEventListener(type, (event) => {
+    if (!event.defaultPrevented) event.preventDefault();
+  });
 }
-
 api.onFileDrop({
   enter: () => document.body.classList.add("is-dragging"),
   leave: () => document.body.classList.remove("is-dragging"),
   drop: (paths) => {
     document.body.classList.remove("is-dragging");
-    if (paths.length) inspectDroppedPath(paths[0], paths.length);
+    if (paths.length) importRequest({ paths });
   },
 });
 
-document.body.dataset.ready = "true";
+show("backpack", { focus: false });
+Promise.all([reload(), refreshFilters()]).finally(() => {
+  document.body.dataset.ready = "true";
+  window.__satchelReadyAt = performance.now();
+});
+

@@ -1,14 +1,19 @@
 //! The one error type the window sees.
 
+use satchel::export::ExportError;
 use satchel::inspect::InspectError;
+use satchel::store::StoreError;
 use serde::Serialize;
 
 /// An error as the UI receives it: a stable `code` to branch on and a
-/// `message` that reads well after a file name and a colon.
+/// `message` that is one sentence.
 ///
 /// Codes: `not_baked` (an image without a badge), `not_a_badge` (any other
-/// input that is not a readable badge), `io` (the file could not be read),
-/// `bad_request` (the UI sent something the command cannot take).
+/// input that is not a readable badge), `io` (a file could not be read or
+/// written), `bad_request` (the UI sent something the command cannot take),
+/// `not_found` (no such badge or collection), `exists` (the name is taken),
+/// `invalid` (a value the store refuses), `busy` (another long task runs),
+/// `store` (the database failed), `cancelled` (the user closed a dialog).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct CommandError {
     /// Stable, machine-readable kind.
@@ -34,6 +39,42 @@ impl From<InspectError> for CommandError {
             _ => "io",
         };
         CommandError::new(code, e.to_string())
+    }
+}
+
+impl From<StoreError> for CommandError {
+    fn from(e: StoreError) -> Self {
+        let code = match &e {
+            StoreError::NoSuchBadge(_) | StoreError::NoSuchCollection(_) => "not_found",
+            StoreError::CollectionExists(_) => "exists",
+            StoreError::Invalid(_) => "invalid",
+            StoreError::File { .. } | StoreError::DataDir { .. } => "io",
+            _ => "store",
+        };
+        CommandError::new(code, e.to_string())
+    }
+}
+
+impl From<ExportError> for CommandError {
+    fn from(e: ExportError) -> Self {
+        let code = match &e {
+            ExportError::Io { .. } | ExportError::NotEmpty(_) | ExportError::NotADirectory(_) => {
+                "io"
+            }
+            _ => "invalid",
+        };
+        CommandError::new(code, e.to_string())
+    }
+}
+
+impl From<satchel::backpack::ShareError> for CommandError {
+    fn from(e: satchel::backpack::ShareError) -> Self {
+        use satchel::backpack::ShareError;
+        match e {
+            ShareError::Store(e) => e.into(),
+            ShareError::Export(e) => e.into(),
+            other @ ShareError::Badge { .. } => CommandError::new("invalid", other.to_string()),
+        }
     }
 }
 

@@ -1,0 +1,118 @@
+//! What the app keeps while it runs: the store, the data folder, the network
+//! settings and the cancel switch of the one long task that may run.
+
+use satchel::fetch::NetPolicy;
+use satchel::store::{Store, StoreError};
+use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::AtomicBool;
+use std::sync::{Mutex, MutexGuard, PoisonError};
+
+/// The network settings the user chose (kept in `desktop-settings.json` in
+/// the data folder).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct NetSettings {
+    /// Use kept documents only, never the network.
+    pub offline: bool,
+    /// Allow private and local network addresses.
+    pub allow_private: bool,
+}
+
+const SETTINGS_FILE: &str = "desktop-settings.json";
+
+/// Shared by every command (always behind an `Arc`).
+pub struct AppState {
+    /// The backpack.
+    pub store: Mutex<Store>,
+    /// The data folder.
+    pub data_dir: PathBuf,
+    /// Network settings.
+    pub net: Mutex<NetSettings>,
+    /// Set to stop the running long task.
+    pub cancel: AtomicBool,
+    /// Whether a long task runs (one at a time).
+    pub busy: AtomicBool,
+}
+
+impl AppState {
+    /// Opens the store in `data_dir` and reads the saved settings.
+    pub fn open(data_dir: PathBuf) -> Result<AppState, StoreError> {
+        let store = Store::open_default(&data_dir)?;
+        let net = std::fs::read(data_dir.join(SETTINGS_FILE))
+            .ok()
+            .and_then(|b| serde_json::from_slice(&b).ok())
+            .unwrap_or(NetSettings {
+                offline: false,
+                allow_private: NetPolicy::from_env().allow_private,
+            });
+        Ok(AppState {
+            store: Mutex::new(store),
+            data_dir,
+            net: Mutex::new(net),
+            cancel: AtomicBool::new(false),
+            busy: AtomicBool::new(false),
+        })
+    }
+
+    /// The store, locked.
+    pub fn store(&self) -> MutexGuard<'_, Store> {
+        self.store.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// The current network settings.
+    pub fn net(&self) -> NetSettings {
+        *self.net.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Changes and saves the network settings.
+    pub fn set_net(&self, net: NetSettings) -> std::io::Result<()> {
+        *self.net.lock().unwrap_or_else(PoisonError::into_inner) = net;
+        let text = serde_json::to_vec_pretty(&net).unwrap_or_default();
+        std::fs::write(self.data_dir.join(SETTINGS_FILE), text)
+    }
+
+    /// The network policy for the current settings.
+    pub fn policy(&self) -> NetPolicy {
+        NetPolicy {
+            allow_private: self.net().allow_private,
+            ..NetPolicy::default()
+        }
+    }
+
+    /// The database file.
+    pub fn database(&self) -> PathBuf {
+        self.data_dir.join(satchel::store::DATABASE_FILE)
+    }
+}
+
+/// The data folder: `--data-dir DIR` (or `--data-dir=DIR`) among `args`,
+/// else `SATCHEL_DATA_DIR`, else the platform's (see `satchel::store::data_dir`).
+pub fn data_dir_from_args(args: &[String]) -> Result<PathBuf, StoreError> {
+    let mut explicit = None;
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        if a == "--data-dir" {
+            explicit = it.next().map(PathBuf::from);
+        } else if let Some(v) = a.strip_prefix("--data-dir=") {
+            explicit = Some(PathBuf::from(v));
+        }
+    }
+    satchel::store::data_dir(explicit)
+}
+
+/// Seconds since the Unix epoch.
+pub fn now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0)
+}
+
+/// Whether `path` is inside `dir` (for refusing to back up into the data folder's own database).
+pub fn same_file(a: &Path, b: &Path) -> bool {
+    match (a.canonicalize(), b.canonicalize()) {
+        (Ok(x), Ok(y)) => x == y,
+        _ => a == b,
+    }
+}

@@ -1,0 +1,78 @@
+//! The first-run sample badges: each one is a baked OB 3.0 credential that
+//! verifies offline (no network, an empty store) as "verified", is clearly a
+//! sample, and is the same bytes every time.
+
+use satchel::detect::Version;
+use satchel::fetch::CachingFetch;
+use satchel::inspect::inspect;
+use satchel::samples::{issuer_did, samples, ISSUER_NAME};
+use satchel::store::Store;
+use satchel::verify::{verify, CheckStatus, Options, Verdict};
+use std::sync::Mutex;
+
+#[test]
+fn every_sample_verifies_offline() {
+    let store = Mutex::new(Store::open_in_memory().unwrap());
+    let offline = CachingFetch::offline(&store);
+    let all = samples();
+    assert!(all.len() >= 3, "at least three samples");
+    let mut names = std::collections::HashSet::new();
+    for sample in &all {
+        let found = inspect(&sample.bytes).unwrap_or_else(|e| panic!("{}: {e}", sample.file_name));
+        assert!(found.baked.is_some(), "{} is baked", sample.file_name);
+        assert_eq!(found.version, Some(Version::V3_0), "{}", sample.file_name);
+        let badge = found.badge.as_ref().expect("a badge view");
+        assert_eq!(badge.name.as_deref(), Some(sample.name.as_str()));
+        assert!(sample.name.starts_with("Sample: "), "{}", sample.name);
+        assert_eq!(badge.issuer.name.as_deref(), Some(ISSUER_NAME));
+        assert_eq!(badge.issuer.id.as_deref(), Some(issuer_did().as_str()));
+        assert!(names.insert(sample.name.clone()), "names differ");
+        let report = verify(
+            &found,
+            &offline,
+            &Options {
+                now: 1_800_000_000,
+                recipients: Vec::new(),
+            },
+        );
+        let failed: Vec<_> = report
+            .checks
+            .iter()
+            .filter(|c| matches!(c.status, CheckStatus::Fail | CheckStatus::Skip))
+            .map(|c| format!("{} {:?}: {}", c.id, c.status, c.message))
+            .collect();
+        assert_eq!(
+            report.status,
+            Verdict::Verified,
+            "{}: {failed:?}",
+            sample.file_name
+        );
+        assert_eq!(report.format, "data-integrity");
+    }
+    let kinds: std::collections::HashSet<_> = all
+        .iter()
+        .map(|s| s.file_name.rsplit('.').next().unwrap().to_owned())
+        .collect();
+    assert!(kinds.contains("png") && kinds.contains("svg"), "{kinds:?}");
+}
+
+#[test]
+fn samples_are_deterministic_and_tamper_evident() {
+    assert_eq!(samples(), samples());
+    // Changing one signed byte of a sample makes it invalid.
+    let sample = &samples()[0];
+    let text = String::from_utf8(sample.bytes.clone()).unwrap();
+    let tampered = text.replacen("Walk a marked trail", "Walk a marked trial", 1);
+    assert_ne!(tampered, text);
+    let found = inspect(tampered.as_bytes()).unwrap();
+    let store = Mutex::new(Store::open_in_memory().unwrap());
+    let report = verify(
+        &found,
+        &CachingFetch::offline(&store),
+        &Options {
+            now: 1_800_000_000,
+            recipients: Vec::new(),
+        },
+    );
+    assert_eq!(report.status, Verdict::Invalid);
+}

@@ -1,0 +1,264 @@
+// The Collections screen: create, rename, describe, delete, reorder, add
+// and remove badges (drag and drop, buttons, and Alt+Arrow keys), and share
+// a collection as static pages.
+
+import * as api from "./api.js";
+import { el, icon } from "./dom.js";
+import { plural } from "./format.js";
+import { confirmDialog } from "./dialog.js";
+import { runJob } from "./jobs.js";
+import { statusMark } from "./status.js";
+
+const $ = (id) => document.getElementById(id);
+const DRAG_TYPE = "application/x-satchel-badge";
+
+let hooks = { changed: () => {}, open: () => {}, toast: () => {} };
+let selected = null;
+let list = [];
+
+export function initCollections(h) {
+  hooks = { ...hooks, ...h };
+  $("collection-new").addEventListener("submit", async (e) => {
+    e.preventDefault();
+    const input = $("collection-name-input");
+    const name = input.value.trim();
+    if (!name) {
+      input.setAttribute("aria-invalid", "true");
+      input.focus();
+      return;
+    }
+    try {
+      const made = await api.createCollection(name, "");
+      input.value = "";
+      input.removeAttribute("aria-invalid");
+      selected = made.id;
+      await showCollections();
+      hooks.changed();
+      $("collection-title")?.focus();
+    } catch (err) {
+      hooks.toast(err.message);
+    }
+  });
+}
+
+/** Reloads the list and the selected collection. */
+export async function showCollections() {
+  try {
+    list = await api.collections();
+  } catch (err) {
+    hooks.toast(err.message);
+    return;
+  }
+  if (!list.some((c) => c.id === selected)) selected = list.length ? list[0].id : null;
+  const ul = $("collection-list");
+  ul.replaceChildren(
+    ...list.map((c) => {
+      const b = el("button", { type: "button", class: "collection-item", "aria-current": c.id === selected ? "true" : null, "data-id": String(c.id) }, el("span", { class: "collection-item__name" }, c.name), el("span", { class: "collection-item__count" }, String(c.count)));
+      b.addEventListener("click", () => {
+        selected = c.id;
+        showCollections();
+      });
+      // Drop a badge on a collection in the list to add it.
+      acceptBadges(b, async (ids) => {
+        await api.addToCollection(c.id, ids);
+        await showCollections();
+        hooks.changed();
+      });
+      return el("li", {}, b);
+    }),
+  );
+  if (!list.length) ul.append(el("li", { class: "muted side-empty" }, "No collections yet. Name one above to start."));
+  await renderSelected();
+}
+
+function acceptBadges(node, onDrop) {
+  node.addEventListener("dragover", (e) => {
+    if (e.dataTransfer && [...e.dataTransfer.types].includes(DRAG_TYPE)) {
+      e.preventDefault();
+      e.stopPropagation();
+      e.dataTransfer.dropEffect = "copy";
+      node.classList.add("is-drop-target");
+    }
+  });
+  node.addEventListener("dragleave", () => node.classList.remove("is-drop-target"));
+  node.addEventListener("drop", (e) => {
+    node.classList.remove("is-drop-target");
+    const id = e.dataTransfer && e.dataTransfer.getData(DRAG_TYPE);
+    if (!id) return;
+    e.preventDefault();
+    e.stopPropagation();
+    onDrop([Number(id)], e).catch((err) => hooks.toast(err.message));
+  });
+}
+
+async function renderSelected() {
+  const view = $("collection-view");
+  const c = list.find((x) => x.id === selected);
+  if (!c) {
+    view.replaceChildren(el("div", { class: "empty empty--small" }, el("h3", { class: "empty__title" }, "Group your badges"), el("p", { class: "empty__lead" }, "A collection is an ordered set of badges, for a job application, a portfolio or a course. Create one on the left, add badges, and share it as web pages.")));
+    return;
+  }
+  const page = await api.listBadges({ collection: c.id, sort: "imported", limit: 1000, offset: 0, status: [], reverse: false });
+  const items = page.items;
+
+  // Title and rename
+  const title = el("h2", { id: "collection-title", class: "page__title", tabindex: "-1" }, c.name);
+  const rename = el("button", { type: "button", class: "button", id: "collection-rename" }, "Rename");
+  rename.addEventListener("click", () => {
+    const input = el("input", { type: "text", value: c.name, "aria-label": "Collection name", maxlength: "200", id: "collection-rename-input" });
+    const save = el("button", { type: "submit", class: "button button--primary" }, "Save");
+    const cancel = el("button", { type: "button", class: "button" }, "Cancel");
+    const form = el("form", { class: "inline-form", novalidate: true }, input, save, cancel);
+    cancel.addEventListener("click", () => renderSelected());
+    form.addEventListener("submit", async (e) => {
+      e.preventDefault();
+      try {
+        await api.renameCollection(c.id, input.value);
+        await showCollections();
+        hooks.changed();
+        $("collection-title")?.focus();
+      } catch (err) {
+        hooks.toast(err.message);
+      }
+    });
+    head.replaceWith(form);
+    input.focus();
+    input.select();
+  });
+  const share = el("button", { type: "button", class: "button button--primary", id: "collection-share" }, icon("share"), "Share…");
+  share.disabled = !items.length;
+  share.addEventListener("click", async () => {
+    try {
+      const done = await runJob("Writing the share pages…", () => api.exportCollection(c.id));
+      if (done) hooks.toast(`Share pages written to ${done.out_dir}${done.warnings.length ? ` — ${done.warnings.join(" ")}` : ""}`, "info");
+    } catch (err) {
+      hooks.toast(`The collection could not be exported: ${err.message}`);
+    }
+  });
+  const del = el("button", { type: "button", class: "button button--danger" }, icon("trash"), "Delete");
+  del.addEventListener("click", async () => {
+    if (!(await confirmDialog(`Delete the collection “${c.name}”? Its badges stay in your backpack.`))) return;
+    await api.deleteCollection(c.id);
+    selected = null;
+    await showCollections();
+    hooks.changed();
+  });
+  const head = el("div", { class: "collection-head" }, title, el("div", { class: "button-row" }, rename, share, del));
+
+  // Description
+  const desc = el("textarea", { id: "collection-description", rows: "3", "aria-label": "Description", placeholder: "Describe this collection (shown on its share page)" });
+  desc.value = c.description || "";
+  const descState = el("span", { class: "muted", role: "status" });
+  const saveDesc = async () => {
+    if (desc.value === (c.description || "")) return;
+    try {
+      await api.describeCollection(c.id, desc.value);
+      c.description = desc.value;
+      descState.textContent = "Saved.";
+    } catch (err) {
+      descState.textContent = `Not saved: ${err.message}`;
+    }
+  };
+  desc.addEventListener("blur", saveDesc);
+  const descSave = el("button", { type: "button", class: "button" }, "Save description");
+  descSave.addEventListener("click", saveDesc);
+
+  // Members, in order
+  const members = el("ol", { class: "members", id: "collection-badges", "aria-label": `Badges in ${c.name}` });
+  const move = async (badge, position) => {
+    await api.moveInCollection(c.id, badge, Math.max(0, position));
+    await renderSelected();
+    members.ownerDocument.querySelector(`#collection-badges [data-id="${badge}"] .member__handle`)?.focus();
+  };
+  items.forEach((b, i) => {
+    const handle = el("button", { type: "button", class: "member__handle", draggable: "true", "aria-label": `${b.name || "Untitled badge"}, position ${i + 1} of ${items.length}. Alt+Up or Alt+Down moves it.` }, icon("grip"));
+    handle.addEventListener("keydown", (e) => {
+      if (e.altKey && e.key === "ArrowUp" && i > 0) {
+        e.preventDefault();
+        move(b.id, i - 1);
+      } else if (e.altKey && e.key === "ArrowDown" && i < items.length - 1) {
+        e.preventDefault();
+        move(b.id, i + 1);
+      }
+    });
+    handle.addEventListener("dragstart", (e) => {
+      e.dataTransfer.setData(DRAG_TYPE, String(b.id));
+      e.dataTransfer.setData("text/plain", String(b.id));
+      e.dataTransfer.effectAllowed = "move";
+    });
+    const up = el("button", { type: "button", class: "icon-button", "aria-label": `Move ${b.name || "badge"} up`, disabled: i === 0 }, icon("up"));
+    up.addEventListener("click", () => move(b.id, i - 1));
+    const down = el("button", { type: "button", class: "icon-button", "aria-label": `Move ${b.name || "badge"} down`, disabled: i === items.length - 1 }, icon("down"));
+    down.addEventListener("click", () => move(b.id, i + 1));
+    const remove = el("button", { type: "button", class: "icon-button", "aria-label": `Remove ${b.name || "badge"} from ${c.name}` }, icon("close"));
+    remove.addEventListener("click", async () => {
+      await api.removeFromCollection(c.id, [b.id]);
+      await showCollections();
+      hooks.changed();
+    });
+    const openB = el("button", { type: "button", class: "linklike member__name" }, b.name || "Untitled badge");
+    openB.addEventListener("click", () => hooks.open(b.id));
+    const img = el("img", { class: "member__image", src: api.badgeImageUrl(b.id, b.imported_at), alt: "", width: "44", height: "44" });
+    img.addEventListener("error", () => img.replaceWith(el("span", { class: "member__image icon icon--medal", "aria-hidden": "true" })));
+    const row = el("li", { class: "member", "data-id": String(b.id) }, handle, img, el("div", { class: "member__text" }, openB, el("span", { class: "muted" }, b.issuer_name || "")), statusMark(b.status), el("div", { class: "member__actions" }, up, down, remove));
+    // Dropping here: a member is moved to this place; a new badge is added here.
+    acceptBadges(row, async (ids) => {
+      const id = ids[0];
+      if (items.some((x) => x.id === id)) await api.moveInCollection(c.id, id, i);
+      else await api.addToCollection(c.id, [id], i);
+      await showCollections();
+      hooks.changed();
+    });
+    members.append(row);
+  });
+  const dropEnd = el("li", { class: "members__drop" }, items.length ? "Drop a badge here to add it at the end." : "Drop badges here, or add them from the list below.");
+  acceptBadges(dropEnd, async (ids) => {
+    const id = ids[0];
+    if (items.some((x) => x.id === id)) await api.moveInCollection(c.id, id, items.length);
+    else await api.addToCollection(c.id, [id]);
+    await showCollections();
+    hooks.changed();
+  });
+  members.append(dropEnd);
+
+  // Add badges
+  const picker = el("ul", { class: "picker", id: "collection-picker", "aria-label": "Badges to add" });
+  const search = el("input", { type: "search", id: "collection-picker-search", placeholder: "Find badges to add", "aria-label": "Find badges to add", autocomplete: "off" });
+  const inIds = new Set(items.map((b) => b.id));
+  const fill = async () => {
+    const found = await api.listBadges({ search: search.value.trim() || null, sort: "name", limit: 60, offset: 0, status: [], reverse: false });
+    picker.replaceChildren(
+      ...found.items
+        .filter((b) => !inIds.has(b.id))
+        .map((b) => {
+          const add = el("button", { type: "button", class: "button button--small", "aria-label": `Add ${b.name || "badge"} to ${c.name}` }, icon("plus"), "Add");
+          add.addEventListener("click", async () => {
+            await api.addToCollection(c.id, [b.id]);
+            await showCollections();
+            hooks.changed();
+          });
+          const li = el("li", { class: "picker__row", draggable: "true", "data-id": String(b.id) }, el("span", { class: "picker__name" }, b.name || "Untitled badge"), el("span", { class: "muted picker__issuer" }, b.issuer_name || ""), add);
+          li.addEventListener("dragstart", (e) => {
+            e.dataTransfer.setData(DRAG_TYPE, String(b.id));
+            e.dataTransfer.setData("text/plain", String(b.id));
+            e.dataTransfer.effectAllowed = "copy";
+          });
+          return li;
+        }),
+    );
+    if (!picker.children.length) picker.append(el("li", { class: "muted" }, "No other badges match."));
+  };
+  let t = null;
+  search.addEventListener("input", () => {
+    clearTimeout(t);
+    t = setTimeout(fill, 140);
+  });
+
+  $("collection-view").replaceChildren(
+    head,
+    el("section", { class: "card section" }, el("h3", { class: "section__title", id: "collection-desc-title" }, "Description"), desc, el("div", { class: "button-row" }, descSave, descState)),
+    el("section", { class: "card section", "aria-labelledby": "members-title" }, el("h3", { class: "section__title", id: "members-title" }, `Badges (${plural(items.length, "badge")})`), el("p", { class: "field-help" }, "Drag the handles to reorder, or focus one and press Alt+Up or Alt+Down."), members),
+    el("section", { class: "card section", "aria-labelledby": "picker-title" }, el("h3", { class: "section__title", id: "picker-title" }, "Add badges"), search, picker),
+  );
+  await fill();
+}

@@ -1,0 +1,146 @@
+// The Import screen: file and folder pickers, paste, and per-item results
+// with reasons and what to do about failures. Drops anywhere on the window
+// also land here (see main.js).
+
+import * as api from "./api.js";
+import { el, icon } from "./dom.js";
+import { baseName, plural } from "./format.js";
+import { runJob } from "./jobs.js";
+import { statusMark } from "./status.js";
+
+const $ = (id) => document.getElementById(id);
+let hooks = { imported: () => {}, show: () => {}, open: () => {} };
+
+export function initImport(h) {
+  hooks = { ...hooks, ...h };
+  $("pick-files").addEventListener("click", async () => {
+    const paths = await api.pickImportFiles().catch(() => []);
+    if (paths.length) importRequest({ paths });
+  });
+  $("pick-folder").addEventListener("click", async () => {
+    const path = await api.pickImportFolder().catch(() => null);
+    if (path) importRequest({ paths: [path] });
+  });
+  $("paste-form").addEventListener("submit", (e) => {
+    e.preventDefault();
+    importPasted();
+  });
+  $("import-paste").addEventListener("keydown", (e) => {
+    if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) {
+      e.preventDefault();
+      importPasted();
+    }
+  });
+  $("import-paste").addEventListener("input", () => $("import-paste").removeAttribute("aria-invalid"));
+}
+
+/** Lines that are all absolute file paths are imported as files. */
+function asPaths(text) {
+  const lines = text.split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
+  const isPath = (l) => /^(\/|[A-Za-z]:[\\/]|\\\\)/.test(l) && !l.startsWith("//");
+  return lines.length && lines.every(isPath) ? lines : null;
+}
+
+function importPasted() {
+  const box = $("import-paste");
+  const text = box.value;
+  if (!text.trim()) {
+    box.setAttribute("aria-invalid", "true");
+    showSummary({ items: [], total: 0, cancelled: false }, "Paste a badge link, its JSON, a compact JWS or a file path first.");
+    box.focus();
+    return;
+  }
+  const paths = asPaths(text);
+  importRequest(paths ? { paths } : { text }).then((report) => {
+    if (report && report.items.some((i) => i.outcome === "imported" || i.outcome === "duplicate")) box.value = "";
+  });
+}
+
+/** Imports what was dropped, picked, pasted or the samples; shows the results. */
+export async function importRequest(request) {
+  hooks.show();
+  const what = request.samples ? "Adding the sample badges…" : "Adding badges…";
+  // The last results make way for this run's.
+  $("import-summary").hidden = false;
+  $("import-counts").textContent = what;
+  $("import-counts").dataset.error = "false";
+  $("import-results").replaceChildren();
+  const controls = ["pick-files", "pick-folder", "import-submit", "try-samples"].map($).filter(Boolean);
+  for (const c of controls) c.disabled = true;
+  try {
+    const report = await runJob(what, () => api.importItems({ paths: [], text: null, samples: false, ...request }));
+    showSummary(report);
+    hooks.imported(report);
+    return report;
+  } catch (err) {
+    showSummary({ items: [], total: 0, cancelled: false }, err.message);
+    return null;
+  } finally {
+    for (const c of controls) c.disabled = false;
+  }
+}
+
+const OUTCOME = {
+  imported: { label: "Added", icon: "check", tone: "ok" },
+  duplicate: { label: "Already in your backpack", icon: "info", tone: "muted" },
+  not_a_badge: { label: "Not a badge", icon: "warning", tone: "warn" },
+  failed: { label: "Could not be added", icon: "alert", tone: "bad" },
+};
+
+/** What to do about an item that was not added. */
+function advice(item) {
+  const r = (item.reason || "").toLowerCase();
+  if (item.outcome === "duplicate") return "Nothing to do: the badge is already kept.";
+  if (r.includes("truncat") || r.includes("ends early") || r.includes("ends before") || r.includes("crc") || r.includes("damaged") || r.includes("cut off"))
+    return "The file is damaged or was not downloaded completely. Download it again from where you got it.";
+  if (item.outcome === "not_a_badge") {
+    if (r.includes("carries no badge") || r.includes("no badge"))
+      return "This is a plain image. Download the badge again from the issuer or platform: the badge is inside the original file, and editing or re-saving the picture removes it.";
+    return "Satchel reads baked PNG and SVG badge images, Open Badges JSON (0.5 to 3.0, CLR 2.0), compact JWS and badge links. Check that you chose the badge itself and not a web page or a badge definition.";
+  }
+  if (item.outcome === "failed") {
+    if (r.includes("too large") || r.includes("larger")) return "The file is larger than any badge needs; check that it is the right file.";
+    if (r.includes("permission") || r.includes("denied")) return "Satchel may not read this file. Check its permissions.";
+    if (r.includes("not found") || r.includes("no such")) return "The file is no longer there. Check that it still exists.";
+    return "Check the file and try again; if it keeps failing, the file may be damaged.";
+  }
+  return null;
+}
+
+function showSummary(report, error = null) {
+  $("import-summary").hidden = false;
+  const counts = ["imported", "duplicate", "not_a_badge", "failed"].map((o) => [o, report.items.filter((i) => i.outcome === o).length]).filter(([, n]) => n);
+  const parts = counts.map(([o, n]) => `${n} ${OUTCOME[o].label.toLowerCase()}`);
+  if (report.cancelled) parts.push(`cancelled after ${report.items.length} of ${report.total}`);
+  $("import-counts").textContent = error ? error : parts.length ? parts.join(" · ") : "Nothing was found to add.";
+  $("import-counts").dataset.error = error ? "true" : "false";
+  const list = $("import-results");
+  const shown = report.items.slice(0, 500);
+  list.replaceChildren(
+    ...shown.map((item) => {
+      const o = OUTCOME[item.outcome] || OUTCOME.failed;
+      const title = item.name || baseName(item.source);
+      const help = item.outcome === "imported" ? null : advice(item);
+      let open = null;
+      if (item.badge_id) {
+        open = el("button", { type: "button", class: "button button--small" }, "Open");
+        open.addEventListener("click", () => hooks.open(item.badge_id));
+      }
+      return el(
+        "li",
+        { class: `result result--${o.tone}`, "data-outcome": item.outcome },
+        icon(o.icon, "result__icon"),
+        el(
+          "div",
+          { class: "result__body" },
+          el("p", { class: "result__title" }, el("strong", {}, title), " — ", o.label, item.status ? [" ", statusMark(item.status)] : null),
+          el("p", { class: "result__source muted" }, item.source),
+          item.reason ? el("p", { class: "result__reason" }, item.reason) : null,
+          help ? el("p", { class: "result__advice" }, help) : null,
+        ),
+        open,
+      );
+    }),
+  );
+  if (report.items.length > shown.length) list.append(el("li", { class: "muted" }, `and ${plural(report.items.length - shown.length, "more item")}`));
+}

@@ -1,0 +1,90 @@
+// The Settings screen: identities, network policy, data folder, backup and restore.
+
+import * as api from "./api.js";
+import { el, icon } from "./dom.js";
+
+const $ = (id) => document.getElementById(id);
+let hooks = { changed: () => {}, toast: () => {} };
+
+export function initSettings(h) {
+  hooks = { ...hooks, ...h };
+  $("identity-form").addEventListener("submit", async (e) => {
+    e.preventDefault();
+    const input = $("identity-input");
+    if (!input.value.trim()) return;
+    try {
+      drawIdentities(await api.addIdentity(input.value));
+      input.value = "";
+      input.removeAttribute("aria-invalid");
+      $("identity-error").textContent = "";
+    } catch (err) {
+      input.setAttribute("aria-invalid", "true");
+      $("identity-error").textContent = err.message;
+    }
+  });
+  const saveNet = async () => {
+    try {
+      const net = await api.setNetwork({ offline: $("net-offline").checked, allow_private: $("net-private").checked });
+      $("net-offline").checked = net.offline;
+      $("net-private").checked = net.allow_private;
+    } catch (err) {
+      hooks.toast(err.message);
+    }
+  };
+  $("net-offline").addEventListener("change", saveNet);
+  $("net-private").addEventListener("change", saveNet);
+  $("open-data").addEventListener("click", () => api.openDataFolder().catch((err) => hooks.toast(err.message)));
+  $("backup").addEventListener("click", async () => {
+    try {
+      const done = await api.backup();
+      if (done) $("data-message").textContent = `Backed up ${done.badges} badges to ${done.path}.`;
+    } catch (err) {
+      $("data-message").textContent = `The backup failed: ${err.message}`;
+    }
+  });
+  $("restore").addEventListener("click", async () => {
+    try {
+      const n = await api.restore();
+      if (n !== null && n !== undefined) {
+        $("data-message").textContent = `Restored ${n} badges.`;
+        hooks.changed();
+        showSettings();
+      }
+    } catch (err) {
+      $("data-message").textContent = `The backup was not restored: ${err.message}`;
+    }
+  });
+}
+
+function drawIdentities(ids) {
+  const ul = $("identity-list");
+  ul.replaceChildren(
+    ...ids.map((i) => {
+      const remove = el("button", { type: "button", class: "icon-button", "aria-label": `Remove ${i.value}` }, icon("close"));
+      remove.addEventListener("click", async () => {
+        try {
+          drawIdentities(await api.removeIdentity(String(i.id)));
+          $("identity-input").focus();
+        } catch (err) {
+          hooks.toast(err.message);
+        }
+      });
+      return el("li", { class: "identity-row" }, el("span", { class: "pill" }, i.kind), el("span", { class: "identity-row__value" }, i.value), remove);
+    }),
+  );
+  if (!ids.length) ul.append(el("li", { class: "muted" }, "No identities yet."));
+}
+
+export async function showSettings() {
+  try {
+    const [info, ids] = await Promise.all([api.appInfo(), api.identities()]);
+    $("data-dir").textContent = info.data_dir;
+    $("data-count").textContent = String(info.badges);
+    $("data-version").textContent = `Satchel ${info.version}`;
+    $("net-offline").checked = info.net.offline;
+    $("net-private").checked = info.net.allow_private;
+    drawIdentities(ids);
+  } catch (err) {
+    hooks.toast(err.message);
+  }
+}
