@@ -4,24 +4,11 @@
 //! judged by content, are returned; nothing is fetched.
 
 use crate::store::Store;
-use base64::Engine as _;
 
 /// The media type of image bytes, by content (PNG, JPEG, GIF, WebP, SVG);
 /// `None` for anything else.
 pub fn image_media_type(bytes: &[u8]) -> Option<&'static str> {
-    if bytes.starts_with(&crate::bake::PNG_SIGNATURE) {
-        Some("image/png")
-    } else if bytes.starts_with(&[0xff, 0xd8, 0xff]) {
-        Some("image/jpeg")
-    } else if bytes.starts_with(b"GIF87a") || bytes.starts_with(b"GIF89a") {
-        Some("image/gif")
-    } else if bytes.len() > 12 && &bytes[..4] == b"RIFF" && &bytes[8..12] == b"WEBP" {
-        Some("image/webp")
-    } else if crate::bake::is_svg(bytes) {
-        Some("image/svg+xml")
-    } else {
-        None
-    }
+    crate::export::page::sniff_image(bytes).map(|(_, media)| media)
 }
 
 fn typed(bytes: Vec<u8>) -> Option<(&'static str, Vec<u8>)> {
@@ -58,37 +45,11 @@ fn named_image(
 fn image_from(store: &Store, reference: &str) -> Option<(&'static str, Vec<u8>)> {
     let reference = reference.trim();
     if let Some(rest) = reference.strip_prefix("data:") {
-        let (meta, data) = rest.split_once(',')?;
-        let bytes = if meta.ends_with(";base64") {
-            base64::engine::general_purpose::STANDARD
-                .decode(data.trim())
-                .ok()?
-        } else {
-            percent_decode(data)
-        };
-        return typed(bytes);
+        return typed(crate::export::page::data_uri_bytes(rest)?);
     }
     let key = crate::fetch::cache_key(reference).ok()?;
     let doc = store.get_document(&key).ok()??;
     typed(doc.body)
-}
-
-fn percent_decode(s: &str) -> Vec<u8> {
-    let b = s.as_bytes();
-    let mut out = Vec::with_capacity(b.len());
-    let mut i = 0;
-    while i < b.len() {
-        if b[i] == b'%' && i + 2 < b.len() {
-            if let Ok(v) = u8::from_str_radix(&s[i + 1..i + 3], 16) {
-                out.push(v);
-                i += 3;
-                continue;
-            }
-        }
-        out.push(b[i]);
-        i += 1;
-    }
-    out
 }
 
 #[cfg(test)]
@@ -103,6 +64,5 @@ mod tests {
             Some("image/svg+xml")
         );
         assert_eq!(t(b"<html><script>alert(1)</script>"), None);
-        assert_eq!(super::percent_decode("a%20b%zz"), b"a b%zz");
     }
 }

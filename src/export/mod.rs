@@ -45,7 +45,7 @@
 //! `export_collection(&collection, &ExportOptions { base_url, include_recipient_name,
 //! include_evidence, now }, out)`, print `ExportSummary::warnings` and the pages.
 
-mod page;
+pub(crate) mod page;
 mod verify_data;
 
 use crate::inspect::Inspection;

@@ -192,20 +192,7 @@ pub(crate) fn sniff_image(bytes: &[u8]) -> Option<(&'static str, &'static str)> 
 fn image_bytes(src: &str, docs: &HashMap<&str, &[u8]>) -> Option<(&'static str, Vec<u8>)> {
     let src = src.trim();
     let bytes = if let Some(rest) = src.strip_prefix("data:") {
-        let (meta, data) = rest.split_once(',')?;
-        if meta.ends_with(";base64") {
-            use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
-            use base64::Engine;
-            const LENIENT: GeneralPurpose = GeneralPurpose::new(
-                &base64::alphabet::STANDARD,
-                GeneralPurposeConfig::new()
-                    .with_decode_padding_mode(DecodePaddingMode::Indifferent),
-            );
-            let clean: String = data.chars().filter(|c| !c.is_ascii_whitespace()).collect();
-            LENIENT.decode(clean).ok()?
-        } else {
-            percent_decode(data)
-        }
+        data_uri_bytes(rest)?
     } else {
         docs.get(src)?.to_vec()
     };
@@ -214,6 +201,24 @@ fn image_bytes(src: &str, docs: &HashMap<&str, &[u8]>) -> Option<(&'static str, 
     }
     let (ext, _) = sniff_image(&bytes)?;
     Some((ext, bytes))
+}
+
+/// The bytes of a `data:` URI (given without its `data:` prefix): base64
+/// (lenient about padding and whitespace) or percent-encoded.
+pub(crate) fn data_uri_bytes(rest: &str) -> Option<Vec<u8>> {
+    let (meta, data) = rest.split_once(',')?;
+    if meta.ends_with(";base64") {
+        use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
+        use base64::Engine;
+        const LENIENT: GeneralPurpose = GeneralPurpose::new(
+            &base64::alphabet::STANDARD,
+            GeneralPurposeConfig::new().with_decode_padding_mode(DecodePaddingMode::Indifferent),
+        );
+        let clean: String = data.chars().filter(|c| !c.is_ascii_whitespace()).collect();
+        LENIENT.decode(clean).ok()
+    } else {
+        Some(percent_decode(data))
+    }
 }
 
 fn percent_decode(s: &str) -> Vec<u8> {
