@@ -12,8 +12,13 @@ use super::contexts::{is_bundled, LOADER};
 use json_ld::expansion::{Action, Policy};
 use json_ld::rdf_types::{self, generator, LiteralType};
 use json_ld::syntax::Parse;
-use json_ld::{JsonLdProcessor, RemoteDocument};
+use json_ld::syntax::TryFromJson;
+use json_ld::{Expand, JsonLdProcessor, Process, RdfQuads, RemoteDocument};
 use serde_json::Value;
+use std::collections::HashMap;
+use std::sync::{Arc, LazyLock, Mutex};
+
+type ActiveContext = json_ld::Context<json_ld::IriBuf, json_ld::BlankIdBuf>;
 
 /// Most Hash N-Degree Quads calls canonicalization may make. Real credentials
 /// need a few dozen (`complete.json`, with four byte-identical endorsement
@@ -157,16 +162,9 @@ fn blank(label: &str) -> oxrdf::BlankNode {
 
 const XSD_STRING: &str = "http://www.w3.org/2001/XMLSchema#string";
 
-/// The document's RDF dataset, expanded in safe mode with the bundled contexts only.
-pub(crate) fn to_dataset(doc: &Value) -> Result<oxrdf::Dataset, CanonError> {
-    if let Some(url) = unknown_context(doc) {
-        return Err(CanonError::UnknownContext(url));
-    }
-    let text = serde_json::to_string(doc).map_err(|e| CanonError::Malformed(e.to_string()))?;
-    let (value, _) = json_ld::syntax::Value::parse_str(&text)
-        .map_err(|e| CanonError::Malformed(e.to_string()))?;
-    let input = RemoteDocument::new(None, None, value);
-    let options: json_ld::Options = json_ld::Options {
+/// The JSON-LD options of every expansion: safe mode.
+fn options() -> json_ld::Options {
+    json_ld::Options {
         expansion_policy: Policy {
             invalid: Action::Reject,
             // `@vocab` must stay allowed: contexts such as the W3C examples context
@@ -175,19 +173,117 @@ pub(crate) fn to_dataset(doc: &Value) -> Result<oxrdf::Dataset, CanonError> {
             allow_undefined: false,
         },
         ..json_ld::Options::default()
+    }
+    .unordered()
+}
+
+/// Most distinct top-level `@context` values kept processed.
+const MAX_CACHED_CONTEXTS: usize = 64;
+
+/// Top-level `@context` values made only of (bundled) context URLs, by their
+/// JSON text, processed once per process: processing the OB 3.0 and VC
+/// contexts was most of the cost of a credential.
+static PROCESSED: LazyLock<Mutex<HashMap<String, Arc<ActiveContext>>>> =
+    LazyLock::new(Default::default);
+
+/// The active context that JSON-LD expansion of a document whose top-level
+/// `@context` is `ctx` starts its top-level object with, exactly as expansion
+/// computes it (the initial empty context, no base URL, the same processing
+/// options and loader), when `ctx` names only context URLs. `None` when `ctx`
+/// is anything else or processing it fails (then the document takes the
+/// ordinary path, which reports the error).
+fn processed_context(ctx: &Value, options: &json_ld::Options) -> Option<Arc<ActiveContext>> {
+    let only_urls = match ctx {
+        Value::String(_) => true,
+        Value::Array(items) => !items.is_empty() && items.iter().all(Value::is_string),
+        _ => false,
     };
-    let mut rdf =
-        pollster::block_on(input.to_rdf_using(generator::Blank::new(), &*LOADER, options))
-            .map_err(|e| match e {
-                json_ld::ToRdfError::Expand(e) => match expansion_error(&e) {
-                    CanonError::Undefined(what) if what == A_TYPE => CanonError::Undefined(
-                        undefined_type(doc).map_or(what, |t| format!("the type \"{t}\"")),
-                    ),
-                    other => other,
-                },
-            })?;
+    if !only_urls {
+        return None;
+    }
+    let key = ctx.to_string();
+    if let Some(found) = PROCESSED.lock().ok()?.get(&key) {
+        return Some(found.clone());
+    }
+    let (json, _) = json_ld::syntax::Value::parse_str(&key).ok()?;
+    let local = json_ld::syntax::context::Context::try_from_json(json).ok()?;
+    let processed = pollster::block_on(local.process_with(
+        &mut (),
+        &ActiveContext::new(None),
+        &*LOADER,
+        None,
+        options.expansion_options().into(),
+    ))
+    .ok()?
+    .into_processed();
+    let processed = Arc::new(processed);
+    let mut cache = PROCESSED.lock().ok()?;
+    if cache.len() < MAX_CACHED_CONTEXTS {
+        cache.insert(key, processed.clone());
+    }
+    Some(processed)
+}
+
+/// The document's RDF dataset, expanded in safe mode with the bundled contexts
+/// only; with `reuse_context`, its top-level `@context` is taken already
+/// processed when it can be (the tests compare both ways).
+fn to_dataset(doc: &Value, reuse_context: bool) -> Result<oxrdf::Dataset, CanonError> {
+    if let Some(url) = unknown_context(doc) {
+        return Err(CanonError::UnknownContext(url));
+    }
+    let text = serde_json::to_string(doc).map_err(|e| CanonError::Malformed(e.to_string()))?;
+    let (mut value, _) = json_ld::syntax::Value::parse_str(&text)
+        .map_err(|e| CanonError::Malformed(e.to_string()))?;
+    let options = options();
+    // What `to_rdf_using` does, with the document's top-level `@context` taken
+    // already processed when it only names contexts: expansion would process
+    // it first thing, against the empty context, and nothing before that
+    // depends on it.
+    let reusable = doc
+        .get("@context")
+        .filter(|_| reuse_context)
+        .and_then(|c| processed_context(c, &options));
+    let expanded = match reusable {
+        Some(active) => {
+            if let Some(object) = value.as_object_mut() {
+                let _ = object.remove_unique("@context");
+            }
+            pollster::block_on(value.expand_full(
+                &mut (),
+                ActiveContext::clone(&active),
+                None,
+                &*LOADER,
+                options.expansion_options(),
+                (),
+            ))
+            .map_err(json_ld::ExpandError::Expansion)
+        }
+        None => pollster::block_on(JsonLdProcessor::expand_full(
+            &RemoteDocument::new(None, None, value),
+            &mut (),
+            &*LOADER,
+            options.clone(),
+            (),
+        )),
+    };
+    let mut expanded = expanded.map_err(|e| match expansion_error(&e) {
+        CanonError::Undefined(what) if what == A_TYPE => {
+            CanonError::Undefined(undefined_type(doc).map_or(what, |t| format!("the type \"{t}\"")))
+        }
+        other => other,
+    })?;
+    let (mut vocabulary, mut generator) = ((), generator::Blank::new());
+    expanded.relabel_and_canonicalize_with(&mut vocabulary, &mut generator);
+    let quads = expanded
+        .rdf_quads_full(
+            &mut vocabulary,
+            &mut generator,
+            options.rdf_direction,
+            options.produce_generalized_rdf,
+        )
+        .cloned();
     let mut dataset = oxrdf::Dataset::new();
-    for rdf_types::Quad(s, p, o, g) in rdf.cloned_quads() {
+    for rdf_types::Quad(s, p, o, g) in quads {
         let subject = id(s);
         let predicate = match p {
             rdf_types::Id::Iri(iri) => oxrdf::NamedNode::new_unchecked(iri.into_string()),
@@ -237,7 +333,11 @@ pub(crate) fn to_dataset(doc: &Value) -> Result<oxrdf::Dataset, CanonError> {
 /// The RDFC-1.0 canonical N-Quads of a JSON-LD document (sorted lines, each
 /// ending in `\n`), with JSON-LD in safe mode and only the bundled contexts.
 pub fn canonicalize(doc: &Value) -> Result<String, CanonError> {
-    let dataset = to_dataset(doc)?;
+    canonicalize_with(doc, true)
+}
+
+fn canonicalize_with(doc: &Value, reuse_context: bool) -> Result<String, CanonError> {
+    let dataset = to_dataset(doc, reuse_context)?;
     check_blank_nodes(&dataset)?;
     let options = rdf_canon::CanonicalizationOptions {
         hndq_call_limit: Some(HNDQ_CALL_LIMIT),
@@ -376,5 +476,79 @@ mod tests {
             canonicalize(&doc).unwrap(),
             "<urn:x> <https://schema.org/name> \"a\\tb\\u0001c\"@en-US .\n"
         );
+    }
+
+    /// Every JSON document of the test data and the shared corpus (when it is
+    /// there), its proof configurations, and hand-made edge cases give the same
+    /// canonical N-Quads, or the same error, with the top-level `@context`
+    /// taken already processed as with it processed by expansion.
+    #[test]
+    fn reusing_processed_contexts_changes_nothing() {
+        fn files(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+            let Ok(entries) = std::fs::read_dir(dir) else {
+                return;
+            };
+            for e in entries.flatten() {
+                let path = e.path();
+                if path.is_dir() {
+                    files(&path, out);
+                } else if path
+                    .extension()
+                    .is_some_and(|x| x == "json" || x == "jsonld")
+                {
+                    out.push(path);
+                }
+            }
+        }
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut paths = Vec::new();
+        files(&root.join("tests/data"), &mut paths);
+        files(&root.join("../shared/fixtures/public"), &mut paths);
+        let mut docs: Vec<Value> = vec![
+            json!({"@context": ["https://www.w3.org/ns/credentials/v2"], "id": "urn:x", "type": "VerifiableCredential", "sneaky": 1}),
+            json!({"@context": ["https://www.w3.org/ns/credentials/v2"], "type": ["VerifiableCredential", "Nope"]}),
+            json!({"@context": "https://www.w3.org/ns/credentials/v2", "id": "urn:x", "name": "n"}),
+            json!({"@context": ["https://www.w3.org/ns/credentials/v2"]}),
+            json!({"@context": [], "@id": "urn:x", "https://schema.org/name": "n"}),
+            json!({"@context": ["https://www.w3.org/ns/credentials/v2"], "@context2": 1, "id": "urn:x",
+                "credentialSubject": {"@context": {"x": "https://example.org/x"}, "x": 1.0}}),
+        ];
+        for path in &paths {
+            let Ok(text) = std::fs::read_to_string(path) else {
+                continue;
+            };
+            let Ok(doc) = serde_json::from_str::<Value>(&text) else {
+                continue;
+            };
+            if doc.get("@context").is_none() {
+                continue;
+            }
+            let proofs: Vec<Value> = match doc.get("proof") {
+                Some(Value::Array(p)) => p.clone(),
+                Some(p) => vec![p.clone()],
+                None => Vec::new(),
+            };
+            for p in proofs {
+                docs.push(super::super::proof_config(&doc, &p));
+            }
+            docs.push(super::super::unsecured(&doc));
+            docs.push(doc);
+        }
+        assert!(docs.len() > 20, "only {} documents", docs.len());
+        let mut reused = 0;
+        for doc in &docs {
+            let slow = canonicalize_with(doc, false);
+            assert_eq!(canonicalize_with(doc, true), slow, "{doc}");
+            // Twice: the second time from the cache.
+            assert_eq!(canonicalize_with(doc, true), slow, "{doc}");
+            if doc
+                .get("@context")
+                .and_then(|c| processed_context(c, &options()))
+                .is_some()
+            {
+                reused += 1;
+            }
+        }
+        assert!(reused > 10, "only {reused} documents reused a context");
     }
 }
