@@ -24,6 +24,16 @@ async function call(command, args) {
   }
 }
 
+// ---------------------------------------------------------------- startup
+
+/** null when the backpack is open, else { code, message, data_dir, database } */
+export const startupStatus = () => call("startup_status");
+/** Opens the backpack again: null when it is open now, else why not (as startupStatus). */
+export const retryStartup = () => call("retry_startup");
+export const quit = () => call("quit");
+/** Tells the app the window is interactive (for SATCHEL_LAUNCH_TIMING). */
+export const launchReady = (page) => call("launch_ready", { page });
+
 // ---------------------------------------------------------------- app
 
 /** { data_dir, database, version, badges, net: { offline, allow_private } } */

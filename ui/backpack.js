@@ -23,7 +23,7 @@ let onOpen = () => {};
 let onEmptyChange = () => {};
 
 const state = {
-  query: { search: "", status: "", tag: "", collection: "", sort: "imported" },
+  query: { search: "", status: "", tag: "", collection: "", sort: "imported", reverse: false },
   total: 0,
   grandTotal: null,
   pages: new Map(), // page number -> array of summaries | "loading"
@@ -58,6 +58,13 @@ export function initBackpack({ open, emptyChange }) {
   $("filter-tag").addEventListener("change", (e) => setQuery({ tag: e.target.value }));
   $("filter-collection").addEventListener("change", (e) => setQuery({ collection: e.target.value }));
   $("sort").addEventListener("change", (e) => setQuery({ sort: e.target.value }));
+  // A toggle button: Enter and Space press it like any button; aria-pressed
+  // tells assistive technology (and the styling) which way the list runs.
+  $("sort-reverse").addEventListener("click", (e) => {
+    const reverse = e.currentTarget.getAttribute("aria-pressed") !== "true";
+    e.currentTarget.setAttribute("aria-pressed", String(reverse));
+    setQuery({ reverse });
+  });
   $("clear-filters").addEventListener("click", clearFilters);
 
   // Scroll events come at most once per frame; rendering right away means
@@ -104,7 +111,7 @@ function apiQuery(offset, limit) {
     tag: q.tag || null,
     collection: q.collection ? Number(q.collection) : null,
     sort: q.sort,
-    reverse: false,
+    reverse: q.reverse,
     limit,
     offset,
   };

@@ -8,8 +8,10 @@ import { initDetail, showDetail } from "./detail.js";
 import { importRequest, initImport } from "./import.js";
 import { initJobs, runJob } from "./jobs.js";
 import { initSettings, showSettings } from "./settings.js";
+import { showStartupError } from "./startup.js";
 
 const $ = (id) => document.getElementById(id);
+const scriptAt = performance.now();
 const SCREENS = ["backpack", "detail", "import", "collections", "settings"];
 let screen = null;
 let previous = "backpack";
@@ -88,95 +90,122 @@ async function verifyAgain(ids) {
 
 // ---------------------------------------------------------------- init
 
-initJobs();
-initBackpack({
-  open: openBadge,
-  emptyChange: (empty) => document.body.classList.toggle("is-empty", empty),
-});
-initDetail({
-  changed,
-  toast,
-  verifyAgain,
-  deleted: () => {
-    changed();
-    closeDetail();
-  },
-});
-initImport({
-  show: () => show("import", { focus: false }),
-  imported: () => changed(),
-  open: openBadge,
-});
-initCollections({ changed, open: openBadge, toast });
-initSettings({ changed, toast });
+/** Wires every screen and shows the backpack. */
+function startApp() {
 
-for (const tab of document.querySelectorAll("[data-screen]")) {
-  tab.addEventListener("click", () => show(tab.dataset.screen));
-}
-for (const b of document.querySelectorAll("[data-go]")) {
-  b.addEventListener("click", () => show(b.dataset.go));
-}
-$("detail-back").addEventListener("click", closeDetail);
-$("verify-all").addEventListener("click", () => verifyAgain(null).then(() => changed()));
-$("try-samples").addEventListener("click", async () => {
-  const report = await importRequest({ samples: true });
-  if (report) show("backpack");
-});
-$("toast").addEventListener("click", () => {
-  $("toast").hidden = true;
-});
-
-document.addEventListener("keydown", (e) => {
-  const mod = e.ctrlKey || e.metaKey;
-  if (mod && !e.shiftKey && !e.altKey) {
-    const k = e.key.toLowerCase();
-    if (k === "o") {
-      e.preventDefault();
-      show("import");
-      $("pick-files").click();
-    } else if (k === "f") {
-      e.preventDefault();
-      show("backpack");
-      $("search").focus();
-      $("search").select();
-    } else if (k === "1" || k === "2" || k === "3") {
-      e.preventDefault();
-      show({ 1: "backpack", 2: "collections", 3: "settings" }[k]);
-    }
-  } else if (e.key === "Escape" && screen === "detail" && !(e.target instanceof HTMLTextAreaElement)) {
-    e.preventDefault();
-    closeDetail();
-  }
-});
-
-// Links from a badge open in the user's browser, never inside the app.
-document.addEventListener("click", (event) => {
-  const link = event.target instanceof Element ? event.target.closest("a[href]") : null;
-  if (!link || link.classList.contains("skip-link")) return;
-  event.preventDefault();
-  if (link.dataset.external === "true") {
-    api.openLink(link.href).catch((err) => toast(`The link could not be opened: ${err.message}`));
-  }
-});
-
-// File drops arrive as paths from Tauri; keep stray HTML drags from navigating.
-for (const type of ["dragover", "drop"]) {
-  document.addEventListener(type, (event) => {
-    if (!event.defaultPrevented) event.preventDefault();
+  initJobs();
+  initBackpack({
+    open: openBadge,
+    emptyChange: (empty) => document.body.classList.toggle("is-empty", empty),
   });
+  initDetail({
+    changed,
+    toast,
+    verifyAgain,
+    deleted: () => {
+      changed();
+      closeDetail();
+    },
+  });
+  initImport({
+    show: () => show("import", { focus: false }),
+    imported: () => changed(),
+    open: openBadge,
+  });
+  initCollections({ changed, open: openBadge, toast });
+  initSettings({ changed, toast });
+
+  for (const tab of document.querySelectorAll("[data-screen]")) {
+    tab.addEventListener("click", () => show(tab.dataset.screen));
+  }
+  for (const b of document.querySelectorAll("[data-go]")) {
+    b.addEventListener("click", () => show(b.dataset.go));
+  }
+  $("detail-back").addEventListener("click", closeDetail);
+  $("verify-all").addEventListener("click", () => verifyAgain(null).then(() => changed()));
+  $("try-samples").addEventListener("click", async () => {
+    const report = await importRequest({ samples: true });
+    if (report) show("backpack");
+  });
+  $("toast").addEventListener("click", () => {
+    $("toast").hidden = true;
+  });
+
+  document.addEventListener("keydown", (e) => {
+    const mod = e.ctrlKey || e.metaKey;
+    if (mod && !e.shiftKey && !e.altKey) {
+      const k = e.key.toLowerCase();
+      if (k === "o") {
+        e.preventDefault();
+        show("import");
+        $("pick-files").click();
+      } else if (k === "f") {
+        e.preventDefault();
+        show("backpack");
+        $("search").focus();
+        $("search").select();
+      } else if (k === "1" || k === "2" || k === "3") {
+        e.preventDefault();
+        show({ 1: "backpack", 2: "collections", 3: "settings" }[k]);
+      }
+    } else if (e.key === "Escape" && screen === "detail" && !(e.target instanceof HTMLTextAreaElement)) {
+      e.preventDefault();
+      closeDetail();
+    }
+  });
+
+  // Links from a badge open in the user's browser, never inside the app.
+  document.addEventListener("click", (event) => {
+    const link = event.target instanceof Element ? event.target.closest("a[href]") : null;
+    if (!link || link.classList.contains("skip-link")) return;
+    event.preventDefault();
+    if (link.dataset.external === "true") {
+      api.openLink(link.href).catch((err) => toast(`The link could not be opened: ${err.message}`));
+    }
+  });
+
+  // File drops arrive as paths from Tauri; keep stray HTML drags from navigating.
+  for (const type of ["dragover", "drop"]) {
+    document.addEventListener(type, (event) => {
+      if (!event.defaultPrevented) event.preventDefault();
+    });
+  }
+  api.onFileDrop({
+    enter: () => document.body.classList.add("is-dragging"),
+    leave: () => document.body.classList.remove("is-dragging"),
+    drop: (paths) => {
+      document.body.classList.remove("is-dragging");
+      if (paths.length) importRequest({ paths });
+    },
+  });
+
+  show("backpack", { focus: false });
+  return Promise.all([reload(), refreshFilters()]);
 }
-api.onFileDrop({
-  enter: () => document.body.classList.add("is-dragging"),
-  leave: () => document.body.classList.remove("is-dragging"),
-  drop: (paths) => {
-    document.body.classList.remove("is-dragging");
-    if (paths.length) importRequest({ paths });
-  },
-});
 
-show("backpack", { focus: false });
-Promise.all([reload(), refreshFilters()]).finally(() => {
+/** Once the frame after the first content has painted. */
+function afterPaint() {
+  return new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)));
+}
+
+async function start() {
+  // The app hands the page its startup state; asking costs a round trip.
+  let failure = window.__SATCHEL_STARTUP__;
+  if (failure === undefined) {
+    try {
+      failure = await api.startupStatus();
+    } catch {
+      failure = null; // outside the app: the screens say so themselves
+    }
+  }
+  if (failure) showStartupError(failure, { opened: () => startApp().catch(() => {}) });
+  else await startApp().catch(() => {});
+  const dataAt = performance.now();
   document.body.dataset.ready = "true";
-  window.__satchelReadyAt = performance.now();
-});
+  window.__satchelReadyAt = dataAt;
+  await afterPaint();
+  const page = { time_origin: performance.timeOrigin, script: scriptAt, data: dataAt, ready: performance.now() };
+  api.launchReady(page).catch(() => {});
+}
 
+start();

@@ -3,18 +3,113 @@
 //! ones (import, re-verify, export) also run on a blocking worker and stream
 //! progress as `job-progress` events (see [`crate::jobs`]).
 
-use crate::state::{now, same_file, AppState, NetSettings};
+use crate::state::{now, same_file, AppState, NetSettings, Startup, StartupFailure};
 use crate::CommandError;
 use satchel::store::{BadgeQuery, BadgeRecord, BadgeSummary, CollectionSummary, Identity};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::path::PathBuf;
+use std::sync::atomic::Ordering;
 use std::sync::Arc;
-use tauri::{AppHandle, State};
+use tauri::{AppHandle, Manager, State};
 use tauri_plugin_dialog::DialogExt;
 
 type Shared<'a> = State<'a, Arc<AppState>>;
 type Answer<T> = Result<T, CommandError>;
+
+// ------------------------------------------------------------------ startup
+
+/// Why the backpack could not be opened at start; `None` when it is open.
+#[tauri::command]
+pub async fn startup_status(startup: State<'_, Startup>) -> Answer<Option<StartupFailure>> {
+    Ok(startup.failure())
+}
+
+/// Tries to open the backpack again (after the user fixed or moved the file);
+/// answers why not, or `None` when it is open now (the window then reloads).
+#[tauri::command]
+pub async fn retry_startup(
+    app: AppHandle,
+    startup: State<'_, Startup>,
+) -> Answer<Option<StartupFailure>> {
+    if startup.failure().is_none() {
+        return Ok(None);
+    }
+    match crate::state::open_from_args(&startup.args) {
+        Ok(state) => {
+            app.manage(Arc::new(state));
+            startup.set_failure(None);
+            Ok(None)
+        }
+        Err(failure) => {
+            startup.set_failure(Some(failure.clone()));
+            Ok(Some(failure))
+        }
+    }
+}
+
+/// Closes Satchel.
+#[tauri::command]
+pub async fn quit(app: AppHandle) -> Answer<()> {
+    app.exit(0);
+    Ok(())
+}
+
+/// When the page started loading and became interactive, by the page's clock
+/// (`performance.timeOrigin` and `performance.now()`), for the launch timing.
+#[derive(Debug, Default, Deserialize)]
+pub struct PageTiming {
+    /// Navigation start, milliseconds since the Unix epoch.
+    pub time_origin: f64,
+    /// Milliseconds from navigation start to `main.js` running.
+    #[serde(default)]
+    pub script: f64,
+    /// Milliseconds from navigation start to the first data in hand (before
+    /// the frame that shows it).
+    #[serde(default)]
+    pub data: f64,
+    /// Milliseconds from navigation start to interactive.
+    pub ready: f64,
+}
+
+/// The window says it is interactive. With `SATCHEL_LAUNCH_TIMING=1`, prints
+/// one line to stderr, once: `launch_to_interactive_ms=N` (from the start of
+/// `main`), `interactive_unix_ms=M` (the wall clock, for timing from
+/// outside) and, when the page sent its timing, `main_to_page_ms` (process
+/// start, store, window and webview up to the page's navigation start) and
+/// `page_to_interactive_ms` (loading the page, the first `list_badges`, the
+/// first paint; with when `main.js` started and when the data was in hand). With `SATCHEL_LAUNCH_TIMING_EXIT=1` it then quits.
+#[tauri::command]
+pub async fn launch_ready(
+    app: AppHandle,
+    startup: State<'_, Startup>,
+    page: Option<PageTiming>,
+) -> Answer<()> {
+    if !startup.timing || startup.timed.swap(true, Ordering::SeqCst) {
+        return Ok(());
+    }
+    let ms = startup.launched.elapsed().as_secs_f64() * 1000.0;
+    let unix_ms = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs_f64() * 1000.0)
+        .unwrap_or(0.0);
+    let mut line = format!("launch_to_interactive_ms={ms:.0} interactive_unix_ms={unix_ms:.0}");
+    if let Some(p) = page.filter(|p| p.time_origin > 0.0) {
+        let main_unix_ms = unix_ms - ms;
+        line += &format!(
+            " main_to_page_ms={:.0} page_to_interactive_ms={:.0} (script {:.0}, data {:.0})",
+            p.time_origin - main_unix_ms,
+            p.ready,
+            p.script,
+            p.data
+        );
+    }
+    eprintln!("{line}");
+    if startup.timing_exit {
+        app.exit(0);
+    }
+    Ok(())
+}
 
 // ------------------------------------------------------------------ app
 
@@ -424,10 +519,19 @@ pub async fn open_link(url: String) -> Answer<()> {
         .map_err(|e| CommandError::new("io", format!("could not open the link ({e})")))
 }
 
-/// Opens the data folder in the file manager.
+/// Opens the data folder in the file manager (also from the startup error
+/// screen, when the backpack is not open).
 #[tauri::command]
-pub async fn open_data_folder(state: Shared<'_>) -> Answer<()> {
-    open::that_detached(&state.data_dir)
+pub async fn open_data_folder(app: AppHandle, startup: State<'_, Startup>) -> Answer<()> {
+    let dir = match app.try_state::<Arc<AppState>>() {
+        Some(state) => state.data_dir.clone(),
+        None => startup
+            .failure()
+            .and_then(|f| f.data_dir)
+            .map(PathBuf::from)
+            .ok_or_else(|| CommandError::new("not_found", "Satchel has no data folder yet"))?,
+    };
+    open::that_detached(&dir)
         .map_err(|e| CommandError::new("io", format!("could not open the folder ({e})")))
 }
 

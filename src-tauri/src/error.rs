@@ -13,7 +13,8 @@ use serde::Serialize;
 /// written), `bad_request` (the UI sent something the command cannot take),
 /// `not_found` (no such badge or collection), `exists` (the name is taken),
 /// `invalid` (a value the store refuses), `busy` (another long task runs),
-/// `store` (the database failed), `cancelled` (the user closed a dialog).
+/// `store` (the database failed), `cancelled` (the user closed a dialog),
+/// `unavailable` (the backpack could not be opened at start; see `crate::run_from`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct CommandError {
     /// Stable, machine-readable kind.

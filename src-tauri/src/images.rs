@@ -43,7 +43,8 @@ pub fn respond(state: &Arc<AppState>, request: &Request<Vec<u8>>) -> Response<Ve
     }
 }
 
-fn not_found() -> Response<Vec<u8>> {
+/// A 404 (also what every request gets while the backpack is not open).
+pub fn not_found() -> Response<Vec<u8>> {
     let mut r = Response::new(Vec::new());
     *r.status_mut() = StatusCode::NOT_FOUND;
     r

@@ -18,71 +18,140 @@ pub mod state;
 
 pub use error::CommandError;
 
-use state::AppState;
-use std::sync::Arc;
+use state::{AppState, Startup};
+use std::sync::atomic::AtomicBool;
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
+use tauri::Manager;
+
+/// The commands that answer while the backpack is not open: the error
+/// screen's own. Every other command refuses with `unavailable`.
+const WITHOUT_BACKPACK: &[&str] = &[
+    "startup_status",
+    "retry_startup",
+    "open_data_folder",
+    "quit",
+    "launch_ready",
+];
 
 /// Builds and runs the app; returns when the last window closes.
 pub fn run() {
+    run_from(Instant::now())
+}
+
+/// [`run`], with the instant the process started (for launch timing: call it
+/// first thing in `main`).
+///
+/// When the backpack cannot be opened (a `satchel.sqlite3` that is not a
+/// database, or one from a newer Satchel, an unusable data folder), the
+/// window still opens, on an error screen that names the file and says what
+/// to do.
+pub fn run_from(launched: Instant) {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let state = match state::data_dir_from_args(&args).and_then(AppState::open) {
-        Ok(s) => Arc::new(s),
-        Err(e) => {
-            eprintln!("satchel-desktop: {e}");
-            std::process::exit(2);
-        }
+    let flag = |name: &str| std::env::var(name).as_deref() == Ok("1");
+    let opened = state::open_from_args(&args);
+    let startup = Startup {
+        args,
+        failure: Mutex::new(opened.as_ref().err().cloned()),
+        launched,
+        timing: flag("SATCHEL_LAUNCH_TIMING"),
+        timing_exit: flag("SATCHEL_LAUNCH_TIMING_EXIT"),
+        timed: AtomicBool::new(false),
     };
-    let for_images = state.clone();
-    tauri::Builder::default()
-        .plugin(navigation_guard())
+    if let Err(failure) = &opened {
+        eprintln!("satchel-desktop: {}", failure.message);
+    }
+    let handler = handler();
+    let mut builder = tauri::Builder::default()
+        .plugin(navigation_guard(&startup))
         .plugin(tauri_plugin_dialog::init())
-        .manage(state)
-        .register_asynchronous_uri_scheme_protocol("satchel", move |_ctx, request, responder| {
-            let state = for_images.clone();
+        .manage(startup);
+    if let Ok(state) = opened {
+        builder = builder.manage(Arc::new(state));
+    }
+    builder
+        .register_asynchronous_uri_scheme_protocol("satchel", |ctx, request, responder| {
+            let state = ctx.app_handle().try_state::<Arc<AppState>>();
+            let Some(state) = state.map(|s| s.inner().clone()) else {
+                responder.respond(images::not_found());
+                return;
+            };
             tauri::async_runtime::spawn_blocking(move || {
                 responder.respond(images::respond(&state, &request));
             });
         })
-        .invoke_handler(tauri::generate_handler![
-            commands::app_info,
-            commands::set_network,
-            commands::list_badges,
-            commands::badge_detail,
-            commands::delete_badge,
-            commands::add_tags,
-            commands::remove_tags,
-            commands::all_tags,
-            commands::set_note,
-            commands::collections,
-            commands::create_collection,
-            commands::rename_collection,
-            commands::describe_collection,
-            commands::delete_collection,
-            commands::add_to_collection,
-            commands::remove_from_collection,
-            commands::move_in_collection,
-            commands::reorder_collection,
-            commands::identities,
-            commands::add_identity,
-            commands::remove_identity,
-            commands::pick_import_files,
-            commands::pick_import_folder,
-            commands::backup,
-            commands::restore,
-            commands::open_link,
-            commands::open_data_folder,
-            jobs::import,
-            jobs::reverify,
-            jobs::cancel_job,
-            jobs::export_collection,
-        ])
+        .invoke_handler(move |invoke| {
+            let open = invoke
+                .message
+                .webview_ref()
+                .state::<Startup>()
+                .failure()
+                .is_none();
+            if open || WITHOUT_BACKPACK.contains(&invoke.message.command()) {
+                return handler(invoke);
+            }
+            invoke.resolver.reject(CommandError::new(
+                "unavailable",
+                "Satchel could not open your backpack, so this cannot be done now",
+            ));
+            true
+        })
         .run(tauri::generate_context!())
         .expect("error while running the Satchel window");
 }
 
+/// Every command the window may call.
+fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static {
+    tauri::generate_handler![
+        commands::startup_status,
+        commands::retry_startup,
+        commands::quit,
+        commands::launch_ready,
+        commands::app_info,
+        commands::set_network,
+        commands::list_badges,
+        commands::badge_detail,
+        commands::delete_badge,
+        commands::add_tags,
+        commands::remove_tags,
+        commands::all_tags,
+        commands::set_note,
+        commands::collections,
+        commands::create_collection,
+        commands::rename_collection,
+        commands::describe_collection,
+        commands::delete_collection,
+        commands::add_to_collection,
+        commands::remove_from_collection,
+        commands::move_in_collection,
+        commands::reorder_collection,
+        commands::identities,
+        commands::add_identity,
+        commands::remove_identity,
+        commands::pick_import_files,
+        commands::pick_import_folder,
+        commands::backup,
+        commands::restore,
+        commands::open_link,
+        commands::open_data_folder,
+        jobs::import,
+        jobs::reverify,
+        jobs::cancel_job,
+        jobs::export_collection,
+    ]
+}
+
 /// Keeps the webview on the app's own pages: a click on a link inside a badge
 /// never replaces the app (links are opened with [`commands::open_link`]).
-fn navigation_guard<R: tauri::Runtime>() -> tauri::plugin::TauriPlugin<R> {
+/// Also hands the page the startup failure (`window.__SATCHEL_STARTUP__`,
+/// `null` when the backpack opened), which saves the window a round trip
+/// before it can draw; `startup_status` answers the same.
+fn navigation_guard<R: tauri::Runtime>(startup: &Startup) -> tauri::plugin::TauriPlugin<R> {
+    let failure = serde_json::to_string(&startup.failure()).unwrap_or_else(|_| "null".into());
     tauri::plugin::Builder::new("satchel-navigation")
+        .js_init_script(format!(
+            "Object.defineProperty(window, '__SATCHEL_STARTUP__', {{ value: Object.freeze({failure}) }});"
+        ))
         .on_navigation(|_webview, url| is_app_url(url))
         .build()
 }

@@ -9,10 +9,12 @@
 //! none, and the app is switched to offline mode before anything else is
 //! imported. Screenshots go to `<workspace>/target/screenshots/`.
 //!
-//! - `backpack_app_end_to_end`: first run, samples, settings, paste import,
-//!   hostile files, search, detail (keyboard), tags, verify again,
-//!   collections (buttons, keyboard, drop), share, verify all, backup, a
-//!   cancelled bulk import with progress, delete.
+//! - `backpack_app_end_to_end`: first run, samples, reverse order (mouse and
+//!   keyboard), settings, paste import, hostile files, search, detail
+//!   (keyboard), tags, verify again, collections (buttons, keyboard, drop),
+//!   share, verify all, backup, a cancelled bulk import with progress, delete.
+//! - `a_backpack_that_cannot_be_opened_shows_an_error_screen`: garbage in
+//!   `satchel.sqlite3`: the error screen, refused commands, Try again.
 //! - `dark_theme_follows_the_system`: `GTK_THEME=Adwaita:dark` turns the window dark.
 //! - `backpack_with_10000_badges_stays_bounded`: measures launch-to-ready and
 //!   scrolling a 10,000-badge backpack (prints `bench:` lines; BENCHMARKS.md)
@@ -169,6 +171,36 @@ fn backpack_app_end_to_end() {
         "return [...document.querySelectorAll('#grid .tile__image')].every(i => i.complete && i.naturalWidth > 0)",
     );
     wd.screenshot(&shots.join("02-backpack.png"));
+
+    // Reverse order: a labelled toggle next to Sort flips the grid.
+    let tile_names = "return [...document.querySelectorAll('#grid .tile[data-id]')]
+        .sort((a, b) => a.dataset.index - b.dataset.index)
+        .map(t => t.querySelector('.tile__name').textContent)";
+    let before: Vec<Value> = wd
+        .execute(tile_names, json!([]))
+        .as_array()
+        .cloned()
+        .unwrap();
+    assert_eq!(before.len(), 4, "{before:?}");
+    let toggle = wd.find("#sort-reverse");
+    assert_eq!(wd.attribute(&toggle, "aria-label"), "Reverse order");
+    assert!(wd.is_visible("#sort-reverse"));
+    assert_eq!(wd.attribute(&toggle, "aria-pressed"), "false");
+    wd.click(&toggle);
+    let reversed: Vec<Value> = before.iter().rev().cloned().collect();
+    wd.wait_for_script(&format!(
+        "const names = (() => {{ {tile_names} }})(); return JSON.stringify(names) === {:?}",
+        Value::from(reversed.clone()).to_string()
+    ));
+    assert_eq!(wd.attribute(&toggle, "aria-pressed"), "true");
+    wd.screenshot(&shots.join("02-backpack-reversed.png"));
+    // From the keyboard: Space on the focused toggle puts the order back.
+    wd.send_keys(&toggle, " ");
+    wd.wait_for_script(&format!(
+        "const names = (() => {{ {tile_names} }})(); return JSON.stringify(names) === {:?}",
+        Value::from(before.clone()).to_string()
+    ));
+    assert_eq!(wd.attribute(&toggle, "aria-pressed"), "false");
 
     // Settings: offline mode (so nothing below reaches the network) and an identity.
     wd.click(&wd.find("#nav-settings"));
@@ -408,10 +440,7 @@ fn backpack_app_end_to_end() {
     wd.click(&wd.find("#job-cancel"));
     let counts = wd.wait_for_text("#import-counts", |t| t.contains("cancelled after"));
     eprintln!("e2e: cancelled import: {counts}");
-    assert!(
-        wd.is_visible("#job-bar") == false,
-        "the progress bar goes away"
-    );
+    assert!(!wd.is_visible("#job-bar"), "the progress bar goes away");
     let added: u64 = counts.split(' ').next().unwrap().parse().unwrap();
     assert!(added > 0 && added < 4000, "{counts}");
     wd.click(&wd.find("#nav-backpack"));
@@ -444,6 +473,141 @@ fn backpack_app_end_to_end() {
         "return document.body.dataset.screen === 'backpack' && document.body.dataset.badgeCount === '{}'",
         4 + added
     ));
+}
+
+#[test]
+fn a_backpack_that_cannot_be_opened_shows_an_error_screen() {
+    if !e2e_enabled() {
+        return;
+    }
+    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|p| p.into_inner());
+    let data = temp_dir("e2e-garbage");
+    let db = data.join("satchel.sqlite3");
+    // Garbage bytes where the database should be (not even an SQLite header).
+    let garbage: Vec<u8> = (0..64 * 1024u32)
+        .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8)
+        .collect();
+    std::fs::write(&db, &garbage).unwrap();
+    let (_x, _d, wd) = launch(&["--data-dir".to_owned(), data.display().to_string()]);
+    wd.wait_for_script("return document.body && document.body.dataset.ready === 'true'");
+
+    // The window opens on the error screen, not the app.
+    assert_eq!(
+        wd.execute("return document.body.dataset.screen", json!([])),
+        json!("startup-error")
+    );
+    assert!(wd.is_visible("#startup-error"));
+    assert!(!wd.is_visible(".app"), "the app's screens are not shown");
+    assert_eq!(wd.title(), "Satchel could not open your backpack");
+    let heading = wd.text(&wd.find("#startup-title"));
+    assert_eq!(heading, "Satchel could not open your backpack");
+    // The one-sentence error names the file.
+    let message = wd.text(&wd.find("#startup-message"));
+    assert_eq!(
+        message,
+        format!(
+            "Could not open the database {} (the file is not a Satchel database).",
+            db.display()
+        )
+    );
+    // What to do, and where.
+    let steps = wd.text(&wd.find("#startup-steps"));
+    assert!(
+        steps.contains("Open data folder")
+            && steps.contains("move satchel.sqlite3 out of it")
+            && steps.contains("Try again")
+            && steps.contains("--data-dir"),
+        "{steps}"
+    );
+    assert_eq!(
+        wd.text(&wd.find("#startup-dir")),
+        data.display().to_string()
+    );
+    assert_eq!(wd.text(&wd.find("#startup-db")), db.display().to_string());
+    for button in ["#startup-open", "#startup-retry", "#startup-quit"] {
+        assert!(wd.is_visible(button), "{button}");
+    }
+    assert_eq!(wd.text(&wd.find("#startup-quit")), "Quit Satchel");
+    assert_eq!(
+        wd.execute("return document.activeElement.id", json!([])),
+        json!("startup-retry"),
+        "focus starts on Try again"
+    );
+    wd.screenshot(&shots().join("13-startup-error.png"));
+
+    // Every other command refuses politely.
+    for (command, args) in [
+        (
+            "list_badges",
+            json!({ "query": { "sort": "imported", "limit": 10 } }),
+        ),
+        ("app_info", json!({})),
+        ("import", json!({ "request": { "samples": true } })),
+    ] {
+        let answer = wd.execute_async(
+            "const done = arguments[arguments.length - 1];
+             window.__TAURI__.core.invoke(arguments[0], arguments[1]).then((v) => done({ value: v }), (e) => done({ error: e }));",
+            json!([command, args]),
+        );
+        assert_eq!(
+            answer["error"]["code"],
+            json!("unavailable"),
+            "{command}: {answer}"
+        );
+        assert_eq!(
+            answer["error"]["message"],
+            json!("Satchel could not open your backpack, so this cannot be done now"),
+            "{command}: {answer}"
+        );
+    }
+    // Try again while the file is still there: the same error.
+    wd.click(&wd.find("#startup-retry"));
+    wd.wait_for_text("#startup-status", |t| t == "It still cannot be opened.");
+    assert_eq!(
+        std::fs::read(&db).unwrap(),
+        garbage,
+        "the file is untouched"
+    );
+
+    // The user moves the file aside; Try again opens an empty backpack.
+    std::fs::rename(&db, data.join("satchel.sqlite3.broken")).unwrap();
+    wd.click(&wd.find("#startup-retry"));
+    wd.wait_for_script(
+        "return document.body.dataset.screen === 'backpack' && document.body.dataset.badgeCount === '0'",
+    );
+    assert!(!wd.is_visible("#startup-error"));
+    assert!(wd.is_visible("#first-run"), "the first-run state is shown");
+    assert_eq!(wd.title(), "Satchel");
+    wd.click(&wd.find("#try-samples"));
+    wd.wait_for_script("return document.body.dataset.badgeCount === '4'");
+    drop((_x, _d, wd));
+
+    // A backpack from a newer Satchel: its schema version (SQLite's
+    // user_version, big-endian at byte 60 of the header) is beyond this one's.
+    let newer = temp_dir("e2e-newer");
+    drop(satchel::store::Store::open_default(&newer).unwrap());
+    let db = newer.join("satchel.sqlite3");
+    assert!(
+        !newer.join("satchel.sqlite3-wal").exists(),
+        "checkpointed on close"
+    );
+    let mut bytes = std::fs::read(&db).unwrap();
+    bytes[60..64].copy_from_slice(&999u32.to_be_bytes());
+    std::fs::write(&db, &bytes).unwrap();
+    let (_x, _d, wd) = launch(&["--data-dir".to_owned(), newer.display().to_string()]);
+    wd.wait_for_script("return document.body && document.body.dataset.ready === 'true'");
+    let message = wd.text(&wd.find("#startup-message"));
+    let expected = format!(
+        "{}: this database was written by a newer Satchel (schema 999; this Satchel knows up to",
+        db.display()
+    );
+    assert!(message.starts_with(&expected), "{message}");
+    let steps = wd.text(&wd.find("#startup-steps"));
+    assert!(
+        steps.contains("Install the newer version of Satchel"),
+        "{steps}"
+    );
+    assert_eq!(std::fs::read(&db).unwrap(), bytes, "the file is untouched");
 }
 
 #[test]
@@ -623,56 +787,10 @@ fn backpack_with_10000_badges_stays_bounded() {
     wd.screenshot(&shots().join("08-backpack-10000.png"));
 }
 
-/// Stores `n` badges straight into a fresh backpack (the sample images,
-/// with numbered names), as fast as the store allows.
-fn seed(data: &Path, n: usize) {
-    use satchel::store::{NewBadge, NewVerification, Store};
-    let store = Store::open_default(data).unwrap();
-    let samples = satchel::samples::samples();
-    let statuses = ["verified", "expired", "revoked", "invalid", "unverifiable"];
-    store
-        .atomically(|s| {
-            for i in 0..n {
-                let sample = &samples[i % samples.len()];
-                let mut bytes = sample.bytes.clone();
-                bytes.extend_from_slice(format!("\n<!-- {i} -->").as_bytes());
-                let name = format!("Badge number {i}");
-                let status = statuses[i % statuses.len()];
-                let png = sample.file_name.ends_with(".png");
-                s.insert_badge(&NewBadge {
-                    original: &bytes,
-                    sha256: None,
-                    media_type: if png { "image/png" } else { "image/svg+xml" },
-                    container: if png { "png" } else { "svg" },
-                    source: &sample.file_name,
-                    version: Some("3.0"),
-                    format: "data-integrity",
-                    assertion_id: None,
-                    payload: "{}",
-                    badge_json: "{}",
-                    name: Some(&name),
-                    description: Some("A generated badge for the benchmark."),
-                    criteria: None,
-                    issuer_name: Some("Benchmark Issuer"),
-                    issuer_id: Some("https://bench.example/issuer"),
-                    issued_on: Some(1_700_000_000 + i as i64),
-                    expires: None,
-                    imported_at: 1_700_000_000 + i as i64,
-                    verification: NewVerification {
-                        checked_at: 1_700_000_000,
-                        status,
-                        offline: true,
-                        report_json: "{}",
-                        documents: &[],
-                        recipient_matched: None,
-                    },
-                    tags: &[],
-                })?;
-            }
-            Ok::<_, satchel::store::StoreError>(())
-        })
-        .unwrap();
-}
+// The seeding helper, shared with `bench/launch.sh` (run as an example there).
+#[path = "../examples/seed_backpack.rs"]
+mod seed_backpack;
+use seed_backpack::seed;
 
 // ------------------------------------------------------------------ processes
 
@@ -930,6 +1048,13 @@ impl WebDriver {
 
     fn text(&self, element: &str) -> String {
         self.get(&format!("/element/{element}/text"))
+            .as_str()
+            .unwrap_or_default()
+            .to_owned()
+    }
+
+    fn attribute(&self, element: &str, name: &str) -> String {
+        self.get(&format!("/element/{element}/attribute/{name}"))
             .as_str()
             .unwrap_or_default()
             .to_owned()
