@@ -13,15 +13,7 @@ use std::process::{Command, Output, Stdio};
 use std::sync::atomic::AtomicBool;
 use std::sync::Mutex;
 
-fn satchel(data: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_satchel"))
-        .arg("--data-dir")
-        .arg(data)
-        .args(args)
-        .env_remove("SATCHEL_ALLOW_PRIVATE_NETWORK")
-        .output()
-        .unwrap()
-}
+use crate::support::satchel_in as satchel;
 
 fn ok(o: &Output) -> String {
     assert!(
@@ -221,7 +213,7 @@ fn a_backpack_from_import_to_backup_restore_and_export() {
         "the issuer, resolved from its profile"
     );
     let mut originals = 0;
-    for entry in walk(&pages.join("files")) {
+    for entry in crate::support::files_under(&pages.join("files")) {
         let name = entry.file_name().unwrap().to_string_lossy().into_owned();
         if ["0.png", "1.png", "2.png"].contains(&name.as_str()) {
             let bytes = std::fs::read(&entry).unwrap();
@@ -240,19 +232,6 @@ fn a_backpack_from_import_to_backup_restore_and_export() {
     ok(&satchel(d, &["delete", &ids[1]]));
     assert_eq!(lines(&satchel(d, &["list", "--json"])).len(), 2);
     one_line_error(&satchel(d, &["delete", &ids[1]]), 1);
-}
-
-fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
-    let mut out = Vec::new();
-    for e in std::fs::read_dir(dir).unwrap() {
-        let p = e.unwrap().path();
-        if p.is_dir() {
-            out.extend(walk(&p));
-        } else {
-            out.push(p);
-        }
-    }
-    out
 }
 
 fn count_badges(db: &Path) -> i64 {

@@ -5,22 +5,6 @@
 //! like code: each line says what Satchel concludes about one file.
 
 use satchel::inspect::{inspect_path, Inspection};
-use std::path::{Path, PathBuf};
-
-fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
-    let mut entries: Vec<_> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .collect();
-    entries.sort();
-    for p in entries {
-        if p.is_dir() {
-            walk(&p, out);
-        } else {
-            out.push(p);
-        }
-    }
-}
 
 fn describe(found: &Inspection) -> String {
     let mut parts = Vec::new();
@@ -69,7 +53,7 @@ fn every_corpus_file_is_read_as_expected() {
         return;
     };
     let mut files = Vec::new();
-    walk(&root, &mut files);
+    files.extend(crate::support::files_under(&root));
     assert!(
         files.len() > 250,
         "the corpus looks incomplete: {} files",

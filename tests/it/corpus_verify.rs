@@ -110,21 +110,6 @@ fn served_at_its_id(rel: &str) -> Option<&str> {
     (!name.contains('/') && name.ends_with(".json")).then_some(rel)
 }
 
-fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
-    let mut entries: Vec<_> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .collect();
-    entries.sort();
-    for p in entries {
-        if p.is_dir() {
-            walk(&p, out);
-        } else {
-            out.push(p);
-        }
-    }
-}
-
 fn rel_of(root: &Path, path: &Path) -> String {
     path.strip_prefix(root)
         .unwrap()
@@ -146,7 +131,9 @@ fn corpus_store(root: &Path, data_dir: &Path) -> Store {
     };
     // Status lists: `…/didkey-ed25519Signature2020/<name>` is `<name>.json`.
     let mut lists = Vec::new();
-    walk(&root.join(DCC).join("statusLists"), &mut lists);
+    lists.extend(crate::support::files_under(
+        &root.join(DCC).join("statusLists"),
+    ));
     for file in &lists {
         let name = file.file_stem().unwrap().to_str().unwrap();
         pin(&format!("{DCC_STATUS_LISTS}{name}"), &rel_of(root, file));
@@ -157,7 +144,7 @@ fn corpus_store(root: &Path, data_dir: &Path) -> Store {
     );
     // did:web documents: `…/dids/<name>/did.json` is `<name>-did.json`.
     let mut dids = Vec::new();
-    walk(&root.join(DCC).join("dids"), &mut dids);
+    dids.extend(crate::support::files_under(&root.join(DCC).join("dids")));
     for file in &dids {
         let stem = file.file_stem().unwrap().to_str().unwrap();
         let name = stem.strip_suffix("-did").expect("dids/<name>-did.json");
@@ -325,7 +312,7 @@ fn the_corpus_verifies_offline_from_the_document_cache() {
     let offline = Offline::new(root.clone());
     let mut files = Vec::new();
     for dir in ["ob2", "ob3", "clr2"] {
-        walk(&root.join(dir), &mut files);
+        files.extend(crate::support::files_under(&root.join(dir)));
     }
     let mut actual = String::new();
     let mut verified = 0;

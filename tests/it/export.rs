@@ -37,33 +37,12 @@ fn collection(title: &str, badges: Vec<ExportBadge>) -> ExportCollection {
     }
 }
 
-fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
-    let mut entries: Vec<_> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .collect();
-    entries.sort();
-    for p in entries {
-        if p.is_dir() {
-            walk(&p, out);
-        } else {
-            out.push(p);
-        }
-    }
-}
-
-fn files_of(dir: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    walk(dir, &mut out);
-    out
-}
-
 /// Parses every HTML page of an export as HTML5 and checks every local link
 /// (`href`, `src`) resolves to a file of the export; returns the pages.
 fn check_pages(out: &Path) -> Vec<(PathBuf, Html)> {
     let mut pages = Vec::new();
     let attrs = Selector::parse("[href], [src]").unwrap();
-    for f in files_of(out) {
+    for f in crate::support::files_under(out) {
         if f.extension().is_none_or(|e| e != "html") {
             continue;
         }
@@ -137,7 +116,7 @@ fn corpus_badges_at(root: &Path, now: i64) -> Vec<ExportBadge> {
     let mut world = World::new(Some(root.join("ob2/hosted/assets")));
     world.serve("https://issuer.test/none", "{}");
     let mut files = Vec::new();
-    walk(root, &mut files);
+    files.extend(crate::support::files_under(root));
     let mut out = Vec::new();
     for (i, f) in files.iter().enumerate() {
         let Ok(bytes) = std::fs::read(f) else {
@@ -235,7 +214,7 @@ fn the_shared_corpus_exports_to_valid_html5_whose_links_all_resolve() {
             .starts_with("https://ada.example/badges/"));
     }
     // Privacy: the corpus's plaintext recipient emails appear nowhere.
-    for f in files_of(&out) {
+    for f in crate::support::files_under(&out) {
         let text = String::from_utf8_lossy(&std::fs::read(&f).unwrap()).into_owned();
         for email in ["test@example.com", "nobody@example.org"] {
             assert!(!text.contains(email), "{} publishes {email}", f.display());
@@ -284,7 +263,7 @@ fn page_requests(proxy: &TestServer) -> Vec<String> {
 /// with the web types for pages, styles and scripts.
 fn serve_export(out: &Path) -> TestServer {
     let mut typed = Vec::new();
-    for f in files_of(out) {
+    for f in crate::support::files_under(out) {
         let ty = match f.extension().and_then(|e| e.to_str()) {
             Some("html") => "text/html; charset=utf-8",
             Some("css") => "text/css",
@@ -621,7 +600,7 @@ fn pages_verify_themselves_in_chromium_with_satchels_verdict() {
     );
 
     // Every request stayed in the export folder: no 404, nothing proxied out.
-    let files: BTreeSet<String> = files_of(&out)
+    let files: BTreeSet<String> = crate::support::files_under(&out)
         .iter()
         .map(|f| format!("/{}", f.strip_prefix(&out).unwrap().display()))
         .collect();
@@ -829,7 +808,7 @@ fn the_hostile_corpus_runs_no_script_and_makes_no_request_in_chromium() {
             );
         }
     }
-    for f in files_of(&out) {
+    for f in crate::support::files_under(&out) {
         let text = String::from_utf8_lossy(&std::fs::read(&f).unwrap()).into_owned();
         if f.extension().is_some_and(|e| e == "html") {
             assert!(
@@ -1046,7 +1025,7 @@ fn a_plaintext_email_is_never_published_and_hashes_and_names_are_warned_about() 
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("site");
     let summary = export_collection(&collection("Private", badges.clone()), &opts(), &out).unwrap();
-    for f in files_of(&out) {
+    for f in crate::support::files_under(&out) {
         let text = String::from_utf8_lossy(&std::fs::read(&f).unwrap()).to_ascii_lowercase();
         assert!(
             !text.contains("grace.hopper"),
@@ -1102,7 +1081,7 @@ fn a_plaintext_email_is_never_published_and_hashes_and_names_are_warned_about() 
     let page = std::fs::read_to_string(out.join("badges/plain.html")).unwrap();
     assert!(page.contains("not published here"));
     // Only the snippet and the badge class's and issuer's images (not the baked file).
-    for f in files_of(&out.join("files/plain")) {
+    for f in crate::support::files_under(&out.join("files/plain")) {
         let name = f.file_name().unwrap().to_string_lossy().into_owned();
         assert!(
             ["image.png", "issuer.png"].contains(&name.as_str()),
@@ -1222,7 +1201,7 @@ fn the_output_folder_is_replaced_whole_or_left_alone() {
     std::fs::write(out.join("stale.txt"), "old").unwrap();
     let summary = export_collection(&c, &opts(), &out).unwrap();
     assert!(!out.join("stale.txt").exists());
-    assert_eq!(summary.files.len(), files_of(&out).len());
+    assert_eq!(summary.files.len(), crate::support::files_under(&out).len());
     assert!(satchel::export::is_previous_export(&out));
 
     // A folder of someone else's files is never touched.

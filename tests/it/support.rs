@@ -120,3 +120,36 @@ pub fn check_expectation(name: &str, actual: &str) {
         .for_each(|l| diff.push_str(&format!("+ {l}\n")));
     panic!("results differ from tests/data/{name} (rerun with UPDATE_EXPECT=1 and review the diff):\n{diff}");
 }
+
+/// Every file under `dir`, recursively, sorted by path.
+pub fn files_under(dir: &std::path::Path) -> Vec<PathBuf> {
+    fn walk(dir: &std::path::Path, out: &mut Vec<PathBuf>) {
+        let mut entries: Vec<_> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
+        entries.sort();
+        for p in entries {
+            if p.is_dir() {
+                walk(&p, out);
+            } else {
+                out.push(p);
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk(dir, &mut out);
+    out
+}
+
+/// Runs the `satchel` binary on the data directory `data` (private
+/// addresses refused unless the arguments allow them) and waits for it.
+pub fn satchel_in(data: &std::path::Path, args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_satchel"))
+        .arg("--data-dir")
+        .arg(data)
+        .args(args)
+        .env_remove("SATCHEL_ALLOW_PRIVATE_NETWORK")
+        .output()
+        .unwrap()
+}

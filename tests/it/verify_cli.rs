@@ -2,17 +2,9 @@
 //! HTTP server on 127.0.0.1, a real SQLite data directory.
 
 use crate::server::{Route, TestServer};
-use std::process::{Command, Output};
+use std::process::Output;
 
-fn satchel(data: &std::path::Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_satchel"))
-        .arg("--data-dir")
-        .arg(data)
-        .args(args)
-        .env_remove("SATCHEL_ALLOW_PRIVATE_NETWORK")
-        .output()
-        .unwrap()
-}
+use crate::support::satchel_in as satchel;
 
 fn json_lines(o: &Output) -> Vec<serde_json::Value> {
     String::from_utf8(o.stdout.clone())
