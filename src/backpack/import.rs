@@ -1,7 +1,7 @@
 //! Import: every item is read, inspected, verified and stored whole, or
 //! reported as a duplicate, as not a badge, or as failed, with the reason.
 
-use super::sources::{self, Item, OpenArchive, ReadError};
+use super::sources::{self, Item, OpenArchive};
 use super::{lock, recorded, unix_date, view_of, Recording};
 use crate::detect::InputKind;
 use crate::fetch::Fetch;
@@ -13,7 +13,7 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{mpsc, Mutex};
 
 /// How an import runs.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Default)]
 pub struct ImportOptions {
     /// Check as of this time (seconds since the Unix epoch) instead of the clock.
     pub now: Option<i64>,
@@ -21,16 +21,6 @@ pub struct ImportOptions {
     pub workers: usize,
     /// Whether the fetcher is offline (recorded with each verification).
     pub offline: bool,
-}
-
-impl Default for ImportOptions {
-    fn default() -> ImportOptions {
-        ImportOptions {
-            now: None,
-            workers: 0,
-            offline: false,
-        }
-    }
 }
 
 /// What happened to one item.
@@ -211,7 +201,7 @@ fn load(item: Item, archive: &mut Option<OpenArchive>) -> Loaded {
     match item {
         Item::File(path) => match sources::read_file(&path) {
             Ok(bytes) => Loaded::Bytes(source, bytes),
-            Err(ReadError::Failed(why)) => Loaded::Failed(source, why),
+            Err(why) => Loaded::Failed(source, why),
         },
         Item::Member {
             archive: path,
@@ -221,12 +211,12 @@ fn load(item: Item, archive: &mut Option<OpenArchive>) -> Loaded {
             if archive.as_ref().is_none_or(|a| a.path() != path) {
                 *archive = match OpenArchive::open(&path) {
                     Ok(a) => Some(a),
-                    Err(ReadError::Failed(why)) => return Loaded::Failed(source, why),
+                    Err(why) => return Loaded::Failed(source, why),
                 };
             }
             match archive.as_mut().map(|a| a.read(index)) {
                 Some(Ok(bytes)) => Loaded::Bytes(source, bytes),
-                Some(Err(ReadError::Failed(why))) => Loaded::Failed(source, why),
+                Some(Err(why)) => Loaded::Failed(source, why),
                 None => Loaded::Failed(source, "the archive could not be opened".to_owned()),
             }
         }

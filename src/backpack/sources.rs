@@ -219,24 +219,18 @@ fn list_archive(path: &Path, items: &mut Vec<Item>) {
     }
 }
 
-/// Why an item's bytes could not be had.
-pub(crate) enum ReadError {
-    /// Failed (I/O, too large, damaged archive member).
-    Failed(String),
-}
-
 /// Reads a file, refusing more than [`MAX_FILE_BYTES`].
-pub(crate) fn read_file(path: &Path) -> Result<Vec<u8>, ReadError> {
-    let file = std::fs::File::open(path).map_err(|e| ReadError::Failed(io_reason(&e)))?;
+pub(crate) fn read_file(path: &Path) -> Result<Vec<u8>, String> {
+    let file = std::fs::File::open(path).map_err(|e| io_reason(&e))?;
     let mut bytes = Vec::new();
     file.take(MAX_FILE_BYTES + 1)
         .read_to_end(&mut bytes)
-        .map_err(|e| ReadError::Failed(io_reason(&e)))?;
+        .map_err(|e| io_reason(&e))?;
     if bytes.len() as u64 > MAX_FILE_BYTES {
-        return Err(ReadError::Failed(format!(
+        return Err(format!(
             "the file is larger than Satchel's limit of {} MiB for a badge",
             MAX_FILE_BYTES >> 20
-        )));
+        ));
     }
     Ok(bytes)
 }
@@ -248,10 +242,10 @@ pub(crate) struct OpenArchive {
 }
 
 impl OpenArchive {
-    pub(crate) fn open(path: &Path) -> Result<OpenArchive, ReadError> {
-        let file = std::fs::File::open(path).map_err(|e| ReadError::Failed(io_reason(&e)))?;
+    pub(crate) fn open(path: &Path) -> Result<OpenArchive, String> {
+        let file = std::fs::File::open(path).map_err(|e| io_reason(&e))?;
         let archive = zip::ZipArchive::new(std::io::BufReader::new(file))
-            .map_err(|e| ReadError::Failed(format!("the zip archive cannot be read ({e})")))?;
+            .map_err(|e| format!("the zip archive cannot be read ({e})"))?;
         Ok(OpenArchive {
             path: path.to_path_buf(),
             archive,
@@ -263,23 +257,21 @@ impl OpenArchive {
     }
 
     /// Member `index`, inflated through a cap so a zip bomb costs at most the cap.
-    pub(crate) fn read(&mut self, index: usize) -> Result<Vec<u8>, ReadError> {
+    pub(crate) fn read(&mut self, index: usize) -> Result<Vec<u8>, String> {
         let entry = self
             .archive
             .by_index(index)
-            .map_err(|e| ReadError::Failed(format!("the archive member cannot be read ({e})")))?;
+            .map_err(|e| format!("the archive member cannot be read ({e})"))?;
         let mut bytes = Vec::new();
         entry
             .take(MAX_FILE_BYTES + 1)
             .read_to_end(&mut bytes)
-            .map_err(|e| {
-                ReadError::Failed(format!("the archive member cannot be inflated ({e})"))
-            })?;
+            .map_err(|e| format!("the archive member cannot be inflated ({e})"))?;
         if bytes.len() as u64 > MAX_FILE_BYTES {
-            return Err(ReadError::Failed(format!(
+            return Err(format!(
                 "the archive member inflates to more than Satchel's limit of {} MiB for a badge",
                 MAX_FILE_BYTES >> 20
-            )));
+            ));
         }
         Ok(bytes)
     }
