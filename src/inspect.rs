@@ -100,11 +100,13 @@ pub fn inspect(bytes: &[u8]) -> Result<Inspection, InspectError> {
 }
 
 /// How much of a file is read first. For a PNG this holds the signature,
-/// `IHDR` and a badge chunk baked right after it (where bakers put it); the
+/// `IHDR` and a typical OB 2.0 badge chunk baked right after it (where bakers
+/// put it; a larger chunk costs one more positioned read, and copying a
+/// bigger head into every file's buffer cost more than that); the
 /// rest of a larger PNG is walked chunk header by chunk header with seeks, so
 /// pixel data is never read, while a truncated file is still caught (every
 /// chunk must fit in the file, and the file must end with `IEND`).
-const HEAD_BYTES: usize = 16 * 1024;
+const HEAD_BYTES: usize = 4 * 1024;
 
 thread_local! {
     /// The buffer [`load`] reads a file's head into, kept per thread.
@@ -253,7 +255,7 @@ impl std::io::Seek for HeadThenFile {
     }
 }
 
-/// Inspects a file. Small files are read whole; a PNG over 16 KiB is walked
+/// Inspects a file. Small files are read whole; a PNG over 4 KiB is walked
 /// chunk by chunk (pixel data is skipped, not read). SVG, JSON and JWS files
 /// are capped by [`crate::limits`].
 pub fn inspect_path(path: &Path) -> Result<Inspection, InspectError> {

@@ -79,28 +79,34 @@ pub fn decode(text: &str) -> Result<CompactJws, JwsError> {
         return Err(JwsError::Shape);
     };
     // The signature may be empty only for `alg: none`, which is still worth
-    // recognizing (and refusing) as a JWS.
-    if !is_b64url_segment(h) || !is_b64url_segment(p) || !(s.is_empty() || is_b64url_segment(s)) {
+    // recognizing (and refusing) as a JWS. The base64url alphabet is checked
+    // by decoding; a segment that fails is then told apart as "not base64url
+    // at all" (not a JWS) or "base64url that does not decode".
+    if h.is_empty() || p.is_empty() {
         return Err(JwsError::Shape);
     }
-    let header_bytes = URL_SAFE_NO_PAD
-        .decode(h)
-        .map_err(|_| JwsError::Base64("header"))?;
+    let decode = |segment: &str, what: &'static str| {
+        URL_SAFE_NO_PAD.decode(segment).map_err(|_| {
+            if is_b64url_segment(segment) {
+                JwsError::Base64(what)
+            } else {
+                JwsError::Shape
+            }
+        })
+    };
+    let header_bytes = decode(h, "header")?;
     let header: serde_json::Map<String, Value> =
         serde_json::from_slice(&header_bytes).map_err(|_| JwsError::Header)?;
     if !header.get("alg").is_some_and(Value::is_string) {
         return Err(JwsError::Header);
     }
-    let payload = URL_SAFE_NO_PAD
-        .decode(p)
-        .map_err(|_| JwsError::Base64("payload"))?;
-    let signature = URL_SAFE_NO_PAD
-        .decode(s)
-        .map_err(|_| JwsError::Base64("signature"))?;
+    let payload = decode(p, "payload")?;
+    let signature = decode(s, "signature")?;
     Ok(CompactJws {
         header,
         payload,
         signature,
-        signing_input: format!("{h}.{p}"),
+        // `h.p` is the start of the text itself.
+        signing_input: text[..h.len() + 1 + p.len()].to_owned(),
     })
 }

@@ -52,6 +52,28 @@ fn a_large_png_read_from_a_file_matches_the_same_bytes_in_memory() {
 }
 
 #[test]
+fn a_badge_chunk_that_starts_in_the_first_read_and_ends_past_it_is_read_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    // A 20 KB assertion (a long description), baked right after IHDR: it
+    // starts inside the first read of the file and ends well past it.
+    let mut assertion: serde_json::Value = serde_json::from_str(OB2_ASSERTION).unwrap();
+    assertion["x-note"] = serde_json::Value::from("long text ".repeat(2_000));
+    let payload = assertion.to_string();
+    let baked = bake_png(&make_png(64, 64), &payload, Slot::OpenBadges).unwrap();
+    let last = chunks(&baked).len() - 1;
+    let png = with_padding(&baked, last, 60_000);
+    let path = write(&dir, "straddling.png", &png);
+    let from_file = inspect_path(&path).unwrap();
+    assert_eq!(from_file.payload, payload);
+    assert_eq!(from_file, inspect(&png).unwrap());
+    // Cut inside the badge chunk: truncated, from the file as in memory.
+    let cut = &png[..10_000];
+    let path = write(&dir, "straddling-cut.png", cut);
+    let err = inspect_path(&path).unwrap_err().to_string();
+    assert!(err.contains("truncated"), "{err}");
+}
+
+#[test]
 fn a_large_png_cut_inside_its_pixel_data_is_reported_as_truncated() {
     let dir = tempfile::tempdir().unwrap();
     let baked = bake_png(&make_png(200, 200), OB2_ASSERTION, Slot::OpenBadges).unwrap();

@@ -13,6 +13,9 @@ use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Satchel: a local-first backpack for Open Badges.
 #[derive(Parser)]
 #[command(name = "satchel", version, about, long_about = None, propagate_version = true)]
