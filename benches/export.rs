@@ -218,6 +218,7 @@ fn badge(n: usize, kind: usize, images: &[Vec<u8>], w: &World) -> ExportBadge {
         &satchel::verify::Options {
             now: NOW,
             recipients: vec![],
+            recipient_rule: satchel::verify::RecipientRule::MustMatch,
         },
     );
     let documents = w

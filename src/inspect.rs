@@ -60,6 +60,9 @@ pub enum InspectError {
     /// Recognizable input that is not an Open Badges document.
     #[error("{0}")]
     NotABadge(String),
+    /// Over one of Satchel's size limits for text input.
+    #[error("{0}")]
+    TooLarge(String),
     /// The file could not be read.
     #[error("could not read the file ({0})")]
     Io(String),
@@ -78,7 +81,8 @@ impl InspectError {
 
 fn payload_error(in_image: bool, e: PayloadError) -> InspectError {
     let prefix = if in_image { "the baked badge " } else { "" };
-    InspectError::Payload(match e {
+    let too_large = matches!(e, PayloadError::TooLarge(..));
+    let text = match e {
         PayloadError::Unrecognized if !in_image => {
             "this is not a badge: not a PNG or SVG image, JSON, a JWS or an http(s) URL".to_owned()
         }
@@ -87,7 +91,12 @@ fn payload_error(in_image: bool, e: PayloadError) -> InspectError {
             e.to_string()
                 .replacen("it is", if in_image { "is" } else { "it is" }, 1)
         ),
-    })
+    };
+    if too_large {
+        InspectError::TooLarge(text)
+    } else {
+        InspectError::Payload(text)
+    }
 }
 
 /// Inspects bytes already in memory.
@@ -174,7 +183,7 @@ fn load(path: &Path) -> Result<Loaded, InspectError> {
             .map_err(io)?;
     }
     if bytes.len() > cap {
-        return Err(InspectError::NotABadge(format!(
+        return Err(InspectError::TooLarge(format!(
             "the file is larger than {} MiB, Satchel's limit for SVG, JSON and JWS input",
             cap / (1024 * 1024)
         )));

@@ -131,12 +131,15 @@ function reportSection(d, latest) {
   );
   const counts = ["pass", "fail", "warn", "skip"].map((s) => [s, report.checks.filter((c) => c.status === s).length]).filter(([, n]) => n);
   const summary = el("p", { class: "muted" }, counts.map(([s, n]) => `${n} ${CHECK_STATUS[s].label.toLowerCase()}`).join(" · "));
-  const recipient =
-    report.recipient_matched === true
-      ? el("p", { class: "notice notice--info" }, icon("check", "notice__icon"), el("span", {}, "Awarded to you: ", report.recipient_detail || "one of your identities"))
-      : report.recipient_matched === false
-        ? el("p", { class: "notice notice--warning" }, icon("warning", "notice__icon"), el("span", {}, "The recipient does not match any of your identities (Settings → Your identities)."))
-        : null;
+  // Whether the badge is the user's is read from the badge as it is now
+  // (identities added or removed since the last check re-match it at once),
+  // not from the report of that check.
+  const named = Array.isArray(d.badge && d.badge.recipient) && d.badge.recipient.length > 0;
+  const recipient = d.recipient_matched
+    ? el("p", { class: "notice notice--info", id: "recipient-notice" }, icon("check", "notice__icon"), el("span", {}, "Awarded to you: ", d.recipient_matched))
+    : d.has_identities && named
+      ? el("p", { class: "notice notice--warning", id: "recipient-notice" }, icon("warning", "notice__icon"), el("span", {}, "The recipient matches none of your identities. If this badge is yours, add the address it was sent to under Settings → Your identities."))
+      : null;
   return section("Verification", summary, recipient, list);
 }
 

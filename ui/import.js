@@ -87,24 +87,26 @@ const OUTCOME = {
   failed: { label: "Could not be added", icon: "alert", tone: "bad" },
 };
 
-/** What to do about an item that was not added. */
+/** What to do about an item that was not added, by the kind of problem Satchel reported. */
+const ADVICE = {
+  plain_image:
+    "This is a plain image. Download the badge again from the issuer or platform: the badge is inside the original file, and editing or re-saving the picture removes it.",
+  not_an_award:
+    "This describes a badge but is not one awarded to someone. Ask the issuer for your own badge: the baked image or the link they sent you.",
+  unsupported:
+    "Satchel reads baked PNG and SVG badge images, Open Badges JSON (0.5 to 3.0, CLR 2.0), compact JWS and badge links. Check that you chose the badge itself and not a web page or another file.",
+  damaged: "The file is damaged or was not downloaded completely. Download it again from where you got it.",
+  too_large: "The file is larger than any badge needs; check that it is the right file.",
+  unsafe: "Satchel refused this file because it asks for something unsafe to load. Ask the issuer for a standard copy of the badge.",
+  unreadable: "Satchel could not read this file: check that it still exists and that you may open it.",
+  unreachable: "The link could not be fetched. Check the address and your connection (and the offline setting), then try again.",
+  storage: "The backpack could not save this badge. Check that the disk has room, then try again.",
+};
+
 function advice(item) {
-  const r = (item.reason || "").toLowerCase();
   if (item.outcome === "duplicate") return "Nothing to do: the badge is already kept.";
-  if (r.includes("truncat") || r.includes("ends early") || r.includes("ends before") || r.includes("crc") || r.includes("damaged") || r.includes("cut off"))
-    return "The file is damaged or was not downloaded completely. Download it again from where you got it.";
-  if (item.outcome === "not_a_badge") {
-    if (r.includes("carries no badge") || r.includes("no badge"))
-      return "This is a plain image. Download the badge again from the issuer or platform: the badge is inside the original file, and editing or re-saving the picture removes it.";
-    return "Satchel reads baked PNG and SVG badge images, Open Badges JSON (0.5 to 3.0, CLR 2.0), compact JWS and badge links. Check that you chose the badge itself and not a web page or a badge definition.";
-  }
-  if (item.outcome === "failed") {
-    if (r.includes("too large") || r.includes("larger")) return "The file is larger than any badge needs; check that it is the right file.";
-    if (r.includes("permission") || r.includes("denied")) return "Satchel may not read this file. Check its permissions.";
-    if (r.includes("not found") || r.includes("no such")) return "The file is no longer there. Check that it still exists.";
-    return "Check the file and try again; if it keeps failing, the file may be damaged.";
-  }
-  return null;
+  if (item.outcome === "imported") return null;
+  return ADVICE[item.problem] || "Check the file and try again; if it keeps failing, the file may be damaged.";
 }
 
 function showSummary(report, error = null) {

@@ -201,6 +201,9 @@ pub struct BadgeDetail {
     pub badge: Value,
     /// Every verification, oldest first.
     pub verifications: Vec<VerificationView>,
+    /// Whether the user has added any identity (so an unmatched recipient
+    /// is worth a word).
+    pub has_identities: bool,
 }
 
 /// One badge with its history.
@@ -225,10 +228,12 @@ pub async fn badge_detail(state: Shared<'_>, id: i64) -> Answer<BadgeDetail> {
         })
         .collect();
     let badge = serde_json::from_str(&record.badge_json).unwrap_or(Value::Null);
+    let has_identities = !store.identity_values()?.is_empty();
     Ok(BadgeDetail {
         record,
         badge,
         verifications,
+        has_identities,
     })
 }
 

@@ -281,6 +281,13 @@ fn backpack_app_end_to_end() {
         "{tile}"
     );
     wd.screenshot(&shots.join("04-search.png"));
+    // Its recipient is the identity added in Settings: the detail says so.
+    wd.click(&wd.find("#grid .tile[data-id]"));
+    wd.wait_for_text("#detail-name", |t| t == "Analytical Engines");
+    let notice = wd.wait_for_text("#recipient-notice", |t| t.contains("Awarded to you"));
+    assert!(notice.contains("ada@example.org"), "{notice}");
+    wd.click(&wd.find("#detail-back"));
+    wd.wait_for_script("return document.querySelectorAll('#grid .tile[data-id]').length === 1");
 
     // Open a sample from the keyboard and read its status.
     wd.clear(&search);

@@ -1,7 +1,7 @@
 //! Import: every item is read, inspected, verified and stored whole, or
 //! reported as a duplicate, as not a badge, or as failed, with the reason.
 
-use super::sources::{self, Item, OpenArchive};
+use super::sources::{self, Item, OpenArchive, Refusal};
 use super::{lock, recorded, unix_date, view_of, Recording};
 use crate::detect::InputKind;
 use crate::fetch::Fetch;
@@ -37,6 +37,56 @@ pub enum ItemOutcome {
     Failed,
 }
 
+/// What kind of problem kept an item out of the backpack, for programs and
+/// screens that say what to do about it (the reason says it in words).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Problem {
+    /// A readable image with no badge baked in.
+    PlainImage,
+    /// An Open Badges document that is not an awarded badge (a badge
+    /// class, an issuer profile ...).
+    NotAnAward,
+    /// Neither an image, JSON, a JWS nor a link Satchel reads.
+    Unsupported,
+    /// A damaged or cut-off file, archive or baked text.
+    Damaged,
+    /// Over one of Satchel's size limits.
+    TooLarge,
+    /// Refused for safety (an SVG declaring entities ...).
+    Unsafe,
+    /// The file or folder could not be read (gone, permissions).
+    Unreadable,
+    /// A link could not be fetched, or its server refused it.
+    Unreachable,
+    /// The backpack itself could not be read or written.
+    Storage,
+}
+
+impl Problem {
+    /// The kind of problem an inspection error is.
+    pub fn of(e: &InspectError) -> Problem {
+        use crate::bake::BakeError;
+        match e {
+            InspectError::NotBaked(..) => Problem::PlainImage,
+            InspectError::NotABadge(_) => Problem::Unsupported,
+            InspectError::Payload(_) => Problem::Damaged,
+            InspectError::Io(_) | InspectError::Image(BakeError::Io(_)) => Problem::Unreadable,
+            InspectError::Image(BakeError::NotAnImage) => Problem::Unsupported,
+            InspectError::TooLarge(_) | InspectError::Image(BakeError::TooLarge(_)) => {
+                Problem::TooLarge
+            }
+            InspectError::Image(BakeError::UnsafeSvg(_)) => Problem::Unsafe,
+            InspectError::Image(
+                BakeError::BadPng(_)
+                | BakeError::BadSvg(_)
+                | BakeError::NotText(_)
+                | BakeError::BadCompression(_),
+            ) => Problem::Damaged,
+        }
+    }
+}
+
 /// The report line of one item.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct ItemReport {
@@ -56,6 +106,8 @@ pub struct ItemReport {
     pub duplicate_by: Option<DuplicateBy>,
     /// Why: the not-a-badge or failure reason, or what the verification said.
     pub reason: Option<String>,
+    /// For items not added (not a badge, failed): what kind of problem.
+    pub problem: Option<Problem>,
 }
 
 impl ItemReport {
@@ -69,11 +121,18 @@ impl ItemReport {
             status: None,
             duplicate_by: None,
             reason: None,
+            problem: None,
         }
     }
     fn because(mut self, reason: impl Into<String>) -> ItemReport {
         self.reason = Some(reason.into());
         self
+    }
+    /// Not added, for this reason.
+    fn refused(source: String, outcome: ItemOutcome, (problem, why): Refusal) -> ItemReport {
+        let mut line = ItemReport::new(source, outcome).because(why);
+        line.problem = Some(problem);
+        line
     }
 }
 
@@ -193,7 +252,7 @@ enum Loaded {
     Bytes(String, Vec<u8>),
     Url(String),
     Text(String),
-    Failed(String, String),
+    Failed(String, Refusal),
 }
 
 fn load(item: Item, archive: &mut Option<OpenArchive>) -> Loaded {
@@ -217,7 +276,13 @@ fn load(item: Item, archive: &mut Option<OpenArchive>) -> Loaded {
             match archive.as_mut().map(|a| a.read(index)) {
                 Some(Ok(bytes)) => Loaded::Bytes(source, bytes),
                 Some(Err(why)) => Loaded::Failed(source, why),
-                None => Loaded::Failed(source, "the archive could not be opened".to_owned()),
+                None => Loaded::Failed(
+                    source,
+                    (
+                        Problem::Damaged,
+                        "the archive could not be opened".to_owned(),
+                    ),
+                ),
             }
         }
         Item::Url(u) => Loaded::Url(u),
@@ -256,9 +321,7 @@ impl Context<'_> {
 
     fn handle(&self, loaded: Loaded) -> ItemReport {
         match loaded {
-            Loaded::Failed(source, why) => {
-                ItemReport::new(source, ItemOutcome::Failed).because(why)
-            }
+            Loaded::Failed(source, why) => ItemReport::refused(source, ItemOutcome::Failed, why),
             Loaded::Bytes(source, bytes) => {
                 let found = inspect::inspect(&bytes);
                 self.store_one(source, bytes, found, None)
@@ -276,7 +339,13 @@ impl Context<'_> {
     }
 
     fn from_url(&self, url: String) -> ItemReport {
-        let failed = |why: String| ItemReport::new(url.clone(), ItemOutcome::Failed).because(why);
+        let failed = |why: String| {
+            ItemReport::refused(
+                url.clone(),
+                ItemOutcome::Failed,
+                (Problem::Unreachable, why),
+            )
+        };
         let doc = match self.fetch.get(&url) {
             Ok(doc) => doc,
             Err(e) => return failed(e.to_string()),
@@ -300,14 +369,28 @@ impl Context<'_> {
             // A good image without a badge, a document that is not one, or
             // something that is no image, JSON, JWS or URL at all.
             Err(e @ (InspectError::NotBaked(..) | InspectError::NotABadge(_))) => {
-                return ItemReport::new(source, ItemOutcome::NotABadge).because(e.to_string())
+                return ItemReport::refused(
+                    source,
+                    ItemOutcome::NotABadge,
+                    (Problem::of(&e), e.to_string()),
+                )
             }
             Err(e) if crate::detect::sniff(&bytes) == InputKind::Unknown => {
-                return ItemReport::new(source, ItemOutcome::NotABadge).because(e.to_string())
+                return ItemReport::refused(
+                    source,
+                    ItemOutcome::NotABadge,
+                    (Problem::Unsupported, e.to_string()),
+                )
             }
             // A damaged image, an unreadable baked payload, an I/O error:
             // it may well be a badge, and it could not be read.
-            Err(e) => return ItemReport::new(source, ItemOutcome::Failed).because(e.to_string()),
+            Err(e) => {
+                return ItemReport::refused(
+                    source,
+                    ItemOutcome::Failed,
+                    (Problem::of(&e), e.to_string()),
+                )
+            }
         };
         let sha = crate::store::sha256_hex(&bytes);
         if let Some(report) = self.duplicate(&source, &sha, None) {
@@ -327,8 +410,11 @@ impl Context<'_> {
                     format!("an awarded badge: it is {article} {name}")
                 }
             };
-            return ItemReport::new(source, ItemOutcome::NotABadge)
-                .because(format!("this is not {what}"));
+            return ItemReport::refused(
+                source,
+                ItemOutcome::NotABadge,
+                (Problem::NotAnAward, format!("this is not {what}")),
+            );
         }
         let recording = Recording::new(self.fetch);
         let view = view_of(&found, &recording);
@@ -346,6 +432,7 @@ impl Context<'_> {
             &Options {
                 now,
                 recipients: self.identities.clone(),
+                recipient_rule: crate::verify::RecipientRule::Note,
             },
         );
         // Keep the images a page shows, so the badge displays offline too.
@@ -363,7 +450,12 @@ impl Context<'_> {
                 }
             }
         }
-        let rec = recorded(&report, recording.documents());
+        let rec = recorded(
+            &report,
+            recording.documents(),
+            view.as_ref().map(|(v, _)| v),
+            &self.identities,
+        );
         let status = report.status.as_str();
         let badge_json = view
             .as_ref()
@@ -438,8 +530,11 @@ impl Context<'_> {
                 line.reason = Some(duplicate_reason(id, by));
                 line
             }
-            Err(e) => ItemReport::new(source, ItemOutcome::Failed)
-                .because(format!("it could not be stored: {e}")),
+            Err(e) => ItemReport::refused(
+                source,
+                ItemOutcome::Failed,
+                (Problem::Storage, format!("it could not be stored: {e}")),
+            ),
         }
     }
 
@@ -453,10 +548,14 @@ impl Context<'_> {
                 Some(line)
             }
             Ok(None) => None,
-            Err(e) => Some(
-                ItemReport::new(source.to_owned(), ItemOutcome::Failed)
-                    .because(format!("the backpack could not be read: {e}")),
-            ),
+            Err(e) => Some(ItemReport::refused(
+                source.to_owned(),
+                ItemOutcome::Failed,
+                (
+                    Problem::Storage,
+                    format!("the backpack could not be read: {e}"),
+                ),
+            )),
         }
     }
 }

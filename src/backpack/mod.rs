@@ -25,7 +25,9 @@ mod sources;
 
 pub use archive::{export_all, ExportAllSummary};
 pub use images::{badge_image, image_media_type, issuer_image};
-pub use import::{import, ImportOptions, ImportProgress, ImportReport, ItemOutcome, ItemReport};
+pub use import::{
+    import, ImportOptions, ImportProgress, ImportReport, ItemOutcome, ItemReport, Problem,
+};
 pub use reverify::{reverify, Change, ReverifyItem, ReverifyOptions, ReverifyReport};
 pub use share::{share_collection, ShareError};
 pub use sources::{ImportInput, MAX_ITEMS};
@@ -211,16 +213,45 @@ pub(crate) struct Recorded {
     pub(crate) recipient_matched: Option<String>,
 }
 
-pub(crate) fn recorded(report: &Report, documents: Vec<(String, String)>) -> Recorded {
+/// `view` is the badge as displayed, matched against `identities` when the
+/// check did not get as far as its recipient (a hosted badge that could not
+/// be fetched still names its recipient in what was imported).
+pub(crate) fn recorded(
+    report: &Report,
+    documents: Vec<(String, String)>,
+    view: Option<&BadgeView>,
+    identities: &[String],
+) -> Recorded {
     Recorded {
         report_json: serde_json::to_string(report).unwrap_or_else(|_| "{}".to_owned()),
         documents,
         recipient_matched: if report.recipient_matched == Some(true) {
             report.recipient_detail.clone()
         } else {
-            None
+            view.and_then(|v| match_identities(v, identities))
         },
     }
+}
+
+/// The first of `identities` the badge's recipient matches, worded as a
+/// check words it ("matched ada@example.org (as lowercased)").
+pub(crate) fn match_identities(view: &BadgeView, identities: &[String]) -> Option<String> {
+    use crate::model::recipient::MatchVariant;
+    use crate::model::IdentityCheck;
+    view.recipient.iter().find_map(|r| {
+        identities
+            .iter()
+            .find_map(|candidate| match r.check(candidate) {
+                IdentityCheck::Match { variant } => Some(format!(
+                    "matched {candidate} ({})",
+                    match variant {
+                        MatchVariant::AsGiven => "as given",
+                        MatchVariant::Lowercased => "as lowercased",
+                    }
+                )),
+                _ => None,
+            })
+    })
 }
 
 /// The identities to match recipients against, read once per run.
@@ -235,8 +266,6 @@ pub(crate) fn identities(store: &Mutex<Store>) -> Result<Vec<String>, StoreError
 /// nothing. The verification history is left as it was. Returns how many
 /// badges match one of the identities.
 pub fn rematch_identities(store: &Mutex<Store>) -> Result<usize, StoreError> {
-    use crate::model::recipient::MatchVariant;
-    use crate::model::IdentityCheck;
     let identities = identities(store)?;
     let ids = lock(store).badge_ids()?;
     let mut matched = 0;
@@ -245,20 +274,7 @@ pub fn rematch_identities(store: &Mutex<Store>) -> Result<usize, StoreError> {
             continue;
         };
         let view: BadgeView = serde_json::from_str(&record.badge_json).unwrap_or_default();
-        let found = view.recipient.iter().find_map(|r| {
-            identities
-                .iter()
-                .find_map(|candidate| match r.check(candidate) {
-                    IdentityCheck::Match { variant } => Some(format!(
-                        "matched {candidate} ({})",
-                        match variant {
-                            MatchVariant::AsGiven => "as given",
-                            MatchVariant::Lowercased => "as lowercased",
-                        }
-                    )),
-                    _ => None,
-                })
-        });
+        let found = match_identities(&view, &identities);
         matched += usize::from(found.is_some());
         if found != record.recipient_matched {
             lock(store).set_recipient_matched(id, found.as_deref())?;

@@ -191,9 +191,11 @@ fn one(
         &Options {
             now: opts.now.unwrap_or_else(crate::fetch::now_unix),
             recipients: identities.to_vec(),
+            recipient_rule: crate::verify::RecipientRule::Note,
         },
     );
-    let rec = recorded(&report, recording.documents());
+    let view: Option<crate::model::BadgeView> = serde_json::from_str(&record.badge_json).ok();
+    let rec = recorded(&report, recording.documents(), view.as_ref(), identities);
     let after = report.status.as_str();
     let mut changes = status_changes(before.as_deref(), after);
     if let Ok(Some(last)) = &last {

@@ -3,6 +3,7 @@
 //! turned into a list of items first (so progress knows the total) and read
 //! one at a time later (so memory stays bounded however large the import).
 
+use super::import::Problem;
 use crate::limits;
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -65,7 +66,7 @@ pub(crate) enum Item {
     Bytes(String, Vec<u8>),
     /// Something that could not even be listed (a missing file, an
     /// unreadable folder, a damaged archive): reported as failed.
-    Broken(String, String),
+    Broken(String, Refusal),
 }
 
 impl Item {
@@ -102,8 +103,11 @@ pub(crate) fn discover(inputs: &[ImportInput]) -> Vec<Item> {
     items
 }
 
-fn io_reason(e: &std::io::Error) -> String {
-    match e.kind() {
+/// Why an item could not be read: what kind of problem, and in words.
+pub(crate) type Refusal = (Problem, String);
+
+fn io_reason(e: &std::io::Error) -> Refusal {
+    let why = match e.kind() {
         std::io::ErrorKind::NotFound => "there is no such file or folder".to_owned(),
         std::io::ErrorKind::PermissionDenied => "permission denied".to_owned(),
         _ => {
@@ -113,7 +117,12 @@ fn io_reason(e: &std::io::Error) -> String {
                 None => t,
             }
         }
-    }
+    };
+    (Problem::Unreadable, why)
+}
+
+fn damaged(why: String) -> Refusal {
+    (Problem::Damaged, why)
 }
 
 fn walk(path: &Path, depth: usize, items: &mut Vec<Item>) {
@@ -131,7 +140,10 @@ fn walk(path: &Path, depth: usize, items: &mut Vec<Item>) {
         if depth > MAX_DEPTH {
             items.push(Item::Broken(
                 path.display().to_string(),
-                format!("folders nested deeper than {MAX_DEPTH} levels are not imported"),
+                (
+                    Problem::TooLarge,
+                    format!("folders nested deeper than {MAX_DEPTH} levels are not imported"),
+                ),
             ));
             return;
         }
@@ -173,14 +185,18 @@ fn is_zip(path: &Path) -> bool {
 }
 
 fn list_archive(path: &Path, items: &mut Vec<Item>) {
-    let broken = |reason: String| Item::Broken(path.display().to_string(), reason);
+    let broken = |reason: Refusal| Item::Broken(path.display().to_string(), reason);
     let file = match std::fs::File::open(path) {
         Ok(f) => f,
         Err(e) => return items.push(broken(io_reason(&e))),
     };
     let mut archive = match zip::ZipArchive::new(std::io::BufReader::new(file)) {
         Ok(a) => a,
-        Err(e) => return items.push(broken(format!("the zip archive cannot be read ({e})"))),
+        Err(e) => {
+            return items.push(broken(damaged(format!(
+                "the zip archive cannot be read ({e})"
+            ))))
+        }
     };
     let mut total: u64 = 0;
     for index in 0..archive.len() {
@@ -188,9 +204,9 @@ fn list_archive(path: &Path, items: &mut Vec<Item>) {
             return;
         }
         let Ok(entry) = archive.by_index_raw(index) else {
-            items.push(broken(format!(
+            items.push(broken(damaged(format!(
                 "member {index} of the zip archive cannot be read"
-            )));
+            ))));
             continue;
         };
         if entry.is_dir() {
@@ -205,9 +221,12 @@ fn list_archive(path: &Path, items: &mut Vec<Item>) {
         }
         total = total.saturating_add(entry.size());
         if total > MAX_ARCHIVE_TOTAL {
-            items.push(broken(format!(
-                "the zip archive inflates to more than {} GiB; import it in parts",
-                MAX_ARCHIVE_TOTAL >> 30
+            items.push(broken((
+                Problem::TooLarge,
+                format!(
+                    "the zip archive inflates to more than {} GiB; import it in parts",
+                    MAX_ARCHIVE_TOTAL >> 30
+                ),
             )));
             return;
         }
@@ -220,16 +239,19 @@ fn list_archive(path: &Path, items: &mut Vec<Item>) {
 }
 
 /// Reads a file, refusing more than [`MAX_FILE_BYTES`].
-pub(crate) fn read_file(path: &Path) -> Result<Vec<u8>, String> {
+pub(crate) fn read_file(path: &Path) -> Result<Vec<u8>, Refusal> {
     let file = std::fs::File::open(path).map_err(|e| io_reason(&e))?;
     let mut bytes = Vec::new();
     file.take(MAX_FILE_BYTES + 1)
         .read_to_end(&mut bytes)
         .map_err(|e| io_reason(&e))?;
     if bytes.len() as u64 > MAX_FILE_BYTES {
-        return Err(format!(
-            "the file is larger than Satchel's limit of {} MiB for a badge",
-            MAX_FILE_BYTES >> 20
+        return Err((
+            Problem::TooLarge,
+            format!(
+                "the file is larger than Satchel's limit of {} MiB for a badge",
+                MAX_FILE_BYTES >> 20
+            ),
         ));
     }
     Ok(bytes)
@@ -242,10 +264,10 @@ pub(crate) struct OpenArchive {
 }
 
 impl OpenArchive {
-    pub(crate) fn open(path: &Path) -> Result<OpenArchive, String> {
+    pub(crate) fn open(path: &Path) -> Result<OpenArchive, Refusal> {
         let file = std::fs::File::open(path).map_err(|e| io_reason(&e))?;
         let archive = zip::ZipArchive::new(std::io::BufReader::new(file))
-            .map_err(|e| format!("the zip archive cannot be read ({e})"))?;
+            .map_err(|e| damaged(format!("the zip archive cannot be read ({e})")))?;
         Ok(OpenArchive {
             path: path.to_path_buf(),
             archive,
@@ -257,20 +279,23 @@ impl OpenArchive {
     }
 
     /// Member `index`, inflated through a cap so a zip bomb costs at most the cap.
-    pub(crate) fn read(&mut self, index: usize) -> Result<Vec<u8>, String> {
+    pub(crate) fn read(&mut self, index: usize) -> Result<Vec<u8>, Refusal> {
         let entry = self
             .archive
             .by_index(index)
-            .map_err(|e| format!("the archive member cannot be read ({e})"))?;
+            .map_err(|e| damaged(format!("the archive member cannot be read ({e})")))?;
         let mut bytes = Vec::new();
         entry
             .take(MAX_FILE_BYTES + 1)
             .read_to_end(&mut bytes)
-            .map_err(|e| format!("the archive member cannot be inflated ({e})"))?;
+            .map_err(|e| damaged(format!("the archive member cannot be inflated ({e})")))?;
         if bytes.len() as u64 > MAX_FILE_BYTES {
-            return Err(format!(
-                "the archive member inflates to more than Satchel's limit of {} MiB for a badge",
-                MAX_FILE_BYTES >> 20
+            return Err((
+                Problem::TooLarge,
+                format!(
+                    "the archive member inflates to more than Satchel's limit of {} MiB for a badge",
+                    MAX_FILE_BYTES >> 20
+                ),
             ));
         }
         Ok(bytes)

@@ -6,7 +6,7 @@
 //! [`EXPIRY`] and `recipient`.
 
 use super::report::{Check, EXPIRY};
-use super::{Options, Report};
+use super::{Options, RecipientRule, Report};
 use crate::fetch::FetchError;
 use crate::model::recipient::MatchVariant;
 use crate::model::{IdentityCheck, RecipientIdentity};
@@ -255,7 +255,8 @@ pub(crate) fn check_dates(
 /// gave no identities.
 ///
 /// - pass: one identity matched (tried as given, then lower-cased);
-/// - fail: none matched ("this badge was not issued to any of your identities");
+/// - fail: none matched ("this badge was not issued to any of your identities"),
+///   or a warning under [`RecipientRule::Note`];
 /// - warn: the badge names no recipient, or its identity cannot be compared
 ///   (unknown hash algorithm …); `recipient_matched` is then `None`.
 pub(crate) fn check_recipient(
@@ -332,15 +333,23 @@ pub(crate) fn check_recipient(
         candidates.len(),
         if candidates.len() == 1 { "y" } else { "ies" }
     ));
-    report.push(Check::fail(
-        "recipient",
-        "This badge was not issued to any of your identities.",
-        Some(format!(
-            "compared {} identit{} with: {detail}",
-            candidates.len(),
-            if candidates.len() == 1 { "y" } else { "ies" }
-        )),
+    let detail = Some(format!(
+        "compared {} identit{} with: {detail}",
+        candidates.len(),
+        if candidates.len() == 1 { "y" } else { "ies" }
     ));
+    report.push(match opts.recipient_rule {
+        RecipientRule::MustMatch => Check::fail(
+            "recipient",
+            "This badge was not issued to any of your identities.",
+            detail,
+        ),
+        RecipientRule::Note => Check::warn(
+            "recipient",
+            "This badge was issued to an identity you have not added; if it is yours, add it under Your identities.",
+            detail,
+        ),
+    });
 }
 
 fn describe_identity(identity: &RecipientIdentity, how: Option<&str>) -> String {

@@ -27,6 +27,22 @@ pub struct Options {
     /// The user's identities (emails, URLs, phone numbers, DIDs) to match the
     /// recipient against. Empty: the recipient is not checked.
     pub recipients: Vec<String>,
+    /// What a recipient that matches none of `recipients` means.
+    pub recipient_rule: RecipientRule,
+}
+
+/// What a badge whose recipient matches none of the given identities means.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum RecipientRule {
+    /// The badge must be issued to one of them: a mismatch fails the
+    /// `recipient` check and the badge is `invalid` (`satchel verify
+    /// --recipient`, a verifier asking "is this badge this person's?").
+    #[default]
+    MustMatch,
+    /// A mismatch is a warning and the verdict stays about the badge itself
+    /// (the backpack: a badge sent to an address the user has not added yet
+    /// is still a genuine badge; adding the address re-matches it).
+    Note,
 }
 
 /// Verifies one inspected input.

@@ -7,7 +7,7 @@
 use crate::server::{Route, TestServer};
 use crate::support::make_png;
 use satchel::backpack::{
-    self, Change, ImportInput, ImportOptions, ImportReport, ItemOutcome, ReverifyOptions,
+    self, Change, ImportInput, ImportOptions, ImportReport, ItemOutcome, Problem, ReverifyOptions,
 };
 use satchel::bake::{bake, Slot};
 use satchel::fetch::{CachingFetch, HttpFetch, NetPolicy};
@@ -268,6 +268,19 @@ fn files_folders_zips_urls_and_pasted_text_are_imported_with_a_report_per_item()
         missing.reason.as_deref(),
         Some("there is no such file or folder")
     );
+    // Each item not added names its kind of problem, for screens that
+    // advise what to do; imported items name none.
+    for (source, problem) in [
+        ("notes.txt", Problem::Unsupported),
+        ("plain.png", Problem::PlainImage),
+        ("truncated.png", Problem::Damaged),
+        ("export.zip!backpack/README.txt", Problem::Unsupported),
+        ("missing.png", Problem::Unreadable),
+    ] {
+        let item = outcome_of(&report, source);
+        assert_eq!(item.problem, Some(problem), "{item:?}");
+    }
+    assert_eq!(outcome_of(&report, "one.png").problem, None);
     assert!(!report
         .items
         .iter()
@@ -428,12 +441,74 @@ fn every_badge_is_matched_against_every_identity() {
     let last = bp.store().last_verification(id).unwrap().unwrap();
     assert!(last.report_json.contains("\"recipient_matched\":true"));
 
-    // Without the matching identity, the badge is not the user's.
+    // Without the matching identity, the badge is not the user's; it is still
+    // a genuine badge: the backpack warns instead of calling it invalid.
     assert!(bp.store().remove_identity("ada@example.org").unwrap());
     bp.reverify(&[id], false);
+    let record = bp.store().badge(id).unwrap().unwrap();
+    assert_eq!(record.recipient_matched, None);
+    assert_eq!(record.summary.status, "verified");
+    let last = bp.store().last_verification(id).unwrap().unwrap();
+    let report: serde_json::Value = serde_json::from_str(&last.report_json).unwrap();
+    assert_eq!(report["recipient_matched"], false);
+    let check = report["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == "recipient")
+        .expect("a recipient check");
+    assert_eq!(check["status"], "warn", "{check}");
+    assert!(
+        check["message"]
+            .as_str()
+            .unwrap()
+            .contains("if it is yours, add it"),
+        "{check}"
+    );
+}
+
+#[test]
+fn a_badge_that_could_not_be_checked_is_still_matched_to_its_recipient() {
+    let server = issuer(1);
+    let text = served(&server, 0);
+    drop(server); // the issuer's site is gone
+    let bp = Backpack::new();
+    bp.store().add_identity("ada@example.org", NOW).unwrap();
+    let report = bp.import(&[ImportInput::Text(text)]);
+    let id = report.items[0].badge_id.expect("imported");
+    let record = bp.store().badge(id).unwrap().unwrap();
+    assert_eq!(record.summary.status, "unverifiable");
     assert_eq!(
-        bp.store().badge(id).unwrap().unwrap().recipient_matched,
-        None
+        record.recipient_matched.as_deref(),
+        Some("matched ada@example.org (as given)")
+    );
+    // And again after a check that still cannot reach the issuer.
+    bp.reverify(&[id], true);
+    let record = bp.store().badge(id).unwrap().unwrap();
+    assert_eq!(record.summary.status, "unverifiable");
+    assert!(record.recipient_matched.is_some());
+}
+
+#[test]
+fn a_badge_sent_to_an_identity_not_yet_added_is_imported_as_verified_with_a_warning() {
+    let server = issuer(1);
+    let bp = Backpack::new();
+    bp.store()
+        .add_identity("someone@else.example", NOW)
+        .unwrap();
+    let report = bp.import(&[ImportInput::Text(served(&server, 0))]);
+    let item = &report.items[0];
+    let id = item.badge_id.expect("imported");
+    let record = bp.store().badge(id).unwrap().unwrap();
+    assert_eq!(record.summary.status, "verified");
+    assert_eq!(record.recipient_matched, None);
+    // Adding the address it was sent to makes it the user's at once.
+    bp.store().add_identity("ada@example.org", NOW).unwrap();
+    assert_eq!(backpack::rematch_identities(&bp.store).unwrap(), 1);
+    let record = bp.store().badge(id).unwrap().unwrap();
+    assert_eq!(
+        record.recipient_matched.as_deref(),
+        Some("matched ada@example.org (as given)")
     );
 }
 
@@ -998,8 +1073,10 @@ fn hostile_archives_and_oversized_files_are_refused_per_item() {
         bomb.reason.as_deref().unwrap().contains("limit"),
         "{bomb:?}"
     );
+    assert_eq!(bomb.problem, Some(Problem::TooLarge));
     let damaged = outcome_of(&report, "damaged.zip");
     assert_eq!(damaged.outcome, ItemOutcome::Failed);
+    assert_eq!(damaged.problem, Some(Problem::Damaged));
     assert!(
         damaged.reason.as_deref().unwrap().contains("zip archive"),
         "{damaged:?}"
@@ -1073,4 +1150,43 @@ fn identities_added_later_are_matched_without_a_new_check() {
         bp.store().badge(id).unwrap().unwrap().recipient_matched,
         None
     );
+}
+
+#[test]
+fn items_not_added_name_their_kind_of_problem() {
+    let server = issuer(1);
+    let class_url = server.url("/listener.json");
+    let unreachable = {
+        let gone = issuer(0);
+        gone.url("/a/0.json")
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let too_big = dir.path().join("huge.json");
+    let cap = satchel::limits::MAX_SVG_BYTES.max(satchel::limits::MAX_DOCUMENT_BYTES);
+    let mut huge =
+        br#"{"@context":"https://w3id.org/openbadges/v2","type":"Assertion","x":""#.to_vec();
+    huge.resize(cap + 10, b'a');
+    huge.extend_from_slice(br#""}"#);
+    std::fs::write(&too_big, huge).unwrap();
+    let bp = Backpack::new();
+    let report = bp.import(&[
+        // A badge class: an Open Badges document, but not an awarded badge.
+        ImportInput::Url(class_url.clone()),
+        ImportInput::Url(unreachable.clone()),
+        ImportInput::Bytes {
+            name: "entities.svg".to_owned(),
+            bytes: br#"<?xml version="1.0"?><!DOCTYPE svg [<!ENTITY a "aaaa">]><svg xmlns="http://www.w3.org/2000/svg">&a;</svg>"#.to_vec(),
+        },
+        ImportInput::Path(too_big),
+    ]);
+    let problem = |source: &str| {
+        let item = outcome_of(&report, source);
+        assert_ne!(item.outcome, ItemOutcome::Imported, "{item:?}");
+        item.problem
+    };
+    assert_eq!(problem(&class_url), Some(Problem::NotAnAward));
+    assert_eq!(problem(&unreachable), Some(Problem::Unreachable));
+    assert_eq!(problem("entities.svg"), Some(Problem::Unsafe));
+    assert_eq!(problem("huge.json"), Some(Problem::TooLarge));
+    assert_eq!(bp.store().badge_count().unwrap(), 0);
 }

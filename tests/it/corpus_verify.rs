@@ -260,6 +260,7 @@ impl Offline {
         let opts = Options {
             now: now_for(rel),
             recipients: vec![],
+            recipient_rule: satchel::verify::RecipientRule::MustMatch,
         };
         let report = verify(found, &fetch, &opts);
         assert!(

@@ -112,6 +112,7 @@ fn opts(recipients: &[&str]) -> Options {
     Options {
         now: NOW,
         recipients: recipients.iter().map(|s| (*s).to_owned()).collect(),
+        recipient_rule: satchel::verify::RecipientRule::MustMatch,
     }
 }
 

@@ -39,6 +39,7 @@ fn opts() -> Options {
     Options {
         now: NOW,
         recipients: Vec::new(),
+        recipient_rule: satchel::verify::RecipientRule::MustMatch,
     }
 }
 
@@ -813,6 +814,7 @@ fn recipients_are_matched() {
     let mine = Options {
         now: NOW,
         recipients: vec!["did:example:ebfeb1f712ebc6f1c276e12ec21".into()],
+        recipient_rule: satchel::verify::RecipientRule::MustMatch,
     };
     let r = verify(&i, &world, &mine);
     assert_eq!(status_of(&r, "recipient"), Pass);
@@ -820,6 +822,7 @@ fn recipients_are_matched() {
     let theirs = Options {
         now: NOW,
         recipients: vec!["did:example:someone-else".into()],
+        recipient_rule: satchel::verify::RecipientRule::MustMatch,
     };
     let r = verify(&i, &world, &theirs);
     assert_eq!(r.recipient_matched, Some(false));
@@ -831,6 +834,7 @@ fn recipients_are_matched() {
     let parker = Options {
         now: NOW,
         recipients: vec!["Parker Pearl".into()],
+        recipient_rule: satchel::verify::RecipientRule::MustMatch,
     };
     assert_eq!(
         verify(&named, &world, &parker).recipient_matched,

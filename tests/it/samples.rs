@@ -33,6 +33,7 @@ fn every_sample_verifies_offline() {
             &Options {
                 now: 1_800_000_000,
                 recipients: Vec::new(),
+                recipient_rule: satchel::verify::RecipientRule::MustMatch,
             },
         );
         let failed: Vec<_> = report
@@ -72,6 +73,7 @@ fn samples_are_deterministic_and_tamper_evident() {
         &Options {
             now: 1_800_000_000,
             recipients: Vec::new(),
+            recipient_rule: satchel::verify::RecipientRule::MustMatch,
         },
     );
     assert_eq!(report.status, Verdict::Invalid);

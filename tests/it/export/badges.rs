@@ -123,6 +123,7 @@ pub fn export_badge_at(
         &Options {
             now,
             recipients: Vec::new(),
+            recipient_rule: satchel::verify::RecipientRule::MustMatch,
         },
     );
     ExportBadge {
