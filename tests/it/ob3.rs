@@ -470,8 +470,8 @@ const FIXTURES: &[(&str, Want)] = &[
     ("ob3/1edtech-validator/credential-status-revoked.json", With(Unverifiable, "proof", Skip)),
     ("ob3/1edtech-validator/endorsement-err-schema-status-refresh.json", With(Invalid, "proof", Fail)),
     ("ob3/1edtech-validator/endorsement-valid.json", Is(Verified)),
-    // ecdsa-sd-2023 (optional in SOURCES.md) is not implemented: could not check.
-    ("ob3/1edtech-validator/sd/derivedcredential.json", With(Unverifiable, "proof", Skip)),
+    // ecdsa-sd-2023, a selectively disclosed credential (SOURCES.md: valid).
+    ("ob3/1edtech-validator/sd/derivedcredential.json", With(Verified, "proof", Pass)),
     ("ob3/1edtech-validator/simple-context-alias.json", Is(Verified)),
     ("ob3/1edtech-validator/simple-context-version.json", With(Verified, "context", Warn)),
     ("ob3/1edtech-validator/simple-did-key-method.json", Is(Verified)),
@@ -1889,4 +1889,104 @@ fn w3c_ecdsa_rdfc_2019_p256_vectors_verify_with_a_p256_did_key() {
         "{}",
         describe(&report)
     );
+}
+
+/// A selectively disclosed (`ecdsa-sd-2023`) credential verifies, and any
+/// change to what it discloses, to its proof or to the key breaks it.
+#[test]
+fn selective_disclosure_proofs_verify_and_catch_every_change() {
+    let Some(root) = support::corpus() else {
+        return;
+    };
+    let world = World::new(Some(&root));
+    let original: Value = serde_json::from_str(&read(
+        &root,
+        "ob3/1edtech-validator/sd/derivedcredential.json",
+    ))
+    .unwrap();
+    let good = verify_json(&original, &world);
+    assert_eq!(good.status, Verified, "{}", describe(&good));
+    let proof = good.checks.iter().find(|c| c.id == "proof").unwrap();
+    assert!(
+        proof
+            .detail
+            .as_deref()
+            .unwrap()
+            .contains("selective disclosure"),
+        "{proof:?}"
+    );
+    assert!(proof.message.contains("disclose"), "{proof:?}");
+
+    let changed = |edit: &dyn Fn(&mut Value)| {
+        let mut doc = original.clone();
+        edit(&mut doc);
+        verify_json(&doc, &world)
+    };
+    let cases: Vec<(&str, Box<dyn Fn(&mut Value)>)> = vec![
+        // A disclosed value changed.
+        (
+            "a disclosed value",
+            Box::new(|v| v["credentialSubject"]["achievement"]["name"] = json!("Leadership")),
+        ),
+        // A disclosed statement left out.
+        (
+            "a statement removed",
+            Box::new(|v| {
+                v["credentialSubject"]["achievement"]
+                    .as_object_mut()
+                    .unwrap()
+                    .remove("description");
+            }),
+        ),
+        // A statement added that the issuer never signed.
+        (
+            "a statement added",
+            Box::new(|v| {
+                v["credentialSubject"]["achievement"]["image"] =
+                    json!({"id": "https://example.com/i.png", "type": "Image"})
+            }),
+        ),
+        // The proof configuration changed (its hash is what the issuer signed).
+        (
+            "the proof's date",
+            Box::new(|v| v["proof"][0]["created"] = json!("2011-01-01T19:23:24Z")),
+        ),
+        // Another (valid, freshly made) P-256 key in the fragment.
+        (
+            "another key",
+            Box::new(|v| {
+                v["proof"][0]["verificationMethod"] = json!(format!(
+                    "https://1edtech.edu/issuers/565049#{}",
+                    fresh_p256_multikey()
+                ))
+            }),
+        ),
+    ];
+    for (what, edit) in cases {
+        let report = changed(&*edit);
+        assert_eq!(report.status, Invalid, "{what}: {}", describe(&report));
+        assert_eq!(status_of(&report, "proof"), Fail, "{what}");
+    }
+    // The issuer's base proof is not for sharing: refused with a sentence.
+    let base = changed(&|v| {
+        use base64::Engine;
+        let value = format!(
+            "u{}",
+            base64::engine::general_purpose::URL_SAFE_NO_PAD.encode([0xd9, 0x5d, 0x00, 0x85])
+        );
+        v["proof"][0]["proofValue"] = json!(value);
+    });
+    assert_eq!(base.status, Invalid);
+    let check = base.checks.iter().find(|c| c.id == "proof").unwrap();
+    assert!(check.message.contains("base proof"), "{check:?}");
+}
+
+/// A new P-256 public key as a multikey (`zDn…`).
+fn fresh_p256_multikey() -> String {
+    use aws_lc_rs::signature::{EcdsaKeyPair, KeyPair, ECDSA_P256_SHA256_FIXED_SIGNING};
+    let pair = EcdsaKeyPair::generate(&ECDSA_P256_SHA256_FIXED_SIGNING).unwrap();
+    let point = pair.public_key().as_ref(); // 0x04 ‖ x ‖ y
+    let mut key = vec![0x80, 0x24, 2 + (point[64] & 1)];
+    key.extend_from_slice(&point[1..33]);
+    format!("z{}", bs58::encode(key).into_string())
 }

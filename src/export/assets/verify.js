@@ -456,7 +456,10 @@
         var e0 = errs[0];
         r.step(e0.unverifiable ? 'skip' : 'fail', 'Satchel could not put the credential into the canonical form its signature covers, so nothing could be handed to the browser: ' + e0.message + '.');
       } else {
-        r.step('skip', 'No Ed25519 proof of this credential could be prepared for the browser.');
+        var suites = proofs.map(function (p) { return p && typeof p === 'object' ? String(p.cryptosuite || p.type || '') : ''; }).filter(Boolean);
+        r.step('skip', suites.length
+          ? 'The browser check covers Ed25519 signatures; this credential is signed with ' + suites.join(', ') + ', so this page can only show Satchel\'s own check of it.'
+          : 'No Ed25519 proof of this credential could be prepared for the browser.');
       }
       return;
     }

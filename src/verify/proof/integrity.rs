@@ -4,13 +4,12 @@
 //!
 //! Suites: `eddsa-rdfc-2022` (and its old name `eddsa-2022`),
 //! `Ed25519Signature2020`, `eddsa-jcs-2022` (JCS via `serde_jcs`) and
-//! `ecdsa-rdfc-2019` with P-256 keys (aws-lc through [`crate::crypto`]).
+//! `ecdsa-rdfc-2019` with P-256 keys (aws-lc through [`crate::crypto`]), and
+//! `ecdsa-sd-2023` derived (selectively disclosed) credentials ([`super::sd`]:
+//! the CBOR proof value, relabelled canonical statements and per-statement
+//! P-256 signatures, all checked with aws-lc's ECDSA).
 //! Not checked, reported as "could not check": `ecdsa-rdfc-2019` with P-384
-//! (SHA-384 hashing), `ecdsa-jcs-2019`, and `ecdsa-sd-2023` (selective
-//! disclosure: the base proof's CBOR-encoded, HMAC-relabelled blank nodes and
-//! per-statement signatures have no well-kept small Rust crate; SpruceID's
-//! `ssi` implements it inside a very large dependency tree, and Satchel writes
-//! no cryptography of its own).
+//! (SHA-384 hashing) and `ecdsa-jcs-2019`.
 //! Proof types Satchel does not know (the `SomeProofType` of the 1EdTech
 //! samples) cannot make a credential valid, and cannot make it invalid either.
 
@@ -64,14 +63,16 @@ pub(crate) struct ProofsResult {
 /// The suites Satchel checks: Ed25519 over RDFC-1.0 canonical N-Quads
 /// (`eddsa-rdfc-2022`, its old name `eddsa-2022`, `Ed25519Signature2020`) or
 /// over JCS canonical JSON (`eddsa-jcs-2022`), and ECDSA P-256 with SHA-256
-/// over RDFC-1.0 (`ecdsa-rdfc-2019`; P-384 keys are not supported).
+/// over RDFC-1.0 (`ecdsa-rdfc-2019`, P-384 keys are not supported; and the
+/// selective-disclosure `ecdsa-sd-2023`).
 fn suite_of(proof: &Map<String, Value>) -> Result<String, String> {
     let ty = proof.get("type").and_then(Value::as_str).unwrap_or("");
     match ty {
         "DataIntegrityProof" => match proof.get("cryptosuite").and_then(Value::as_str) {
-            Some(s @ ("eddsa-rdfc-2022" | "eddsa-2022" | "eddsa-jcs-2022" | "ecdsa-rdfc-2019")) => {
-                Ok(s.to_owned())
-            }
+            Some(
+                s @ ("eddsa-rdfc-2022" | "eddsa-2022" | "eddsa-jcs-2022" | "ecdsa-rdfc-2019"
+                | "ecdsa-sd-2023"),
+            ) => Ok(s.to_owned()),
             Some(other) => Err(format!(
                 "the proof uses the {other} cryptosuite, which Satchel cannot check yet"
             )),
@@ -174,18 +175,29 @@ fn check_one(
         }
     }
     let ecdsa = suite == "ecdsa-rdfc-2019";
-    let signature: Option<Vec<u8>> = match map.get("proofValue").and_then(Value::as_str) {
-        Some(v) => match v.strip_prefix('z').map(|b| bs58::decode(b).into_vec()) {
-            Some(Ok(bytes)) if bytes.len() == 64 => Some(bytes),
-            _ => None,
-        },
-        None => return invalid("the proof has no proofValue".to_owned()),
+    let Some(proof_value) = map.get("proofValue").and_then(Value::as_str) else {
+        return invalid("the proof has no proofValue".to_owned());
     };
-    let Some(signature) = signature else {
-        return invalid(format!(
-            "the proofValue is not a base58btc (z…) {} signature of 64 bytes",
-            if ecdsa { "P-256" } else { "Ed25519" }
-        ));
+    // A selective-disclosure proof carries a CBOR structure, every other
+    // suite one 64-byte signature.
+    let (signature, derived) = if suite == "ecdsa-sd-2023" {
+        match super::sd::parse_derived(proof_value) {
+            Ok(d) => (Vec::new(), Some(d)),
+            Err(why) => return invalid(why),
+        }
+    } else {
+        match proof_value
+            .strip_prefix('z')
+            .map(|b| bs58::decode(b).into_vec())
+        {
+            Some(Ok(bytes)) if bytes.len() == 64 => (bytes, None),
+            _ => {
+                return invalid(format!(
+                    "the proofValue is not a base58btc (z…) {} signature of 64 bytes",
+                    if ecdsa { "P-256" } else { "Ed25519" }
+                ))
+            }
+        }
     };
     let hashes = if suite == "eddsa-jcs-2022" {
         // The proof's own @context, when it has one, must open the credential's.
@@ -226,6 +238,36 @@ fn check_one(
         }
         Err(KeyError::Invalid(why)) => return invalid(why),
     };
+    if let Some(derived) = derived {
+        let Some(point) = key.material.p256_point() else {
+            return result(
+                Outcome::Invalid,
+                &suite,
+                format!(
+                    "{} is not a P-256 key, which {suite} requires",
+                    key.reference
+                ),
+                Some(key),
+            );
+        };
+        return match super::sd::verify_derived(
+            &derived,
+            &hashes.canonical_document,
+            &hashes.proof_hash,
+            &point,
+        ) {
+            Ok(n) => {
+                let how = format!(
+                    "verified with {}; the holder disclosed {n} signed statements (selective disclosure)",
+                    key.how
+                );
+                result(Outcome::Valid, &suite, how, Some(key))
+            }
+            Err(super::sd::SdError::Mismatch(why) | super::sd::SdError::BadKey(why)) => {
+                result(Outcome::Invalid, &suite, why, Some(key))
+            }
+        };
+    }
     if ecdsa {
         let Some(point) = key.material.p256_point() else {
             return result(
@@ -338,11 +380,14 @@ pub(crate) fn check(
         .join("\n");
     let first = |o: Outcome| results.iter().find(|r| r.outcome == o);
     if let Some(valid) = first(Outcome::Valid) {
+        let message = if valid.suite == "ecdsa-sd-2023" {
+            "The signature is valid: what this credential discloses has not been changed since the issuer signed it (selective disclosure: the holder may have left other parts out)."
+        } else {
+            "The signature is valid: the credential has not been changed since it was signed."
+        };
         return ProofsResult {
             outcome: Outcome::Valid,
-            message:
-                "The signature is valid: the credential has not been changed since it was signed."
-                    .to_owned(),
+            message: message.to_owned(),
             detail,
             valid: Some(valid.clone()),
         };

@@ -4,7 +4,7 @@
 //! |---|---|
 //! | `did:key:z6Mk…` (bare, or `#z6Mk…`) | the key is the identifier: multicodec `0xed 0x01` + 32 bytes |
 //! | `did:key:zDn…` | a P-256 key: multicodec `0x80 0x24` + a 33-byte compressed point (Data Integrity only) |
-//! | `https://issuer#z6Mk…` (any non-DID URI) | the 1EdTech shortcut: the fragment is the key; the part before `#` must be the issuer id |
+//! | `https://issuer#z6Mk…` or `#zDn…` (any non-DID URI) | the 1EdTech shortcut: the fragment is the key (Ed25519 or P-256); the part before `#` must be the issuer id |
 //! | `did:web:host[:path]#frag` | fetch `https://host/.well-known/did.json` or `https://host/path/did.json` |
 //! | `https://…` (other) | fetch: a key document, a controller document, a JWK or a JWK set |
 //! | JWT `jwk` header | used as is (never with a private part `d`) |
@@ -465,11 +465,11 @@ pub(crate) fn resolve_verification_method(
     // The 1EdTech shortcut: `https://issuer#z6Mk…` (or `urn:uuid:…#z6Mk…`)
     // carries the key in its fragment; the part before `#` must be the issuer.
     if let Some(frag) = url.fragment().filter(|f| f.starts_with('z')) {
-        match decode_multikey(frag) {
-            Ok(key) => {
+        match decode_multikey_material(frag) {
+            Ok(material) => {
                 bound(controller_of(reference))?;
                 return Ok(ResolvedKey {
-                    material: KeyMaterial::Ed25519(key),
+                    material,
                     reference: reference.to_owned(),
                     how: format!(
                         "the key {} written in the verification method's fragment (the 1EdTech convention)",
@@ -478,7 +478,7 @@ pub(crate) fn resolve_verification_method(
                     proves_identity: false,
                 });
             }
-            Err(e) if frag.starts_with("z6Mk") => {
+            Err(e) if frag.starts_with("z6Mk") || frag.starts_with("zDn") => {
                 return Err(KeyError::Invalid(format!(
                     "the key in the verification method is malformed: {e}"
                 )));

@@ -24,6 +24,7 @@ mod contexts;
 pub(crate) mod integrity;
 pub(crate) mod jwt;
 pub(crate) mod keys;
+mod sd;
 
 pub use canon::{canonicalize, CanonError};
 pub use contexts::bundled_urls;
