@@ -248,6 +248,22 @@ mod tests {
             URL_SAFE_NO_PAD.encode([0xd9, 0x5d, 0x01, 0xff, 0x00])
         );
         assert!(parse_derived(&bad).unwrap_err().contains("CBOR"));
+        // Lengths that claim far more than is there: refused, nothing allocated for them.
+        for claim in [
+            vec![0x85, 0x5b, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff],
+            vec![0x9b, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff],
+            vec![0xbb, 0x7f, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff],
+        ] {
+            let mut bytes = vec![0xd9, 0x5d, 0x01];
+            bytes.extend(claim);
+            let v = format!("u{}", URL_SAFE_NO_PAD.encode(bytes));
+            assert!(parse_derived(&v).is_err());
+        }
+        // Deep nesting stays within the decoder's recursion limit.
+        let mut deep = vec![0xd9, 0x5d, 0x01];
+        deep.extend(std::iter::repeat_n(0x81, 100_000));
+        let v = format!("u{}", URL_SAFE_NO_PAD.encode(deep));
+        assert!(parse_derived(&v).is_err());
         // A CBOR array of the wrong length.
         let short = format!(
             "u{}",
