@@ -570,7 +570,8 @@ fn duplicate_reason(id: i64, by: DuplicateBy) -> String {
 }
 
 /// The sentence that says why a badge has its status: the first failed
-/// check, else the first that could not be made, else the first warning.
+/// check, else the first that could not be made, else how many warnings a
+/// verified badge has.
 pub(crate) fn summary_sentence(report: &crate::verify::Report) -> String {
     use crate::verify::CheckStatus as S;
     for wanted in [S::Fail, S::Skip] {
@@ -578,8 +579,13 @@ pub(crate) fn summary_sentence(report: &crate::verify::Report) -> String {
             return c.message.clone();
         }
     }
+    let warnings = report.checks.iter().filter(|c| c.status == S::Warn).count();
     match report.status {
-        crate::verify::Verdict::Verified => "Every check passed.".to_owned(),
+        crate::verify::Verdict::Verified if warnings == 0 => "Every check passed.".to_owned(),
+        crate::verify::Verdict::Verified => format!(
+            "Every required check passed, with {warnings} warning{}.",
+            if warnings == 1 { "" } else { "s" }
+        ),
         _ => report
             .checks
             .first()

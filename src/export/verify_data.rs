@@ -9,7 +9,9 @@
 //! For Data Integrity, the browser cannot run JSON-LD expansion with the bundled
 //! contexts, so the page also carries the RDFC-1.0 canonical N-Quads Satchel
 //! computed for the credential and each proof configuration. The browser
-//! hashes them itself, checks the Ed25519 signature over those hashes, and
+//! hashes them itself, checks the Ed25519 or P-256 signature over those hashes
+//! (for `ecdsa-sd-2023`, relabels and splits the statements as the proof
+//! says and checks the issuer's and every statement's signature), and
 //! checks that every string of the credential it shows appears in the signed
 //! N-Quads; the page says exactly that.
 
@@ -71,7 +73,8 @@ pub(crate) fn build(
     Some(data)
 }
 
-/// Canonical forms for each Ed25519 Data Integrity proof of `credential`, and
+/// Canonical forms for each Data Integrity proof of `credential` the browser
+/// checks (Ed25519 and P-256 ECDSA over RDFC-1.0, selective disclosure included), and
 /// why a proof could not be canonicalized (the browser reports it as Satchel's finding).
 fn integrity(credential: &Value) -> (Vec<Value>, Vec<Value>) {
     let proofs: Vec<&Value> = match credential.get("proof") {
@@ -87,9 +90,13 @@ fn integrity(credential: &Value) -> (Vec<Value>, Vec<Value>) {
             .get("cryptosuite")
             .and_then(Value::as_str)
             .unwrap_or("");
-        let ed25519 = ty == "Ed25519Signature2020"
-            || (ty == "DataIntegrityProof" && matches!(suite, "eddsa-rdfc-2022" | "eddsa-2022"));
-        if !ed25519 {
+        let browser_checks = ty == "Ed25519Signature2020"
+            || (ty == "DataIntegrityProof"
+                && matches!(
+                    suite,
+                    "eddsa-rdfc-2022" | "eddsa-2022" | "ecdsa-rdfc-2019" | "ecdsa-sd-2023"
+                ));
+        if !browser_checks {
             continue;
         }
         match crate::verify::proof::hash_data(credential, proof) {

@@ -499,6 +499,12 @@ fn a_badge_sent_to_an_identity_not_yet_added_is_imported_as_verified_with_a_warn
     let report = bp.import(&[ImportInput::Text(served(&server, 0))]);
     let item = &report.items[0];
     let id = item.badge_id.expect("imported");
+    // The import line says there is something to read.
+    assert_eq!(
+        item.reason.as_deref(),
+        Some("Every required check passed, with 1 warning."),
+        "{item:?}"
+    );
     let record = bp.store().badge(id).unwrap().unwrap();
     assert_eq!(record.summary.status, "verified");
     assert_eq!(record.recipient_matched, None);

@@ -396,7 +396,8 @@ fn corpus_pages_re_checked_in_chromium_agree_with_satchel() {
 }
 
 /// Whether the page's in-browser check covers the badge's signature: JWS,
-/// VC-JWT and Ed25519 Data Integrity do; ECDSA Data Integrity suites do not.
+/// VC-JWT and Data Integrity over RDFC-1.0 (Ed25519, P-256, selective
+/// disclosure) do; the JCS suites do not.
 fn browser_checkable(b: &ExportBadge) -> bool {
     let proofs = match b
         .inspection
@@ -414,7 +415,7 @@ fn browser_checkable(b: &ExportBadge) -> bool {
             .or(p.get("type"))
             .and_then(Value::as_str)
             .unwrap_or("");
-        !suite.starts_with("ecdsa-")
+        !matches!(suite, "ecdsa-jcs-2019" | "eddsa-jcs-2022")
     })
 }
 
@@ -524,6 +525,22 @@ fn signed_badges() -> Vec<ExportBadge> {
         Some("di.json"),
         &world,
     ));
+    // The same with a P-256 key (ecdsa-rdfc-2019).
+    let cred = badges::sign_di_p256(badges::ob3_credential("Curve Keeper"));
+    out.push(badges::export_badge(
+        "di-p256",
+        cred.to_string().into_bytes(),
+        Some("p256.json"),
+        &world,
+    ));
+    let mut tampered = cred.clone();
+    tampered["credentialSubject"]["achievement"]["name"] = json!("Curve Breaker");
+    out.push(badges::export_badge(
+        "di-p256-tampered",
+        tampered.to_string().into_bytes(),
+        Some("p256.json"),
+        &world,
+    ));
     out
 }
 
@@ -594,6 +611,27 @@ fn pages_verify_themselves_in_chromium_with_satchels_verdict() {
             Some("simple.jwt"),
             &world,
         ));
+        // A selectively disclosed (ecdsa-sd-2023) credential, as shared and
+        // with one disclosed value changed or one statement left out.
+        let sd: Value = serde_json::from_slice(
+            &std::fs::read(root.join("ob3/1edtech-validator/sd/derivedcredential.json")).unwrap(),
+        )
+        .unwrap();
+        let mut changed = sd.clone();
+        changed["credentialSubject"]["achievement"]["name"] = json!("Leadership");
+        let mut dropped = sd.clone();
+        dropped["credentialSubject"]["achievement"]
+            .as_object_mut()
+            .unwrap()
+            .remove("description");
+        for (id, doc) in [("sd", sd), ("sd-changed", changed), ("sd-dropped", dropped)] {
+            badges.push(badges::export_badge(
+                id,
+                doc.to_string().into_bytes(),
+                Some("derived.json"),
+                &world,
+            ));
+        }
     }
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("site");

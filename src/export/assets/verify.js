@@ -101,6 +101,65 @@
     return bytes.slice(2);
   }
 
+  /* A multikey as {raw, curve}: Ed25519 (z6Mk…) or P-256 (zDn…, 0x80 0x24 + a
+     compressed point, expanded here because WebCrypto imports uncompressed
+     points only). */
+  function multikey(mb) {
+    if (typeof mb !== 'string' || mb[0] !== 'z') { throw new Error('the key is not a base58btc multikey'); }
+    var bytes = b58ToBytes(mb.slice(1));
+    if (bytes[0] === 0x80 && bytes[1] === 0x24) { return { raw: p256Point(bytes.slice(2)), curve: 'P-256' }; }
+    return { raw: multikeyEd25519(mb), curve: 'Ed25519' };
+  }
+
+  /* A compressed P-256 point (0x02/0x03 ‖ x) as the uncompressed 0x04 ‖ x ‖ y:
+     y is the square root of x³ − 3x + b modulo p (p ≡ 3 mod 4). The signature
+     check itself is WebCrypto's; a wrong point can only make it fail. */
+  var P256_P = BigInt('0xffffffff00000001000000000000000000000000ffffffffffffffffffffffff');
+  var P256_B = BigInt('0x5ac635d8aa3a93e7b3ebbd55769886bc651d06b0cc53b0f63bce3c3e27d2604b');
+  function bigOf(bytes) { var h = '0x'; for (var i = 0; i < bytes.length; i++) { h += ('0' + bytes[i].toString(16)).slice(-2); } return BigInt(h); }
+  function bytesOf(n) { var h = n.toString(16); h = ('0'.repeat(64) + h).slice(-64); var out = new Uint8Array(32); for (var i = 0; i < 32; i++) { out[i] = parseInt(h.substr(i * 2, 2), 16); } return out; }
+  function modPow(b, e, m) { var r = BigInt(1); b %= m; while (e > BigInt(0)) { if (e & BigInt(1)) { r = r * b % m; } b = b * b % m; e >>= BigInt(1); } return r; }
+  function p256Point(c) {
+    if (c.length === 65 && c[0] === 4) { return c; }
+    if (c.length !== 33 || (c[0] !== 2 && c[0] !== 3)) { throw new Error('the P-256 key is not a compressed point'); }
+    var p = P256_P, x = bigOf(c.slice(1));
+    if (x >= p) { throw new Error('the P-256 key is not on the curve'); }
+    var y2 = ((x * x % p) * x - BigInt(3) * x + P256_B) % p; if (y2 < 0) { y2 += p; }
+    var y = modPow(y2, (p + BigInt(1)) / BigInt(4), p);
+    if (y * y % p !== y2) { throw new Error('the P-256 key is not on the curve'); }
+    if (Number(y & BigInt(1)) !== (c[0] & 1)) { y = p - y; }
+    var out = new Uint8Array(65); out[0] = 4; out.set(c.slice(1), 1); out.set(bytesOf(y), 33);
+    return out;
+  }
+
+  /* The CBOR subset of an ecdsa-sd-2023 proof value: unsigned integers, byte
+     strings, arrays and maps of definite length. */
+  function cbor(bytes) {
+    var at = 0;
+    function len(info) {
+      if (info < 24) { return info; }
+      var n = { 24: 1, 25: 2, 26: 4 }[info];
+      if (!n) { throw new Error('the proof value uses CBOR this check does not read'); }
+      var v = 0; for (var i = 0; i < n; i++) { if (at >= bytes.length) { throw new Error('the proof value is cut short'); } v = v * 256 + bytes[at++]; }
+      return v;
+    }
+    function item(depth) {
+      if (depth > 4 || at >= bytes.length) { throw new Error('the proof value is cut short or too deep'); }
+      var b = bytes[at++], major = b >> 5, n = len(b & 31), out, i;
+      if (major === 0) { return n; }
+      if (major === 2) { if (at + n > bytes.length) { throw new Error('the proof value is cut short'); } out = bytes.slice(at, at + n); at += n; return out; }
+      if (n > bytes.length - at) { throw new Error('the proof value is cut short'); }
+      if (major === 4) { out = []; for (i = 0; i < n; i++) { out.push(item(depth + 1)); } return out; }
+      if (major === 5) { out = []; for (i = 0; i < n; i++) { out.push([item(depth + 1), item(depth + 1)]); } return out; }
+      throw new Error('the proof value holds a CBOR item this check does not read');
+    }
+    var v = item(0);
+    if (at !== bytes.length) { throw new Error('the proof value has bytes after its CBOR'); }
+    return v;
+  }
+
+  function b64url(bytes) { var s = ''; for (var i = 0; i < bytes.length; i++) { s += String.fromCharCode(bytes[i]); } return btoa(s).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, ''); }
+
   // ------------------------------------------------------------ the page's data
 
   var data;
@@ -144,7 +203,10 @@
     try {
       if (key.spki) { return await crypto.subtle.importKey('spki', key.spki, a.imp, false, ['verify']); }
       if (key.jwk) { return await crypto.subtle.importKey('jwk', publicJwk(key.jwk), a.imp, false, ['verify']); }
-      if (key.raw) { return await crypto.subtle.importKey('raw', key.raw, a.imp, false, ['verify']); }
+      if (key.raw) {
+        if ((alg === 'ES256') !== (key.curve === 'P-256')) { throw new Error('wrong curve'); }
+        return await crypto.subtle.importKey('raw', key.raw, a.imp, false, ['verify']);
+      }
     } catch (e) {
       if (alg === 'EdDSA' && e && e.name === 'NotSupportedError') {
         throw new Error('skip:this browser cannot check Ed25519 signatures');
@@ -330,9 +392,9 @@
   }
 
   function keyOfMethod(m) {
-    if (m.publicKeyMultibase) { return { raw: multikeyEd25519(m.publicKeyMultibase) }; }
+    if (m.publicKeyMultibase) { return multikey(m.publicKeyMultibase); }
     if (m.publicKeyJwk) { return { jwk: m.publicKeyJwk }; }
-    if (m.publicKeyBase58) { return { raw: b58ToBytes(m.publicKeyBase58) }; }
+    if (m.publicKeyBase58) { return { raw: b58ToBytes(m.publicKeyBase58), curve: 'Ed25519' }; }
     if (m.kty) { return { jwk: m }; }
     throw new Error('the verification method has no public key');
   }
@@ -340,7 +402,7 @@
   /* A key reference (did:key, did:web, https, issuer#z6Mk) → {key, how}. */
   function resolveKey(ref, issuerId) {
     if (ref.indexOf('did:key:') === 0) {
-      return { key: { raw: multikeyEd25519(ref.slice(8).split('#')[0]) }, how: 'the did:key itself' };
+      return { key: multikey(ref.slice(8).split('#')[0]), how: 'the did:key itself' };
     }
     var base = ref.split('#')[0];
     var frag = ref.indexOf('#') >= 0 ? ref.slice(ref.indexOf('#') + 1) : '';
@@ -352,9 +414,9 @@
       if (!m) { throw new Error('the DID document does not list the key ' + ref); }
       return { key: keyOfMethod(m), how: 'the DID document ' + url + ' (saved at export)' };
     }
-    if (/^z6Mk/.test(frag) && !doc(base)) {
+    if (/^z(6Mk|Dn)/.test(frag) && !doc(base)) {
       if (issuerId && base !== issuerId) { throw new Error('the key is not the issuer\'s (' + base + ')'); }
-      return { key: { raw: multikeyEd25519(frag) }, how: 'the key written into the reference' };
+      return { key: multikey(frag), how: 'the key written into the reference' };
     }
     if (/^https?:/.test(ref)) {
       var kd = doc(base);
@@ -446,6 +508,48 @@
 
   async function sha256(text) { return new Uint8Array(await crypto.subtle.digest('SHA-256', toBytes(text))); }
 
+  /* ecdsa-sd-2023, a derived (selectively disclosed) proof: the issuer's key
+     signed SHA-256(proof configuration) ‖ a one-time key ‖ SHA-256(the
+     mandatory statements); the one-time key signed each other statement. The
+     statements are Satchel's canonical N-Quads with each blank node relabelled
+     as the proof says, sorted. */
+  async function checkSelectiveDisclosure(e, pv, found) {
+    if (pv[0] !== 'u') { throw new Error('the proofValue is not base64url'); }
+    var bytes = b64ToBytes(pv.slice(1), true);
+    if (bytes[0] !== 0xd9 || bytes[1] !== 0x5d || bytes[2] !== 0x01) { throw new Error('the proofValue is not an ecdsa-sd-2023 derived proof'); }
+    var parts = cbor(bytes.slice(3));
+    if (!Array.isArray(parts) || parts.length !== 5) { throw new Error('the derived proof does not have 5 parts'); }
+    var baseSig = parts[0], oneTime = parts[1], sigs = parts[2], labelMap = parts[3], mandatoryIdx = parts[4];
+    if (!(oneTime instanceof Uint8Array) || oneTime[0] !== 0x80 || oneTime[1] !== 0x24) { throw new Error('the one-time key is not a P-256 multikey'); }
+    var labels = {};
+    labelMap.forEach(function (kv) { labels['c14n' + kv[0]] = 'u' + b64url(kv[1]); });
+    var quads = e.canonical_document.split('\n').filter(function (l) { return l.length; }).map(function (line) {
+      return line.split(' ').map(function (t) {
+        if (t.indexOf('_:c14n') !== 0) { return t; }
+        var l = labels[t.slice(2)];
+        if (!l) { throw new Error('the proof does not name blank node ' + t); }
+        return '_:' + l;
+      }).join(' ') + '\n';
+    });
+    quads.sort(function (a, b) { return a < b ? -1 : a > b ? 1 : 0; });
+    var isMandatory = quads.map(function () { return false; });
+    mandatoryIdx.forEach(function (i) { if (i >= quads.length) { throw new Error('the proof names a statement the credential does not have'); } isMandatory[i] = true; });
+    var mandatory = '', optional = [];
+    quads.forEach(function (q, i) { if (isMandatory[i]) { mandatory += q; } else { optional.push(q); } });
+    if (optional.length !== sigs.length) { throw new Error('the credential discloses ' + optional.length + ' optional statements but the proof signs ' + sigs.length); }
+    var signed = concat(concat(await sha256(e.canonical_proof), oneTime), await sha256(mandatory));
+    if (!(await verifySig('ES256', found.key, baseSig, signed))) {
+      throw new Error('the issuer\'s P-256 signature does not match ' + found.how + ': the credential was changed after it was signed');
+    }
+    var key = { raw: p256Point(oneTime.slice(2)), curve: 'P-256' };
+    for (var i = 0; i < optional.length; i++) {
+      if (!(await verifySig('ES256', key, sigs[i], toBytes(optional[i])))) {
+        throw new Error('disclosed statement ' + (i + 1) + ' does not match its signature: the credential was changed after it was signed');
+      }
+    }
+    return 'The selective-disclosure signature (ecdsa-sd-2023) matches ' + found.how + ' for all ' + quads.length + ' statements the holder disclosed';
+  }
+
   async function checkIntegrity(r) {
     var cred = data.credential;
     var proofs = list(cred.proof);
@@ -458,8 +562,8 @@
       } else {
         var suites = proofs.map(function (p) { return p && typeof p === 'object' ? String(p.cryptosuite || p.type || '') : ''; }).filter(Boolean);
         r.step('skip', suites.length
-          ? 'The browser check covers Ed25519 signatures; this credential is signed with ' + suites.join(', ') + ', so this page can only show Satchel\'s own check of it.'
-          : 'No Ed25519 proof of this credential could be prepared for the browser.');
+          ? 'The browser check covers Ed25519 and P-256 ECDSA signatures over RDFC-1.0; this credential is signed with ' + suites.join(', ') + ', so this page can only show Satchel\'s own check of it.'
+          : 'No proof of this credential could be prepared for the browser.');
       }
       return;
     }
@@ -474,23 +578,31 @@
         if (proof.proofPurpose !== 'assertionMethod') { throw new Error('the proof\'s purpose is not assertionMethod'); }
         var created = parseDate(proof.created);
         if (created !== null && created > Date.now() + 300000) { throw new Error('the proof says it was created in the future (' + proof.created + ')'); }
+        var suite = String(proof.cryptosuite || proof.type || '');
         var pv = String(proof.proofValue || '');
-        if (pv[0] !== 'z') { throw new Error('the proofValue is not base58btc'); }
-        var sig = b58ToBytes(pv.slice(1));
-        if (sig.length !== 64) { throw new Error('the proofValue is not a 64-byte Ed25519 signature'); }
         var found = resolveKey(String(proof.verificationMethod || ''), issuerId);
         // The canonical forms must say what the page shows.
         var missing = strings(cred, ['proof'], [], null).filter(function (it) { return !inNquads(e.canonical_document, it); });
         var config = {}; Object.keys(proof).forEach(function (k) { if (k !== 'proofValue') { config[k] = proof[k]; } });
         var missingP = strings(config, [], [], null).filter(function (it) { return !inNquads(e.canonical_proof, it); });
-        var signed = concat(await sha256(e.canonical_proof), await sha256(e.canonical_document));
-        var ok = await verifySig('EdDSA', found.key, sig, signed);
-        if (!ok) { throw new Error('the Ed25519 signature does not match ' + found.how + ': the credential was changed after it was signed'); }
+        var what;
+        if (suite === 'ecdsa-sd-2023') {
+          what = await checkSelectiveDisclosure(e, pv, found);
+        } else {
+          if (pv[0] !== 'z') { throw new Error('the proofValue is not base58btc'); }
+          var sig = b58ToBytes(pv.slice(1));
+          var ecdsa = suite === 'ecdsa-rdfc-2019';
+          if (sig.length !== 64) { throw new Error('the proofValue is not a 64-byte ' + (ecdsa ? 'P-256' : 'Ed25519') + ' signature'); }
+          var signed = concat(await sha256(e.canonical_proof), await sha256(e.canonical_document));
+          var ok = await verifySig(ecdsa ? 'ES256' : 'EdDSA', found.key, sig, signed);
+          if (!ok) { throw new Error('the ' + (ecdsa ? 'P-256' : 'Ed25519') + ' signature does not match ' + found.how + ': the credential was changed after it was signed'); }
+          what = 'The ' + (ecdsa ? 'P-256 ECDSA' : 'Ed25519') + ' signature (' + suite + ') matches ' + found.how;
+        }
         if (missing.length || missingP.length) {
           var m = (missing[0] || missingP[0]);
           throw new Error('the signed data does not contain the value "' + m.value.slice(0, 60) + '" (' + (m.key || 'a value') + ') shown here');
         }
-        res = { status: 'pass', text: 'The Ed25519 signature (' + (proof.cryptosuite || proof.type) + ') matches ' + found.how + ', and every value of the credential shown here is in the signed data.' };
+        res = { status: 'pass', text: what + ', and every value of the credential shown here is in the signed data.' };
       } catch (err) {
         var msg = String((err && err.message) || err);
         res = msg.indexOf('skip:') === 0 ? { status: 'skip', text: msg.slice(5) } : { status: 'fail', text: msg };
@@ -564,7 +676,7 @@
   var WHAT = {
     signed: 'the issuer\'s signature (JWS) with the issuer\'s public key, that the key is the issuer\'s, the revocation list and the expiry date',
     'vc-jwt': 'the JWT signature with the key it names, the expiry date and the status list',
-    'data-integrity': 'the Ed25519 Data Integrity signature over the canonical form Satchel computed at export, that the credential shown here is what was signed, the expiry date and the status list',
+    'data-integrity': 'the Data Integrity signature over the canonical form Satchel computed at export, that the credential shown here is what was signed, the expiry date and the status list',
     hosted: 'nothing that proves a hosted badge (only its issuer\'s server can)'
   };
 

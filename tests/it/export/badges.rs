@@ -373,6 +373,33 @@ pub fn sign_di(mut cred: Value) -> Value {
     cred
 }
 
+/// Re-issues `cred` from a fresh P-256 did:key and adds an ecdsa-rdfc-2019 proof.
+pub fn sign_di_p256(mut cred: Value) -> Value {
+    use aws_lc_rs::rand::SystemRandom;
+    use aws_lc_rs::signature::{EcdsaKeyPair, KeyPair, ECDSA_P256_SHA256_FIXED_SIGNING};
+    let pair = EcdsaKeyPair::generate(&ECDSA_P256_SHA256_FIXED_SIGNING).unwrap();
+    let point = pair.public_key().as_ref(); // 0x04 ‖ x ‖ y
+    let mut multikey = vec![0x80, 0x24, 2 + (point[64] & 1)];
+    multikey.extend_from_slice(&point[1..33]);
+    let key = format!("z{}", bs58::encode(multikey).into_string());
+    let did = format!("did:key:{key}");
+    cred["issuer"]["id"] = json!(did);
+    let mut proof = json!({
+        "type": "DataIntegrityProof",
+        "cryptosuite": "ecdsa-rdfc-2019",
+        "created": "2024-01-01T00:00:00Z",
+        "verificationMethod": format!("{did}#{key}"),
+        "proofPurpose": "assertionMethod"
+    });
+    let hashes = satchel::verify::proof::hash_data(&cred, &proof).unwrap();
+    let sig = pair
+        .sign(&SystemRandom::new(), &hashes.signed_bytes())
+        .unwrap();
+    proof["proofValue"] = json!(format!("z{}", bs58::encode(sig.as_ref()).into_string()));
+    cred["proof"] = proof;
+    cred
+}
+
 /// An OB 3.0 VC-JWT: EdDSA with the did:key as `kid`, or ES256 with a `jwk` header.
 pub fn ob3_vc_jwt(alg: Alg, name: &str) -> String {
     let cred = ob3_credential(name);
