@@ -334,11 +334,11 @@ impl Context<'_> {
                 let found = inspect::inspect_text(&text);
                 self.store_one("pasted text".to_owned(), text.into_bytes(), found, None)
             }
-            Loaded::Url(url) => self.from_url(url),
+            Loaded::Url(url) => self.fetch_url(url),
         }
     }
 
-    fn from_url(&self, url: String) -> ItemReport {
+    fn fetch_url(&self, url: String) -> ItemReport {
         let failed = |why: String| {
             ItemReport::refused(
                 url.clone(),

@@ -487,6 +487,36 @@ pub fn verify_signature(
         .map_err(|_| CryptoError::Mismatch)
 }
 
+/// Verifies an ECDSA P-256 / SHA-256 signature in the fixed 64-byte `r‖s`
+/// form (as Data Integrity `ecdsa-rdfc-2019` proofs carry it) over
+/// `message`, with a public key given as a SEC1 point: compressed (33 bytes,
+/// as a P-256 `did:key` holds it) or uncompressed (65 bytes). aws-lc does the
+/// work; the point is checked to be on the curve.
+pub fn verify_p256_sha256(
+    point: &[u8],
+    message: &[u8],
+    signature: &[u8],
+) -> Result<(), CryptoError> {
+    if !matches!(
+        (point.len(), point.first()),
+        (33, Some(2 | 3)) | (65, Some(4))
+    ) {
+        return Err(CryptoError::BadKey(
+            "the P-256 key is not a 33-byte compressed or 65-byte uncompressed point".to_owned(),
+        ));
+    }
+    if signature.len() != 64 {
+        return Err(CryptoError::Mismatch);
+    }
+    let key = aws_lc_rs::signature::ParsedPublicKey::new(
+        &aws_lc_rs::signature::ECDSA_P256_SHA256_FIXED,
+        point,
+    )
+    .map_err(|_| CryptoError::BadKey("the P-256 key is not a point on the curve".to_owned()))?;
+    key.verify_sig(message, signature)
+        .map_err(|_| CryptoError::Mismatch)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -566,34 +596,4 @@ mod tests {
             Err(CryptoError::KeyMismatch { .. })
         ));
     }
-}
-
-/// Verifies an ECDSA P-256 / SHA-256 signature in the fixed 64-byte `r‖s`
-/// form (as Data Integrity `ecdsa-rdfc-2019` proofs carry it) over
-/// `message`, with a public key given as a SEC1 point: compressed (33 bytes,
-/// as a P-256 `did:key` holds it) or uncompressed (65 bytes). aws-lc does the
-/// work; the point is checked to be on the curve.
-pub fn verify_p256_sha256(
-    point: &[u8],
-    message: &[u8],
-    signature: &[u8],
-) -> Result<(), CryptoError> {
-    if !matches!(
-        (point.len(), point.first()),
-        (33, Some(2 | 3)) | (65, Some(4))
-    ) {
-        return Err(CryptoError::BadKey(
-            "the P-256 key is not a 33-byte compressed or 65-byte uncompressed point".to_owned(),
-        ));
-    }
-    if signature.len() != 64 {
-        return Err(CryptoError::Mismatch);
-    }
-    let key = aws_lc_rs::signature::ParsedPublicKey::new(
-        &aws_lc_rs::signature::ECDSA_P256_SHA256_FIXED,
-        point,
-    )
-    .map_err(|_| CryptoError::BadKey("the P-256 key is not a point on the curve".to_owned()))?;
-    key.verify_sig(message, signature)
-        .map_err(|_| CryptoError::Mismatch)
 }

@@ -431,6 +431,41 @@ pub(crate) fn sentence(clause: &str) -> String {
     s
 }
 
+/// [`crate::detect::is_http_url`], remembering the last few addresses that
+/// passed on this thread: a batch names the same issuer, badge and key URLs
+/// thousands of times, and parsing a URL costs more than comparing it.
+pub(crate) fn is_http_url(s: &str) -> bool {
+    const REMEMBERED: usize = 16;
+    thread_local! {
+        static KNOWN: std::cell::RefCell<Vec<String>> = const { std::cell::RefCell::new(Vec::new()) };
+    }
+    if KNOWN.with(|k| k.borrow().iter().any(|u| u == s)) {
+        return true;
+    }
+    let ok = crate::detect::is_http_url(s);
+    if ok && s.len() <= 2048 {
+        KNOWN.with(|k| {
+            let mut k = k.borrow_mut();
+            if k.len() >= REMEMBERED {
+                k.remove(0);
+            }
+            k.push(s.to_owned());
+        });
+    }
+    ok
+}
+
+/// At most `n` characters, with an ellipsis when cut.
+pub(crate) fn clip(s: &str, n: usize) -> String {
+    if s.chars().count() <= n {
+        s.to_owned()
+    } else {
+        let mut out: String = s.chars().take(n).collect();
+        out.push('…');
+        out
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -467,40 +502,5 @@ mod tests {
     fn sentences() {
         assert_eq!(sentence("could not reach x (y)"), "Could not reach x (y).");
         assert_eq!(sentence("Done."), "Done.");
-    }
-}
-
-/// [`crate::detect::is_http_url`], remembering the last few addresses that
-/// passed on this thread: a batch names the same issuer, badge and key URLs
-/// thousands of times, and parsing a URL costs more than comparing it.
-pub(crate) fn is_http_url(s: &str) -> bool {
-    const REMEMBERED: usize = 16;
-    thread_local! {
-        static KNOWN: std::cell::RefCell<Vec<String>> = const { std::cell::RefCell::new(Vec::new()) };
-    }
-    if KNOWN.with(|k| k.borrow().iter().any(|u| u == s)) {
-        return true;
-    }
-    let ok = crate::detect::is_http_url(s);
-    if ok && s.len() <= 2048 {
-        KNOWN.with(|k| {
-            let mut k = k.borrow_mut();
-            if k.len() >= REMEMBERED {
-                k.remove(0);
-            }
-            k.push(s.to_owned());
-        });
-    }
-    ok
-}
-
-/// At most `n` characters, with an ellipsis when cut.
-pub(crate) fn clip(s: &str, n: usize) -> String {
-    if s.chars().count() <= n {
-        s.to_owned()
-    } else {
-        let mut out: String = s.chars().take(n).collect();
-        out.push('…');
-        out
     }
 }

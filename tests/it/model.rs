@@ -14,9 +14,6 @@ use std::path::{Path, PathBuf};
 
 // ---------------------------------------------------------------- helpers
 
-/// The shared corpus, or `None` (after saying so) when it is absent. With
-/// `CI=true` a missing corpus is a failure.
-
 fn load(root: &Path, rel: &str) -> Value {
     let text = std::fs::read_to_string(root.join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"));
     serde_json::from_str(&text).unwrap_or_else(|e| panic!("{rel}: {e}"))

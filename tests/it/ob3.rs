@@ -1922,7 +1922,8 @@ fn selective_disclosure_proofs_verify_and_catch_every_change() {
         edit(&mut doc);
         verify_json(&doc, &world)
     };
-    let cases: Vec<(&str, Box<dyn Fn(&mut Value)>)> = vec![
+    type Edit = Box<dyn Fn(&mut Value)>;
+    let cases: Vec<(&str, Edit)> = vec![
         // A disclosed value changed.
         (
             "a disclosed value",

@@ -7,10 +7,6 @@ use satchel::bake::{
 
 use crate::support::corpus;
 
-/// The shared corpus of real public badges: `SATCHEL_CORPUS`, or
-/// `../shared/fixtures/public` beside the project. `None` (with a message)
-/// when it is absent; with `CI=true` its absence fails the test.
-
 fn read(dir: &std::path::Path, rel: &str) -> Vec<u8> {
     std::fs::read(dir.join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
 }

@@ -36,7 +36,7 @@ pub struct VerifyArgs {
 
 /// One input, read.
 enum Loaded {
-    Inspected(Inspection),
+    Inspected(Box<Inspection>),
     Failed(String),
 }
 
@@ -62,7 +62,7 @@ fn load(input: &str) -> Loaded {
         inspect::inspect_path(Path::new(input))
     };
     match result {
-        Ok(found) => Loaded::Inspected(found),
+        Ok(found) => Loaded::Inspected(Box::new(found)),
         Err(e) => Loaded::Failed(e.to_string()),
     }
 }

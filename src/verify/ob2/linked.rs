@@ -96,7 +96,7 @@ impl Run<'_> {
         what: &str,
     ) -> Result<(Arc<Value>, Arc<SharedDoc>), Problem> {
         let shared = self.get(url, what)?;
-        let parsed = shared.derive(|f| ParsedJson::of(f));
+        let parsed = shared.derive(ParsedJson::of);
         match &parsed.0 {
             Ok(doc) => Ok((Arc::clone(doc), shared)),
             Err(why) => Err((
