@@ -497,22 +497,58 @@ pub fn verify_p256_sha256(
     message: &[u8],
     signature: &[u8],
 ) -> Result<(), CryptoError> {
-    if !matches!(
-        (point.len(), point.first()),
-        (33, Some(2 | 3)) | (65, Some(4))
-    ) {
-        return Err(CryptoError::BadKey(
-            "the P-256 key is not a 33-byte compressed or 65-byte uncompressed point".to_owned(),
-        ));
+    verify_ecdsa_fixed(
+        &aws_lc_rs::signature::ECDSA_P256_SHA256_FIXED,
+        "P-256",
+        32,
+        point,
+        message,
+        signature,
+    )
+}
+
+/// [`verify_p256_sha256`] for P-384 with SHA-384: a 96-byte `r‖s` signature,
+/// a 49-byte compressed or 97-byte uncompressed point.
+pub fn verify_p384_sha384(
+    point: &[u8],
+    message: &[u8],
+    signature: &[u8],
+) -> Result<(), CryptoError> {
+    verify_ecdsa_fixed(
+        &aws_lc_rs::signature::ECDSA_P384_SHA384_FIXED,
+        "P-384",
+        48,
+        point,
+        message,
+        signature,
+    )
+}
+
+fn verify_ecdsa_fixed(
+    alg: &'static aws_lc_rs::signature::EcdsaVerificationAlgorithm,
+    curve: &str,
+    size: usize,
+    point: &[u8],
+    message: &[u8],
+    signature: &[u8],
+) -> Result<(), CryptoError> {
+    let well_formed = match point.first() {
+        Some(2 | 3) => point.len() == size + 1,
+        Some(4) => point.len() == 2 * size + 1,
+        _ => false,
+    };
+    if !well_formed {
+        return Err(CryptoError::BadKey(format!(
+            "the {curve} key is not a {}-byte compressed or {}-byte uncompressed point",
+            size + 1,
+            2 * size + 1
+        )));
     }
-    if signature.len() != 64 {
+    if signature.len() != 2 * size {
         return Err(CryptoError::Mismatch);
     }
-    let key = aws_lc_rs::signature::ParsedPublicKey::new(
-        &aws_lc_rs::signature::ECDSA_P256_SHA256_FIXED,
-        point,
-    )
-    .map_err(|_| CryptoError::BadKey("the P-256 key is not a point on the curve".to_owned()))?;
+    let key = aws_lc_rs::signature::ParsedPublicKey::new(alg, point)
+        .map_err(|_| CryptoError::BadKey(format!("the {curve} key is not a point on the curve")))?;
     key.verify_sig(message, signature)
         .map_err(|_| CryptoError::Mismatch)
 }

@@ -9,7 +9,7 @@
 //! For Data Integrity, the browser cannot run JSON-LD expansion with the bundled
 //! contexts, so the page also carries the RDFC-1.0 canonical N-Quads Satchel
 //! computed for the credential and each proof configuration. The browser
-//! hashes them itself, checks the Ed25519 or P-256 signature over those hashes
+//! hashes them itself, checks the Ed25519, P-256 or P-384 signature over those hashes
 //! (for `ecdsa-sd-2023`, relabels and splits the statements as the proof
 //! says and checks the issuer's and every statement's signature), and
 //! checks that every string of the credential it shows appears in the signed
@@ -74,7 +74,7 @@ pub(crate) fn build(
 }
 
 /// Canonical forms for each Data Integrity proof of `credential` the browser
-/// checks (Ed25519 and P-256 ECDSA over RDFC-1.0, selective disclosure included), and
+/// checks (Ed25519, P-256 and P-384 ECDSA over RDFC-1.0, selective disclosure included), and
 /// why a proof could not be canonicalized (the browser reports it as Satchel's finding).
 fn integrity(credential: &Value) -> (Vec<Value>, Vec<Value>) {
     let proofs: Vec<&Value> = match credential.get("proof") {

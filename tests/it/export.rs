@@ -525,22 +525,24 @@ fn signed_badges() -> Vec<ExportBadge> {
         Some("di.json"),
         &world,
     ));
-    // The same with a P-256 key (ecdsa-rdfc-2019).
-    let cred = badges::sign_di_p256(badges::ob3_credential("Curve Keeper"));
-    out.push(badges::export_badge(
-        "di-p256",
-        cred.to_string().into_bytes(),
-        Some("p256.json"),
-        &world,
-    ));
-    let mut tampered = cred.clone();
-    tampered["credentialSubject"]["achievement"]["name"] = json!("Curve Breaker");
-    out.push(badges::export_badge(
-        "di-p256-tampered",
-        tampered.to_string().into_bytes(),
-        Some("p256.json"),
-        &world,
-    ));
+    // The same with P-256 and P-384 keys (ecdsa-rdfc-2019).
+    for (curve, p384) in [("p256", false), ("p384", true)] {
+        let cred = badges::sign_di_ecdsa(badges::ob3_credential("Curve Keeper"), p384);
+        out.push(badges::export_badge(
+            &format!("di-{curve}"),
+            cred.to_string().into_bytes(),
+            Some("ecdsa.json"),
+            &world,
+        ));
+        let mut tampered = cred.clone();
+        tampered["credentialSubject"]["achievement"]["name"] = json!("Curve Breaker");
+        out.push(badges::export_badge(
+            &format!("di-{curve}-tampered"),
+            tampered.to_string().into_bytes(),
+            Some("ecdsa.json"),
+            &world,
+        ));
+    }
     out
 }
 

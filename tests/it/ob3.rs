@@ -1850,7 +1850,9 @@ fn w3c_ecdsa_rdfc_2019_p256_vectors_verify_with_a_p256_did_key() {
         describe(&report)
     );
     assert!(
-        check(&report, "proof").message.contains("not a P-256 key"),
+        check(&report, "proof")
+            .message
+            .contains("not a P-256 or P-384 key"),
         "{}",
         describe(&report)
     );
@@ -1990,4 +1992,100 @@ fn fresh_p256_multikey() -> String {
     let mut key = vec![0x80, 0x24, 2 + (point[64] & 1)];
     key.extend_from_slice(&point[1..33]);
     format!("z{}", bs58::encode(key).into_string())
+}
+
+/// The W3C vc-di-ecdsa vectors for P-384 over RDFC-1.0 and for
+/// `ecdsa-jcs-2019` (P-256 and P-384): Satchel's canonical forms and hashes
+/// are the published ones, the signed credentials verify with their did:key,
+/// and a changed claim does not.
+#[test]
+fn w3c_ecdsa_p384_and_jcs_vectors_verify() {
+    use sha2::{Digest, Sha256, Sha384};
+    for (dir, jcs, p384, suffix) in [
+        ("w3c-ecdsa-rdfc-2019-p384", false, true, "ECDSAP384"),
+        ("w3c-ecdsa-jcs-2019-p256", true, false, "JCSECDSAP256"),
+        ("w3c-ecdsa-jcs-2019-p384", true, true, "JCSECDSAP384"),
+    ] {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/data")
+            .join(dir);
+        let file = |name: &str| read(&dir, &format!("{name}{suffix}.txt"));
+        let signed = read(&dir, &format!("signed{suffix}.json"));
+        let cred: Value = serde_json::from_str(&signed).unwrap();
+        let h = if jcs {
+            satchel::verify::proof::hash_data_jcs(&cred, &cred["proof"]).unwrap()
+        } else {
+            hash_data(&cred, &cred["proof"]).unwrap()
+        };
+        assert_eq!(h.canonical_document, file("canonDoc"), "{suffix}");
+        assert_eq!(h.canonical_proof, file("proofCanon"), "{suffix}");
+        let digest = |text: &str| {
+            if p384 {
+                hex(&Sha384::digest(text.as_bytes()))
+            } else {
+                hex(&Sha256::digest(text.as_bytes()))
+            }
+        };
+        assert_eq!(
+            digest(&h.canonical_document),
+            file("docHash").trim(),
+            "{suffix}"
+        );
+        assert_eq!(
+            digest(&h.canonical_proof),
+            file("proofHash").trim(),
+            "{suffix}"
+        );
+        assert_eq!(
+            format!(
+                "{}{}",
+                digest(&h.canonical_proof),
+                digest(&h.canonical_document)
+            ),
+            file("combinedHash").trim(),
+            "{suffix}"
+        );
+        let world = World::new(None);
+        let report = verify_inspection(&inspect(signed.as_bytes()).unwrap(), &world, &opts());
+        let proof = check(&report, "proof");
+        assert_eq!(
+            proof.status,
+            CheckStatus::Pass,
+            "{suffix}: {}",
+            describe(&report)
+        );
+        let mut edited = cred.clone();
+        edited["credentialSubject"]["alumniOf"] = json!("The School of Forgery");
+        let report = verify_inspection(
+            &inspect(edited.to_string().as_bytes()).unwrap(),
+            &world,
+            &opts(),
+        );
+        assert_eq!(
+            status_of(&report, "proof"),
+            CheckStatus::Fail,
+            "{suffix}: {}",
+            describe(&report)
+        );
+        // The P-256 signature with the P-384 key's twin suite and vice
+        // versa: a key of the other curve cannot make the proof.
+        let mut other = cred.clone();
+        let key = if p384 {
+            "zDnaepBuvsQ8cpsWrVKw8fbpGpvPeNSjVPTWoq6cRqaYzBKVP"
+        } else {
+            "z82LkuBieyGShVBhvtE2zoiD6Kma4tJGFtkAhxR5pfkp5QPw4LutoYWhvQCnGjdVn14kujQ"
+        };
+        other["proof"]["verificationMethod"] = json!(format!("did:key:{key}#{key}"));
+        let report = verify_inspection(
+            &inspect(other.to_string().as_bytes()).unwrap(),
+            &world,
+            &opts(),
+        );
+        assert_eq!(
+            status_of(&report, "proof"),
+            CheckStatus::Fail,
+            "{suffix}: {}",
+            describe(&report)
+        );
+    }
 }

@@ -107,30 +107,34 @@
   function multikey(mb) {
     if (typeof mb !== 'string' || mb[0] !== 'z') { throw new Error('the key is not a base58btc multikey'); }
     var bytes = b58ToBytes(mb.slice(1));
-    if (bytes[0] === 0x80 && bytes[1] === 0x24) { return { raw: p256Point(bytes.slice(2)), curve: 'P-256' }; }
+    if (bytes[0] === 0x80 && bytes[1] === 0x24) { return { raw: ecPoint(P256, bytes.slice(2)), curve: 'P-256' }; }
+    if (bytes[0] === 0x81 && bytes[1] === 0x24) { return { raw: ecPoint(P384, bytes.slice(2)), curve: 'P-384' }; }
     return { raw: multikeyEd25519(mb), curve: 'Ed25519' };
   }
 
-  /* A compressed P-256 point (0x02/0x03 ‖ x) as the uncompressed 0x04 ‖ x ‖ y:
-     y is the square root of x³ − 3x + b modulo p (p ≡ 3 mod 4). The signature
-     check itself is WebCrypto's; a wrong point can only make it fail. */
-  var P256_P = BigInt('0xffffffff00000001000000000000000000000000ffffffffffffffffffffffff');
-  var P256_B = BigInt('0x5ac635d8aa3a93e7b3ebbd55769886bc651d06b0cc53b0f63bce3c3e27d2604b');
+  /* A compressed P-256 or P-384 point (0x02/0x03 ‖ x) as the uncompressed
+     0x04 ‖ x ‖ y: y is the square root of x³ − 3x + b modulo p (p ≡ 3 mod 4
+     for both curves). The signature check itself is WebCrypto's; a wrong
+     point can only make it fail. */
+  var P256 = { name: 'P-256', size: 32, p: BigInt('0xffffffff00000001000000000000000000000000ffffffffffffffffffffffff'), b: BigInt('0x5ac635d8aa3a93e7b3ebbd55769886bc651d06b0cc53b0f63bce3c3e27d2604b') };
+  var P384 = { name: 'P-384', size: 48, p: BigInt('0xfffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffeffffffff0000000000000000ffffffff'), b: BigInt('0xb3312fa7e23ee7e4988e056be3f82d19181d9c6efe8141120314088f5013875ac656398d8a2ed19d2a85c8edd3ec2aef') };
   function bigOf(bytes) { var h = '0x'; for (var i = 0; i < bytes.length; i++) { h += ('0' + bytes[i].toString(16)).slice(-2); } return BigInt(h); }
-  function bytesOf(n) { var h = n.toString(16); h = ('0'.repeat(64) + h).slice(-64); var out = new Uint8Array(32); for (var i = 0; i < 32; i++) { out[i] = parseInt(h.substr(i * 2, 2), 16); } return out; }
+  function bytesOf(n, size) { var h = ('0'.repeat(size * 2) + n.toString(16)).slice(-size * 2); var out = new Uint8Array(size); for (var i = 0; i < size; i++) { out[i] = parseInt(h.substr(i * 2, 2), 16); } return out; }
   function modPow(b, e, m) { var r = BigInt(1); b %= m; while (e > BigInt(0)) { if (e & BigInt(1)) { r = r * b % m; } b = b * b % m; e >>= BigInt(1); } return r; }
-  function p256Point(c) {
-    if (c.length === 65 && c[0] === 4) { return c; }
-    if (c.length !== 33 || (c[0] !== 2 && c[0] !== 3)) { throw new Error('the P-256 key is not a compressed point'); }
-    var p = P256_P, x = bigOf(c.slice(1));
-    if (x >= p) { throw new Error('the P-256 key is not on the curve'); }
-    var y2 = ((x * x % p) * x - BigInt(3) * x + P256_B) % p; if (y2 < 0) { y2 += p; }
+  function ecPoint(curve, c) {
+    var n = curve.size;
+    if (c.length === 2 * n + 1 && c[0] === 4) { return c; }
+    if (c.length !== n + 1 || (c[0] !== 2 && c[0] !== 3)) { throw new Error('the ' + curve.name + ' key is not a compressed point'); }
+    var p = curve.p, x = bigOf(c.slice(1));
+    if (x >= p) { throw new Error('the ' + curve.name + ' key is not on the curve'); }
+    var y2 = ((x * x % p) * x - BigInt(3) * x + curve.b) % p; if (y2 < 0) { y2 += p; }
     var y = modPow(y2, (p + BigInt(1)) / BigInt(4), p);
-    if (y * y % p !== y2) { throw new Error('the P-256 key is not on the curve'); }
+    if (y * y % p !== y2) { throw new Error('the ' + curve.name + ' key is not on the curve'); }
     if (Number(y & BigInt(1)) !== (c[0] & 1)) { y = p - y; }
-    var out = new Uint8Array(65); out[0] = 4; out.set(c.slice(1), 1); out.set(bytesOf(y), 33);
+    var out = new Uint8Array(2 * n + 1); out[0] = 4; out.set(c.slice(1), 1); out.set(bytesOf(y, n), n + 1);
     return out;
   }
+  function p256Point(c) { return ecPoint(P256, c); }
 
   /* The CBOR subset of an ecdsa-sd-2023 proof value: unsigned integers, byte
      strings, arrays and maps of definite length. */
@@ -186,6 +190,7 @@
   var ALGS = {
     RS256: { imp: { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' }, ver: { name: 'RSASSA-PKCS1-v1_5' } },
     ES256: { imp: { name: 'ECDSA', namedCurve: 'P-256' }, ver: { name: 'ECDSA', hash: 'SHA-256' } },
+    ES384: { imp: { name: 'ECDSA', namedCurve: 'P-384' }, ver: { name: 'ECDSA', hash: 'SHA-384' } },
     EdDSA: { imp: { name: 'Ed25519' }, ver: { name: 'Ed25519' } }
   };
 
@@ -204,7 +209,8 @@
       if (key.spki) { return await crypto.subtle.importKey('spki', key.spki, a.imp, false, ['verify']); }
       if (key.jwk) { return await crypto.subtle.importKey('jwk', publicJwk(key.jwk), a.imp, false, ['verify']); }
       if (key.raw) {
-        if ((alg === 'ES256') !== (key.curve === 'P-256')) { throw new Error('wrong curve'); }
+        var want = { ES256: 'P-256', ES384: 'P-384' }[alg] || 'Ed25519';
+        if ((key.curve || 'Ed25519') !== want) { throw new Error('wrong curve'); }
         return await crypto.subtle.importKey('raw', key.raw, a.imp, false, ['verify']);
       }
     } catch (e) {
@@ -507,6 +513,7 @@
   }
 
   async function sha256(text) { return new Uint8Array(await crypto.subtle.digest('SHA-256', toBytes(text))); }
+  async function sha384(text) { return new Uint8Array(await crypto.subtle.digest('SHA-384', toBytes(text))); }
 
   /* ecdsa-sd-2023, a derived (selectively disclosed) proof: the issuer's key
      signed SHA-256(proof configuration) ‖ a one-time key ‖ SHA-256(the
@@ -562,7 +569,7 @@
       } else {
         var suites = proofs.map(function (p) { return p && typeof p === 'object' ? String(p.cryptosuite || p.type || '') : ''; }).filter(Boolean);
         r.step('skip', suites.length
-          ? 'The browser check covers Ed25519 and P-256 ECDSA signatures over RDFC-1.0; this credential is signed with ' + suites.join(', ') + ', so this page can only show Satchel\'s own check of it.'
+          ? 'The browser check covers Ed25519 and ECDSA (P-256, P-384) signatures over RDFC-1.0; this credential is signed with ' + suites.join(', ') + ', so this page can only show Satchel\'s own check of it.'
           : 'No proof of this credential could be prepared for the browser.');
       }
       return;
@@ -592,11 +599,15 @@
           if (pv[0] !== 'z') { throw new Error('the proofValue is not base58btc'); }
           var sig = b58ToBytes(pv.slice(1));
           var ecdsa = suite === 'ecdsa-rdfc-2019';
-          if (sig.length !== 64) { throw new Error('the proofValue is not a 64-byte ' + (ecdsa ? 'P-256' : 'Ed25519') + ' signature'); }
-          var signed = concat(await sha256(e.canonical_proof), await sha256(e.canonical_document));
-          var ok = await verifySig(ecdsa ? 'ES256' : 'EdDSA', found.key, sig, signed);
-          if (!ok) { throw new Error('the ' + (ecdsa ? 'P-256' : 'Ed25519') + ' signature does not match ' + found.how + ': the credential was changed after it was signed'); }
-          what = 'The ' + (ecdsa ? 'P-256 ECDSA' : 'Ed25519') + ' signature (' + suite + ') matches ' + found.how;
+          // P-384 keys sign SHA-384 hashes, P-256 and Ed25519 keys SHA-256 ones.
+          var curve = ecdsa ? (found.key.curve || (found.key.jwk && found.key.jwk.crv) || 'P-256') : 'Ed25519';
+          var alg = { 'P-256': 'ES256', 'P-384': 'ES384' }[curve] || 'EdDSA';
+          if (sig.length !== (alg === 'ES384' ? 96 : 64)) { throw new Error('the proofValue is not a ' + (alg === 'ES384' ? 96 : 64) + '-byte ' + curve + ' signature'); }
+          var hash = alg === 'ES384' ? sha384 : sha256;
+          var signed = concat(await hash(e.canonical_proof), await hash(e.canonical_document));
+          var ok = await verifySig(alg, found.key, sig, signed);
+          if (!ok) { throw new Error('the ' + curve + ' signature does not match ' + found.how + ': the credential was changed after it was signed'); }
+          what = 'The ' + (ecdsa ? curve + ' ECDSA' : 'Ed25519') + ' signature (' + suite + ') matches ' + found.how;
         }
         if (missing.length || missingP.length) {
           var m = (missing[0] || missingP[0]);

@@ -8,8 +8,8 @@
 //! `ecdsa-sd-2023` derived (selectively disclosed) credentials ([`super::sd`]:
 //! the CBOR proof value, relabelled canonical statements and per-statement
 //! P-256 signatures, all checked with aws-lc's ECDSA).
-//! Not checked, reported as "could not check": `ecdsa-rdfc-2019` with P-384
-//! (SHA-384 hashing) and `ecdsa-jcs-2019`.
+//! `ecdsa-rdfc-2019` and `ecdsa-jcs-2019` take P-256 (SHA-256) or P-384
+//! (SHA-384) keys.
 //! Proof types Satchel does not know (the `SomeProofType` of the 1EdTech
 //! samples) cannot make a credential valid, and cannot make it invalid either.
 
@@ -63,15 +63,15 @@ pub(crate) struct ProofsResult {
 /// The suites Satchel checks: Ed25519 over RDFC-1.0 canonical N-Quads
 /// (`eddsa-rdfc-2022`, its old name `eddsa-2022`, `Ed25519Signature2020`) or
 /// over JCS canonical JSON (`eddsa-jcs-2022`), and ECDSA P-256 with SHA-256
-/// over RDFC-1.0 (`ecdsa-rdfc-2019`, P-384 keys are not supported; and the
-/// selective-disclosure `ecdsa-sd-2023`).
+/// or P-384 with SHA-384 over RDFC-1.0 or JCS (`ecdsa-rdfc-2019`,
+/// `ecdsa-jcs-2019`), and the selective-disclosure `ecdsa-sd-2023`.
 fn suite_of(proof: &Map<String, Value>) -> Result<String, String> {
     let ty = proof.get("type").and_then(Value::as_str).unwrap_or("");
     match ty {
         "DataIntegrityProof" => match proof.get("cryptosuite").and_then(Value::as_str) {
             Some(
                 s @ ("eddsa-rdfc-2022" | "eddsa-2022" | "eddsa-jcs-2022" | "ecdsa-rdfc-2019"
-                | "ecdsa-sd-2023"),
+                | "ecdsa-jcs-2019" | "ecdsa-sd-2023"),
             ) => Ok(s.to_owned()),
             Some(other) => Err(format!(
                 "the proof uses the {other} cryptosuite, which Satchel cannot check yet"
@@ -174,7 +174,7 @@ fn check_one(
             Err(why) => return invalid(format!("the proof's created date cannot be read: {why}")),
         }
     }
-    let ecdsa = suite == "ecdsa-rdfc-2019";
+    let ecdsa = matches!(suite.as_str(), "ecdsa-rdfc-2019" | "ecdsa-jcs-2019");
     let Some(proof_value) = map.get("proofValue").and_then(Value::as_str) else {
         return invalid("the proof has no proofValue".to_owned());
     };
@@ -190,16 +190,18 @@ fn check_one(
             .strip_prefix('z')
             .map(|b| bs58::decode(b).into_vec())
         {
-            Some(Ok(bytes)) if bytes.len() == 64 => (bytes, None),
+            Some(Ok(bytes)) if bytes.len() == 64 || (ecdsa && bytes.len() == 96) => (bytes, None),
             _ => {
-                return invalid(format!(
-                    "the proofValue is not a base58btc (z…) {} signature of 64 bytes",
-                    if ecdsa { "P-256" } else { "Ed25519" }
-                ))
+                return invalid(if ecdsa {
+                    "the proofValue is not a base58btc (z…) ECDSA signature of 64 (P-256) or 96 (P-384) bytes".to_owned()
+                } else {
+                    "the proofValue is not a base58btc (z…) Ed25519 signature of 64 bytes"
+                        .to_owned()
+                })
             }
         }
     };
-    let hashes = if suite == "eddsa-jcs-2022" {
+    let hashes = if matches!(suite.as_str(), "eddsa-jcs-2022" | "ecdsa-jcs-2019") {
         // The proof's own @context, when it has one, must open the credential's.
         if let Some(ctx) = map.get("@context") {
             let items = |v: &Value| match v {
@@ -269,18 +271,27 @@ fn check_one(
         };
     }
     if ecdsa {
-        let Some(point) = key.material.p256_point() else {
+        // P-256 signs SHA-256 hashes, P-384 SHA-384 hashes of the same
+        // canonical forms (W3C vc-di-ecdsa).
+        let checked = if let Some(point) = key.material.p256_point() {
+            crate::crypto::verify_p256_sha256(&point, &hashes.signed_bytes(), &signature)
+        } else if let Some(point) = key.material.p384_point() {
+            use sha2::{Digest, Sha384};
+            let mut signed = Sha384::digest(hashes.canonical_proof.as_bytes()).to_vec();
+            signed.extend_from_slice(&Sha384::digest(hashes.canonical_document.as_bytes()));
+            crate::crypto::verify_p384_sha384(&point, &signed, &signature)
+        } else {
             return result(
                 Outcome::Invalid,
                 &suite,
                 format!(
-                    "{} is not a P-256 key, which {suite} requires (P-384 is not supported)",
+                    "{} is not a P-256 or P-384 key, which {suite} requires",
                     key.reference
                 ),
                 Some(key),
             );
         };
-        return match crate::crypto::verify_p256_sha256(&point, &hashes.signed_bytes(), &signature) {
+        return match checked {
             Ok(()) => {
                 let how = format!("verified with {}", key.how);
                 result(Outcome::Valid, &suite, how, Some(key))

@@ -3,7 +3,7 @@
 //! | reference | how |
 //! |---|---|
 //! | `did:key:z6Mk…` (bare, or `#z6Mk…`) | the key is the identifier: multicodec `0xed 0x01` + 32 bytes |
-//! | `did:key:zDn…` | a P-256 key: multicodec `0x80 0x24` + a 33-byte compressed point (Data Integrity only) |
+//! | `did:key:zDn…` / `z82…` | a P-256 / P-384 key: multicodec `0x80 0x24` / `0x81 0x24` + a compressed point (Data Integrity only) |
 //! | `https://issuer#z6Mk…` or `#zDn…` (any non-DID URI) | the 1EdTech shortcut: the fragment is the key (Ed25519 or P-256); the part before `#` must be the issuer id |
 //! | `did:web:host[:path]#frag` | fetch `https://host/.well-known/did.json` or `https://host/path/did.json` |
 //! | `https://…` (other) | fetch: a key document, a controller document, a JWK or a JWK set |
@@ -35,6 +35,9 @@ pub(crate) enum KeyMaterial {
     /// A P-256 public key as a compressed SEC1 point (33 bytes), from a
     /// `zDn…` multikey.
     P256(Vec<u8>),
+    /// A P-384 public key as a compressed SEC1 point (49 bytes), from a
+    /// `z82…` multikey.
+    P384(Vec<u8>),
     /// A public JWK (RSA, EC or OKP), as published.
     Jwk(Map<String, Value>),
 }
@@ -46,10 +49,15 @@ impl KeyMaterial {
             KeyMaterial::Jwk(j) => j.clone(),
             // A compressed point has no `y` to write: such keys are used only
             // by Data Integrity proofs (see [`KeyMaterial::p256_point`]).
-            KeyMaterial::P256(_) => {
+            KeyMaterial::P256(_) | KeyMaterial::P384(_) => {
                 let mut j = Map::new();
                 j.insert("kty".into(), "EC".into());
-                j.insert("crv".into(), "P-256".into());
+                let crv = if matches!(self, KeyMaterial::P256(_)) {
+                    "P-256"
+                } else {
+                    "P-384"
+                };
+                j.insert("crv".into(), crv.into());
                 j
             }
             KeyMaterial::Ed25519(k) => {
@@ -67,20 +75,18 @@ impl KeyMaterial {
     pub(crate) fn p256_point(&self) -> Option<Vec<u8>> {
         match self {
             KeyMaterial::P256(p) => Some(p.clone()),
-            KeyMaterial::Ed25519(_) => None,
-            KeyMaterial::Jwk(j) => {
-                if j.get("kty")?.as_str()? != "EC" || j.get("crv")?.as_str()? != "P-256" {
-                    return None;
-                }
-                let coord = |k: &str| -> Option<Vec<u8>> {
-                    let v = URL_SAFE_NO_PAD.decode(j.get(k)?.as_str()?).ok()?;
-                    (v.len() == 32).then_some(v)
-                };
-                let mut point = vec![4u8];
-                point.extend(coord("x")?);
-                point.extend(coord("y")?);
-                Some(point)
-            }
+            KeyMaterial::Ed25519(_) | KeyMaterial::P384(_) => None,
+            KeyMaterial::Jwk(j) => jwk_point(j, "P-256", 32),
+        }
+    }
+
+    /// The P-384 key as a SEC1 point, if this is one: a `z82…` multikey, or
+    /// an EC P-384 JWK.
+    pub(crate) fn p384_point(&self) -> Option<Vec<u8>> {
+        match self {
+            KeyMaterial::P384(p) => Some(p.clone()),
+            KeyMaterial::Ed25519(_) | KeyMaterial::P256(_) => None,
+            KeyMaterial::Jwk(j) => jwk_point(j, "P-384", 48),
         }
     }
 
@@ -88,7 +94,7 @@ impl KeyMaterial {
     pub(crate) fn ed25519(&self) -> Option<[u8; 32]> {
         match self {
             KeyMaterial::Ed25519(k) => Some(*k),
-            KeyMaterial::P256(_) => None,
+            KeyMaterial::P256(_) | KeyMaterial::P384(_) => None,
             KeyMaterial::Jwk(j) => {
                 if j.get("kty")?.as_str()? != "OKP" || j.get("crv")?.as_str()? != "Ed25519" {
                     return None;
@@ -163,6 +169,12 @@ pub(crate) fn decode_multikey_material(s: &str) -> Result<KeyMaterial, String> {
         [0x80, 0x24, ..] => Err(format!(
             "{s} is not a P-256 public key (multicodec 0x8024 and a 33-byte compressed point)"
         )),
+        [0x81, 0x24, point @ ..] if point.len() == 49 && matches!(point[0], 2 | 3) => {
+            Ok(KeyMaterial::P384(point.to_vec()))
+        }
+        [0x81, 0x24, ..] => Err(format!(
+            "{s} is not a P-384 public key (multicodec 0x8124 and a 49-byte compressed point)"
+        )),
         _ => decode_multikey(s).map(KeyMaterial::Ed25519),
     }
 }
@@ -175,7 +187,7 @@ fn short(key: &str) -> String {
     }
 }
 
-/// Splits `did:key:z…[#frag]` into the key (Ed25519 or P-256).
+/// Splits `did:key:z…[#frag]` into the key (Ed25519, P-256 or P-384).
 fn did_key(reference: &str) -> Result<KeyMaterial, KeyError> {
     let rest = &reference["did:key:".len()..];
     let (id, frag) = rest.split_once('#').unwrap_or((rest, ""));
@@ -247,6 +259,21 @@ fn fetch_json(fetch: &dyn Fetch, url: &str, what: &str) -> Result<Map<String, Va
 }
 
 /// The key of one verification method object.
+/// The uncompressed SEC1 point of an EC JWK on `crv` (coordinates of `len` bytes).
+fn jwk_point(j: &Map<String, Value>, crv: &str, len: usize) -> Option<Vec<u8>> {
+    if j.get("kty")?.as_str()? != "EC" || j.get("crv")?.as_str()? != crv {
+        return None;
+    }
+    let coord = |k: &str| -> Option<Vec<u8>> {
+        let v = URL_SAFE_NO_PAD.decode(j.get(k)?.as_str()?).ok()?;
+        (v.len() == len).then_some(v)
+    };
+    let mut point = vec![4u8];
+    point.extend(coord("x")?);
+    point.extend(coord("y")?);
+    Some(point)
+}
+
 fn key_of(vm: &Map<String, Value>) -> Result<KeyMaterial, String> {
     if let Some(mb) = vm.get("publicKeyMultibase").and_then(Value::as_str) {
         return decode_multikey_material(mb);
@@ -545,9 +572,9 @@ pub(crate) fn resolve_jwt_key(
     };
     if kid.starts_with("did:key:") {
         let key = did_key(&kid)?;
-        if matches!(key, KeyMaterial::P256(_)) {
+        if matches!(key, KeyMaterial::P256(_) | KeyMaterial::P384(_)) {
             return Err(KeyError::Invalid(format!(
-                "the JWT kid {kid} is a P-256 did:key; Satchel checks P-256 did:key keys for Data Integrity proofs only"
+                "the JWT kid {kid} is an ECDSA did:key; Satchel checks ECDSA did:key keys for Data Integrity proofs only"
             )));
         }
         return Ok(ResolvedKey {

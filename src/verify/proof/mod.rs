@@ -1,6 +1,7 @@
 //! Proofs of OB 3.0 / CLR 2.0 credentials: Data Integrity (`eddsa-rdfc-2022`,
-//! its old name `eddsa-2022`, `Ed25519Signature2020`), VC-JWT, and finding the
-//! key either was made with.
+//! its old name `eddsa-2022`, `Ed25519Signature2020`, `eddsa-jcs-2022`,
+//! `ecdsa-rdfc-2019`, `ecdsa-jcs-2019`, `ecdsa-sd-2023`; see [`integrity`]),
+//! VC-JWT, and finding the key either was made with.
 //!
 //! Data Integrity in five steps (W3C vc-di-eddsa, reproduced byte for byte by
 //! the fixtures' test vectors):

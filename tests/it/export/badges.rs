@@ -373,14 +373,24 @@ pub fn sign_di(mut cred: Value) -> Value {
     cred
 }
 
-/// Re-issues `cred` from a fresh P-256 did:key and adds an ecdsa-rdfc-2019 proof.
-pub fn sign_di_p256(mut cred: Value) -> Value {
+/// Re-issues `cred` from a fresh P-256 (or P-384) did:key and adds an
+/// ecdsa-rdfc-2019 proof (SHA-256 or SHA-384 hashes, as the curve asks).
+pub fn sign_di_ecdsa(mut cred: Value, p384: bool) -> Value {
     use aws_lc_rs::rand::SystemRandom;
-    use aws_lc_rs::signature::{EcdsaKeyPair, KeyPair, ECDSA_P256_SHA256_FIXED_SIGNING};
-    let pair = EcdsaKeyPair::generate(&ECDSA_P256_SHA256_FIXED_SIGNING).unwrap();
+    use aws_lc_rs::signature::{
+        EcdsaKeyPair, KeyPair, ECDSA_P256_SHA256_FIXED_SIGNING, ECDSA_P384_SHA384_FIXED_SIGNING,
+    };
+    use sha2::{Digest, Sha384};
+    let (alg, size, codec) = if p384 {
+        (&ECDSA_P384_SHA384_FIXED_SIGNING, 48, [0x81, 0x24])
+    } else {
+        (&ECDSA_P256_SHA256_FIXED_SIGNING, 32, [0x80, 0x24])
+    };
+    let pair = EcdsaKeyPair::generate(alg).unwrap();
     let point = pair.public_key().as_ref(); // 0x04 ‖ x ‖ y
-    let mut multikey = vec![0x80, 0x24, 2 + (point[64] & 1)];
-    multikey.extend_from_slice(&point[1..33]);
+    let mut multikey = codec.to_vec();
+    multikey.push(2 + (point[2 * size] & 1));
+    multikey.extend_from_slice(&point[1..=size]);
     let key = format!("z{}", bs58::encode(multikey).into_string());
     let did = format!("did:key:{key}");
     cred["issuer"]["id"] = json!(did);
@@ -392,9 +402,14 @@ pub fn sign_di_p256(mut cred: Value) -> Value {
         "proofPurpose": "assertionMethod"
     });
     let hashes = satchel::verify::proof::hash_data(&cred, &proof).unwrap();
-    let sig = pair
-        .sign(&SystemRandom::new(), &hashes.signed_bytes())
-        .unwrap();
+    let signed = if p384 {
+        let mut b = Sha384::digest(hashes.canonical_proof.as_bytes()).to_vec();
+        b.extend_from_slice(&Sha384::digest(hashes.canonical_document.as_bytes()));
+        b
+    } else {
+        hashes.signed_bytes().to_vec()
+    };
+    let sig = pair.sign(&SystemRandom::new(), &signed).unwrap();
     proof["proofValue"] = json!(format!("z{}", bs58::encode(sig.as_ref()).into_string()));
     cred["proof"] = proof;
     cred
