@@ -239,3 +239,75 @@ fn a_list_of_inputs_is_verified_in_order_with_a_stats_line() {
         (Some(3), Some(1))
     );
 }
+
+#[test]
+fn a_folder_is_verified_file_by_file_and_an_empty_one_is_refused() {
+    let server = hosted_issuer();
+    let data = tempfile::tempdir().unwrap();
+    let dir = data.path().join("badges");
+    std::fs::create_dir_all(dir.join("nested")).unwrap();
+    std::fs::create_dir_all(dir.join(".hidden")).unwrap();
+    let assertion = reqwest::blocking::get(server.url("/assertions/1.json"))
+        .unwrap()
+        .text()
+        .unwrap();
+    let png = satchel::bake::bake(
+        &crate::support::make_png(4, 4),
+        &server.url("/assertions/1.json"),
+        satchel::bake::Slot::OpenBadges,
+    )
+    .unwrap();
+    std::fs::write(dir.join("b.json"), &assertion).unwrap();
+    std::fs::write(dir.join("nested/a.png"), &png).unwrap();
+    std::fs::write(dir.join(".hidden/skipped.json"), &assertion).unwrap();
+    std::fs::write(dir.join(".skipped.json"), &assertion).unwrap();
+    let o = satchel(
+        data.path(),
+        &[
+            "verify",
+            "--json",
+            "--allow-private-network",
+            dir.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let inputs: Vec<String> = json_lines(&o)
+        .iter()
+        .map(|l| {
+            assert_eq!(l["status"], "verified", "{l}");
+            l["input"].as_str().unwrap().to_owned()
+        })
+        .collect();
+    assert_eq!(
+        inputs,
+        [
+            dir.join("b.json").display().to_string(),
+            dir.join("nested/a.png").display().to_string()
+        ],
+        "every file under the folder, in path order, hidden ones skipped"
+    );
+    // `unbake` takes folders too, as a batch.
+    let o = satchel(
+        data.path(),
+        &["unbake", dir.join("nested").to_str().unwrap()],
+    );
+    assert_eq!(o.status.code(), Some(0));
+    let line: serde_json::Value =
+        serde_json::from_str(String::from_utf8(o.stdout).unwrap().trim()).unwrap();
+    assert_eq!(line["payload"], server.url("/assertions/1.json"));
+    // An empty folder is a usage error with a sentence naming it.
+    let empty = data.path().join("empty");
+    std::fs::create_dir(&empty).unwrap();
+    let o = satchel(data.path(), &["verify", empty.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8(o.stderr).unwrap();
+    assert!(
+        err.contains("empty") && err.contains("holds no files"),
+        "{err}"
+    );
+}

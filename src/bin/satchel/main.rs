@@ -4,6 +4,7 @@
 
 mod backpack;
 mod cache;
+mod folders;
 mod output;
 mod verify;
 
@@ -34,7 +35,7 @@ enum Command {
     /// With several images (or `--list`), prints one JSON object per image and
     /// line: `{"file", "payload"}` or `{"file", "error"}`.
     Unbake {
-        /// The baked image(s) (`-` reads standard input).
+        /// The baked image(s), or folders of them (searched recursively; `-` reads standard input).
         #[arg(required_unless_present = "list")]
         files: Vec<PathBuf>,
         /// Also unbake every image named in this file (one path per line).
@@ -320,7 +321,15 @@ fn unbake(mut files: Vec<PathBuf>, list: Option<&Path>, stats: bool) -> Result<(
                 .map(PathBuf::from),
         );
     }
-    if files.len() == 1 && list.is_none() && !stats {
+    let (expanded, had_folder) =
+        folders::expand(files.iter().map(|f| f.display().to_string()).collect()).map_err(|m| {
+            Failure {
+                code: 2,
+                message: sentence(&m),
+            }
+        })?;
+    let files: Vec<PathBuf> = expanded.into_iter().map(PathBuf::from).collect();
+    if files.len() == 1 && list.is_none() && !stats && !had_folder {
         return write_stdout(unbake_one(&files[0])?.as_bytes());
     }
     let started = std::time::Instant::now();

@@ -8,7 +8,7 @@ use std::path::Path;
 /// The options of `satchel verify`.
 #[derive(clap::Args)]
 pub struct VerifyArgs {
-    /// Badge files (PNG, SVG, JSON, JWS), URLs of hosted badges, or `-` for standard input.
+    /// Badge files (PNG, SVG, JSON, JWS), folders of them (searched recursively), URLs of hosted badges, or `-` for standard input.
     #[arg(required_unless_present = "list", value_name = "INPUT")]
     pub inputs: Vec<String>,
     /// Also verify every input named in this file (one file or URL per line).
@@ -134,7 +134,8 @@ struct Done {
     error: Option<String>,
 }
 
-/// The inputs named on the command line and in `--list`.
+/// The inputs named on the command line and in `--list`, folders replaced
+/// by the files under them.
 pub fn inputs(args: &VerifyArgs) -> Result<Vec<String>, String> {
     let mut all = args.inputs.clone();
     if let Some(list) = &args.list {
@@ -147,7 +148,7 @@ pub fn inputs(args: &VerifyArgs) -> Result<Vec<String>, String> {
                 .map(str::to_owned),
         );
     }
-    Ok(all)
+    Ok(crate::folders::expand(all)?.0)
 }
 
 /// Verifies every input, several at a time, and returns the outcomes in input order.
