@@ -133,7 +133,11 @@ enum Loaded {
 fn load(path: &Path) -> Result<Loaded, InspectError> {
     let io = |e: std::io::Error| InspectError::Io(e.to_string());
     let mut file = std::fs::File::open(path).map_err(io)?;
-    let size = file.metadata().map_err(io)?.len();
+    let meta = file.metadata().map_err(io)?;
+    if meta.is_dir() {
+        return Err(InspectError::Io("it is a folder, not a file".to_owned()));
+    }
+    let size = meta.len();
     // One byte more than the size, so a file that grew is noticed.
     let want = (size.saturating_add(1)).min(HEAD_BYTES as u64) as usize;
     // One read call for a regular file (`read_to_end` would read 8 KiB at a

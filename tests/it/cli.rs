@@ -187,6 +187,18 @@ fn rejected_input_exits_1_and_io_errors_exit_2_with_one_sentence() {
     assert_eq!(code(&o), 2);
     assert_one_sentence(&o, &missing);
 
+    // A folder where a file is expected.
+    let folder = dir.path().join("folder");
+    std::fs::create_dir(&folder).unwrap();
+    let o = satchel(&["inspect", folder.to_str().unwrap()]);
+    assert_eq!(code(&o), 2);
+    assert_one_sentence(&o, &folder);
+    assert!(
+        stderr(&o).contains("it is a folder, not a file"),
+        "{}",
+        stderr(&o)
+    );
+
     // Baking a payload that is not a badge is refused, and nothing is written.
     let out = dir.path().join("out.png");
     let o = satchel(&[
