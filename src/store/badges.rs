@@ -560,6 +560,18 @@ impl Store {
             .map_err(db)
     }
 
+    /// Every badge last checked before `before` (seconds since the epoch),
+    /// the longest unchecked first.
+    pub fn badge_ids_checked_before(&self, before: i64) -> Result<Vec<i64>, StoreError> {
+        self.conn
+            .prepare_cached("SELECT id FROM badges WHERE checked_at < ?1 ORDER BY checked_at, id")
+            .and_then(|mut st| {
+                st.query_map([before], |r| r.get(0))?
+                    .collect::<Result<Vec<i64>, _>>()
+            })
+            .map_err(db)
+    }
+
     /// Deletes badge `id` with its file, history, tags and collection
     /// memberships (later badges in its collections move up). Returns false
     /// when there is no such badge.

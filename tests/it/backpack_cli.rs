@@ -163,13 +163,36 @@ fn a_backpack_from_import_to_backup_restore_and_export() {
         .as_str()
         .unwrap()
         .contains("revoked"));
+    // A scheduled re-check takes only badges last checked long enough ago:
+    // none right after the check above, all three as seen two days later.
+    let fresh = ok(&satchel(
+        d,
+        &["reverify", "--older-than", "1", "--allow-private-network"],
+    ));
+    assert!(
+        fresh.contains("No badge was last checked more than 1 day ago"),
+        "{fresh}"
+    );
+    let later = lines(&satchel(
+        d,
+        &[
+            "reverify",
+            "--older-than",
+            "1",
+            "--json",
+            "--allow-private-network",
+            "--now",
+            &in_days(2),
+        ],
+    ));
+    assert_eq!(later.len(), 3);
     // The recipient now matches the identity added after the import.
     let shown = &lines(&satchel(d, &["show", &ids[2], "--json"]))[0];
     assert!(shown["recipient_matched"]
         .as_str()
         .unwrap()
         .contains("ada@example.org"));
-    assert_eq!(shown["history"].as_array().unwrap().len(), 2);
+    assert_eq!(shown["history"].as_array().unwrap().len(), 3);
 
     // Backup, restore into an empty data dir, and the open export.
     let out = tempfile::tempdir().unwrap();
@@ -382,4 +405,11 @@ fn the_shared_corpus_imports_with_the_expected_report() {
         );
     }
     s.integrity_check().unwrap();
+}
+
+/// Now plus `days` days, as RFC 3339.
+fn in_days(days: i64) -> String {
+    (time::OffsetDateTime::now_utc() + time::Duration::days(days))
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap()
 }

@@ -223,11 +223,14 @@ pub enum IdentityCommand {
 #[derive(clap::Args)]
 pub struct ReverifyArgs {
     /// Badge numbers to check again.
-    #[arg(required_unless_present = "all", conflicts_with = "all")]
+    #[arg(required_unless_present_any = ["all", "older_than"], conflicts_with_all = ["all", "older_than"])]
     pub ids: Vec<i64>,
     /// Check every badge in the backpack.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "older_than")]
     pub all: bool,
+    /// Check every badge whose last check is more than DAYS days old (for a scheduled job).
+    #[arg(long, value_name = "DAYS")]
+    pub older_than: Option<u32>,
     /// Print one JSON object per badge and line.
     #[arg(long)]
     pub json: bool,
@@ -1037,6 +1040,13 @@ pub fn reverify(args: ReverifyArgs, data_dir: Option<PathBuf>) -> Result<(), Fai
     let fetch = fetcher(&net, &store);
     let ids = if args.all {
         lock(&store).badge_ids().map_err(store_failure)?
+    } else if let Some(days) = args.older_than {
+        let now = net
+            .now
+            .unwrap_or_else(|| crate::verify::parse_now(None).unwrap_or(0));
+        lock(&store)
+            .badge_ids_checked_before(now - i64::from(days) * 86_400)
+            .map_err(store_failure)?
     } else {
         args.ids.clone()
     };
@@ -1101,12 +1111,19 @@ pub fn reverify(args: ReverifyArgs, data_dir: Option<PathBuf>) -> Result<(), Fai
         }
     }
     if !args.json {
-        let _ = writeln!(
-            o,
-            "Checked {} badge{}; {changed} changed since the last check.",
-            report.items.len(),
-            if report.items.len() == 1 { "" } else { "s" }
-        );
+        let _ = match args.older_than {
+            Some(days) if report.items.is_empty() => writeln!(
+                o,
+                "No badge was last checked more than {days} day{} ago; nothing to check.",
+                if days == 1 { "" } else { "s" }
+            ),
+            _ => writeln!(
+                o,
+                "Checked {} badge{}; {changed} changed since the last check.",
+                report.items.len(),
+                if report.items.len() == 1 { "" } else { "s" }
+            ),
+        };
     }
     let _ = o.flush();
     if report.cancelled {
