@@ -39,6 +39,7 @@ export const launchReady = (page) => call("launch_ready", { page });
 /** { data_dir, database, version, badges, net: { offline, allow_private } } */
 export const appInfo = () => call("app_info");
 export const setNetwork = (net) => call("set_network", { net });
+export const staleBadges = () => call("stale_badges");
 
 // ---------------------------------------------------------------- badges
 

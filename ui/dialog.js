@@ -2,6 +2,47 @@
 // starts on Cancel, Esc cancels) and the same in every webview.
 
 import { el } from "./dom.js";
+import { statusInfo } from "./status.js";
+
+/** Shows what changed since the last check: a list of badges, each with its
+ *  status before and now and what changed. Resolves when closed. */
+export function changesDialog(title, items, open) {
+  return new Promise((resolve) => {
+    const close = el("button", { type: "button", class: "button button--primary", id: "changes-close" }, "Close");
+    const list = el(
+      "ul",
+      { class: "changes", id: "changes-list" },
+      items.map((item) => {
+        const name = el("button", { type: "button", class: "link-button changes__name" }, item.name || `Badge ${item.id}`);
+        name.addEventListener("click", () => {
+          finish();
+          open(item.id);
+        });
+        return el(
+          "li",
+          { class: "changes__item", "data-id": String(item.id) },
+          name,
+          el("span", { class: "changes__status muted" }, `${item.before ? statusInfo(item.before).label : "Not checked"} → ${item.after ? statusInfo(item.after).label : "Not checked"}`),
+          el("ul", { class: "changes__what" }, item.changes.map((c) => el("li", {}, c.message))),
+        );
+      }),
+    );
+    const dialog = el("dialog", { class: "confirm confirm--wide", "aria-labelledby": "changes-title" }, el("h2", { id: "changes-title", class: "confirm__title" }, title), list, el("div", { class: "button-row confirm__actions" }, close));
+    const finish = () => {
+      dialog.close();
+      dialog.remove();
+      resolve();
+    };
+    close.addEventListener("click", finish);
+    dialog.addEventListener("cancel", (e) => {
+      e.preventDefault();
+      finish();
+    });
+    document.body.append(dialog);
+    dialog.showModal();
+    close.focus();
+  });
+}
 
 /** Resolves true when the user confirms. */
 export function confirmDialog(message, confirmLabel = "Delete") {

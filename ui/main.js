@@ -9,6 +9,7 @@ import { importRequest, initImport } from "./import.js";
 import { initJobs, runJob } from "./jobs.js";
 import { initSettings, showSettings } from "./settings.js";
 import { showStartupError } from "./startup.js";
+import { changesDialog } from "./dialog.js";
 
 const $ = (id) => document.getElementById(id);
 const scriptAt = performance.now();
@@ -75,17 +76,40 @@ function changed() {
   reload({ keepScroll: true });
 }
 
-async function verifyAgain(ids) {
+const plural = (n, one, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+
+/** Checks `ids` again (all badges when null). A batch (every badge, or the
+ *  launch-time check of `auto`) lists what changed in a dialog. */
+async function verifyAgain(ids, { auto = false } = {}) {
   try {
-    const report = await runJob(ids ? "Checking again…" : "Checking every badge again…", () => api.reverify(ids));
+    const label = auto ? `Checking ${plural(ids.length, "badge")} not checked recently…` : ids ? "Checking again…" : "Checking every badge again…";
+    const report = await runJob(label, () => api.reverify(ids));
     const changes = report.items.filter((i) => i.changes && i.changes.length);
-    $("status").textContent = changes.length ? `${changes.length} badges changed since the last check.` : "Checked again; nothing changed.";
-    if (!ids) toast(changes.length ? `${changes.length} badges changed since the last check.` : `Checked ${report.items.length} badges again; nothing changed.`, "info");
+    const said = changes.length ? `${plural(changes.length, "badge")} changed since the last check.` : `Checked ${plural(report.items.length, "badge")} again; nothing changed.`;
+    $("status").textContent = said;
+    if (!ids || auto) {
+      if (changes.length) changesDialog(auto ? `Checked again at launch: ${said}` : said, changes, openBadge);
+      else toast(said, "info");
+    }
     return report;
   } catch (err) {
     toast(`The check could not run: ${err.message}`);
     return null;
   }
+}
+
+/** At launch, badges not checked for longer than the user's setting are
+ *  checked again in the background. */
+async function checkStaleBadges() {
+  let ids = [];
+  try {
+    ids = await api.staleBadges();
+  } catch {
+    return;
+  }
+  if (!ids.length) return;
+  const report = await verifyAgain(ids, { auto: true });
+  if (report) changed();
 }
 
 // ---------------------------------------------------------------- init
@@ -198,7 +222,7 @@ async function start() {
       failure = null; // outside the app: the screens say so themselves
     }
   }
-  if (failure) showStartupError(failure, { opened: () => startApp().catch(() => {}) });
+  if (failure) showStartupError(failure, { opened: () => startApp().then(checkStaleBadges).catch(() => {}) });
   else await startApp().catch(() => {});
   const dataAt = performance.now();
   document.body.dataset.ready = "true";
@@ -206,6 +230,7 @@ async function start() {
   await afterPaint();
   const page = { time_origin: performance.timeOrigin, script: scriptAt, data: dataAt, ready: performance.now() };
   api.launchReady(page).catch(() => {});
+  if (!failure) checkStaleBadges();
 }
 
 start();

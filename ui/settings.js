@@ -24,15 +24,19 @@ export function initSettings(h) {
   });
   const saveNet = async () => {
     try {
-      const net = await api.setNetwork({ offline: $("net-offline").checked, allow_private: $("net-private").checked });
-      $("net-offline").checked = net.offline;
-      $("net-private").checked = net.allow_private;
+      const net = await api.setNetwork({
+        offline: $("net-offline").checked,
+        allow_private: $("net-private").checked,
+        recheck_days: Number($("net-recheck").value),
+      });
+      drawNet(net);
     } catch (err) {
       hooks.toast(err.message);
     }
   };
   $("net-offline").addEventListener("change", saveNet);
   $("net-private").addEventListener("change", saveNet);
+  $("net-recheck").addEventListener("change", saveNet);
   $("open-data").addEventListener("click", () => api.openDataFolder().catch((err) => hooks.toast(err.message)));
   $("backup").addEventListener("click", async () => {
     try {
@@ -54,6 +58,16 @@ export function initSettings(h) {
       $("data-message").textContent = `The backup was not restored: ${err.message}`;
     }
   });
+}
+
+function drawNet(net) {
+  $("net-offline").checked = net.offline;
+  $("net-private").checked = net.allow_private;
+  const days = String(net.recheck_days);
+  const select = $("net-recheck");
+  // A value saved by hand that the menu does not list is shown as itself.
+  if (![...select.options].some((o) => o.value === days)) select.append(new Option(`If not checked for ${days} days`, days));
+  select.value = days;
 }
 
 function drawIdentities(ids) {
@@ -81,8 +95,7 @@ export async function showSettings() {
     $("data-dir").textContent = info.data_dir;
     $("data-count").textContent = String(info.badges);
     $("data-version").textContent = `Satchel ${info.version}`;
-    $("net-offline").checked = info.net.offline;
-    $("net-private").checked = info.net.allow_private;
+    drawNet(info.net);
     drawIdentities(ids);
   } catch (err) {
     hooks.toast(err.message);

@@ -23,6 +23,11 @@ pub fn seed(data: &Path, n: usize) {
     let store = Store::open_default(data).unwrap();
     let samples = satchel::samples::samples();
     let statuses = ["verified", "expired", "revoked", "invalid", "unverifiable"];
+    // Checked just now, so the app's launch-time check of badges not checked
+    // recently leaves this backpack alone.
+    let checked_at = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(1_700_000_000, |d| d.as_secs() as i64);
     store
         .atomically(|s| {
             for i in 0..n {
@@ -52,7 +57,7 @@ pub fn seed(data: &Path, n: usize) {
                     expires: None,
                     imported_at: 1_700_000_000 + i as i64,
                     verification: NewVerification {
-                        checked_at: 1_700_000_000,
+                        checked_at,
                         status,
                         offline: true,
                         report_json: "{}",

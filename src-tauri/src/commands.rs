@@ -141,7 +141,20 @@ pub async fn app_info(state: Shared<'_>) -> Answer<AppInfo> {
     })
 }
 
-/// Changes the network settings (offline mode, private addresses).
+/// The badges due for a check at launch: last checked longer ago than the
+/// user's `recheck_days` (none when that is 0), the longest unchecked first.
+#[tauri::command]
+pub async fn stale_badges(state: Shared<'_>) -> Answer<Vec<i64>> {
+    let days = state.net().recheck_days;
+    if days == 0 {
+        return Ok(Vec::new());
+    }
+    Ok(state
+        .store()
+        .badge_ids_checked_before(now() - i64::from(days) * 86_400)?)
+}
+
+/// Changes the network settings (offline mode, private addresses, automatic checks).
 #[tauri::command]
 pub async fn set_network(state: Shared<'_>, net: NetSettings) -> Answer<NetSettings> {
     state

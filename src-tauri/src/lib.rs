@@ -109,6 +109,7 @@ fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static {
         commands::launch_ready,
         commands::app_info,
         commands::set_network,
+        commands::stale_badges,
         commands::list_badges,
         commands::badge_detail,
         commands::delete_badge,

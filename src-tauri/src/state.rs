@@ -11,13 +11,26 @@ use std::time::Instant;
 
 /// The network settings the user chose (kept in `desktop-settings.json` in
 /// the data folder).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct NetSettings {
     /// Use kept documents only, never the network.
     pub offline: bool,
     /// Allow private and local network addresses.
     pub allow_private: bool,
+    /// At launch, check again the badges whose last check is older than this
+    /// many days (0: never).
+    pub recheck_days: u32,
+}
+
+impl Default for NetSettings {
+    fn default() -> NetSettings {
+        NetSettings {
+            offline: false,
+            allow_private: false,
+            recheck_days: 7,
+        }
+    }
 }
 
 const SETTINGS_FILE: &str = "desktop-settings.json";
@@ -44,8 +57,8 @@ impl AppState {
             .ok()
             .and_then(|b| serde_json::from_slice(&b).ok())
             .unwrap_or(NetSettings {
-                offline: false,
                 allow_private: NetPolicy::from_env().allow_private,
+                ..NetSettings::default()
             });
         Ok(AppState {
             store: Mutex::new(store),

@@ -16,6 +16,8 @@
 //! - `a_backpack_that_cannot_be_opened_shows_an_error_screen`: garbage in
 //!   `satchel.sqlite3`: the error screen, refused commands, Try again.
 //! - `dark_theme_follows_the_system`: `GTK_THEME=Adwaita:dark` turns the window dark.
+//! - `badges_not_checked_recently_are_checked_again_at_launch`: a stale badge
+//!   is checked again at launch and the dialog lists what changed.
 //! - `backpack_with_10000_badges_stays_bounded`: measures launch-to-ready and
 //!   scrolling a 10,000-badge backpack (prints `bench:` lines; BENCHMARKS.md)
 //!   and asserts only that the grid's DOM stays bounded.
@@ -691,6 +693,82 @@ fn restore_a_backup_into_an_empty_backpack() {
         json!([backup.display().to_string()]),
     );
     assert_eq!(again["error"]["code"], json!("invalid"), "{again}");
+}
+
+#[test]
+fn badges_not_checked_recently_are_checked_again_at_launch() {
+    if !e2e_enabled() {
+        return;
+    }
+    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|p| p.into_inner());
+    let data = temp_dir("e2e-stale");
+    // A sample badge imported and checked in mid-2024, before it became
+    // valid (its validFrom is 2025-01-01): stored as invalid, and stale.
+    {
+        use satchel::backpack::{import, ImportInput, ImportOptions};
+        let store = std::sync::Mutex::new(satchel::store::Store::open_default(&data).unwrap());
+        let fetch = satchel::fetch::CachingFetch::offline(&store);
+        let sample = satchel::samples::samples()
+            .into_iter()
+            .find(|s| s.file_name.ends_with(".png"))
+            .unwrap();
+        let report = import(
+            &store,
+            &fetch,
+            &[ImportInput::Bytes {
+                name: sample.file_name.clone(),
+                bytes: sample.bytes.clone(),
+            }],
+            &ImportOptions {
+                now: Some(1_717_200_000), // 2024-06-01
+                offline: true,
+                ..ImportOptions::default()
+            },
+            &|_| {},
+            &std::sync::atomic::AtomicBool::new(false),
+        );
+        assert_eq!(
+            report.items[0].status.as_deref(),
+            Some("invalid"),
+            "{report:?}"
+        );
+    }
+    std::fs::write(
+        data.join("desktop-settings.json"),
+        r#"{"offline": true, "allow_private": false, "recheck_days": 7}"#,
+    )
+    .unwrap();
+    let (_x, _d, wd) = launch(&["--data-dir".to_owned(), data.display().to_string()]);
+    wd.wait_for_script("return document.body && document.body.dataset.ready === 'true'");
+    // Checked again on its own; the dialog says what changed.
+    let listed = wd.wait_for_text("#changes-list", |t| t.contains("verifies now"));
+    assert!(listed.contains("Invalid → Verified"), "{listed}");
+    let title = wd.text(&wd.find("#changes-title"));
+    assert!(
+        title.contains("Checked again at launch: 1 badge changed"),
+        "{title}"
+    );
+    wd.screenshot(&shots().join("14-changes-at-launch.png"));
+    // Its name opens the badge, which now has two checks in its history.
+    wd.click(&wd.find("#changes-list .changes__name"));
+    wd.wait_for_text("#detail-status", |t| t == "Verified");
+    assert_eq!(count(&wd, "#history li"), 2);
+    // The setting is shown as saved, and "Never" turns it off.
+    wd.click(&wd.find("#nav-settings"));
+    wd.wait_for_script("return document.querySelector('#net-recheck').value === '7'");
+    wd.execute(
+        "const s = document.querySelector('#net-recheck'); s.value = '0'; s.dispatchEvent(new Event('change'));",
+        json!([]),
+    );
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let saved = std::fs::read_to_string(data.join("desktop-settings.json")).unwrap();
+        if saved.contains("\"recheck_days\": 0") {
+            break;
+        }
+        assert!(Instant::now() < deadline, "{saved}");
+        sleep(Duration::from_millis(100));
+    }
 }
 
 #[test]

@@ -21,9 +21,9 @@ pub struct ReverifyOptions {
     pub workers: usize,
 }
 
-/// One thing that changed since the last check.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
+/// One thing that changed since the last check. Serialized as
+/// `{"kind", "url"?, "message"}` (`message` is [`Change::message`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Change {
     /// The issuer revoked it since.
     NewlyRevoked,
@@ -48,6 +48,19 @@ pub enum Change {
 }
 
 impl Change {
+    /// The kind, as serialized (`newly_revoked` ...).
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Change::NewlyRevoked => "newly_revoked",
+            Change::NewlyExpired => "newly_expired",
+            Change::NowVerified => "now_verified",
+            Change::NowInvalid => "now_invalid",
+            Change::CouldNotCheck => "could_not_check",
+            Change::BadgeChanged { .. } => "badge_changed",
+            Change::DocumentChanged { .. } => "document_changed",
+        }
+    }
+
     /// One plain sentence.
     pub fn message(&self) -> String {
         match self {
@@ -65,6 +78,19 @@ impl Change {
                 format!("The issuer changed a document this badge depends on since the last check ({url}).")
             }
         }
+    }
+}
+
+impl Serialize for Change {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("kind", self.kind())?;
+        if let Change::BadgeChanged { url } | Change::DocumentChanged { url } = self {
+            map.serialize_entry("url", url)?;
+        }
+        map.serialize_entry("message", &self.message())?;
+        map.end()
     }
 }
 

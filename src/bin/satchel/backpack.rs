@@ -1071,16 +1071,7 @@ pub fn reverify(args: ReverifyArgs, data_dir: Option<PathBuf>) -> Result<(), Fai
     for item in &report.items {
         changed += usize::from(!item.changes.is_empty());
         let line = if args.json {
-            let mut v = serde_json::to_value(item).unwrap_or(Value::Null);
-            v["changes"] = json!(item
-                .changes
-                .iter()
-                .map(|c| {
-                    let mut cv = serde_json::to_value(c).unwrap_or(Value::Null);
-                    cv["message"] = json!(c.message());
-                    cv
-                })
-                .collect::<Vec<_>>());
+            let v = serde_json::to_value(item).unwrap_or(Value::Null);
             format!("{v}\n")
         } else {
             let mut l = format!(
