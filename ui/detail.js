@@ -135,8 +135,10 @@ function reportSection(d, latest) {
   // (identities added or removed since the last check re-match it at once),
   // not from the report of that check.
   const named = Array.isArray(d.badge && d.badge.recipient) && d.badge.recipient.length > 0;
+  // "matched ada@example.org (as lowercased)" names the identity.
+  const who = d.recipient_matched ? (/^matched (.+) \(as (?:given|lowercased)\)$/.exec(d.recipient_matched) || [null, d.recipient_matched])[1] : null;
   const recipient = d.recipient_matched
-    ? el("p", { class: "notice notice--info", id: "recipient-notice" }, icon("check", "notice__icon"), el("span", {}, "Awarded to you: ", d.recipient_matched))
+    ? el("p", { class: "notice notice--info", id: "recipient-notice", title: d.recipient_matched }, icon("check", "notice__icon"), el("span", {}, `Awarded to you (${who}).`))
     : d.has_identities && named
       ? el("p", { class: "notice notice--warning", id: "recipient-notice" }, icon("warning", "notice__icon"), el("span", {}, "The recipient matches none of your identities. If this badge is yours, add the address it was sent to under Settings → Your identities."))
       : null;
