@@ -178,7 +178,9 @@ pub(crate) fn verify_derived(
         out.push('\n');
         quads.push(out);
     }
-    quads.sort_unstable();
+    // Sorted as the issuers' JavaScript libraries sort strings (UTF-16 code
+    // units), which differs from byte order only past U+FFFF.
+    quads.sort_unstable_by(|a, b| a.encode_utf16().cmp(b.encode_utf16()));
     // Mandatory and optional statements.
     let mut is_mandatory = vec![false; quads.len()];
     for &i in &proof.mandatory {
