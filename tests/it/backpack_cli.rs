@@ -413,3 +413,13 @@ fn in_days(days: i64) -> String {
         .format(&time::format_description::well_known::Rfc3339)
         .unwrap()
 }
+
+#[test]
+fn importing_an_empty_folder_says_there_was_nothing_to_import() {
+    let data = tempfile::tempdir().unwrap();
+    let empty = data.path().join("nothing here");
+    std::fs::create_dir_all(empty.join(".hidden")).unwrap();
+    std::fs::write(empty.join(".hidden/badge.json"), "{}").unwrap();
+    let text = ok(&satchel(data.path(), &["import", empty.to_str().unwrap()]));
+    assert!(text.starts_with("Nothing to import"), "{text}");
+}

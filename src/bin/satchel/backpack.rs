@@ -463,6 +463,11 @@ pub fn import(args: ImportArgs, data_dir: Option<PathBuf>) -> Result<(), Failure
     });
     if args.json {
         let _ = writeln!(o, "{}", json!({ "summary": counts }));
+    } else if report.total == 0 {
+        let _ = writeln!(
+            o,
+            "Nothing to import: the folders and archives named hold no files (hidden ones are skipped)."
+        );
     } else {
         let _ = writeln!(
             o,
