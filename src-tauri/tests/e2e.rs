@@ -287,7 +287,10 @@ fn backpack_app_end_to_end() {
     wd.click(&wd.find("#grid .tile[data-id]"));
     wd.wait_for_text("#detail-name", |t| t == "Analytical Engines");
     let notice = wd.wait_for_text("#recipient-notice", |t| t.contains("Awarded to you"));
-    assert!(notice.contains("Awarded to you (ada@example.org)."), "{notice}");
+    assert!(
+        notice.contains("Awarded to you (ada@example.org)."),
+        "{notice}"
+    );
     wd.screenshot(&shots.join("05-detail-recipient.png"));
     wd.click(&wd.find("#detail-back"));
     wd.wait_for_script("return document.querySelectorAll('#grid .tile[data-id]').length === 1");
