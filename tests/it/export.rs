@@ -626,7 +626,20 @@ fn pages_verify_themselves_in_chromium_with_satchels_verdict() {
             .as_object_mut()
             .unwrap()
             .remove("description");
-        for (id, doc) in [("sd", sd), ("sd-changed", changed), ("sd-dropped", dropped)] {
+        // The issuer's base proof (what the holder receives): could not check, in both.
+        let mut base = sd.clone();
+        use base64::Engine;
+        base["proof"][0]["proofValue"] = json!(format!(
+            "u{}",
+            base64::engine::general_purpose::URL_SAFE_NO_PAD
+                .encode([0xd9, 0x5d, 0x00, 0x85, 0x40, 0x40, 0x40, 0x80, 0x80])
+        ));
+        for (id, doc) in [
+            ("sd", sd),
+            ("sd-changed", changed),
+            ("sd-dropped", dropped),
+            ("sd-base", base),
+        ] {
             badges.push(badges::export_badge(
                 id,
                 doc.to_string().into_bytes(),

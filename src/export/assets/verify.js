@@ -523,6 +523,7 @@
   async function checkSelectiveDisclosure(e, pv, found) {
     if (pv[0] !== 'u') { throw new Error('the proofValue is not base64url'); }
     var bytes = b64ToBytes(pv.slice(1), true);
+    if (bytes[0] === 0xd9 && bytes[1] === 0x5d && bytes[2] === 0x00) { throw new Error('skip:this is the issuer\'s ecdsa-sd-2023 base proof, which only the holder can use; only the derived copies holders share can be checked'); }
     if (bytes[0] !== 0xd9 || bytes[1] !== 0x5d || bytes[2] !== 0x01) { throw new Error('the proofValue is not an ecdsa-sd-2023 derived proof'); }
     var parts = cbor(bytes.slice(3));
     if (!Array.isArray(parts) || parts.length !== 5) { throw new Error('the derived proof does not have 5 parts'); }

@@ -183,7 +183,18 @@ fn check_one(
     let (signature, derived) = if suite == "ecdsa-sd-2023" {
         match super::sd::parse_derived(proof_value) {
             Ok(d) => (Vec::new(), Some(d)),
-            Err(why) => return invalid(why),
+            Err(super::sd::NotDerived::Malformed(why)) => return invalid(why),
+            // What the issuer hands the holder: genuine, but only the
+            // derived proofs made from it can be checked by anyone else.
+            Err(super::sd::NotDerived::BaseProof) => {
+                return result(
+                    Outcome::Unverifiable,
+                    &suite,
+                    "this is the issuer's ecdsa-sd-2023 base proof, which only the holder can use; Satchel checks the derived (disclosed) copies holders share, so it could not check this one"
+                        .to_owned(),
+                    None,
+                )
+            }
         }
     } else {
         match proof_value

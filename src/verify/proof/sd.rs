@@ -56,15 +56,43 @@ pub(crate) struct DerivedProof {
     mandatory: Vec<usize>,
 }
 
-/// Decodes a derived `proofValue`. The error says, in words, why it is not one.
-pub(crate) fn parse_derived(proof_value: &str) -> Result<DerivedProof, String> {
+/// Why a `proofValue` is not a derived proof Satchel can check.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) enum NotDerived {
+    /// The issuer's base proof, which the holder receives and derives
+    /// shareable proofs from: genuine, but not checkable by a verifier.
+    BaseProof,
+    /// Not a well-formed derived proof, in words.
+    Malformed(String),
+}
+
+impl From<String> for NotDerived {
+    fn from(why: String) -> NotDerived {
+        NotDerived::Malformed(why)
+    }
+}
+
+impl From<&str> for NotDerived {
+    fn from(why: &str) -> NotDerived {
+        NotDerived::Malformed(why.to_owned())
+    }
+}
+
+/// Decodes a derived `proofValue`.
+pub(crate) fn parse_derived(proof_value: &str) -> Result<DerivedProof, NotDerived> {
     let bytes = proof_value
         .strip_prefix('u')
         .and_then(|b| URL_SAFE_NO_PAD.decode(b).ok())
         .ok_or("the proofValue is not multibase base64url (u…)")?;
     if bytes.starts_with(&BASE_HEADER) {
-        return Err("the proof is the issuer's base proof, which is meant for the holder only; a shared credential carries a derived proof".to_owned());
+        return Err(NotDerived::BaseProof);
     }
+    Ok(decode_derived(&bytes)?)
+}
+
+/// Decodes the bytes of a derived proof value; the error says, in words, why
+/// they are not one.
+fn decode_derived(bytes: &[u8]) -> Result<DerivedProof, String> {
     let cbor = bytes
         .strip_prefix(&DERIVED_HEADER)
         .ok_or("the proofValue does not start with the ecdsa-sd-2023 derived proof header")?;
@@ -243,13 +271,17 @@ mod tests {
     #[test]
     fn a_base_proof_or_garbage_is_refused_with_a_sentence() {
         let base = format!("u{}", URL_SAFE_NO_PAD.encode([0xd9, 0x5d, 0x00, 0x80]));
-        assert!(parse_derived(&base).unwrap_err().contains("base proof"));
-        assert!(parse_derived("zabc").unwrap_err().contains("base64url"));
+        assert_eq!(parse_derived(&base).unwrap_err(), NotDerived::BaseProof);
+        let says = |v: &str| match parse_derived(v).unwrap_err() {
+            NotDerived::Malformed(why) => why,
+            NotDerived::BaseProof => panic!("{v} is not a base proof"),
+        };
+        assert!(says("zabc").contains("base64url"));
         let bad = format!(
             "u{}",
             URL_SAFE_NO_PAD.encode([0xd9, 0x5d, 0x01, 0xff, 0x00])
         );
-        assert!(parse_derived(&bad).unwrap_err().contains("CBOR"));
+        assert!(says(&bad).contains("CBOR"));
         // Lengths that claim far more than is there: refused, nothing allocated for them.
         for claim in [
             vec![0x85, 0x5b, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff],
@@ -271,6 +303,6 @@ mod tests {
             "u{}",
             URL_SAFE_NO_PAD.encode([0xd9, 0x5d, 0x01, 0x81, 0x01])
         );
-        assert!(parse_derived(&short).unwrap_err().contains("not 5"));
+        assert!(says(&short).contains("not 5"));
     }
 }
