@@ -30,7 +30,7 @@ pub use import::{
 };
 pub use reverify::{reverify, Change, ReverifyItem, ReverifyOptions, ReverifyReport};
 pub use share::{share_collection, ShareError};
-pub use sources::{ImportInput, MAX_ITEMS};
+pub use sources::{files_in_folder, ImportInput, MAX_ITEMS};
 
 use crate::fetch::{cache_key, Fetch, FetchError, Fetched, SharedDoc};
 use crate::inspect::Inspection;

@@ -147,25 +147,13 @@ fn walk(path: &Path, depth: usize, items: &mut Vec<Item>) {
             ));
             return;
         }
-        let entries = match std::fs::read_dir(path) {
-            Ok(rd) => rd,
+        let children = match children(path) {
+            Ok(c) => c,
             Err(e) => {
                 items.push(Item::Broken(path.display().to_string(), io_reason(&e)));
                 return;
             }
         };
-        let mut children: Vec<PathBuf> = entries
-            .filter_map(Result::ok)
-            .filter(|e| !e.file_name().to_string_lossy().starts_with('.'))
-            .filter(|e| {
-                // Symbolic links to folders are not followed (no loops).
-                e.file_type()
-                    .map(|t| !(t.is_symlink() && e.path().is_dir()))
-                    .unwrap_or(false)
-            })
-            .map(|e| e.path())
-            .collect();
-        children.sort();
         for child in children {
             walk(&child, depth + 1, items);
         }
@@ -174,6 +162,62 @@ fn walk(path: &Path, depth: usize, items: &mut Vec<Item>) {
     } else {
         items.push(Item::File(path.to_path_buf()));
     }
+}
+
+/// What a folder holds, as imports and the CLI walk it: in path order,
+/// without hidden entries, and without symbolic links to folders (no loops).
+fn children(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
+    let mut children: Vec<PathBuf> = std::fs::read_dir(dir)?
+        .filter_map(Result::ok)
+        .filter(|e| !e.file_name().to_string_lossy().starts_with('.'))
+        .filter(|e| {
+            e.file_type()
+                .map(|t| !(t.is_symlink() && e.path().is_dir()))
+                .unwrap_or(false)
+        })
+        .map(|e| e.path())
+        .collect();
+    children.sort();
+    Ok(children)
+}
+
+/// Every file under `dir`, walked as an import walks folders (path order,
+/// hidden entries and links to folders skipped, at most [`MAX_ITEMS`] files
+/// and 64 levels deep); zip archives are files here. The error is a sentence
+/// naming the folder.
+pub fn files_in_folder(dir: &Path) -> Result<Vec<PathBuf>, String> {
+    fn walk(dir: &Path, depth: usize, files: &mut Vec<PathBuf>) -> Result<(), String> {
+        if depth > MAX_DEPTH {
+            return Err(format!(
+                "{}: folders nested deeper than {MAX_DEPTH} levels are not read",
+                dir.display()
+            ));
+        }
+        let children = children(dir).map_err(|e| {
+            format!(
+                "{}: could not read the folder ({})",
+                dir.display(),
+                io_reason(&e).1
+            )
+        })?;
+        for child in children {
+            if child.is_dir() {
+                walk(&child, depth + 1, files)?;
+            } else if child.is_file() {
+                files.push(child);
+            }
+            if files.len() > MAX_ITEMS {
+                return Err(format!(
+                    "{}: more than {MAX_ITEMS} files; name fewer at a time",
+                    dir.display()
+                ));
+            }
+        }
+        Ok(())
+    }
+    let mut files = Vec::new();
+    walk(dir, 0, &mut files)?;
+    Ok(files)
 }
 
 fn is_zip(path: &Path) -> bool {

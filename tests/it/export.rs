@@ -5,7 +5,7 @@
 //! corpus that runs no script and makes no request; privacy; the output
 //! folder's rules; screenshots in `target/screenshots/export-*.png`.
 
-mod badges;
+pub(crate) mod badges;
 mod browser;
 
 use crate::server::{Route, TestServer};

@@ -1755,11 +1755,7 @@ fn w3c_eddsa_jcs_2022_vectors_are_reproduced_byte_for_byte() {
     // change is not a change; a new member is), breaks the signature.
     let mut edited = cred.clone();
     edited["credentialSubject"]["alumniOf"] = json!("The School of Forgery");
-    let report = verify_inspection(
-        &inspect(edited.to_string().as_bytes()).unwrap(),
-        &world,
-        &opts(),
-    );
+    let report = verify_json(&edited, &world);
     assert_eq!(
         status_of(&report, "proof"),
         CheckStatus::Fail,
@@ -1768,11 +1764,7 @@ fn w3c_eddsa_jcs_2022_vectors_are_reproduced_byte_for_byte() {
     );
     let mut extra = cred.clone();
     extra["undefinedTerm"] = json!("not in any context");
-    let report = verify_inspection(
-        &inspect(extra.to_string().as_bytes()).unwrap(),
-        &world,
-        &opts(),
-    );
+    let report = verify_json(&extra, &world);
     assert_eq!(
         status_of(&report, "proof"),
         CheckStatus::Fail,
@@ -1782,11 +1774,7 @@ fn w3c_eddsa_jcs_2022_vectors_are_reproduced_byte_for_byte() {
     // A proof whose @context is not the credential's.
     let mut other_ctx = cred.clone();
     other_ctx["proof"]["@context"] = json!(["https://www.w3.org/ns/credentials/examples/v2"]);
-    let report = verify_inspection(
-        &inspect(other_ctx.to_string().as_bytes()).unwrap(),
-        &world,
-        &opts(),
-    );
+    let report = verify_json(&other_ctx, &world);
     assert_eq!(
         status_of(&report, "proof"),
         CheckStatus::Fail,
@@ -1824,11 +1812,7 @@ fn w3c_ecdsa_rdfc_2019_p256_vectors_verify_with_a_p256_did_key() {
     // A changed claim breaks it.
     let mut edited = cred.clone();
     edited["credentialSubject"]["alumniOf"] = json!("The School of Forgery");
-    let report = verify_inspection(
-        &inspect(edited.to_string().as_bytes()).unwrap(),
-        &world,
-        &opts(),
-    );
+    let report = verify_json(&edited, &world);
     assert_eq!(
         status_of(&report, "proof"),
         CheckStatus::Fail,
@@ -1838,11 +1822,7 @@ fn w3c_ecdsa_rdfc_2019_p256_vectors_verify_with_a_p256_did_key() {
     // An Ed25519 key cannot make an ECDSA proof, and a P-256 key not an EdDSA one.
     let mut wrong_key = cred.clone();
     wrong_key["proof"]["verificationMethod"] = json!(format!("did:key:{TEST_KEY}#{TEST_KEY}"));
-    let report = verify_inspection(
-        &inspect(wrong_key.to_string().as_bytes()).unwrap(),
-        &world,
-        &opts(),
-    );
+    let report = verify_json(&wrong_key, &world);
     assert_eq!(
         status_of(&report, "proof"),
         CheckStatus::Fail,
@@ -1858,11 +1838,7 @@ fn w3c_ecdsa_rdfc_2019_p256_vectors_verify_with_a_p256_did_key() {
     );
     let mut wrong_suite = cred.clone();
     wrong_suite["proof"]["cryptosuite"] = json!("eddsa-rdfc-2022");
-    let report = verify_inspection(
-        &inspect(wrong_suite.to_string().as_bytes()).unwrap(),
-        &world,
-        &opts(),
-    );
+    let report = verify_json(&wrong_suite, &world);
     assert_eq!(
         status_of(&report, "proof"),
         CheckStatus::Fail,
@@ -1880,11 +1856,7 @@ fn w3c_ecdsa_rdfc_2019_p256_vectors_verify_with_a_p256_did_key() {
     let mut bad_key = cred.clone();
     bad_key["proof"]["verificationMethod"] =
         json!("did:key:zDnaepBuvsQ8cpsWrVKw8fbpGpvPeNSjVPTWoq6cRqaY");
-    let report = verify_inspection(
-        &inspect(bad_key.to_string().as_bytes()).unwrap(),
-        &world,
-        &opts(),
-    );
+    let report = verify_json(&bad_key, &world);
     assert_eq!(
         status_of(&report, "proof"),
         CheckStatus::Fail,
@@ -1991,10 +1963,7 @@ fn selective_disclosure_proofs_verify_and_catch_every_change() {
 fn fresh_p256_multikey() -> String {
     use aws_lc_rs::signature::{EcdsaKeyPair, KeyPair, ECDSA_P256_SHA256_FIXED_SIGNING};
     let pair = EcdsaKeyPair::generate(&ECDSA_P256_SHA256_FIXED_SIGNING).unwrap();
-    let point = pair.public_key().as_ref(); // 0x04 ‖ x ‖ y
-    let mut key = vec![0x80, 0x24, 2 + (point[64] & 1)];
-    key.extend_from_slice(&point[1..33]);
-    format!("z{}", bs58::encode(key).into_string())
+    crate::export::badges::ec_multikey(pair.public_key().as_ref(), [0x80, 0x24], 32)
 }
 
 /// The W3C vc-di-ecdsa vectors for P-384 over RDFC-1.0 and for
@@ -2059,11 +2028,7 @@ fn w3c_ecdsa_p384_and_jcs_vectors_verify() {
         );
         let mut edited = cred.clone();
         edited["credentialSubject"]["alumniOf"] = json!("The School of Forgery");
-        let report = verify_inspection(
-            &inspect(edited.to_string().as_bytes()).unwrap(),
-            &world,
-            &opts(),
-        );
+        let report = verify_json(&edited, &world);
         assert_eq!(
             status_of(&report, "proof"),
             CheckStatus::Fail,
@@ -2079,11 +2044,7 @@ fn w3c_ecdsa_p384_and_jcs_vectors_verify() {
             "z82LkuBieyGShVBhvtE2zoiD6Kma4tJGFtkAhxR5pfkp5QPw4LutoYWhvQCnGjdVn14kujQ"
         };
         other["proof"]["verificationMethod"] = json!(format!("did:key:{key}#{key}"));
-        let report = verify_inspection(
-            &inspect(other.to_string().as_bytes()).unwrap(),
-            &world,
-            &opts(),
-        );
+        let report = verify_json(&other, &world);
         assert_eq!(
             status_of(&report, "proof"),
             CheckStatus::Fail,

@@ -373,6 +373,15 @@ pub fn sign_di(mut cred: Value) -> Value {
     cred
 }
 
+/// The multikey (`z…`) of an uncompressed EC point (`0x04 ‖ x ‖ y`, each
+/// `size` bytes) under the multicodec prefix `codec`.
+pub fn ec_multikey(point: &[u8], codec: [u8; 2], size: usize) -> String {
+    let mut multikey = codec.to_vec();
+    multikey.push(2 + (point[2 * size] & 1));
+    multikey.extend_from_slice(&point[1..=size]);
+    format!("z{}", bs58::encode(multikey).into_string())
+}
+
 /// Re-issues `cred` from a fresh P-256 (or P-384) did:key and adds an
 /// ecdsa-rdfc-2019 proof (SHA-256 or SHA-384 hashes, as the curve asks).
 pub fn sign_di_ecdsa(mut cred: Value, p384: bool) -> Value {
@@ -387,11 +396,7 @@ pub fn sign_di_ecdsa(mut cred: Value, p384: bool) -> Value {
         (&ECDSA_P256_SHA256_FIXED_SIGNING, 32, [0x80, 0x24])
     };
     let pair = EcdsaKeyPair::generate(alg).unwrap();
-    let point = pair.public_key().as_ref(); // 0x04 ‖ x ‖ y
-    let mut multikey = codec.to_vec();
-    multikey.push(2 + (point[2 * size] & 1));
-    multikey.extend_from_slice(&point[1..=size]);
-    let key = format!("z{}", bs58::encode(multikey).into_string());
+    let key = ec_multikey(pair.public_key().as_ref(), codec, size);
     let did = format!("did:key:{key}");
     cred["issuer"]["id"] = json!(did);
     let mut proof = json!({
