@@ -365,7 +365,11 @@ fn backpack_app_end_to_end() {
     // Drag and drop: a badge from "Add badges" onto the drop area at the
     // end. WebDriver cannot perform a native drag in WebKitGTK, so the
     // page's own drag events are dispatched (the app's handlers run as for a
-    // real drag).
+    // real drag). The picker redraws after the keyboard add above: wait for
+    // its row first.
+    wd.wait_for_script(
+        "return [...document.querySelectorAll('#collection-picker .picker__row')].some(r => r.textContent.includes('Community Helper')) && !!document.querySelector('#collection-badges .members__drop')",
+    );
     wd.execute(
         "const row = [...document.querySelectorAll('#collection-picker .picker__row')].find(r => r.textContent.includes('Community Helper'));
          const target = document.querySelector('#collection-badges .members__drop');
