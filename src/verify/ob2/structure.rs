@@ -507,10 +507,7 @@ pub(super) fn issuer(report: &mut Report, doc: &Value, version: Version) {
     } else if !soft.is_empty() {
         report.push(Check::warn(
             "issuer.fields",
-            format!(
-                "The issuer's profile has no {}.",
-                list(&soft).replace(" and ", " or ")
-            ),
+            format!("The issuer's profile lacks {}.", list(&soft)),
             None,
         ));
     } else {
