@@ -13,7 +13,9 @@ mod ob3;
 pub mod proof;
 mod report;
 
-pub use report::{Check, CheckStatus, Report, Verdict, EXPIRY};
+pub use report::{
+    Check, CheckStatus, IdentifiedBy, IssuerIdentity, Report, Verdict, EXPIRY, ISSUER_CONFIRMING,
+};
 
 use crate::fetch::Fetch;
 use crate::inspect::Inspection;

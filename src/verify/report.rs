@@ -7,6 +7,79 @@ use serde::{Deserialize, Serialize};
 /// The id of the expiry check: when it fails the badge is expired, not invalid.
 pub const EXPIRY: &str = "expiry";
 
+/// The checks that, when they pass, confirm the issuer through a document or
+/// address the issuer controls: the OB 3.0 key binding, the OB 2.0 key owned
+/// by and listed in the issuer's profile, the OB 2.0 hosted address inside
+/// the issuer's verification policy.
+pub const ISSUER_CONFIRMING: [&str; 3] = ["proof.issuer", "signature.issuer", "hosted.scope"];
+
+/// How an issuer is identified.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum IdentifiedBy {
+    /// A web address: an https id or a did:web, whose domain people know.
+    Web,
+    /// A did:key: the key alone, which anyone can create.
+    Key,
+    /// Anything else (`urn:uuid:…`, another DID method).
+    Other,
+}
+
+/// How the issuer of a badge is identified, for people: the name in a badge is
+/// the issuer's own claim, the domain (or its absence) is what can be judged.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IssuerIdentity {
+    /// Web address, key, or other.
+    pub by: IdentifiedBy,
+    /// The domain (`harvard.edu`) for [`IdentifiedBy::Web`], else the id.
+    pub name: String,
+    /// Whether a document or address the issuer controls confirmed this badge
+    /// (one of [`ISSUER_CONFIRMING`] passed; for a did:key, the key signed it).
+    pub confirmed: bool,
+}
+
+impl IssuerIdentity {
+    /// The identity of issuer id `id`.
+    pub fn of(id: &str, confirmed: bool) -> IssuerIdentity {
+        let id = id.trim();
+        if let Some(domain) = crate::verify::proof::issuer_domain(id) {
+            IssuerIdentity {
+                by: IdentifiedBy::Web,
+                name: domain,
+                confirmed,
+            }
+        } else {
+            IssuerIdentity {
+                by: if id.starts_with("did:key:") {
+                    IdentifiedBy::Key
+                } else {
+                    IdentifiedBy::Other
+                },
+                name: id.to_owned(),
+                confirmed,
+            }
+        }
+    }
+
+    /// One sentence for people.
+    pub fn sentence(&self) -> String {
+        match (self.by, self.confirmed) {
+            (IdentifiedBy::Web, true) => format!("Issuer confirmed by {}.", self.name),
+            (IdentifiedBy::Web, false) => format!(
+                "The issuer names the web address {}, but Satchel has not confirmed it.",
+                self.name
+            ),
+            (IdentifiedBy::Key, _) => {
+                "The issuer is identified only by a key (did:key), not by a web address.".to_owned()
+            }
+            (IdentifiedBy::Other, _) => format!(
+                "The issuer is identified by {}, not by a web address.",
+                self.name
+            ),
+        }
+    }
+}
+
 /// The outcome of one check.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -122,6 +195,12 @@ pub struct Report {
     pub recipient_matched: Option<bool>,
     /// Which identity matched, and how ("ada@example.org, lowercased").
     pub recipient_detail: Option<String>,
+    /// How the issuer is identified and whether that was confirmed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub issuer_identity: Option<IssuerIdentity>,
+    /// The issuer's id, as the verifier found it (for [`Report::issuer_identity`]).
+    #[serde(skip)]
+    pub(crate) issuer_id: Option<String>,
     /// Set by a check that proves revocation.
     #[serde(skip)]
     pub revoked: bool,
@@ -135,17 +214,30 @@ impl Report {
     pub fn new(input: &Inspection, now: i64) -> Report {
         let badge = input.badge.as_ref();
         Report {
-            status: Verdict::Unverifiable,
-            checked_at: now,
-            version: input.version,
-            kind: input.kind,
-            format: "unknown".to_owned(),
-            checks: Vec::new(),
             assertion_id: badge.and_then(|b| b.id.clone()),
             badge_name: badge.and_then(|b| b.name.clone()),
             issuer: badge.and_then(|b| b.issuer.name.clone().or_else(|| b.issuer.id.clone())),
+            issuer_id: badge.and_then(|b| b.issuer.id.clone()),
+            ..Report::blank(now, input.version, input.kind)
+        }
+    }
+
+    /// A report with no checks and nothing known about the badge yet.
+    pub(crate) fn blank(now: i64, version: Option<Version>, kind: DocKind) -> Report {
+        Report {
+            status: Verdict::Unverifiable,
+            checked_at: now,
+            version,
+            kind,
+            format: "unknown".to_owned(),
+            checks: Vec::new(),
+            assertion_id: None,
+            badge_name: None,
+            issuer: None,
             recipient_matched: None,
             recipient_detail: None,
+            issuer_identity: None,
+            issuer_id: None,
             revoked: false,
             expired: false,
         }
@@ -176,5 +268,12 @@ impl Report {
         } else {
             Verdict::Verified
         };
+        if let Some(id) = self.issuer_id.as_deref().filter(|i| !i.trim().is_empty()) {
+            let confirmed = self
+                .checks
+                .iter()
+                .any(|c| c.status == CheckStatus::Pass && ISSUER_CONFIRMING.contains(&c.id.as_str()));
+            self.issuer_identity = Some(IssuerIdentity::of(id, confirmed));
+        }
     }
 }

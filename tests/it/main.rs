@@ -12,6 +12,7 @@ mod detect;
 mod export;
 mod fetch;
 mod hostile;
+mod key_binding;
 mod model;
 mod ob2;
 mod ob3;

@@ -116,21 +116,7 @@ impl Run<'_> {
 
     /// Verifies one endorsement in a report of its own and sums it up as `id`.
     fn endorsement(&mut self, id: &str, of: Of, e: &Value) -> Check {
-        let mut sub = Report {
-            status: Verdict::Unverifiable,
-            checked_at: self.opts.now,
-            version: None,
-            kind: DocKind::Endorsement,
-            format: "unknown".to_owned(),
-            checks: Vec::new(),
-            assertion_id: None,
-            badge_name: None,
-            issuer: None,
-            recipient_matched: None,
-            recipient_detail: None,
-            revoked: false,
-            expired: false,
-        };
+        let mut sub = Report::blank(self.opts.now, None, DocKind::Endorsement);
         {
             let mut run = Run {
                 fetch: self.fetch,

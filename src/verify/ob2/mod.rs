@@ -489,6 +489,9 @@ impl Run<'_> {
             .as_ref()
             .and_then(|b| self.issuer(&b.doc, version, mode));
         if let Some(issuer) = &issuer {
+            if let Some(id) = issuer.id() {
+                self.report.issuer_id = Some(id.to_owned());
+            }
             structure::issuer(self.report, &issuer.doc, version);
             if let Some(name) = prop_str(&issuer.doc, "name").or(issuer.id()) {
                 self.report.issuer = Some(name.to_owned());

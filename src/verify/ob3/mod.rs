@@ -31,6 +31,7 @@ mod schema;
 mod status;
 
 use super::common::{self, DateField};
+use super::proof::binding::{self, Binding};
 use super::proof::integrity::{self, Outcome};
 use super::proof::jwt;
 use super::proof::keys::ResolvedKey;
@@ -218,23 +219,13 @@ fn verify_credential(
     schema::check(&cred, kind, report);
     json_schema::check(&cred, kind, report);
 
-    // The proof.
+    // The proof, then whether the issuer's own documents list its key.
     let issuer = issuer_id(&cred);
     let key: Option<ResolvedKey> = match jwt {
         Some((jws, claims, _)) => {
             report.format = "vc-jwt".to_owned();
             let r = jwt::check(jws, claims, ctx.fetch);
-            let mut detail = r.detail;
-            if let Some(note) = r
-                .key
-                .as_ref()
-                .filter(|_| r.outcome == Outcome::Valid)
-                .and_then(identity_note)
-            {
-                detail.push('\n');
-                detail.push_str(&note);
-            }
-            report.push(check_of("proof", r.outcome, r.message, Some(detail)));
+            report.push(check_of("proof", r.outcome, r.message, Some(r.detail)));
             check_claims(&cred, claims, report);
             r.key.filter(|_| r.outcome == Outcome::Valid)
         }
@@ -244,17 +235,7 @@ fn verify_credential(
                 report.format = "data-integrity".to_owned();
             }
             let suite = r.valid.as_ref().map(|v| v.suite.clone());
-            let mut detail = r.detail;
-            if let Some(note) = r
-                .valid
-                .as_ref()
-                .and_then(|v| v.key.as_ref())
-                .and_then(identity_note)
-            {
-                detail.push('\n');
-                detail.push_str(&note);
-            }
-            report.push(check_of("proof", r.outcome, r.message, Some(detail)));
+            report.push(check_of("proof", r.outcome, r.message, Some(r.detail)));
             if suite.as_deref() == Some("eddsa-2022") {
                 report.push(Check::warn(
                     "proof.suite",
@@ -266,8 +247,10 @@ fn verify_credential(
         }
     };
     if let Some(key) = &key {
-        if !key.proves_identity || issuer.is_some_and(|i| i.starts_with("did:key:")) {
-            report.push(identity_warning(&cred, key));
+        let (outcome, message, detail) = issuer_key(&cred, key, ctx.fetch);
+        report.push(check_of("proof.issuer", outcome, message, Some(detail)));
+        if outcome == Outcome::Valid && issuer.is_some_and(|i| i.starts_with("did:key:")) {
+            report.push(did_key_note(&cred));
         }
     }
 
@@ -291,30 +274,49 @@ fn check_of(id: &str, outcome: Outcome, message: String, detail: Option<String>)
     }
 }
 
-/// The "integrity, not identity" note for a key that is not the issuer's published key.
-fn identity_note(key: &ResolvedKey) -> Option<String> {
-    (!key.proves_identity).then(|| {
-        "This key proves the credential is intact, not who issued it: nothing published by the issuer vouches for it."
-            .to_owned()
-    })
+/// The `proof.issuer` outcome: does a document the issuer controls list the
+/// key that made a valid signature ([`binding`])?
+pub(super) fn issuer_key(cred: &Value, key: &ResolvedKey, fetch: &dyn Fetch) -> (Outcome, String, String) {
+    let name = issuer_name(cred);
+    let id = issuer_id(cred);
+    let at = id
+        .and_then(crate::verify::proof::issuer_domain)
+        .map(|d| format!(" at {d}"))
+        .unwrap_or_default();
+    let detail = |why: &str| format!("{why}; key: {}", key.reference);
+    match binding::confirm(id, key, fetch) {
+        Binding::Listed(how) => (
+            Outcome::Valid,
+            format!("The key that signed it is one {name} publishes{at}."),
+            detail(&how),
+        ),
+        Binding::SelfKey => (
+            Outcome::Valid,
+            format!("It was signed with the key that identifies {name} (its did:key)."),
+            detail("the issuer id is the did:key of the signing key"),
+        ),
+        Binding::NotListed(why) => (
+            Outcome::Invalid,
+            format!("{name} does not list the key this badge was signed with, so it cannot be shown to come from {name}."),
+            detail(&why),
+        ),
+        Binding::Unconfirmed(why) => (
+            Outcome::Unverifiable,
+            format!("The signature is intact, but Satchel could not confirm that the key belongs to {name}{at}."),
+            detail(&why),
+        ),
+    }
 }
 
-fn identity_warning(cred: &Value, key: &ResolvedKey) -> Check {
+/// The note for an issuer identified only by a did:key.
+fn did_key_note(cred: &Value) -> Check {
     let issuer = issuer_name(cred);
-    let message = if issuer_id(cred).is_some_and(|i| i.starts_with("did:key:")) {
-        format!(
-            "The issuer ({issuer}) is identified by a did:key, which anyone can create: the signature shows the badge is intact, not who issued it."
-        )
-    } else {
-        format!(
-            "The signing key is not one {issuer} publishes ({}): the signature shows the badge is intact, not that {issuer} issued it.",
-            key.how
-        )
-    };
     Check::warn(
         "proof.identity",
-        message,
-        Some(format!("key: {}", key.reference)),
+        format!(
+            "The issuer ({issuer}) is identified only by a key (did:key), not by a web address: anyone can create such a key, so the name is the issuer's own claim."
+        ),
+        issuer_id(cred).map(|i| format!("issuer: {i}")),
     )
 }
 
@@ -602,19 +604,11 @@ fn jwt_value<'a>(v: &Value) -> Credential<'a> {
 fn nested_report(cred: &Value, now: i64) -> Report {
     let d = detect::detect_json(cred);
     Report {
-        status: Verdict::Unverifiable,
-        checked_at: now,
-        version: d.version,
-        kind: d.kind,
-        format: "unknown".to_owned(),
-        checks: Vec::new(),
         assertion_id: cred.get("id").and_then(Value::as_str).map(str::to_owned),
         badge_name: cred.get("name").and_then(Value::as_str).map(str::to_owned),
         issuer: Some(issuer_name(cred)),
-        recipient_matched: None,
-        recipient_detail: None,
-        revoked: false,
-        expired: false,
+        issuer_id: issuer_id(cred).map(str::to_owned),
+        ..Report::blank(now, d.version, d.kind)
     }
 }
 
@@ -777,6 +771,28 @@ fn check_endorsements(cred: &Value, ctx: &Ctx<'_>, report: &mut Report) {
     }
 }
 
+/// A valid signature's outcome once the issuer's documents were asked about
+/// its key: a key they do not list, or could not be asked about, decides.
+fn bound(
+    cred: &Value,
+    key: Option<ResolvedKey>,
+    signature: (Outcome, String, String),
+    fetch: &dyn Fetch,
+) -> (Outcome, String, String) {
+    match key {
+        Some(key) if signature.0 == Outcome::Valid => {
+            let (outcome, message, detail) = issuer_key(cred, &key, fetch);
+            let detail = format!("{}\n{detail}", signature.2);
+            if outcome == Outcome::Valid {
+                (outcome, signature.1, detail)
+            } else {
+                (outcome, message, detail)
+            }
+        }
+        _ => signature,
+    }
+}
+
 /// `clr.credential.N`: the proof of each credential a CLR bundles.
 fn check_clr_credentials(cred: &Value, ctx: &Ctx<'_>, report: &mut Report) {
     let inner: Vec<Credential<'_>> = match cred
@@ -804,11 +820,12 @@ fn check_clr_credentials(cred: &Value, ctx: &Ctx<'_>, report: &mut Report) {
         let (outcome, message, detail) = match c {
             Credential::Json(v) => {
                 let r = integrity::check(v, issuer_id(v), ctx.fetch, ctx.opts.now);
-                (r.outcome, r.message, r.detail)
+                let key = r.valid.and_then(|v| v.key);
+                bound(v, key, (r.outcome, r.message, r.detail), ctx.fetch)
             }
             Credential::Jwt(jws, claims) => {
                 let r = jwt::check(jws, claims, ctx.fetch);
-                (r.outcome, r.message, r.detail)
+                bound(&value, r.key, (r.outcome, r.message, r.detail), ctx.fetch)
             }
             Credential::Unreadable(why) => (
                 Outcome::Invalid,

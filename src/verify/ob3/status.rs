@@ -241,25 +241,8 @@ fn status_list(entry: &Value, cred: &Value, fetch: &dyn Fetch, now: i64, legacy:
             detail(&format!("its type is {}", super::types(&list).join(", "))),
         );
     }
-    let proof = integrity::check(&list, super::issuer_id(&list), fetch, now);
-    match proof.outcome {
-        Outcome::Valid => {}
-        Outcome::Invalid => {
-            return fail(
-                "The issuer's status list does not verify: it was changed after it was signed, so it cannot be trusted."
-                    .to_owned(),
-                detail(&proof.detail),
-            )
-        }
-        Outcome::Unverifiable => {
-            return skip(
-                format!(
-                    "Satchel could not check whether the badge was revoked: {}",
-                    lower_first(&proof.message)
-                ),
-                detail(&proof.detail),
-            )
-        }
+    if let Some(found) = list_signer(&list, fetch, now, &detail) {
+        return found;
     }
     let date = |names: &[&str]| {
         names
@@ -332,7 +315,7 @@ fn status_list(entry: &Value, cred: &Value, fetch: &dyn Fetch, now: i64, legacy:
         );
     };
     let issuers = match (super::issuer_id(cred), super::issuer_id(&list)) {
-        (Some(a), Some(b)) if a != b => format!("; the list is signed by {b}, the badge by {a}"),
+        (Some(a), Some(b)) if a != b => format!("; the list is issued by {b}, the badge by {a}"),
         _ => String::new(),
     };
     let detail = detail(&format!("bit {}{issuers}", u8::from(set)));
@@ -352,6 +335,74 @@ fn status_list(entry: &Value, cred: &Value, fetch: &dyn Fetch, now: i64, legacy:
             ),
             revoked: false,
         },
+    }
+}
+
+/// Checks the status list's own proof: valid, and made with a key its issuer's
+/// documents list (the rule of [`crate::verify::proof::binding`]). `None` when
+/// it was. The list's issuer may differ from the badge's (the badge, signed by
+/// its issuer, names the list); the check's detail then names both.
+fn list_signer(
+    list: &Value,
+    fetch: &dyn Fetch,
+    now: i64,
+    detail: &dyn Fn(&str) -> Option<String>,
+) -> Option<Found> {
+    let list_issuer = super::issuer_id(list);
+    let proof = integrity::check(list, list_issuer, fetch, now);
+    let key = match proof.outcome {
+        Outcome::Valid => proof.valid.and_then(|v| v.key),
+        Outcome::Invalid => {
+            return Some(fail(
+                "The issuer's status list does not verify: it was changed after it was signed, so it cannot be trusted."
+                    .to_owned(),
+                detail(&proof.detail),
+            ))
+        }
+        Outcome::Unverifiable => {
+            return Some(skip(
+                format!(
+                    "Satchel could not check whether the badge was revoked: {}",
+                    lower_first(&proof.message)
+                ),
+                detail(&proof.detail),
+            ))
+        }
+    };
+    signer_bound(list, key, fetch, detail)
+}
+
+/// The key binding of a status list's valid signature, as a finished check
+/// when the issuer's documents do not list the key or cannot be asked.
+fn signer_bound(
+    list: &Value,
+    key: Option<crate::verify::proof::keys::ResolvedKey>,
+    fetch: &dyn Fetch,
+    detail: &dyn Fn(&str) -> Option<String>,
+) -> Option<Found> {
+    let Some(key) = key else {
+        return Some(skip(
+            "Satchel could not check whether the badge was revoked: the status list's signing key is unknown.".to_owned(),
+            detail("no key"),
+        ));
+    };
+    let (outcome, message, why) = super::issuer_key(list, &key, fetch);
+    match outcome {
+        Outcome::Valid => None,
+        Outcome::Invalid => Some(fail(
+            format!(
+                "The issuer's status list cannot be trusted: {}",
+                lower_first(&message)
+            ),
+            detail(&why),
+        )),
+        Outcome::Unverifiable => Some(skip(
+            format!(
+                "Satchel could not check whether the badge was revoked: {}",
+                lower_first(&message)
+            ),
+            detail(&why),
+        )),
     }
 }
 

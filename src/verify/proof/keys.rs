@@ -10,11 +10,11 @@
 //! | JWT `jwk` header | used as is (never with a private part `d`) |
 //! | JWT `kid` | a DID URL or URL as above; a bare `#frag` is relative to `iss` |
 //!
-//! The key's controller must be the issuer: the DID of a did:web key, the
-//! `controller` of an https key document (else its URL before `#`), the part
-//! before `#` of a key-in-fragment reference. A did:key, a key in a fragment and
-//! a JWT `jwk` prove the credential intact, not who issued it
-//! ([`ResolvedKey::proves_identity`]).
+//! A key that names a controller other than the issuer is refused at once (the
+//! DID of a did:web key, the `controller` of an https key document, the part
+//! before `#` of a key-in-fragment reference). A controller that *is* the
+//! issuer proves nothing yet: whether the issuer's own documents list the key
+//! is decided by [`super::binding`], for every kind of key alike.
 //!
 //! A key that cannot be fetched is "could not check" ([`KeyError::Unresolvable`]);
 //! a reference that can never name a usable key is [`KeyError::Invalid`].
@@ -118,10 +118,6 @@ pub(crate) struct ResolvedKey {
     pub reference: String,
     /// How it was found, in words, for the check's detail.
     pub how: String,
-    /// Does the key tie the credential to the issuer's identity (a DID document
-    /// or key document the issuer's domain serves)? A did:key, a key written
-    /// into the reference itself, or a JWT `jwk` proves integrity only.
-    pub proves_identity: bool,
 }
 
 /// Why no key could be had.
@@ -131,6 +127,15 @@ pub(crate) enum KeyError {
     Unresolvable(String),
     /// The reference cannot name a usable key, or names one that is not the issuer's.
     Invalid(String),
+}
+
+impl KeyError {
+    /// Why, in words.
+    pub(crate) fn reason(&self) -> String {
+        match self {
+            KeyError::Unresolvable(why) | KeyError::Invalid(why) => why.clone(),
+        }
+    }
 }
 
 /// Decodes a multibase (`z` = base58btc) multicodec Ed25519 public key (`z6Mk…`).
@@ -237,7 +242,7 @@ pub(crate) fn did_web_url(did: &str) -> Result<String, String> {
 }
 
 /// Fetches `url` and parses it as a JSON object.
-fn fetch_json(fetch: &dyn Fetch, url: &str, what: &str) -> Result<Map<String, Value>, KeyError> {
+pub(crate) fn fetch_json(fetch: &dyn Fetch, url: &str, what: &str) -> Result<Map<String, Value>, KeyError> {
     let got = fetch
         .get(url)
         .map_err(|e| KeyError::Unresolvable(format!("could not fetch {what} {url}: {e}")))?;
@@ -274,7 +279,7 @@ fn jwk_point(j: &Map<String, Value>, crv: &str, len: usize) -> Option<Vec<u8>> {
     Some(point)
 }
 
-fn key_of(vm: &Map<String, Value>) -> Result<KeyMaterial, String> {
+pub(crate) fn key_of(vm: &Map<String, Value>) -> Result<KeyMaterial, String> {
     if let Some(mb) = vm.get("publicKeyMultibase").and_then(Value::as_str) {
         return decode_multikey_material(mb);
     }
@@ -377,7 +382,6 @@ fn did_web(reference: &str, fetch: &dyn Fetch) -> Result<ResolvedKey, KeyError> 
         material,
         reference: reference.to_owned(),
         how: format!("the key {want} from the DID document {url}"),
-        proves_identity: true,
     })
 }
 
@@ -393,7 +397,6 @@ fn https_document(
         material,
         reference: reference.to_owned(),
         how: format!("{what} fetched from {doc_url}"),
-        proves_identity: true,
     };
     // A JWK set: pick by `kid` (the fragment or the whole reference).
     if let Some(keys) = doc.get("keys").and_then(Value::as_array) {
@@ -463,7 +466,6 @@ pub(crate) fn resolve_verification_method(
                 "the did:key {} (the key is the identifier itself)",
                 short(controller_of(reference))
             ),
-            proves_identity: false,
         });
     }
     let bound = |controller: &str| -> Result<(), KeyError> {
@@ -502,7 +504,6 @@ pub(crate) fn resolve_verification_method(
                         "the key {} written in the verification method's fragment (the 1EdTech convention)",
                         short(frag)
                     ),
-                    proves_identity: false,
                 });
             }
             Err(e) if frag.starts_with("z6Mk") || frag.starts_with("zDn") => {
@@ -550,7 +551,6 @@ pub(crate) fn resolve_jwt_key(
                 "the {} key embedded in the JWT header (jwk)",
                 jwk.get("kty").and_then(Value::as_str).unwrap_or("unknown")
             ),
-            proves_identity: false,
         });
     }
     let Some(kid) = header.get("kid").and_then(Value::as_str) else {
@@ -584,7 +584,6 @@ pub(crate) fn resolve_jwt_key(
                 "the did:key {} (the key is the identifier itself)",
                 short(controller_of(&kid))
             ),
-            proves_identity: false,
         });
     }
     if kid.starts_with("did:web:") {

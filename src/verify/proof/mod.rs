@@ -20,6 +20,7 @@
 //! Nothing here returns an error to the caller of verification: each outcome
 //! becomes a check in the report.
 
+pub(crate) mod binding;
 mod canon;
 mod contexts;
 pub(crate) mod integrity;
@@ -27,6 +28,7 @@ pub(crate) mod jwt;
 pub(crate) mod keys;
 mod sd;
 
+pub use binding::issuer_domain;
 pub use canon::{canonicalize, CanonError};
 pub use contexts::bundled_urls;
 
