@@ -830,11 +830,19 @@ fn build_badge(
         b.report.format.as_str(),
         "signed" | "vc-jwt" | "data-integrity" | "hosted"
     );
-    let self_data = if withhold || !checkable {
+    // Offered only for badges Satchel verified: a page never claims more
+    // than Satchel's last report.
+    let satchel_verified = b.report.status == crate::verify::Verdict::Verified;
+    let self_data = if withhold || !checkable || !satchel_verified {
         None
     } else {
         verify_data::build(&b.inspection, &b.report, &b.documents)
     };
+    let withheld = withheld.or_else(|| {
+        (checkable && !satchel_verified).then(|| {
+            "the check in your browser is offered only for badges Satchel verified".to_owned()
+        })
+    });
 
     let image_page = image_rel.as_ref().map(|r| format!("../{r}"));
     let mut model = BadgeModel {

@@ -269,10 +269,9 @@ impl Report {
             Verdict::Verified
         };
         if let Some(id) = self.issuer_id.as_deref().filter(|i| !i.trim().is_empty()) {
-            let confirmed = self
-                .checks
-                .iter()
-                .any(|c| c.status == CheckStatus::Pass && ISSUER_CONFIRMING.contains(&c.id.as_str()));
+            let confirmed = self.checks.iter().any(|c| {
+                c.status == CheckStatus::Pass && ISSUER_CONFIRMING.contains(&c.id.as_str())
+            });
             self.issuer_identity = Some(IssuerIdentity::of(id, confirmed));
         }
     }

@@ -21,25 +21,25 @@ use std::collections::HashMap;
 /// 2026-06-01T00:00:00Z.
 const NOW: i64 = 1_780_272_000;
 
-fn issuer_key() -> SigningKey {
+pub(crate) fn issuer_key() -> SigningKey {
     SigningKey::from_bytes(&[0x11; 32])
 }
 
-fn attacker_key() -> SigningKey {
+pub(crate) fn attacker_key() -> SigningKey {
     SigningKey::from_bytes(&[0xa7; 32])
 }
 
-fn multikey(key: &SigningKey) -> String {
+pub(crate) fn multikey(key: &SigningKey) -> String {
     let mut bytes = vec![0xed, 0x01];
     bytes.extend(key.verifying_key().to_bytes());
     format!("z{}", bs58::encode(bytes).into_string())
 }
 
-fn jwk(key: &SigningKey) -> Value {
+pub(crate) fn jwk(key: &SigningKey) -> Value {
     json!({"kty": "OKP", "crv": "Ed25519", "x": URL_SAFE_NO_PAD.encode(key.verifying_key().to_bytes())})
 }
 
-fn credential(issuer: &str) -> Value {
+pub(crate) fn credential(issuer: &str) -> Value {
     json!({
         "@context": [
             "https://www.w3.org/ns/credentials/v2",
@@ -65,7 +65,7 @@ fn credential(issuer: &str) -> Value {
 }
 
 /// An `eddsa-rdfc-2022` proof by `key` naming verification method `vm`.
-fn sign_di(mut cred: Value, vm: &str, key: &SigningKey) -> Value {
+pub(crate) fn sign_di(mut cred: Value, vm: &str, key: &SigningKey) -> Value {
     let mut proof = json!({
         "type": "DataIntegrityProof",
         "cryptosuite": "eddsa-rdfc-2022",
@@ -74,13 +74,16 @@ fn sign_di(mut cred: Value, vm: &str, key: &SigningKey) -> Value {
         "proofPurpose": "assertionMethod"
     });
     let signature = key.sign(&hash_data(&cred, &proof).unwrap().signed_bytes());
-    proof["proofValue"] = json!(format!("z{}", bs58::encode(signature.to_bytes()).into_string()));
+    proof["proofValue"] = json!(format!(
+        "z{}",
+        bs58::encode(signature.to_bytes()).into_string()
+    ));
     cred["proof"] = proof;
     cred
 }
 
 /// A VC-JWT (VCDM 2.0 claims) signed by `key` with `header` fields.
-fn sign_jwt(cred: &Value, header: Value, key: &SigningKey) -> String {
+pub(crate) fn sign_jwt(cred: &Value, header: Value, key: &SigningKey) -> String {
     let mut h = json!({"alg": "EdDSA", "typ": "vc+jwt"});
     for (k, v) in header.as_object().unwrap() {
         h[k] = v.clone();
@@ -219,8 +222,12 @@ impl Sites {
             ),
             (
                 "Data Integrity proof with the attacker's key in the issuer URL's fragment",
-                sign_di(cred.clone(), &format!("{id}#{}", multikey(&attacker_key())), &attacker_key())
-                    .to_string(),
+                sign_di(
+                    cred.clone(),
+                    &format!("{id}#{}", multikey(&attacker_key())),
+                    &attacker_key(),
+                )
+                .to_string(),
             ),
             (
                 "VC-JWT with a did:key kid for an https issuer",
@@ -239,11 +246,18 @@ fn forgeries_are_invalid_when_the_issuer_lists_another_key() {
     let sites = Sites::new(true);
     for (what, text) in sites.forgeries() {
         let report = verify_text(&text, &sites.fetch);
-        assert_eq!(report.status, Verdict::Invalid, "{what}: {}", describe(&report));
+        assert_eq!(
+            report.status,
+            Verdict::Invalid,
+            "{what}: {}",
+            describe(&report)
+        );
         let (status, message) = binding_check(&report);
         assert_eq!(status, CheckStatus::Fail, "{what}");
         assert!(
-            message.starts_with("Harvard Medical School does not list the key this badge was signed with"),
+            message.starts_with(
+                "Harvard Medical School does not list the key this badge was signed with"
+            ),
             "{what}: {message}"
         );
         let identity = report.issuer_identity.as_ref().expect("issuer identity");
@@ -259,7 +273,12 @@ fn forgeries_could_not_be_checked_when_the_issuer_is_unreachable() {
     let sites = Sites::new(false);
     for (what, text) in sites.forgeries() {
         let report = verify_text(&text, &sites.fetch);
-        assert_ne!(report.status, Verdict::Verified, "{what}: {}", describe(&report));
+        assert_ne!(
+            report.status,
+            Verdict::Verified,
+            "{what}: {}",
+            describe(&report)
+        );
         let (status, message) = binding_check(&report);
         // A did:key kid whose key is also written in the fragment form is
         // refused before the issuer is asked; everything else could not be
@@ -284,13 +303,34 @@ fn keys_the_issuer_lists_verify_in_every_form() {
     let jwt = sign_jwt(&cred, json!({"kid": key_url}), &issuer_key());
     // The same key in a jwk header: the profile lists those key bytes.
     let header = sign_jwt(&cred, json!({"jwk": jwk(&issuer_key())}), &issuer_key());
-    for (what, text) in [("data integrity", di), ("vc-jwt kid", jwt), ("vc-jwt jwk", header)] {
+    for (what, text) in [
+        ("data integrity", di),
+        ("vc-jwt kid", jwt),
+        ("vc-jwt jwk", header),
+    ] {
         let report = verify_text(&text, &sites.fetch);
-        assert_eq!(report.status, Verdict::Verified, "{what}: {}", describe(&report));
+        assert_eq!(
+            report.status,
+            Verdict::Verified,
+            "{what}: {}",
+            describe(&report)
+        );
         let identity = report.issuer_identity.as_ref().unwrap();
-        assert_eq!((identity.by, identity.confirmed), (IdentifiedBy::Web, true), "{what}");
-        assert_eq!(identity.name, "127.0.0.1:".to_owned() + &sites.issuer.port().to_string());
-        assert!(identity.sentence().starts_with("Issuer confirmed by 127.0.0.1"), "{what}");
+        assert_eq!(
+            (identity.by, identity.confirmed),
+            (IdentifiedBy::Web, true),
+            "{what}"
+        );
+        assert_eq!(
+            identity.name,
+            "127.0.0.1:".to_owned() + &sites.issuer.port().to_string()
+        );
+        assert!(
+            identity
+                .sentence()
+                .starts_with("Issuer confirmed by 127.0.0.1"),
+            "{what}"
+        );
     }
 
     // The 1EdTech key-in-fragment form verifies once the profile lists it,
@@ -303,11 +343,22 @@ fn keys_the_issuer_lists_verify_in_every_form() {
     ] {
         sites.issuer.set(
             "/issuers/med",
-            Route::json(json!({"id": id, "type": "Profile", "name": "Harvard Medical School",
-                               "assertionMethod": [listed]}).to_string()),
+            Route::json(
+                json!({"id": id, "type": "Profile", "name": "Harvard Medical School",
+                               "assertionMethod": [listed]})
+                .to_string(),
+            ),
         );
-        let report = verify_text(&sign_di(cred.clone(), &fragment, &issuer_key()).to_string(), &sites.fetch);
-        assert_eq!(report.status, Verdict::Verified, "{listed}: {}", describe(&report));
+        let report = verify_text(
+            &sign_di(cred.clone(), &fragment, &issuer_key()).to_string(),
+            &sites.fetch,
+        );
+        assert_eq!(
+            report.status,
+            Verdict::Verified,
+            "{listed}: {}",
+            describe(&report)
+        );
     }
 }
 
@@ -346,14 +397,20 @@ fn did_web_and_did_key_issuers() {
         if listed {
             doc["assertionMethod"] = json!([vm]);
         }
-        DidWorld(HashMap::from([("https://club.example/badges/did.json".to_owned(), doc)]))
+        DidWorld(HashMap::from([(
+            "https://club.example/badges/did.json".to_owned(),
+            doc,
+        )]))
     };
     let cred = credential(did);
     let signed = sign_di(cred.clone(), &vm, &issuer_key()).to_string();
     let report = verify_text(&signed, &document(true));
     assert_eq!(report.status, Verdict::Verified, "{}", describe(&report));
     let identity = report.issuer_identity.clone().unwrap();
-    assert_eq!((identity.by, identity.name.as_str(), identity.confirmed), (IdentifiedBy::Web, "club.example", true));
+    assert_eq!(
+        (identity.by, identity.name.as_str(), identity.confirmed),
+        (IdentifiedBy::Web, "club.example", true)
+    );
 
     // A key the DID document describes but does not allow for assertions.
     let report = verify_text(&signed, &document(false));
@@ -369,12 +426,21 @@ fn did_web_and_did_key_issuers() {
         assert_eq!(report.status, Verdict::Invalid, "{}", describe(&report));
         assert_eq!(binding_check(&report).0, CheckStatus::Fail);
         let report = verify_text(&text, &DidWorld(HashMap::new()));
-        assert_eq!(report.status, Verdict::Unverifiable, "{}", describe(&report));
+        assert_eq!(
+            report.status,
+            Verdict::Unverifiable,
+            "{}",
+            describe(&report)
+        );
     }
 
     // A did:key issuer signing with its own key: verified, identified only by the key.
     let own = format!("did:key:{}", multikey(&issuer_key()));
-    let text = sign_di(credential(&own), &format!("{own}#{}", multikey(&issuer_key())), &issuer_key());
+    let text = sign_di(
+        credential(&own),
+        &format!("{own}#{}", multikey(&issuer_key())),
+        &issuer_key(),
+    );
     let report = verify_text(&text.to_string(), &DidWorld(HashMap::new()));
     assert_eq!(report.status, Verdict::Verified, "{}", describe(&report));
     let identity = report.issuer_identity.clone().unwrap();
@@ -425,22 +491,41 @@ fn status_lists_must_be_signed_by_the_badges_issuer() {
         (c.status, c.message.clone())
     };
 
-    sites.issuer.set("/status/1.json", Route::json(list(&issuer_key(), &key_url, &id).to_string()));
+    sites.issuer.set(
+        "/status/1.json",
+        Route::json(list(&issuer_key(), &key_url, &id).to_string()),
+    );
     let report = verify_text(&badge, &sites.fetch);
     assert_eq!(report.status, Verdict::Verified, "{}", describe(&report));
 
     // Signed by the attacker with a key document claiming the issuer.
     let (attacker_doc, _) = sites.attacker_documents();
-    sites.issuer.set("/status/1.json", Route::json(list(&attacker_key(), &attacker_doc, &id).to_string()));
+    sites.issuer.set(
+        "/status/1.json",
+        Route::json(list(&attacker_key(), &attacker_doc, &id).to_string()),
+    );
     let report = verify_text(&badge, &sites.fetch);
     assert_eq!(report.status, Verdict::Invalid, "{}", describe(&report));
-    assert!(status(&report).1.starts_with("The issuer's status list cannot be trusted"), "{}", describe(&report));
+    assert!(
+        status(&report)
+            .1
+            .starts_with("The issuer's status list cannot be trusted"),
+        "{}",
+        describe(&report)
+    );
 
     // Issued (and properly signed) by someone else.
     let other = sites.attacker.url("/issuer");
     sites.issuer.set(
         "/status/1.json",
-        Route::json(list(&attacker_key(), &format!("did:key:{0}#{0}", multikey(&attacker_key())), &other).to_string()),
+        Route::json(
+            list(
+                &attacker_key(),
+                &format!("did:key:{0}#{0}", multikey(&attacker_key())),
+                &other,
+            )
+            .to_string(),
+        ),
     );
     let report = verify_text(&badge, &sites.fetch);
     assert_eq!(report.status, Verdict::Invalid, "{}", describe(&report));

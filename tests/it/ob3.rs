@@ -100,7 +100,9 @@ impl World {
                 Value::Object(m) => {
                     let issuer = match m.get("issuer") {
                         Some(Value::String(s)) => Some(s.clone()),
-                        Some(Value::Object(i)) => i.get("id").and_then(Value::as_str).map(str::to_owned),
+                        Some(Value::Object(i)) => {
+                            i.get("id").and_then(Value::as_str).map(str::to_owned)
+                        }
                         _ => None,
                     };
                     if let (Some(issuer), Some(proof)) = (issuer, m.get("proof")) {
@@ -139,7 +141,10 @@ impl World {
 
     /// Serves a profile at `issuer` listing `entry` (a key id or a key object).
     fn listing(self, issuer: &str, entry: Value) -> World {
-        self.serve(issuer, &json!({"id": issuer, "type": "Profile", "assertionMethod": [entry]}))
+        self.serve(
+            issuer,
+            &json!({"id": issuer, "type": "Profile", "assertionMethod": [entry]}),
+        )
     }
 
     fn serve(mut self, url: &str, body: &Value) -> World {
@@ -441,7 +446,10 @@ fn clr2_test_vector_is_canonical() {
     );
     // The CLR 2.0 sample of the validator canonicalizes and verifies.
     let clr = json_file(&root, "clr2/1edtech-validator/simple.json");
-    assert_eq!(verify_json(&clr, &World::new(None).vouching(&clr)).status, Verified);
+    assert_eq!(
+        verify_json(&clr, &World::new(None).vouching(&clr)).status,
+        Verified
+    );
     // Without the issuers' profiles the keys cannot be confirmed.
     assert_eq!(verify_json(&clr, &World::new(None)).status, Unverifiable);
 }
@@ -828,7 +836,11 @@ fn fixture_details_name_the_key_and_what_it_proves() {
     ));
     let detail = check(&did_key, "proof").detail.clone().unwrap();
     assert!(detail.contains("did:key:z6MknNQD1WHL"), "{detail}");
-    assert_eq!(status_of(&did_key, "proof.issuer"), Pass, "the issuer is that did:key");
+    assert_eq!(
+        status_of(&did_key, "proof.issuer"),
+        Pass,
+        "the issuer is that did:key"
+    );
     assert!(check(&did_key, "proof.identity")
         .message
         .contains("identified only by a key (did:key), not by a web address"));
@@ -930,7 +942,10 @@ fn an_edited_field_makes_the_badge_invalid() {
         return;
     };
     let mut world = World::new(None);
-    for rel in ["ob3/1edtech-validator/simple.json", "clr2/1edtech-validator/simple.json"] {
+    for rel in [
+        "ob3/1edtech-validator/simple.json",
+        "clr2/1edtech-validator/simple.json",
+    ] {
         world = world.vouching(&json_file(&root, rel));
     }
     for rel in [
@@ -1234,7 +1249,11 @@ fn vc_jwt_refusals_and_tampering() {
     let header: Value = serde_json::from_slice(&URL_SAFE_NO_PAD.decode(parts[0]).unwrap()).unwrap();
     let claims: Value = serde_json::from_slice(&URL_SAFE_NO_PAD.decode(parts[1]).unwrap()).unwrap();
     // The issuer's profile lists the RSA key the header carries.
-    let issuer = claims["iss"].as_str().or(claims["vc"]["issuer"]["id"].as_str()).unwrap().to_owned();
+    let issuer = claims["iss"]
+        .as_str()
+        .or(claims["vc"]["issuer"]["id"].as_str())
+        .unwrap()
+        .to_owned();
     let world = World::new(None).listing(
         &issuer,
         json!({"id": format!("{issuer}#rsa"), "type": "JsonWebKey2020", "publicKeyJwk": header["jwk"]}),
@@ -1655,7 +1674,9 @@ fn loopback_status_list_key_document_and_revocation_list() {
     );
     server.set(
         "/issuer",
-        Route::json(json!({"id": issuer, "type": "Profile", "assertionMethod": [key_url]}).to_string()),
+        Route::json(
+            json!({"id": issuer, "type": "Profile", "assertionMethod": [key_url]}).to_string(),
+        ),
     );
     let list_url = format!("{base}/status/1");
     let mut list = status_list(&list_url, "revocation", &[7], false);

@@ -15,8 +15,13 @@
  *   Hosted badges: not checkable without asking the issuer's server; the page
  *     says how to check live.
  *
+ * It runs only on pages of badges Satchel verified (its last verdict leads
+ * the summary; the browser never shows a better one), and applies Satchel's
+ * key rule: a key counts only when the issuer's own document lists it.
+ *
  * The result is left on the page: #browser-check[data-state] and
- * <html data-browser-verdict> (verified, expired, revoked, invalid, unverifiable).
+ * <html data-browser-verdict> (verified, expired, revoked, invalid, unverifiable);
+ * data-state is "not-offered" when Satchel's verdict was not "verified".
  */
 (function () {
   'use strict';
@@ -347,12 +352,14 @@
       r.step('pass', 'The ' + alg + ' signature matches the issuer\'s key ' + keyUrls[i] + '.');
       var owner = keyDoc.owner;
       var listed = list(issuer && issuer.publicKey).map(idOf).indexOf(keyUrls[i]) >= 0;
-      if (issuerId && (owner === issuerId || listed)) {
-        r.step('pass', 'The key belongs to the issuer ' + issuerId + '.');
+      if (issuerId && owner === issuerId && listed) {
+        r.step('pass', 'The key belongs to the issuer ' + issuerId + ', and the issuer\'s profile lists it.');
       } else if (!issuerId) {
         r.step('skip', 'The badge class was not saved at export, so the issuer is unknown here.');
-      } else {
+      } else if (owner !== issuerId) {
         r.step('fail', 'The key belongs to ' + (owner || 'nobody named') + ', not to the issuer ' + issuerId + '.');
+      } else {
+        r.step('fail', 'The issuer\'s profile does not list the key this badge was signed with.');
       }
       await revocation(r, issuer, a);
       checkExpiry(r, a.expires);
@@ -440,6 +447,86 @@
     throw new Error('the key reference ' + ref + ' is not one the browser can resolve');
   }
 
+  /* The rule Satchel applies (src/verify/proof/binding.rs): a key is the
+     issuer's only when a document the issuer controls lists it: for a did:key
+     issuer, the key is that did:key; for did:web, its DID document lists it
+     under assertionMethod; for an https issuer, the profile at its id lists it
+     under assertionMethod (or publicKey). A key document's own controller
+     claim, a JWT jwk header, a JWK set or a key in a URL fragment prove
+     integrity only. Keys compare by their bytes. */
+  function hex(bytes) { var h = ''; for (var i = 0; i < bytes.length; i++) { h += ('0' + bytes[i].toString(16)).slice(-2); } return h; }
+  function fingerprint(key) {
+    if (!key) { return null; }
+    if (key.raw) {
+      if (key.curve === 'Ed25519') { return 'ed25519:' + hex(key.raw); }
+      // An uncompressed point 0x04 ‖ x ‖ y → compressed.
+      var size = (key.raw.length - 1) / 2;
+      return key.curve + ':' + (2 + (key.raw[key.raw.length - 1] & 1)) + hex(key.raw.slice(1, 1 + size));
+    }
+    var j = key.jwk;
+    if (!j) { return null; }
+    if (j.kty === 'OKP' && j.crv === 'Ed25519') { return 'ed25519:' + hex(b64ToBytes(j.x, true)); }
+    if (j.kty === 'EC' && (j.crv === 'P-256' || j.crv === 'P-384')) {
+      var y = b64ToBytes(j.y, true);
+      return j.crv + ':' + (2 + (y[y.length - 1] & 1)) + hex(b64ToBytes(j.x, true));
+    }
+    if (j.kty === 'RSA') {
+      var strip = function (b) { var i = 0; while (i < b.length - 1 && b[i] === 0) { i++; } return hex(b.slice(i)); };
+      return 'rsa:' + strip(b64ToBytes(j.n, true)) + ':' + strip(b64ToBytes(j.e, true));
+    }
+    return null;
+  }
+  function absolute(id, base) { return typeof id === 'string' && id[0] === '#' ? base.split('#')[0] + id : id; }
+  function keyFromId(id) {
+    if (typeof id !== 'string') { return null; }
+    var tail = id.indexOf('did:key:') === 0 ? id.slice(8).split('#')[0] : (id.indexOf('#') >= 0 ? id.slice(id.indexOf('#') + 1) : '');
+    try { return /^z/.test(tail) ? multikey(tail) : null; } catch (e) { return null; }
+  }
+  function listsKey(d, base, names, found, ref) {
+    var want = fingerprint(found.key);
+    var same = function (k) { return want !== null && fingerprint(k) === want; };
+    var described = [].concat(list(d.verificationMethod), list(d.assertionMethod), list(d.publicKey)).filter(function (m) { return m && typeof m === 'object'; });
+    var byRef = typeof ref === 'string' && ref.indexOf(':') >= 0;
+    var entries = [];
+    names.forEach(function (n) { entries = entries.concat(list(d[n])); });
+    return entries.some(function (entry) {
+      var id = absolute(idOf(entry) || '', base);
+      var m = typeof entry === 'object' ? entry : described.filter(function (x) { return absolute(x.id, base) === id; })[0];
+      if (m && (m.publicKeyMultibase || m.publicKeyJwk || m.publicKeyBase58)) {
+        try { return same(keyOfMethod(m)); } catch (e) { return false; }
+      }
+      if (byRef && id && id === ref) { return true; }
+      if (same(keyFromId(id))) { return true; }
+      // A key document the issuer names by URL, saved at export.
+      var kd = /^https?:/.test(id) ? doc(id) : null;
+      if (kd && typeof kd === 'object' && (!kd.id || kd.id === id)) { try { return same(keyOfMethod(kd)); } catch (e) { return false; } }
+      return false;
+    });
+  }
+  function bindKey(r, issuerId, found, ref, whose) {
+    var name = whose || 'The issuer';
+    if (!issuerId) { r.step('fail', 'The credential names no issuer, so nothing can vouch for its key.'); return; }
+    if (issuerId.indexOf('did:key:') === 0) {
+      if (same2(keyFromId(issuerId), found.key)) { r.step('pass', name + ' is identified only by this key (a did:key), not by a web address.'); }
+      else { r.step('fail', name + ' is a did:key, but the badge was signed with another key.'); }
+      return;
+    }
+    var d; var base = issuerId; var names = ['assertionMethod', 'publicKey'];
+    if (issuerId.indexOf('did:web:') === 0) {
+      d = doc(didWebUrl(issuerId)); names = ['assertionMethod'];
+      if (d && typeof d === 'object' && d.id !== issuerId) { r.step('fail', 'The DID document saved for ' + issuerId + ' is not its document.'); return; }
+    } else if (/^https?:/.test(issuerId)) {
+      d = doc(issuerId);
+      if (d && typeof d === 'object' && typeof d.id === 'string') { base = d.id; }
+    } else {
+      r.step('skip', 'The signature is intact, but ' + issuerId + ' names no document that could list its keys.'); return;
+    }
+    if (!d || typeof d !== 'object') { r.step('skip', 'The signature is intact, but the issuer\'s own document was not saved at export, so the browser cannot confirm that the key is the issuer\'s.'); return; }
+    if (listsKey(d, base, names, found, ref)) { r.step('pass', 'The issuer\'s own document lists the key that signed it.'); }
+    else { r.step('fail', 'The issuer does not list the key this badge was signed with.'); }
+  }
+  function same2(a, b) { var fa = fingerprint(a); return fa !== null && fa === fingerprint(b); }
+
   function failOrSkip(r, e, what) {
     var msg = String((e && e.message) || e);
     if (msg.indexOf('skip:') === 0) { r.step('skip', msg.slice(5).replace(/^./, function (c) { return c.toUpperCase(); }) + '.'); }
@@ -447,6 +534,11 @@
   }
 
   // ------------------------------------------------------------ OB 3.0 VC-JWT
+
+  function kidRef(kid, claims) {
+    if (typeof kid !== 'string') { return null; }
+    return kid[0] === '#' ? String(claims.iss || '').split('#')[0] + kid : kid;
+  }
 
   async function checkVcJwt(r) {
     var jws = parseJws(data.jws);
@@ -460,9 +552,7 @@
         if (jws.header.jwk.d) { throw new Error('the JWT header carries a private key'); }
         found = { key: { jwk: jws.header.jwk }, how: 'the key in the JWT header' };
       } else if (typeof jws.header.kid === 'string') {
-        var kid = jws.header.kid;
-        if (kid[0] === '#') { kid = String(claims.iss || '').split('#')[0] + kid; }
-        found = resolveKey(kid, null);
+        found = resolveKey(kidRef(jws.header.kid, claims), null);
       } else {
         throw new Error('the JWT names no key');
       }
@@ -471,6 +561,8 @@
     try { ok = await verifySig(alg, found.key, jws.sig, jws.signed); } catch (e) { failOrSkip(r, e, 'The signature cannot be checked'); return; }
     if (!ok) { r.step('fail', 'The JWT signature does not match ' + found.how + ': the credential was changed after it was signed.'); return; }
     r.step('pass', 'The ' + alg + ' signature of the JWT matches ' + found.how + '.');
+    var iss = typeof claims.iss === 'string' ? claims.iss : idOf(cred.issuer);
+    bindKey(r, iss, found, jws.header.jwk ? null : kidRef(jws.header.kid, claims));
     checkNotBefore(r, cred.validFrom || cred.issuanceDate || claims.nbf);
     checkExpiry(r, cred.validUntil || cred.expirationDate || (claims.exp ? claims.exp : undefined));
     await checkStatus(r, cred);
@@ -614,7 +706,7 @@
           var m = (missing[0] || missingP[0]);
           throw new Error('the signed data does not contain the value "' + m.value.slice(0, 60) + '" (' + (m.key || 'a value') + ') shown here');
         }
-        res = { status: 'pass', text: what + ', and every value of the credential shown here is in the signed data.' };
+        res = { status: 'pass', text: what + ', and every value of the credential shown here is in the signed data.', found: found, ref: String(proof.verificationMethod || '') };
       } catch (err) {
         var msg = String((err && err.message) || err);
         res = msg.indexOf('skip:') === 0 ? { status: 'skip', text: msg.slice(5) } : { status: 'fail', text: msg };
@@ -626,6 +718,7 @@
     if (best.status === 'pass') { r.step('pass', best.text); }
     else { r.step(best.status, best.text.replace(/^./, function (c) { return c.toUpperCase(); }) + '.'); }
     if (best.status !== 'pass') { return; }
+    bindKey(r, issuerId, best.found, best.ref);
     r.step('pass', 'What was hashed is the RDFC-1.0 canonical form (N-Quads) Satchel computed at export; the browser hashed it itself with SHA-256 but did not redo the JSON-LD canonicalization.');
     checkNotBefore(r, cred.validFrom || cred.issuanceDate);
     checkExpiry(r, cred.validUntil || cred.expirationDate);
@@ -693,13 +786,24 @@
   };
 
   async function run() {
+    document.documentElement.setAttribute('data-satchel-script', 'ran');
     var dataEl = el('satchel-verify-data');
     var box = el('browser-check');
     var summary = el('browser-summary');
     if (!dataEl || !box || !summary) { return; }
     var r = new Result(el('browser-steps'));
+    try { data = JSON.parse(dataEl.textContent); } catch (e) { data = null; }
+    var sv = data && data.satchel ? data.satchel.verdict : null;
+    var saved = data && data.satchel ? data.satchel.checked_at : 'export';
+    var lead = 'Satchel: ' + (VERDICT_WORDS[sv] || 'not checked') + ' (checked ' + saved + ').';
+    // The browser check is offered only for badges Satchel verified, and a
+    // page never shows a better verdict than Satchel's last one.
+    if (sv !== 'verified') {
+      box.setAttribute('data-state', 'not-offered');
+      summary.textContent = lead + ' The check in your browser is offered only for badges Satchel verified.';
+      return;
+    }
     try {
-      data = JSON.parse(dataEl.textContent);
       docs = data.documents || {};
       if (data.format === 'signed' && data.jws) { await checkSigned(r); }
       else if (data.format === 'vc-jwt' && data.jws) { await checkVcJwt(r); }
@@ -713,15 +817,8 @@
     box.setAttribute('data-state', v);
     document.documentElement.setAttribute('data-browser-verdict', v);
     var when = new Date().toLocaleString();
-    var saved = data && data.satchel ? data.satchel.checked_at : 'export';
-    var order = ['verified', 'expired', 'unverifiable', 'revoked', 'invalid'];
-    var sv = data && data.satchel ? data.satchel.verdict : null;
-    var note = '';
-    if (sv && order.indexOf(sv) > order.indexOf(v) && list(data.satchel.failed).length) {
-      note = ' Satchel\'s own check (' + data.satchel.checked_at + ') also looked at things the browser does not, and found: ' + list(data.satchel.failed).join(' ');
-    }
-    summary.textContent = 'Your browser checked this badge just now (' + when + '), on this device, with the issuer documents Satchel saved when it checked the badge (' + saved + '), and made no request: ' +
-      VERDICT_WORDS[v] + '. It checked ' + (WHAT[data && data.format] || 'what it could') + '.' + note;
+    summary.textContent = lead + ' Your browser checked it again just now (' + when + '), on this device, with the issuer documents Satchel saved when it checked the badge, and made no request: ' +
+      VERDICT_WORDS[v] + '. It checked ' + (WHAT[data && data.format] || 'what it could') + '.';
   }
 
   if (document.readyState === 'loading') { document.addEventListener('DOMContentLoaded', run); } else { run(); }

@@ -276,7 +276,11 @@ fn check_of(id: &str, outcome: Outcome, message: String, detail: Option<String>)
 
 /// The `proof.issuer` outcome: does a document the issuer controls list the
 /// key that made a valid signature ([`binding`])?
-pub(super) fn issuer_key(cred: &Value, key: &ResolvedKey, fetch: &dyn Fetch) -> (Outcome, String, String) {
+pub(super) fn issuer_key(
+    cred: &Value,
+    key: &ResolvedKey,
+    fetch: &dyn Fetch,
+) -> (Outcome, String, String) {
     let name = issuer_name(cred);
     let id = issuer_id(cred);
     let at = id

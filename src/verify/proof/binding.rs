@@ -60,7 +60,10 @@ fn fingerprint(material: &KeyMaterial) -> Option<(&'static str, Vec<u8>)> {
 
 fn jwk_fingerprint(j: &Map<String, Value>) -> Option<(&'static str, Vec<u8>)> {
     let b64 = |k: &str| URL_SAFE_NO_PAD.decode(j.get(k)?.as_str()?).ok();
-    match (j.get("kty")?.as_str()?, j.get("crv").and_then(Value::as_str)) {
+    match (
+        j.get("kty")?.as_str()?,
+        j.get("crv").and_then(Value::as_str),
+    ) {
         ("OKP", Some("Ed25519")) => Some(("ed25519", b64("x")?)),
         ("EC", Some(crv @ ("P-256" | "P-384"))) => {
             let (x, y) = (b64("x")?, b64("y")?);
@@ -117,11 +120,12 @@ fn lists_key(
     let same = |m: &KeyMaterial| want.is_some() && fingerprint(m) == want;
     // Objects anywhere in the document's key lists, by absolute id, so a
     // string entry can point at a method described elsewhere in it.
-    let described: Vec<&Map<String, Value>> = ["verificationMethod", "assertionMethod", "publicKey"]
-        .iter()
-        .flat_map(|k| entries(doc, k))
-        .filter_map(Value::as_object)
-        .collect();
+    let described: Vec<&Map<String, Value>> =
+        ["verificationMethod", "assertionMethod", "publicKey"]
+            .iter()
+            .flat_map(|k| entries(doc, k))
+            .filter_map(Value::as_object)
+            .collect();
     let by_reference = key.reference.contains(':');
     let mut elsewhere = Vec::new();
     let listed = lists.iter().flat_map(|k| entries(doc, k)).any(|entry| {
@@ -130,7 +134,12 @@ fn lists_key(
                 let id = absolute(s, base);
                 let object = described
                     .iter()
-                    .find(|m| m.get("id").and_then(Value::as_str).map(|i| absolute(i, base)) == Some(id.clone()))
+                    .find(|m| {
+                        m.get("id")
+                            .and_then(Value::as_str)
+                            .map(|i| absolute(i, base))
+                            == Some(id.clone())
+                    })
                     .copied();
                 (id, object)
             }
@@ -168,9 +177,14 @@ fn lists_key(
 }
 
 fn has_key(m: &Map<String, Value>) -> bool {
-    ["publicKeyMultibase", "publicKeyJwk", "publicKeyBase58", "publicKeyPem"]
-        .iter()
-        .any(|k| m.contains_key(*k))
+    [
+        "publicKeyMultibase",
+        "publicKeyJwk",
+        "publicKeyBase58",
+        "publicKeyPem",
+    ]
+    .iter()
+    .any(|k| m.contains_key(*k))
 }
 
 fn entries<'a>(doc: &'a Map<String, Value>, key: &str) -> Vec<&'a Value> {
@@ -214,14 +228,20 @@ pub(crate) fn confirm(issuer: Option<&str>, key: &ResolvedKey, fetch: &dyn Fetch
     if issuer.starts_with("did:key:") {
         let own = key_in_id(issuer);
         return match own {
-            Some(own) if fingerprint(&own).is_some() && fingerprint(&own) == fingerprint(&key.material) => {
+            Some(own)
+                if fingerprint(&own).is_some()
+                    && fingerprint(&own) == fingerprint(&key.material) =>
+            {
                 Binding::SelfKey
             }
             Some(_) => Binding::NotListed(format!(
                 "the issuer is the did:key {}, but the badge was signed with another key",
                 short(issuer)
             )),
-            None => Binding::NotListed(format!("the issuer's did:key {} is malformed", short(issuer))),
+            None => Binding::NotListed(format!(
+                "the issuer's did:key {} is malformed",
+                short(issuer)
+            )),
         };
     }
     if issuer.starts_with("did:web:") {
@@ -267,7 +287,11 @@ pub(crate) fn confirm(issuer: Option<&str>, key: &ResolvedKey, fetch: &dyn Fetch
         Ok(d) => d,
         Err(e) => return Binding::Unconfirmed(e.reason()),
     };
-    let base = doc.get("id").and_then(Value::as_str).unwrap_or(issuer).to_owned();
+    let base = doc
+        .get("id")
+        .and_then(Value::as_str)
+        .unwrap_or(issuer)
+        .to_owned();
     if lists_key(&doc, &base, &["assertionMethod", "publicKey"], key, fetch) {
         Binding::Listed(format!(
             "the issuer's profile {issuer} lists the key (assertionMethod)"
@@ -294,9 +318,18 @@ mod tests {
 
     #[test]
     fn domains_people_judge_by() {
-        assert_eq!(issuer_domain("https://www.harvard.edu/issuers/med").as_deref(), Some("harvard.edu"));
-        assert_eq!(issuer_domain("did:web:club.example:badges").as_deref(), Some("club.example"));
-        assert_eq!(issuer_domain("did:web:localhost%3A8443").as_deref(), Some("localhost:8443"));
+        assert_eq!(
+            issuer_domain("https://www.harvard.edu/issuers/med").as_deref(),
+            Some("harvard.edu")
+        );
+        assert_eq!(
+            issuer_domain("did:web:club.example:badges").as_deref(),
+            Some("club.example")
+        );
+        assert_eq!(
+            issuer_domain("did:web:localhost%3A8443").as_deref(),
+            Some("localhost:8443")
+        );
         assert_eq!(issuer_domain("did:key:z6Mk"), None);
         assert_eq!(issuer_domain("urn:uuid:1234"), None);
     }

@@ -242,7 +242,11 @@ pub(crate) fn did_web_url(did: &str) -> Result<String, String> {
 }
 
 /// Fetches `url` and parses it as a JSON object.
-pub(crate) fn fetch_json(fetch: &dyn Fetch, url: &str, what: &str) -> Result<Map<String, Value>, KeyError> {
+pub(crate) fn fetch_json(
+    fetch: &dyn Fetch,
+    url: &str,
+    what: &str,
+) -> Result<Map<String, Value>, KeyError> {
     let got = fetch
         .get(url)
         .map_err(|e| KeyError::Unresolvable(format!("could not fetch {what} {url}: {e}")))?;

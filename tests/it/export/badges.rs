@@ -422,13 +422,22 @@ pub fn sign_di_ecdsa(mut cred: Value, p384: bool) -> Value {
 
 /// An OB 3.0 VC-JWT: EdDSA with the did:key as `kid`, or ES256 with a `jwk` header.
 pub fn ob3_vc_jwt(alg: Alg, name: &str) -> String {
-    let cred = ob3_credential(name);
+    let mut cred = ob3_credential(name);
     let (header, iss) = match alg {
         Alg::EdDsa => {
             let kid = format!("{}#{}", did_key(), &did_key()["did:key:".len()..]);
             (json!({"alg": "EdDSA", "kid": kid}), did_key())
         }
-        _ => (json!({"alg": "ES256", "jwk": es256_jwk()}), did_key()),
+        // Issued by the P-256 did:key of the key in the header.
+        _ => {
+            let jwk = es256_jwk();
+            let mut point = vec![4u8];
+            point.extend(URL_SAFE_NO_PAD.decode(jwk["x"].as_str().unwrap()).unwrap());
+            point.extend(URL_SAFE_NO_PAD.decode(jwk["y"].as_str().unwrap()).unwrap());
+            let did = format!("did:key:{}", ec_multikey(&point, [0x80, 0x24], 32));
+            cred["issuer"]["id"] = json!(did);
+            (json!({"alg": "ES256", "jwk": jwk}), did)
+        }
     };
     let claims = json!({"iss": iss, "jti": cred["id"], "nbf": 1_704_067_200, "vc": cred});
     sign_jws(alg, header, &claims)
