@@ -97,6 +97,7 @@ function hero(d, badge, latest) {
       el("p", { class: "hero__pills" }, el("span", { class: "pill pill--accent" }, versionLabel(d.version)), el("span", { class: "pill" }, formatLabel(d.format))),
       el("h2", { id: "detail-name", class: "hero__name", tabindex: "-1" }, name),
       el("p", { class: "hero__issuer" }, "Issued by ", el("span", { id: "detail-issuer" }, issuerName)),
+      identityLine(latest && latest.report && latest.report.issuer_identity),
       el(
         "div",
         { class: `verdict verdict--${info.tone}`, id: "detail-verdict" },
@@ -107,6 +108,22 @@ function hero(d, badge, latest) {
       el("div", { class: "button-row" }, again, del),
     ),
   );
+}
+
+/** How the issuer is identified (the report's `issuer_identity`): the name in a
+ *  badge is the issuer's own claim, the domain is what people can judge. */
+function identityLine(id) {
+  if (!id || typeof id.name !== "string") return null;
+  let text;
+  if (id.by === "web") {
+    text = id.confirmed ? `Issuer confirmed by ${id.name}.` : `The issuer names the web address ${id.name}, but Satchel has not confirmed it.`;
+  } else if (id.by === "key") {
+    text = "The issuer is identified only by a key (did:key), not by a web address.";
+  } else {
+    text = `The issuer is identified by ${id.name}, not by a web address.`;
+  }
+  const tone = id.by === "web" && id.confirmed ? "confirmed" : "unconfirmed";
+  return el("p", { class: `hero__identity hero__identity--${tone}`, id: "detail-issuer-identity" }, text);
 }
 
 function formatLabel(f) {

@@ -310,6 +310,11 @@ fn backpack_app_end_to_end() {
     assert_eq!(name, "Sample: Trail Explorer");
     assert_eq!(wd.title(), "Sample: Trail Explorer — Satchel");
     assert_eq!(wd.text(&wd.find("#detail-status")), "Verified");
+    // How the issuer is identified: the samples' demo issuer is a did:key.
+    assert_eq!(
+        wd.text(&wd.find("#detail-issuer-identity")),
+        "The issuer is identified only by a key (did:key), not by a web address."
+    );
     let checks = wd.text(&wd.find("#checks"));
     assert!(!checks.is_empty(), "the report lists its checks");
     assert!(count(&wd, "#checks .check[data-result='fail']") == 0);

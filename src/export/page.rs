@@ -418,6 +418,8 @@ struct BadgeModel {
     image_abs: Option<String>,
     issuer_name: Option<String>,
     issuer_url: Option<String>,
+    /// How the issuer is identified ("Issuer confirmed by club.example.").
+    issuer_identity: Option<String>,
     issuer_image: Option<String>,
     issuer_description: Option<String>,
     issued: Option<String>,
@@ -855,6 +857,7 @@ fn build_badge(
         image: image_page,
         image_from_index: image_rel.clone(),
         image_abs: image_rel.as_deref().and_then(abs),
+        issuer_identity: b.report.issuer_identity.as_ref().map(|i| i.sentence()),
         issuer_name: nonblank(&view.issuer.name),
         issuer_url: view
             .issuer

@@ -721,6 +721,9 @@ fn forged_badges_fail_in_the_browser_even_under_a_stale_verified_report() {
     export_collection(&collection("Forgeries", exported.clone()), &opts(), &out).unwrap();
     let proxy = TestServer::start(Vec::<(String, Route)>::new());
     let browser = browser::Browser::new(bin, proxy.port());
+    // The page says how the issuer is identified (from the report as given).
+    let page = std::fs::read_to_string(out.join("badges/valid-di.html")).unwrap();
+    assert!(page.contains("Issuer confirmed by issuer.test."), "{page}");
     for (id, _, want) in &cases {
         let dom = browser.dump_dom(&browser::file_url(&out.join(format!("badges/{id}.html"))));
         assert_eq!(

@@ -311,3 +311,30 @@ fn a_folder_is_verified_file_by_file_and_an_empty_one_is_refused() {
         "{err}"
     );
 }
+
+#[test]
+fn the_text_report_says_how_the_issuer_is_identified() {
+    let Some(root) = crate::support::corpus() else {
+        return;
+    };
+    let data = tempfile::tempdir().unwrap();
+    let file =
+        root.join("ob3/dcc-vc-test-fixtures/v2/ed25519/didKey/legacy-noStatus-noExpiry.json");
+    let o = satchel(
+        data.path(),
+        &["verify", "--offline", file.to_str().unwrap()],
+    );
+    let text = String::from_utf8(o.stdout).unwrap();
+    assert!(
+        text.contains(
+            "  The issuer is identified only by a key (did:key), not by a web address.\n"
+        ),
+        "{text}"
+    );
+    let o = satchel(
+        data.path(),
+        &["verify", "--json", "--offline", file.to_str().unwrap()],
+    );
+    let line = &json_lines(&o)[0];
+    assert_eq!(line["issuer_identity"]["by"], "key", "{line}");
+}

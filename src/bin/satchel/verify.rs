@@ -296,7 +296,7 @@ struct JsonRecipient<'a> {
 }
 
 /// The JSON line of one input: `{"input","status","version","format",
-/// "checked_at","checks","assertion_id","badge","recipient"}`.
+/// "checked_at","checks","assertion_id","badge","recipient","issuer_identity"}`.
 #[derive(serde::Serialize)]
 struct JsonLine<'a> {
     input: &'a str,
@@ -309,6 +309,9 @@ struct JsonLine<'a> {
     assertion_id: Option<&'a str>,
     badge: JsonBadge<'a>,
     recipient: JsonRecipient<'a>,
+    /// How the issuer is identified (`by`: web, key or other; `name`; `confirmed`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    issuer_identity: Option<&'a satchel::verify::IssuerIdentity>,
 }
 
 fn json_line(o: &Done) -> String {
@@ -338,6 +341,7 @@ fn json_line(o: &Done) -> String {
                 matched: r.recipient_matched,
                 detail: Some(r.recipient_detail.as_deref()),
             },
+            issuer_identity: r.issuer_identity.as_ref(),
         },
         (None, e) => JsonLine {
             input: &o.input,
@@ -360,6 +364,7 @@ fn json_line(o: &Done) -> String {
                 matched: None,
                 detail: None,
             },
+            issuer_identity: None,
         },
     };
     let mut text = serde_json::to_string(&line).unwrap_or_else(|e| {
@@ -405,6 +410,9 @@ fn text_block(o: &Done) -> String {
         o.input,
         r.status.as_str().to_uppercase()
     ));
+    if let Some(identity) = &r.issuer_identity {
+        s.push_str(&format!("  {}\n", identity.sentence()));
+    }
     for c in &r.checks {
         let mark = match c.status {
             CheckStatus::Pass => "✓",
