@@ -104,6 +104,49 @@ fn with_colon_offset(s: &str) -> Option<String> {
     }
 }
 
+/// How long a kept copy of a revocation or status list is trusted when the
+/// list does not say (its `ttl`): 30 days.
+pub(crate) const MAX_KEPT_LIST_AGE: i64 = 30 * 24 * 3600;
+
+/// A revocation or status list answered from Satchel's kept copy (the
+/// issuer's server could not be reached, or offline mode): `Err` with the
+/// reason when the copy is older than `max_age` (the list's own `ttl`, else
+/// [`MAX_KEPT_LIST_AGE`]), so revocation "could not be checked"; else a note
+/// saying how old it is (`None` for a copy fetched just now).
+pub(crate) fn kept_list_age(
+    fetched: &crate::fetch::Fetched,
+    now: i64,
+    max_age: Option<i64>,
+    what: &str,
+) -> Result<Option<String>, String> {
+    if fetched.source != crate::fetch::Source::Cache {
+        return Ok(None);
+    }
+    let age = (now - fetched.fetched_at).max(0);
+    let days = age / 86_400;
+    let ago = match days {
+        0 => "today".to_owned(),
+        1 => "1 day ago".to_owned(),
+        n => format!("{n} days ago"),
+    };
+    let limit = max_age.unwrap_or(MAX_KEPT_LIST_AGE);
+    if age > limit {
+        let trusted = if max_age.is_some() {
+            "the time the list itself says it may be kept".to_owned()
+        } else {
+            format!("{} days", MAX_KEPT_LIST_AGE / 86_400)
+        };
+        return Err(format!(
+            "the issuer's {what} could not be fetched, and the copy Satchel kept is from {} ({ago}), older than {trusted}",
+            format_day(fetched.fetched_at)
+        ));
+    }
+    Ok(Some(format!(
+        "the issuer's {what} as Satchel kept it on {} ({ago})",
+        format_day(fetched.fetched_at)
+    )))
+}
+
 /// The day of a time, for messages: `2022-11-15`.
 pub(crate) fn format_day(secs: i64) -> String {
     let full = format_time(secs);

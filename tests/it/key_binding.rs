@@ -456,7 +456,7 @@ fn did_web_and_did_key_issuers() {
 }
 
 #[test]
-fn status_lists_must_be_signed_by_the_badges_issuer() {
+fn status_lists_must_be_signed_with_a_key_their_issuer_lists() {
     let sites = Sites::new(true);
     let id = sites.issuer_id();
     let key_url = sites.issuer.url("/keys/1.json");
@@ -514,7 +514,8 @@ fn status_lists_must_be_signed_by_the_badges_issuer() {
         describe(&report)
     );
 
-    // Issued (and properly signed) by someone else.
+    // Issued by someone else, whose key nothing confirms: whether the badge
+    // was revoked could not be checked (never "verified").
     let other = sites.attacker.url("/issuer");
     sites.issuer.set(
         "/status/1.json",
@@ -528,6 +529,226 @@ fn status_lists_must_be_signed_by_the_badges_issuer() {
         ),
     );
     let report = verify_text(&badge, &sites.fetch);
+    assert_eq!(
+        report.status,
+        Verdict::Unverifiable,
+        "{}",
+        describe(&report)
+    );
+    assert_eq!(status(&report).0, CheckStatus::Skip);
+}
+
+/// A gzip-compressed, base64url (`u…`) bitstring of 131,072 entries with `set` bits on.
+fn encoded_list(set: &[usize]) -> String {
+    use std::io::Write;
+    let mut bits = vec![0u8; 16384];
+    for i in set {
+        bits[i / 8] |= 0x80 >> (i % 8);
+    }
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    gz.write_all(&bits).unwrap();
+    format!("u{}", URL_SAFE_NO_PAD.encode(gz.finish().unwrap()))
+}
+
+fn status_of(report: &Report) -> (CheckStatus, String, String) {
+    let c = report
+        .checks
+        .iter()
+        .find(|c| c.id == "status")
+        .unwrap_or_else(|| panic!("no status check in {}", describe(report)));
+    (
+        c.status,
+        c.message.clone(),
+        c.detail.clone().unwrap_or_default(),
+    )
+}
+
+/// A badge of the issuer whose status entry points at `list_url`, index 7.
+fn badge_with_status(sites: &Sites, list_url: &str) -> String {
+    let mut cred = credential(&sites.issuer_id());
+    cred["credentialStatus"] = json!({"id": format!("{list_url}#7"), "type": "BitstringStatusListEntry",
+        "statusPurpose": "revocation", "statusListIndex": "7", "statusListCredential": list_url});
+    sign_di(cred, &sites.issuer.url("/keys/1.json"), &issuer_key()).to_string()
+}
+
+#[test]
+fn status_lists_published_as_vc_jwt_are_read_under_the_same_key_rule() {
+    let sites = Sites::new(true);
+    let list_url = sites.issuer.url("/status/1.jwt");
+    let list = |set: &[usize]| {
+        json!({
+            "@context": ["https://www.w3.org/ns/credentials/v2"],
+            "id": list_url,
+            "type": ["VerifiableCredential", "BitstringStatusListCredential"],
+            "issuer": {"id": sites.issuer_id()},
+            "validFrom": "2024-01-01T00:00:00Z",
+            "credentialSubject": {"id": format!("{list_url}#list"), "type": "BitstringStatusList",
+                                  "statusPurpose": "revocation", "encodedList": encoded_list(set)}
+        })
+    };
+    let jwt_of = |cred: &Value, header: Value, key: &SigningKey| {
+        let mut h = json!({"alg": "EdDSA", "typ": "vc+jwt"});
+        for (k, v) in header.as_object().unwrap() {
+            h[k] = v.clone();
+        }
+        let mut claims = cred.clone();
+        claims["iss"] = cred["issuer"]["id"].clone();
+        let input = format!(
+            "{}.{}",
+            URL_SAFE_NO_PAD.encode(h.to_string()),
+            URL_SAFE_NO_PAD.encode(claims.to_string())
+        );
+        format!(
+            "{input}.{}",
+            URL_SAFE_NO_PAD.encode(key.sign(input.as_bytes()).to_bytes())
+        )
+    };
+    let badge = badge_with_status(&sites, &list_url);
+    let kid = json!({"kid": sites.issuer.url("/keys/1.json")});
+
+    sites.issuer.set(
+        "/status/1.jwt",
+        Route::ok(
+            "application/jwt",
+            jwt_of(&list(&[3]), kid.clone(), &issuer_key()),
+        ),
+    );
+    let report = verify_text(&badge, &sites.fetch);
+    assert_eq!(report.status, Verdict::Verified, "{}", describe(&report));
+    assert_eq!(status_of(&report).0, CheckStatus::Pass);
+
+    sites.issuer.set(
+        "/status/1.jwt",
+        Route::ok(
+            "application/jwt",
+            jwt_of(&list(&[7]), kid.clone(), &issuer_key()),
+        ),
+    );
+    let report = verify_text(&badge, &sites.fetch);
+    assert_eq!(report.status, Verdict::Revoked, "{}", describe(&report));
+
+    // Signed by an attacker's key in the header: the issuer's profile lists another.
+    sites.issuer.set(
+        "/status/1.jwt",
+        Route::ok(
+            "application/jwt",
+            jwt_of(
+                &list(&[]),
+                json!({"jwk": jwk(&attacker_key())}),
+                &attacker_key(),
+            ),
+        ),
+    );
+    let report = verify_text(&badge, &sites.fetch);
     assert_eq!(report.status, Verdict::Invalid, "{}", describe(&report));
-    assert_eq!(status(&report).0, CheckStatus::Fail);
+    assert!(
+        status_of(&report)
+            .1
+            .starts_with("The issuer's status list cannot be trusted"),
+        "{}",
+        describe(&report)
+    );
+
+    // Tampered after signing.
+    let good = jwt_of(&list(&[7]), kid, &issuer_key());
+    let parts: Vec<&str> = good.split('.').collect();
+    let forged = format!(
+        "{}.{}.{}",
+        parts[0],
+        URL_SAFE_NO_PAD.encode(list(&[]).to_string()),
+        parts[2]
+    );
+    sites
+        .issuer
+        .set("/status/1.jwt", Route::ok("application/jwt", forged));
+    let report = verify_text(&badge, &sites.fetch);
+    assert_eq!(report.status, Verdict::Invalid, "{}", describe(&report));
+}
+
+#[test]
+fn a_kept_status_list_says_how_old_it_is_and_expires_after_30_days() {
+    use satchel::fetch::CachingFetch;
+    use satchel::store::Store;
+    use std::sync::Mutex;
+    let sites = Sites::new(true);
+    let list_url = sites.issuer.url("/status/1.json");
+    let list = sign_di(
+        json!({
+            "@context": ["https://www.w3.org/ns/credentials/v2"],
+            "id": list_url,
+            "type": ["VerifiableCredential", "BitstringStatusListCredential"],
+            "issuer": sites.issuer_id(),
+            "validFrom": "2024-01-01T00:00:00Z",
+            "credentialSubject": {"id": format!("{list_url}#list"), "type": "BitstringStatusList",
+                                  "statusPurpose": "revocation", "encodedList": encoded_list(&[])}
+        }),
+        &sites.issuer.url("/keys/1.json"),
+        &issuer_key(),
+    );
+    sites
+        .issuer
+        .set("/status/1.json", Route::json(list.to_string()));
+    let badge = badge_with_status(&sites, &list_url);
+    let dir = tempfile::tempdir().unwrap();
+    let store = Mutex::new(Store::open(&dir.path().join("satchel.sqlite3")).unwrap());
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64;
+    let run = |at: i64, fetch: &dyn Fetch| {
+        let opts = Options {
+            now: at,
+            recipients: Vec::new(),
+            recipient_rule: RecipientRule::MustMatch,
+        };
+        verify(&inspect(badge.as_bytes()).unwrap(), fetch, &opts)
+    };
+    // Online: fetched now and kept.
+    let report = run(now, &CachingFetch::online(&sites.fetch, &store));
+    assert_eq!(report.status, Verdict::Verified, "{}", describe(&report));
+    assert!(
+        !status_of(&report).2.contains("kept it"),
+        "{}",
+        describe(&report)
+    );
+
+    // The issuer's site is gone: the kept copy answers and says how old it is.
+    let Sites {
+        issuer,
+        attacker,
+        fetch,
+    } = sites;
+    drop((issuer, attacker));
+    let report = run(now + 5 * 86_400, &CachingFetch::online(&fetch, &store));
+    assert_eq!(report.status, Verdict::Verified, "{}", describe(&report));
+    assert!(
+        status_of(&report).2.contains("as Satchel kept it on"),
+        "{}",
+        describe(&report)
+    );
+    assert!(
+        status_of(&report).2.contains("(5 days ago)"),
+        "{}",
+        describe(&report)
+    );
+
+    // Older than 30 days: whether it was revoked could not be checked.
+    let report = run(now + 40 * 86_400, &CachingFetch::online(&fetch, &store));
+    assert_eq!(
+        report.status,
+        Verdict::Unverifiable,
+        "{}",
+        describe(&report)
+    );
+    let (status, message, _) = status_of(&report);
+    assert_eq!(status, CheckStatus::Skip);
+    assert!(message.contains("older than 30 days"), "{message}");
+    // Offline mode reads the same copy under the same rule.
+    let report = run(now + 40 * 86_400, &CachingFetch::offline(&store));
+    assert_eq!(
+        status_of(&report).0,
+        CheckStatus::Skip,
+        "{}",
+        describe(&report)
+    );
 }

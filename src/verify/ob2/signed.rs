@@ -501,11 +501,24 @@ fn revocation(run: &mut Run<'_>, doc: &Value, issuer: Option<&Node>) {
         };
         run.push(Check::fail(ID, message, detail));
     } else {
-        run.push(Check::pass(
-            ID,
-            "The issuer has not revoked this badge.",
-            detail,
-        ));
+        // "Not revoked" is only as good as the copy is recent.
+        match common::kept_list_age(&f_shared.fetched, run.opts.now, None, "revocation list") {
+            Ok(note) => run.push(Check::pass(
+                ID,
+                "The issuer has not revoked this badge.",
+                detail.map(|d| match note {
+                    Some(n) => format!("{d}; {n}"),
+                    None => d,
+                }),
+            )),
+            Err(why) => run.push(Check::skip(
+                ID,
+                common::sentence(&format!(
+                    "Satchel could not check whether the issuer revoked this badge: {why}"
+                )),
+                detail,
+            )),
+        }
     }
 }
 

@@ -11,7 +11,7 @@
 //! not check" (skip). A tampered or mistyped list is a failure. A status method
 //! Satchel does not know is "status unknown" (skip), never a pass.
 
-use crate::fetch::Fetch;
+use crate::fetch::{Fetch, Fetched};
 use crate::verify::common::{self, fetch_failure, format_day, parse_date};
 use crate::verify::proof::integrity::{self, Outcome};
 use crate::verify::report::Check;
@@ -53,8 +53,15 @@ fn pass(message: String, detail: Option<String>) -> Found {
     }
 }
 
-/// Fetches `url` as a JSON document; a failure is a finished "could not check".
-fn fetch_json(fetch: &dyn Fetch, url: &str, what: &str) -> Result<Value, Found> {
+/// A status document as fetched: JSON, or a VC-JWT (a compact JWS, as
+/// openbadgeslib publishes status lists).
+enum StatusDoc {
+    Json(Value),
+    Jwt(crate::jws::CompactJws, Value),
+}
+
+/// Fetches `url` as a status document; a failure is a finished "could not check".
+fn fetch_doc(fetch: &dyn Fetch, url: &str, what: &str) -> Result<(StatusDoc, Fetched), Found> {
     let got = fetch.get(url).map_err(|e| {
         skip(
             common::sentence(&format!(
@@ -82,18 +89,53 @@ fn fetch_json(fetch: &dyn Fetch, url: &str, what: &str) -> Result<Value, Found> 
             Some(url.to_owned()),
         ));
     }
-    serde_json::from_slice(&got.body).map_err(|_| {
-        skip(
+    if let Ok(v) = serde_json::from_slice::<Value>(&got.body) {
+        return Ok((StatusDoc::Json(v), got));
+    }
+    let text = std::str::from_utf8(&got.body).unwrap_or("").trim();
+    match crate::jws::decode(text).ok().and_then(|j| {
+        let claims = j.payload_json().ok().filter(Value::is_object)?;
+        Some((j, claims))
+    }) {
+        Some((jws, claims)) => Ok((StatusDoc::Jwt(jws, claims), got)),
+        None => Err(skip(
+            format!(
+                "Satchel could not check whether the badge was revoked: the {what} is neither JSON nor a signed JWT."
+            ),
+            Some(url.to_owned()),
+        )),
+    }
+}
+
+/// Fetches `url` as a JSON document; a failure is a finished "could not check".
+fn fetch_json(fetch: &dyn Fetch, url: &str, what: &str) -> Result<(Value, Fetched), Found> {
+    match fetch_doc(fetch, url, what)? {
+        (StatusDoc::Json(v), got) => Ok((v, got)),
+        (StatusDoc::Jwt(..), _) => Err(skip(
             format!(
                 "Satchel could not check whether the badge was revoked: the {what} is not JSON."
             ),
             Some(url.to_owned()),
-        )
-    })
+        )),
+    }
+}
+
+/// The kept-copy rule of [`common::kept_list_age`] as a finished check, or
+/// the note for the detail.
+fn kept_copy(got: &Fetched, now: i64, ttl: Option<i64>, what: &str) -> Result<String, Found> {
+    match common::kept_list_age(got, now, ttl, what) {
+        Ok(note) => Ok(note.map(|n| format!("; {n}")).unwrap_or_default()),
+        Err(why) => Err(skip(
+            common::sentence(&format!(
+                "Satchel could not check whether the badge was revoked: {why}"
+            )),
+            Some(got.url.clone()),
+        )),
+    }
 }
 
 /// `1EdTechRevocationList`.
-fn revocation_list(entry: &Value, cred: &Value, fetch: &dyn Fetch) -> Found {
+fn revocation_list(entry: &Value, cred: &Value, fetch: &dyn Fetch, now: i64) -> Found {
     let Some(url) = entry.get("id").and_then(Value::as_str) else {
         return fail(
             "The credential's revocation list entry has no id (the list's URL).".to_owned(),
@@ -106,10 +148,13 @@ fn revocation_list(entry: &Value, cred: &Value, fetch: &dyn Fetch) -> Found {
             Some(url.to_owned()),
         );
     };
-    let list = match fetch_json(fetch, url, "revocation list") {
+    let (list, got) = match fetch_json(fetch, url, "revocation list") {
         Ok(l) => l,
         Err(found) => return found,
     };
+    // A revocation found in an old copy still stands (revocation is final);
+    // "not revoked" is only as good as the copy is recent.
+    let kept = kept_copy(&got, now, None, "revocation list");
     let Some(entries) = list.get("revokedCredential").and_then(Value::as_array) else {
         return skip(
             "Satchel could not check whether the badge was revoked: the issuer's revocation list has no revokedCredential list.".to_owned(),
@@ -137,13 +182,16 @@ fn revocation_list(entry: &Value, cred: &Value, fetch: &dyn Fetch) -> Found {
                 revoked: true,
             }
         }
-        None => pass(
-            "The issuer has not revoked this badge.".to_owned(),
-            Some(format!(
-                "1EdTechRevocationList {url}: {cred_id} not listed ({} entries)",
-                entries.len()
-            )),
-        ),
+        None => match kept {
+            Err(found) => found,
+            Ok(note) => pass(
+                "The issuer has not revoked this badge.".to_owned(),
+                Some(format!(
+                    "1EdTechRevocationList {url}: {cred_id} not listed ({} entries){note}",
+                    entries.len()
+                )),
+            ),
+        },
     }
 }
 
@@ -226,8 +274,8 @@ fn status_list(entry: &Value, cred: &Value, fetch: &dyn Fetch, now: i64, legacy:
             Some(url.to_owned()),
         );
     }
-    let list = match fetch_json(fetch, url, "status list") {
-        Ok(l) => l,
+    let (doc, got) = match fetch_doc(fetch, url, "status list") {
+        Ok(d) => d,
         Err(found) => return found,
     };
     let detail = |more: &str| {
@@ -235,13 +283,29 @@ fn status_list(entry: &Value, cred: &Value, fetch: &dyn Fetch, now: i64, legacy:
             "{list_type} {url}, index {index}, purpose {purpose}; {more}"
         ))
     };
+    let list = match &doc {
+        StatusDoc::Json(v) => v.clone(),
+        StatusDoc::Jwt(_, claims) => {
+            let mut list = crate::verify::proof::jwt::credential_of(claims).0;
+            if list.get("issuer").is_none() {
+                if let (Some(map), Some(iss)) = (list.as_object_mut(), claims.get("iss")) {
+                    map.insert("issuer".to_owned(), iss.clone());
+                }
+            }
+            list
+        }
+    };
     if !super::types(&list).contains(&list_type) {
         return fail(
             format!("The issuer's status list is not a {list_type}, so it cannot say whether the badge was revoked."),
             detail(&format!("its type is {}", super::types(&list).join(", "))),
         );
     }
-    if let Some(found) = list_signer(&list, fetch, now, &detail) {
+    let signer = match &doc {
+        StatusDoc::Json(_) => list_signer(&list, fetch, now, &detail),
+        StatusDoc::Jwt(jws, claims) => jwt_list_signer(jws, claims, &list, fetch, &detail),
+    };
+    if let Some(found) = signer {
         return found;
     }
     let date = |names: &[&str]| {
@@ -318,7 +382,19 @@ fn status_list(entry: &Value, cred: &Value, fetch: &dyn Fetch, now: i64, legacy:
         (Some(a), Some(b)) if a != b => format!("; the list is issued by {b}, the badge by {a}"),
         _ => String::new(),
     };
-    let detail = detail(&format!("bit {}{issuers}", u8::from(set)));
+    // A list's own `ttl` (milliseconds) says how long a copy may be trusted.
+    let ttl = subject
+        .get("ttl")
+        .and_then(Value::as_i64)
+        .map(|ms| ms / 1000);
+    let kept = kept_copy(&got, now, ttl, "status list");
+    let note = kept.as_ref().map(String::as_str).unwrap_or("");
+    let detail = detail(&format!("bit {}{issuers}{note}", u8::from(set)));
+    if !set {
+        if let Err(found) = kept {
+            return found;
+        }
+    }
     match (set, purpose) {
         (false, "revocation" | "suspension") => pass(format!("The issuer has not {}ed this badge.", if purpose == "revocation" { "revok" } else { "suspend" }), detail),
         (false, other) => pass(format!("The issuer's status list ({other}) sets nothing for this badge."), detail),
@@ -370,6 +446,33 @@ fn list_signer(
         }
     };
     signer_bound(list, key, fetch, detail)
+}
+
+/// Checks a status list published as a VC-JWT: its signature, and that its
+/// key is its issuer's (the same rule as every proof). `None` when it is.
+fn jwt_list_signer(
+    jws: &crate::jws::CompactJws,
+    claims: &Value,
+    list: &Value,
+    fetch: &dyn Fetch,
+    detail: &dyn Fn(&str) -> Option<String>,
+) -> Option<Found> {
+    let r = crate::verify::proof::jwt::check(jws, claims, fetch);
+    match r.outcome {
+        Outcome::Valid => signer_bound(list, r.key, fetch, detail),
+        Outcome::Invalid => Some(fail(
+            "The issuer's status list does not verify: it was changed after it was signed, so it cannot be trusted."
+                .to_owned(),
+            detail(&format!("VC-JWT status list: {}", r.message)),
+        )),
+        Outcome::Unverifiable => Some(skip(
+            format!(
+                "Satchel could not check whether the badge was revoked: the status list's {}",
+                lower_first(r.message.trim_start_matches("Satchel could not check the "))
+            ),
+            detail(&r.detail),
+        )),
+    }
 }
 
 /// The key binding of a status list's valid signature, as a finished check
@@ -431,7 +534,7 @@ pub(super) fn check(cred: &Value, fetch: &dyn Fetch, now: i64, report: &mut Repo
     for entry in entries.iter().take(MAX_ENTRIES) {
         let ty = super::types(entry);
         let found = if ty.contains(&"1EdTechRevocationList") {
-            revocation_list(entry, cred, fetch)
+            revocation_list(entry, cred, fetch, now)
         } else if ty.contains(&"BitstringStatusListEntry") {
             status_list(entry, cred, fetch, now, false)
         } else if ty.contains(&"StatusList2021Entry") {
