@@ -1,8 +1,15 @@
 //! The only SQLite code: Satchel's local database.
 //!
 //! One file, `<data dir>/satchel.sqlite3` (see [`data_dir`]), opened with
-//! [`Store::open`]: WAL journal, foreign keys on, a busy timeout so two
-//! Satchel processes wait for each other instead of failing. The schema is a
+//! [`Store::open`]: WAL journal, foreign keys on, SQLite's defensive mode and
+//! `trusted_schema` off (the schema holds no code). Two Satchel processes
+//! wait for each other instead of failing: every write transaction begins
+//! `BEGIN IMMEDIATE` (a deferred transaction that reads and then writes
+//! cannot wait on the busy handler and fails at once), and waits up to
+//! [`BUSY_TIMEOUT`] for another writer, then fails with the plain
+//! [`StoreError::Busy`]. The data folder is created owner-only (0700 on
+//! Unix); the database is created 0600 (SQLite gives its `-wal` and `-shm`
+//! the same mode) and an existing one is tightened when opened. The schema is a
 //! list of append-only, numbered migrations (`src/store/migrations/NNNN_*.sql`,
 //! embedded in the binary) applied in order inside one transaction each;
 //! `PRAGMA user_version` is the number of migrations applied. A database from
@@ -14,7 +21,9 @@
 //! pinned, so badges stay verifiable offline) and the backpack: badges with
 //! their original bytes and verification history, tags, notes, identities,
 //! collections and a full-text index (`badges`, `collections`, `identities`),
-//! and whole-database backup and restore (`backup`).
+//! and whole-database backup and restore (`backup`, which refuses a backup
+//! whose schema is not exactly Satchel's), with temporary copies that never
+//! outlive their run (`partial`).
 //!
 //! It must not: fetch, parse or judge documents or badges, or know about
 //! HTTP; it stores what it is given. No other module may use SQLite.
