@@ -12,7 +12,8 @@ use serde::Serialize;
 /// input that is not a readable badge), `io` (a file could not be read or
 /// written), `bad_request` (the UI sent something the command cannot take),
 /// `not_found` (no such badge or collection), `exists` (the name is taken),
-/// `invalid` (a value the store refuses), `busy` (another long task runs),
+/// `invalid` (a value the store refuses), `busy` (another long task runs, or
+/// another Satchel program held the database past the busy timeout),
 /// `store` (the database failed), `cancelled` (the user closed a dialog),
 /// `unavailable` (the backpack could not be opened at start; see `crate::run_from`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -49,6 +50,7 @@ impl From<StoreError> for CommandError {
             StoreError::NoSuchBadge(_) | StoreError::NoSuchCollection(_) => "not_found",
             StoreError::CollectionExists(_) => "exists",
             StoreError::Invalid(_) => "invalid",
+            StoreError::Busy => "busy",
             StoreError::File { .. } | StoreError::DataDir { .. } => "io",
             _ => "store",
         };

@@ -5,9 +5,12 @@
 //! manifest tying them together.
 //!
 //! The folder is written beside its destination under a temporary name and
-//! renamed into place at the end, so a failed export leaves nothing behind.
+//! renamed into place at the end (`store::partial`), so a failed export
+//! leaves nothing behind, and a copy left by a killed run is removed by the
+//! next export into the same place.
 
 use super::lock;
+use crate::store::partial::{clean_stale, Partial};
 use crate::store::{Store, StoreError};
 use serde::Serialize;
 use serde_json::{json, Value};
@@ -100,30 +103,19 @@ pub fn export_all(store: &Mutex<Store>, out: &Path) -> Result<ExportAllSummary, 
             });
         }
     }
-    let name = out.file_name().map_or_else(
-        || "satchel-export".to_owned(),
-        |n| n.to_string_lossy().into_owned(),
-    );
-    let temp = out.with_file_name(format!(".{name}.partial-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&temp);
-    let result = write_all(store, &temp);
-    match result {
-        Ok(mut summary) => {
-            if out.exists() {
-                std::fs::remove_dir(out).map_err(|e| io(out, &e))?;
-            }
-            std::fs::rename(&temp, out).map_err(|e| {
-                let _ = std::fs::remove_dir_all(&temp);
-                io(out, &e)
-            })?;
-            summary.path = out.to_path_buf();
-            Ok(summary)
-        }
-        Err(e) => {
-            let _ = std::fs::remove_dir_all(&temp);
-            Err(e)
-        }
+    if let Some(parent) = out.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent).map_err(|e| io(parent, &e))?;
     }
+    clean_stale(out);
+    let temp = Partial::dir(out).map_err(|e| io(out, &e))?;
+    // Dropping `temp` on any error below removes the half-written folder.
+    let mut summary = write_all(store, temp.path())?;
+    if out.exists() {
+        std::fs::remove_dir(out).map_err(|e| io(out, &e))?;
+    }
+    temp.persist(out).map_err(|e| io(out, &e))?;
+    summary.path = out.to_path_buf();
+    Ok(summary)
 }
 
 fn write(path: &Path, bytes: &[u8]) -> Result<(), StoreError> {

@@ -259,12 +259,18 @@ pub(crate) fn fts_query(text: &str) -> Option<String> {
 }
 
 impl Store {
-    /// Runs `f` inside a savepoint: nested inside a caller's transaction or
-    /// on its own; on error everything `f` wrote is undone.
+    /// Runs `f` inside a savepoint nested in a caller's transaction, or on
+    /// its own in a write transaction begun with `BEGIN IMMEDIATE` (so it
+    /// waits for another writer up to the busy timeout instead of failing
+    /// when it first writes after reading); on error everything `f` wrote is
+    /// undone.
     pub(crate) fn savepoint<T>(
         &self,
         f: impl FnOnce(&Store) -> Result<T, StoreError>,
     ) -> Result<T, StoreError> {
+        if self.conn.is_autocommit() {
+            return self.atomically(f);
+        }
         self.conn.execute_batch("SAVEPOINT satchel").map_err(db)?;
         match f(self) {
             Ok(v) => {

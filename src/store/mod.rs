@@ -1,8 +1,15 @@
 //! The only SQLite code: Satchel's local database.
 //!
 //! One file, `<data dir>/satchel.sqlite3` (see [`data_dir`]), opened with
-//! [`Store::open`]: WAL journal, foreign keys on, a busy timeout so two
-//! Satchel processes wait for each other instead of failing. The schema is a
+//! [`Store::open`]: WAL journal, foreign keys on, SQLite's defensive mode and
+//! `trusted_schema` off (the schema holds no code). Two Satchel processes
+//! wait for each other instead of failing: every write transaction begins
+//! `BEGIN IMMEDIATE` (a deferred transaction that reads and then writes
+//! cannot wait on the busy handler and fails at once), and waits up to
+//! [`BUSY_TIMEOUT`] for another writer, then fails with the plain
+//! [`StoreError::Busy`]. The data folder is created owner-only (0700 on
+//! Unix); the database is created 0600 (SQLite gives its `-wal` and `-shm`
+//! the same mode) and an existing one is tightened when opened. The schema is a
 //! list of append-only, numbered migrations (`src/store/migrations/NNNN_*.sql`,
 //! embedded in the binary) applied in order inside one transaction each;
 //! `PRAGMA user_version` is the number of migrations applied. A database from
@@ -14,7 +21,9 @@
 //! pinned, so badges stay verifiable offline) and the backpack: badges with
 //! their original bytes and verification history, tags, notes, identities,
 //! collections and a full-text index (`badges`, `collections`, `identities`),
-//! and whole-database backup and restore (`backup`).
+//! and whole-database backup and restore (`backup`, which refuses a backup
+//! whose schema is not exactly Satchel's), with temporary copies that never
+//! outlive their run (`partial`).
 //!
 //! It must not: fetch, parse or judge documents or badges, or know about
 //! HTTP; it stores what it is given. No other module may use SQLite.
@@ -24,6 +33,7 @@ mod badges;
 mod collections;
 mod documents;
 mod identities;
+pub(crate) mod partial;
 
 pub use backup::{inspect_backup, restore, BackupSummary};
 pub use badges::{
@@ -53,8 +63,9 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0002_badges.sql"),
 ];
 
-/// How long a write waits for another process holding the database.
-const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+/// How long a write waits for another process writing to the database
+/// before it gives up with [`StoreError::Busy`].
+pub const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// Why the store could not do something. Messages are one sentence.
 #[derive(Debug, thiserror::Error, Clone, PartialEq, Eq)]
@@ -78,6 +89,11 @@ pub enum StoreError {
     /// A query failed.
     #[error("the database could not be read or written ({0})")]
     Database(String),
+    /// Another program held the database for longer than the busy timeout.
+    #[error(
+        "the backpack is busy: another Satchel program is writing to it; try again in a moment"
+    )]
+    Busy,
     /// The data directory could not be created.
     #[error("could not create the data directory {path} ({reason})")]
     DataDir {
@@ -112,7 +128,19 @@ pub enum StoreError {
 }
 
 pub(crate) fn db(e: rusqlite::Error) -> StoreError {
-    StoreError::Database(e.to_string())
+    if is_busy(&e) {
+        StoreError::Busy
+    } else {
+        StoreError::Database(e.to_string())
+    }
+}
+
+/// Whether SQLite gave up waiting for another connection's lock.
+fn is_busy(e: &rusqlite::Error) -> bool {
+    matches!(
+        e.sqlite_error_code(),
+        Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
+    )
 }
 
 /// Satchel's data directory, created if missing: `explicit` (the CLI's
@@ -122,11 +150,45 @@ pub(crate) fn db(e: rusqlite::Error) -> StoreError {
 pub fn data_dir(explicit: Option<PathBuf>) -> Result<PathBuf, StoreError> {
     let dir =
         choose_data_dir(explicit, std::env::var_os(DATA_DIR_ENV)).ok_or(StoreError::NoDataDir)?;
-    std::fs::create_dir_all(&dir).map_err(|e| StoreError::DataDir {
+    create_private_dir(&dir).map_err(|e| StoreError::DataDir {
         path: dir.clone(),
         reason: e.to_string(),
     })?;
     Ok(dir)
+}
+
+/// Creates `dir` and any missing parents owner-only (0700 on Unix); an
+/// existing folder is left as it is.
+fn create_private_dir(dir: &Path) -> std::io::Result<()> {
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+    builder.create(dir)
+}
+
+/// Makes the database file owner-only before SQLite opens it: a new file is
+/// created 0600 (SQLite gives its `-wal` and `-shm` files the database's
+/// mode), and an existing database and its side files lose any group and
+/// other permissions. Best effort on files owned by someone else.
+fn make_private(path: &Path) {
+    match partial::create_private(path) {
+        Ok(_) => return,
+        Err(e) if e.kind() != std::io::ErrorKind::AlreadyExists => return,
+        Err(_) => {}
+    }
+    #[cfg(unix)]
+    for suffix in ["", "-wal", "-shm"] {
+        use std::os::unix::fs::PermissionsExt;
+        let file = PathBuf::from(format!("{}{suffix}", path.display()));
+        if let Ok(meta) = std::fs::metadata(&file) {
+            let mode = meta.permissions().mode();
+            if meta.is_file() && mode & 0o077 != 0 {
+                let tight = std::fs::Permissions::from_mode(mode & 0o700);
+                let _ = std::fs::set_permissions(&file, tight);
+            }
+        }
+    }
 }
 
 fn choose_data_dir(explicit: Option<PathBuf>, env: Option<std::ffi::OsString>) -> Option<PathBuf> {
@@ -160,6 +222,7 @@ impl Store {
             path: path.to_path_buf(),
             reason: plain_sqlite_reason(&e),
         };
+        make_private(path);
         let conn = Connection::open(path).map_err(open_err)?;
         Store::setup(conn).map_err(|e| match e {
             StoreError::Database(reason) => StoreError::Open {
@@ -183,6 +246,12 @@ impl Store {
     fn setup(conn: Connection) -> Result<Store, StoreError> {
         let reason = |e: rusqlite::Error| StoreError::Database(plain_sqlite_reason(&e));
         conn.busy_timeout(BUSY_TIMEOUT).map_err(reason)?;
+        // Our schema holds no code and needs no trust; a database file
+        // cannot make this connection run anything or corrupt itself.
+        conn.set_db_config(rusqlite::config::DbConfig::SQLITE_DBCONFIG_DEFENSIVE, true)
+            .map_err(reason)?;
+        conn.pragma_update(None, "trusted_schema", "OFF")
+            .map_err(reason)?;
         // In-memory databases answer "memory"; that is fine.
         conn.pragma_update_and_check(None, "journal_mode", "WAL", |r| r.get::<_, String>(0))
             .map_err(reason)?;
@@ -234,13 +303,23 @@ impl Store {
         tx.commit().map_err(db)
     }
 
+    /// How long a write waits for another program writing to the database
+    /// ([`BUSY_TIMEOUT`] unless changed here) before it fails with
+    /// [`StoreError::Busy`].
+    pub fn set_busy_timeout(&self, timeout: Duration) -> Result<(), StoreError> {
+        self.conn.busy_timeout(timeout).map_err(db)
+    }
+
     /// Runs `f` in one transaction: everything it writes lands together, or
-    /// (when it returns an error) not at all.
+    /// (when it returns an error) not at all. The transaction takes the
+    /// write lock at once (`BEGIN IMMEDIATE`), waiting up to the busy
+    /// timeout for another writer.
     pub fn atomically<T, E: From<StoreError>>(
         &self,
         f: impl FnOnce(&Store) -> Result<T, E>,
     ) -> Result<T, E> {
-        let tx = self.conn.unchecked_transaction().map_err(db)?;
+        let tx = rusqlite::Transaction::new_unchecked(&self.conn, TransactionBehavior::Immediate)
+            .map_err(db)?;
         let value = f(self)?;
         tx.commit().map_err(db)?;
         Ok(value)
