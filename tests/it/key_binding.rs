@@ -752,3 +752,48 @@ fn a_kept_status_list_says_how_old_it_is_and_expires_after_30_days() {
         describe(&report)
     );
 }
+
+#[test]
+fn the_cli_calls_every_forgery_invalid_and_imports_none_as_verified() {
+    use crate::support::satchel_in;
+    let sites = Sites::new(true);
+    let files = tempfile::tempdir().unwrap();
+    let data = tempfile::tempdir().unwrap();
+    let forgeries = sites.forgeries();
+    for (i, (_, text)) in forgeries.iter().enumerate() {
+        std::fs::write(files.path().join(format!("forgery-{i}.json")), text).unwrap();
+    }
+    let folder = files.path().to_str().unwrap();
+    let o = satchel_in(
+        data.path(),
+        &["verify", "--json", "--allow-private-network", folder],
+    );
+    assert_eq!(o.status.code(), Some(1));
+    let lines: Vec<Value> = String::from_utf8(o.stdout)
+        .unwrap()
+        .lines()
+        .filter_map(|l| serde_json::from_str(l).ok())
+        .filter(|v: &Value| v.get("input").is_some())
+        .collect();
+    assert_eq!(lines.len(), forgeries.len());
+    for line in &lines {
+        assert_eq!(line["status"], "invalid", "{line}");
+        assert_eq!(line["issuer_identity"]["confirmed"], false, "{line}");
+    }
+    // Imported into the backpack (the desktop app's import too): not verified.
+    let one = files.path().join("forgery-0.json");
+    let o = satchel_in(
+        data.path(),
+        &["import", "--allow-private-network", one.to_str().unwrap()],
+    );
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let o = satchel_in(data.path(), &["list", "--json"]);
+    let listed: Value =
+        serde_json::from_str(String::from_utf8(o.stdout).unwrap().lines().next().unwrap()).unwrap();
+    assert_eq!(listed["status"], "invalid", "{listed}");
+}
