@@ -146,7 +146,8 @@ impl Check {
 pub enum Verdict {
     /// Every required check passed.
     Verified,
-    /// Authentic, but past its expiry date.
+    /// Past its expiry date (authentic, or not checkable otherwise: an
+    /// expired badge is no longer valid either way).
     Expired,
     /// The issuer revoked it.
     Revoked,
@@ -248,9 +249,13 @@ impl Report {
         self.checks.push(check);
     }
 
-    /// Decides the verdict from the checks: revoked beats everything, then a
-    /// failed check (invalid), then a skipped one (unverifiable), then expiry.
-    /// The failed `expiry` check of an expired badge makes it expired, not invalid.
+    /// Decides the verdict from the checks, in one order of precedence:
+    /// revoked (the issuer's own, authenticated and final word), then invalid
+    /// (a failed check), then expired (the expiry date has certainly passed,
+    /// whatever could not be checked), then could not check (a skipped
+    /// check), then verified. The failed `expiry` check of an expired badge
+    /// makes it expired, not invalid. A certain failure always outranks
+    /// "could not check".
     pub fn finish(&mut self) {
         let any = |s: CheckStatus| {
             self.checks
@@ -261,10 +266,10 @@ impl Report {
             Verdict::Revoked
         } else if any(CheckStatus::Fail) {
             Verdict::Invalid
-        } else if any(CheckStatus::Skip) || self.checks.is_empty() {
-            Verdict::Unverifiable
         } else if self.expired {
             Verdict::Expired
+        } else if any(CheckStatus::Skip) || self.checks.is_empty() {
+            Verdict::Unverifiable
         } else {
             Verdict::Verified
         };
@@ -274,5 +279,58 @@ impl Report {
             });
             self.issuer_identity = Some(IssuerIdentity::of(id, confirmed));
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn verdict(checks: &[(&str, CheckStatus)], revoked: bool, expired: bool) -> Verdict {
+        let mut r = Report::blank(0, None, DocKind::Unknown);
+        r.checks = checks
+            .iter()
+            .map(|(id, s)| Check::new(id, *s, "…", None))
+            .collect();
+        r.revoked = revoked;
+        r.expired = expired;
+        r.finish();
+        r.status
+    }
+
+    #[test]
+    fn a_certain_failure_outranks_could_not_check() {
+        use CheckStatus::{Fail, Pass, Skip};
+        // Expired, and the revocation list unreachable: expired.
+        assert_eq!(
+            verdict(
+                &[("proof", Pass), (EXPIRY, Fail), ("status", Skip)],
+                false,
+                true
+            ),
+            Verdict::Expired
+        );
+        assert_eq!(
+            verdict(
+                &[("proof", Fail), (EXPIRY, Fail), ("status", Skip)],
+                false,
+                true
+            ),
+            Verdict::Invalid
+        );
+        assert_eq!(
+            verdict(
+                &[("proof", Pass), ("status", Fail), (EXPIRY, Fail)],
+                true,
+                true
+            ),
+            Verdict::Revoked
+        );
+        assert_eq!(
+            verdict(&[("proof", Pass), ("status", Skip)], false, false),
+            Verdict::Unverifiable
+        );
+        assert_eq!(verdict(&[("proof", Pass)], false, false), Verdict::Verified);
+        assert_eq!(verdict(&[], false, false), Verdict::Unverifiable);
     }
 }

@@ -360,7 +360,8 @@ fn key_verdicts_hold_offline() {
             "ob3/test-vectors/ob3-eddsa-rdfc-2022/signed-credential.json",
             Verdict::Unverifiable,
         ),
-        ("ob3/1edtech-validator/simple-err-expired.json", Verdict::Unverifiable),
+        // Expired outranks "could not check": the date has certainly passed.
+        ("ob3/1edtech-validator/simple-err-expired.json", Verdict::Expired),
         (
             "ob3/dcc-vc-test-fixtures/v2/ed25519/didKey/legacy-noStatus-noExpiry-tampered.json",
             Verdict::Invalid,

@@ -566,7 +566,7 @@ const FIXTURES: &[(&str, Want)] = &[
     ("ob3/1edtech-validator/simple-err-credential-subject-result-type.json", With(Invalid, "schema", Fail)),
     ("ob3/1edtech-validator/simple-err-credential-subject-type.json", With(Invalid, "schema", Fail)),
     ("ob3/1edtech-validator/simple-err-evidence-type.json", With(Invalid, "schema", Fail)),
-    ("ob3/1edtech-validator/simple-err-expired.json", With(Unverifiable, "proof.issuer", Skip)),
+    ("ob3/1edtech-validator/simple-err-expired.json", With(Expired, "proof.issuer", Skip)),
     ("ob3/1edtech-validator/simple-err-issued.json", With(Invalid, "dates.start", Fail)),
     ("ob3/1edtech-validator/simple-err-issuer-otheridentifier-type.json", With(Invalid, "schema", Fail)),
     ("ob3/1edtech-validator/simple-err-issuer-parentorg-type.json", With(Invalid, "schema", Fail)),
