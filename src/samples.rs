@@ -34,6 +34,25 @@ pub const ISSUER_NAME: &str = "Satchel Samples (demo issuer)";
 /// When every sample was issued.
 const VALID_FROM: &str = "2025-01-01T00:00:00Z";
 
+/// Whom the samples are awarded to: a made-up address, hashed with a salt as
+/// issuers should (the address itself never appears in the badge).
+pub const SAMPLE_RECIPIENT: &str = "sample.learner@example.org";
+const SAMPLE_SALT: &str = "satchel-sample-salt";
+
+/// The `identifier` of the sample recipient: a salted SHA-256 email hash.
+fn sample_identifier() -> Value {
+    use sha2::{Digest, Sha256};
+    let digest = Sha256::digest(format!("{SAMPLE_RECIPIENT}{SAMPLE_SALT}").as_bytes());
+    let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
+    json!([{
+        "type": "IdentityObject",
+        "identityHash": format!("sha256${hex}"),
+        "identityType": "emailAddress",
+        "hashed": true,
+        "salt": SAMPLE_SALT
+    }])
+}
+
 /// One sample badge: a baked image ready to import.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Sample {
@@ -166,6 +185,7 @@ fn credential(d: &Design, i: usize, did: &str) -> Value {
         "validFrom": VALID_FROM,
         "credentialSubject": {
             "type": ["AchievementSubject"],
+            "identifier": sample_identifier(),
             "achievement": {
                 "id": format!("urn:uuid:5a7c4e10-0000-4000-8000-0000000000a{}", i + 1),
                 "type": ["Achievement"],

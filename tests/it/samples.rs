@@ -49,6 +49,33 @@ fn every_sample_verifies_offline() {
             sample.file_name
         );
         assert_eq!(report.format, "data-integrity");
+        // Exemplary: no warning beyond the note on how the demo issuer is identified.
+        let warnings: Vec<_> = report
+            .checks
+            .iter()
+            .filter(|c| c.status == CheckStatus::Warn)
+            .map(|c| c.id.as_str())
+            .collect();
+        assert_eq!(warnings, vec!["proof.identity"], "{}", sample.file_name);
+        // Awarded to the sample address, hashed.
+        let matched = verify(
+            &found,
+            &offline,
+            &Options {
+                now: 1_800_000_000,
+                recipients: vec![satchel::samples::SAMPLE_RECIPIENT.to_owned()],
+                recipient_rule: satchel::verify::RecipientRule::MustMatch,
+            },
+        );
+        assert_eq!(
+            matched.recipient_matched,
+            Some(true),
+            "{}",
+            sample.file_name
+        );
+        assert!(
+            !String::from_utf8_lossy(&sample.bytes).contains(satchel::samples::SAMPLE_RECIPIENT)
+        );
     }
     let kinds: std::collections::HashSet<_> = all
         .iter()
