@@ -341,9 +341,59 @@ pub fn inspect_text(text: &str) -> Result<Inspection, InspectError> {
     finish(container, None, text.to_owned(), p)
 }
 
+/// Common files people mistake for badges, by their signature.
+fn other_format(bytes: &[u8]) -> Option<&'static str> {
+    let starts = |sig: &[u8]| bytes.starts_with(sig);
+    if starts(&[0xff, 0xd8, 0xff]) {
+        Some("a JPEG image")
+    } else if starts(b"GIF87a") || starts(b"GIF89a") {
+        Some("a GIF image")
+    } else if starts(b"RIFF") && bytes.get(8..12) == Some(b"WEBP") {
+        Some("a WebP image")
+    } else if bytes
+        .get(4..12)
+        .is_some_and(|b| b == b"ftypavif" || b == b"ftypheic")
+    {
+        Some("an AVIF or HEIC image")
+    } else if starts(b"%PDF-") {
+        Some("a PDF document")
+    } else {
+        None
+    }
+}
+
+/// A JSON-LD context document: an object `@context` (a vocabulary file, such
+/// as the ones badges point at) and nothing a badge has (type, id, recipient,
+/// badge, issuer, credentialSubject).
+fn is_jsonld_context(doc: &serde_json::Value) -> bool {
+    const BADGE_MEMBERS: [&str; 8] = [
+        "type",
+        "@type",
+        "id",
+        "@id",
+        "recipient",
+        "badge",
+        "issuer",
+        "credentialSubject",
+    ];
+    doc.as_object().is_some_and(|m| {
+        let defines = |c: &serde_json::Value| match c {
+            serde_json::Value::Object(_) => true,
+            serde_json::Value::Array(a) => a.iter().any(serde_json::Value::is_object),
+            _ => false,
+        };
+        m.get("@context").is_some_and(defines) && !BADGE_MEMBERS.iter().any(|k| m.contains_key(*k))
+    })
+}
+
 fn inspect_text_bytes(bytes: &[u8]) -> Result<Inspection, InspectError> {
     if bytes.iter().all(|b| b.is_ascii_whitespace()) {
         return Err(InspectError::NotABadge("the file is empty".to_owned()));
+    }
+    if let Some(what) = other_format(bytes) {
+        return Err(InspectError::NotABadge(format!(
+            "this is {what}: badges are baked only into PNG and SVG images"
+        )));
     }
     match std::str::from_utf8(bytes) {
         Ok(text) => inspect_text(text),
@@ -430,6 +480,11 @@ fn finish(
     };
     let (detected, badge) = match &document {
         Some(doc) => {
+            if is_jsonld_context(doc) {
+                return Err(InspectError::NotABadge(
+                    "this is a JSON-LD context (the vocabulary badges use), not a badge".to_owned(),
+                ));
+            }
             let d = detect::detect_json(doc);
             if d.kind == DocKind::Unknown && d.version.is_none() {
                 return Err(InspectError::NotABadge(

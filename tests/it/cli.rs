@@ -292,3 +292,26 @@ fn unbaking_markup_that_is_not_svg_says_so() {
     assert_one_sentence(&o, &html);
     assert!(stderr(&o).contains("not an SVG image"), "{}", stderr(&o));
 }
+
+#[test]
+fn files_that_are_not_badges_are_named_for_what_they_are() {
+    let dir = tempfile::tempdir().unwrap();
+    let cases: [(&str, &[u8], &str); 4] = [
+        ("photo.jpg", &[0xff, 0xd8, 0xff, 0xe0, 0, 0x10, b'J', b'F', b'I', b'F', 0, 0x80, 0x81], "is a JPEG image: badges are baked only into PNG and SVG images"),
+        ("anim.gif", b"GIF89a\x01\x00\x01\x00\x80\xff", "is a GIF image"),
+        ("doc.pdf", b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n", "is a PDF document"),
+        (
+            "context.json",
+            br#"{"@context": {"id": "@id", "type": "@type", "Assertion": "https://w3id.org/openbadges#Assertion"}}"#,
+            "is a JSON-LD context (the vocabulary badges use), not a badge",
+        ),
+    ];
+    for (name, bytes, says) in cases {
+        let file = dir.path().join(name);
+        std::fs::write(&file, bytes).unwrap();
+        let o = satchel(&["inspect", file.to_str().unwrap()]);
+        assert_eq!(code(&o), 1, "{name}: {}", stderr(&o));
+        assert!(stderr(&o).contains(says), "{name}: {}", stderr(&o));
+        assert_one_sentence(&o, &file);
+    }
+}
