@@ -134,7 +134,7 @@ fn garbage_empty_and_binary_inputs_are_not_badges() {
         (b"   \n", "empty"),
         (b"\x00\x01\x02\xff", "not UTF-8"),
         (b"hello world", "not a badge"),
-        (b"GIF89a", "not a badge"),
+        (b"GIF89a", "GIF image"),
         (b"{\"name\": \"just json\"}", "not an Open Badges document"),
         (b"{not json", "not valid JSON"),
         (b"[1,2,3]", "not an object"),
