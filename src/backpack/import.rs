@@ -258,17 +258,18 @@ enum Loaded {
 fn load(item: Item, archive: &mut Option<OpenArchive>) -> Loaded {
     let source = item.source();
     match item {
-        Item::File(path) => match sources::read_file(&path) {
+        Item::File { read, follow, .. } => match sources::read_file(&read, follow) {
             Ok(bytes) => Loaded::Bytes(source, bytes),
             Err(why) => Loaded::Failed(source, why),
         },
         Item::Member {
             archive: path,
+            follow,
             index,
             ..
         } => {
             if archive.as_ref().is_none_or(|a| a.path() != path) {
-                *archive = match OpenArchive::open(&path) {
+                *archive = match OpenArchive::open(&path, follow) {
                     Ok(a) => Some(a),
                     Err(why) => return Loaded::Failed(source, why),
                 };
