@@ -1369,30 +1369,16 @@ fn zip_caps_count_the_bytes_really_inflated_and_skipped_members_are_reported() {
     std::fs::write(dir.path().join("odd.zip"), &odd).unwrap();
 
     let (report, count) = import_within_deadline(vec![ImportInput::Path(dir.path().to_path_buf())]);
-    let liar = outcome_of(&report, "liar.zip!liar.png");
-    assert_eq!(liar.outcome, ItemOutcome::Failed, "{liar:?}");
-    assert_eq!(liar.problem, Some(Problem::TooLarge));
-    assert!(
-        liar.reason.as_deref().unwrap().contains("limit"),
-        "{liar:?}"
-    );
-
-    let evil = outcome_of(&report, "odd.zip!../evil.png");
-    assert_eq!(evil.outcome, ItemOutcome::Failed);
-    assert_eq!(evil.problem, Some(Problem::Unsafe));
-    assert!(evil.reason.as_deref().unwrap().contains("'..'"), "{evil:?}");
-    let abs = outcome_of(&report, "odd.zip!/abs.png");
-    assert_eq!(abs.problem, Some(Problem::Unsafe));
-    assert!(
-        abs.reason.as_deref().unwrap().contains("absolute"),
-        "{abs:?}"
-    );
-    let secret = outcome_of(&report, "odd.zip!secret.png");
-    assert_eq!(secret.outcome, ItemOutcome::Failed);
-    assert!(
-        secret.reason.as_deref().unwrap().contains("encrypted"),
-        "{secret:?}"
-    );
+    let failed = |source: &str, problem: Problem, words: &str| {
+        let item = outcome_of(&report, source);
+        assert_eq!(item.outcome, ItemOutcome::Failed, "{item:?}");
+        assert_eq!(item.problem, Some(problem), "{item:?}");
+        assert!(item.reason.as_deref().unwrap().contains(words), "{item:?}");
+    };
+    failed("liar.zip!liar.png", Problem::TooLarge, "limit");
+    failed("odd.zip!../evil.png", Problem::Unsafe, "'..'");
+    failed("odd.zip!/abs.png", Problem::Unsafe, "absolute");
+    failed("odd.zip!secret.png", Problem::Unsupported, "encrypted");
     let same: Vec<_> = report
         .items
         .iter()
