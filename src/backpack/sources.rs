@@ -374,7 +374,8 @@ fn is_zip(path: &Path, follow: bool) -> Result<bool, Refusal> {
 /// that is a sign of a hostile archive, and is reported, not read).
 fn unsafe_member_name(name: &str) -> Option<&'static str> {
     let absolute = name.starts_with(['/', '\\'])
-        || name.as_bytes().get(1) == Some(&b':')
+        || (name.as_bytes().first().is_some_and(u8::is_ascii_alphabetic)
+            && name.as_bytes().get(1) == Some(&b':'))
         || name.contains('\0');
     if absolute {
         Some("skipped: the member's name is an absolute path")
@@ -584,5 +585,26 @@ impl OpenArchive {
             return Err(total_refusal());
         }
         Ok(bytes)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::unsafe_member_name;
+
+    #[test]
+    fn member_names_that_leave_the_archive_are_unsafe() {
+        for name in ["/etc/passwd", "\\\\server\\x.png", "C:\\x.png", "c:/x.png"] {
+            assert!(
+                unsafe_member_name(name).unwrap().contains("absolute"),
+                "{name}"
+            );
+        }
+        for name in ["../x.png", "a/../../x.png", "a\\..\\x.png"] {
+            assert!(unsafe_member_name(name).unwrap().contains("'..'"), "{name}");
+        }
+        for name in ["badges/x.png", "ab:c.png", "x..png", "..x/y.png"] {
+            assert_eq!(unsafe_member_name(name), None, "{name}");
+        }
     }
 }
