@@ -31,3 +31,8 @@ pub const MAX_SVG_ELEMENTS: usize = 1_000_000;
 
 /// Deepest XML element nesting in an SVG: 256.
 pub const MAX_SVG_DEPTH: usize = 256;
+
+/// Most bytes an import holds read and waiting for a worker: 16 MiB. The
+/// reader (folder walker, zip reader) waits while more are queued; one item
+/// larger than this still goes through, alone.
+pub const MAX_IMPORT_QUEUE_BYTES: usize = 16 * 1024 * 1024;

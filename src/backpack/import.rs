@@ -1,16 +1,18 @@
 //! Import: every item is read, inspected, verified and stored whole, or
 //! reported as a duplicate, as not a badge, or as failed, with the reason.
 
+use super::queue::Queue;
 use super::sources::{self, Item, OpenArchive, Refusal};
 use super::{lock, recorded, unix_date, view_of, Recording};
 use crate::detect::InputKind;
 use crate::fetch::Fetch;
 use crate::inspect::{self, InspectError, Inspection};
+use crate::limits;
 use crate::store::{DuplicateBy, Inserted, NewBadge, NewVerification, Store};
 use crate::verify::{self, Options};
 use serde::Serialize;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::{mpsc, Mutex};
+use std::sync::Mutex;
 
 /// How an import runs.
 #[derive(Clone, Debug, Default)]
@@ -197,21 +199,18 @@ pub fn import(
     let workers = super::workers(opts.workers, total);
     let results: Vec<Mutex<Option<ItemReport>>> = (0..total).map(|_| Mutex::new(None)).collect();
     let done = AtomicUsize::new(0);
-    // Items travel through a small queue: folders of any size never sit in
-    // memory as bytes; archive members are read in order by one reader.
-    let (tx, rx) = mpsc::sync_channel::<(usize, Loaded)>(workers * 2);
-    let rx = Mutex::new(rx);
+    // Items travel through a small queue bounded in items and in bytes:
+    // folders and archives of any size never sit in memory as bytes;
+    // archive members are read in order by one reader.
+    let queue = Queue::<(usize, Loaded)>::new(workers * 2, limits::MAX_IMPORT_QUEUE_BYTES);
     std::thread::scope(|scope| {
         for _ in 0..workers {
-            scope.spawn(|| loop {
-                let next = rx.lock().ok().and_then(|r| r.recv().ok());
-                let Some((i, loaded)) = next else { break };
-                let report = if cancel.load(Ordering::Relaxed) {
-                    None
-                } else {
-                    Some(ctx.handle(loaded))
-                };
-                if let Some(report) = report {
+            scope.spawn(|| {
+                while let Some((i, loaded)) = queue.pop() {
+                    if cancel.load(Ordering::Relaxed) {
+                        continue;
+                    }
+                    let report = ctx.handle(loaded);
                     let n = done.fetch_add(1, Ordering::Relaxed) + 1;
                     progress(ImportProgress {
                         done: n,
@@ -230,11 +229,10 @@ pub fn import(
                 break;
             }
             let loaded = load(item, &mut archive);
-            if tx.send((i, loaded)).is_err() {
-                break;
-            }
+            let bytes = loaded.bytes();
+            queue.push((i, loaded), bytes);
         }
-        drop(tx);
+        queue.close();
     });
     let items: Vec<ItemReport> = results
         .into_iter()
@@ -255,20 +253,32 @@ enum Loaded {
     Failed(String, Refusal),
 }
 
+impl Loaded {
+    /// What the item holds in memory, as the queue counts it.
+    fn bytes(&self) -> usize {
+        match self {
+            Loaded::Bytes(source, bytes) => source.len() + bytes.len(),
+            Loaded::Url(text) | Loaded::Text(text) => text.len(),
+            Loaded::Failed(source, (_, why)) => source.len() + why.len(),
+        }
+    }
+}
+
 fn load(item: Item, archive: &mut Option<OpenArchive>) -> Loaded {
     let source = item.source();
     match item {
-        Item::File(path) => match sources::read_file(&path) {
+        Item::File { read, follow, .. } => match sources::read_file(&read, follow) {
             Ok(bytes) => Loaded::Bytes(source, bytes),
             Err(why) => Loaded::Failed(source, why),
         },
         Item::Member {
             archive: path,
+            follow,
             index,
             ..
         } => {
             if archive.as_ref().is_none_or(|a| a.path() != path) {
-                *archive = match OpenArchive::open(&path) {
+                *archive = match OpenArchive::open(&path, follow) {
                     Ok(a) => Some(a),
                     Err(why) => return Loaded::Failed(source, why),
                 };

@@ -19,6 +19,7 @@
 mod archive;
 mod images;
 mod import;
+mod queue;
 mod reverify;
 mod share;
 mod sources;

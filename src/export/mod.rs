@@ -36,7 +36,14 @@
 //!   name and the evidence are shown only when the options ask for them;
 //! - the folder is built beside `out` and renamed into place, so a failed export
 //!   never leaves a half-written folder; a non-empty `out` that is not a previous
-//!   Satchel export is never overwritten.
+//!   Satchel export is never overwritten;
+//! - over a previous export, everything its `manifest.json` does not list in
+//!   `files` (a `CNAME`, a `README.md`, a folder the user added) is carried into
+//!   the new folder before the rename (hard-linked, or copied where links are not
+//!   possible; symbolic links stay links); when the new export would write one of
+//!   those paths, nothing is changed and the error names the files. (A manifest
+//!   from before `files` was written counts `index.html`, `embed.html` and
+//!   everything under `assets/`, `badges/` and `files/` as the export's.)
 
 //! The command line's `satchel export COLLECTION --out DIR [--base-url URL]
 //! [--include-recipient-name] [--include-evidence]` is one call: read the
@@ -148,6 +155,15 @@ pub enum ExportError {
         /// What is wrong with it.
         problem: String,
     },
+    /// Files added to a previous export cannot be carried over into the new
+    /// one (the new export writes the same path, or they are not files).
+    #[error("{path}: {problem}")]
+    AddedFiles {
+        /// The output folder.
+        path: PathBuf,
+        /// What is wrong, naming the files.
+        problem: String,
+    },
     /// A template could not be rendered (a bug in Satchel, reported as an error).
     #[error("{path}: could not render the page ({message})")]
     Render {
@@ -208,7 +224,7 @@ pub fn export_collection(
             .unwrap_or(0)
     );
     let tmp = parent.join(format!(".{name}.satchel-tmp-{stamp}"));
-    let written = write_files(&tmp, &site.files);
+    let written = write_files(&tmp, &site.files).and_then(|()| keep_added_files(out_dir, &tmp));
     if let Err(e) = written {
         let _ = std::fs::remove_dir_all(&tmp);
         return Err(e);
@@ -299,6 +315,152 @@ fn write_files(root: &Path, files: &[(PathBuf, Vec<u8>)]) -> Result<(), ExportEr
         }
         Ok(())
     })
+}
+
+/// How deep, and how many entries, of a previous export are looked through
+/// for files the user added.
+const MAX_ADDED_DEPTH: usize = 64;
+const MAX_ADDED_ENTRIES: usize = 100_000;
+
+/// The paths (relative, `/`-separated) the previous export in `dir` wrote,
+/// or `None` for a manifest from before the list was kept.
+fn previous_files(dir: &Path) -> Option<std::collections::HashSet<String>> {
+    let bytes = std::fs::read(dir.join(MANIFEST)).ok()?;
+    let manifest: serde_json::Value = serde_json::from_slice(&bytes).ok()?;
+    let files = manifest.get("files")?.as_array()?;
+    Some(
+        files
+            .iter()
+            .filter_map(|f| f.as_str().map(str::to_owned))
+            .collect(),
+    )
+}
+
+/// Everything in the previous export `out_dir` that it did not write itself:
+/// files, links and empty folders, relative to `out_dir`.
+fn added_entries(out_dir: &Path) -> Result<Vec<(PathBuf, std::fs::FileType)>, ExportError> {
+    let listed = previous_files(out_dir);
+    let written = |rel: &str| {
+        rel == MANIFEST
+            || match &listed {
+                Some(files) => files.contains(rel),
+                None => {
+                    ["index.html", "embed.html"].contains(&rel)
+                        || ["assets/", "badges/", "files/"]
+                            .iter()
+                            .any(|d| rel.starts_with(d))
+                }
+            }
+    };
+    let mut found = Vec::new();
+    let mut seen = 0usize;
+    let mut stack = vec![(PathBuf::new(), 0usize)];
+    while let Some((rel, depth)) = stack.pop() {
+        let dir = out_dir.join(&rel);
+        let entries = std::fs::read_dir(&dir).map_err(|e| io_error(&dir, "read the folder", e))?;
+        let mut empty = true;
+        for entry in entries {
+            empty = false;
+            let entry = entry.map_err(|e| io_error(&dir, "read the folder", e))?;
+            let kind = entry
+                .file_type()
+                .map_err(|e| io_error(&entry.path(), "read the file", e))?;
+            let child = rel.join(entry.file_name());
+            seen += 1;
+            if seen > MAX_ADDED_ENTRIES || depth >= MAX_ADDED_DEPTH {
+                return Err(ExportError::AddedFiles {
+                    path: out_dir.to_path_buf(),
+                    problem: format!(
+                        "the previous export holds more than {MAX_ADDED_ENTRIES} entries or folders deeper than {MAX_ADDED_DEPTH} levels, so it is left alone"
+                    ),
+                });
+            }
+            if kind.is_dir() {
+                stack.push((child, depth + 1));
+            } else if !written(&child.to_string_lossy().replace('\\', "/")) {
+                found.push((child, kind));
+            }
+        }
+        if empty && !rel.as_os_str().is_empty() {
+            found.push((
+                rel,
+                std::fs::symlink_metadata(&dir)
+                    .map_err(|e| io_error(&dir, "read the folder", e))?
+                    .file_type(),
+            ));
+        }
+    }
+    found.sort_by(|a, b| a.0.cmp(&b.0));
+    Ok(found)
+}
+
+/// Carries the files the user added to the previous export at `out_dir`
+/// into the new build `tmp`, or refuses (changing nothing in `out_dir`)
+/// with a sentence naming those the new export would overwrite.
+fn keep_added_files(out_dir: &Path, tmp: &Path) -> Result<(), ExportError> {
+    if !is_previous_export(out_dir) {
+        return Ok(());
+    }
+    let added = added_entries(out_dir)?;
+    let clash = |rel: &Path| {
+        // The new build has this path, or a file where a folder of it goes.
+        rel.ancestors()
+            .filter(|a| !a.as_os_str().is_empty())
+            .any(|a| match std::fs::symlink_metadata(tmp.join(a)) {
+                Ok(m) => a == rel || !m.is_dir(),
+                Err(_) => false,
+            })
+    };
+    let refused: Vec<String> = added
+        .iter()
+        .filter(|(rel, kind)| clash(rel) || !(kind.is_file() || kind.is_dir() || kind.is_symlink()))
+        .map(|(rel, _)| rel.display().to_string())
+        .collect();
+    if !refused.is_empty() {
+        let mut named = refused
+            .iter()
+            .take(5)
+            .cloned()
+            .collect::<Vec<_>>()
+            .join(", ");
+        if refused.len() > 5 {
+            named.push_str(&format!(" and {} more", refused.len() - 5));
+        }
+        return Err(ExportError::AddedFiles {
+            path: out_dir.to_path_buf(),
+            problem: format!(
+                "the new export would replace what was added to the folder ({named}), so nothing was changed; move those out and export again"
+            ),
+        });
+    }
+    for (rel, kind) in &added {
+        let (from, to) = (out_dir.join(rel), tmp.join(rel));
+        if kind.is_dir() {
+            std::fs::create_dir_all(&to).map_err(|e| io_error(&to, "create the folder", e))?;
+            continue;
+        }
+        if let Some(parent) = to.parent() {
+            std::fs::create_dir_all(parent)
+                .map_err(|e| io_error(parent, "create the folder", e))?;
+        }
+        let carried = if kind.is_symlink() {
+            std::fs::read_link(&from).and_then(|target| link(&target, &to))
+        } else {
+            std::fs::hard_link(&from, &to).or_else(|_| std::fs::copy(&from, &to).map(|_| ()))
+        };
+        carried.map_err(|e| io_error(&from, "keep the file in the new export", e))?;
+    }
+    Ok(())
+}
+
+#[cfg(unix)]
+fn link(target: &Path, at: &Path) -> std::io::Result<()> {
+    std::os::unix::fs::symlink(target, at)
+}
+
+#[cfg(not(unix))]
+fn link(target: &Path, at: &Path) -> std::io::Result<()> {
+    std::fs::copy(at.parent().unwrap_or(Path::new(".")).join(target), at).map(|_| ())
 }
 
 fn swap_into_place(

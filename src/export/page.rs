@@ -1166,6 +1166,9 @@ pub(crate) fn build_site(
             "include_evidence": opts.include_evidence,
         },
         "badges": manifest_badges,
+        // Every file of the export but this one: a later export over this
+        // folder replaces these and keeps everything else (files the user added).
+        "files": files.iter().map(|(p, _)| p.to_string_lossy().replace('\\', "/")).collect::<Vec<_>>(),
     });
     files.push((
         PathBuf::from(MANIFEST),

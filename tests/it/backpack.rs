@@ -1196,3 +1196,209 @@ fn items_not_added_name_their_kind_of_problem() {
     assert_eq!(problem("huge.json"), Some(Problem::TooLarge));
     assert_eq!(bp.store().badge_count().unwrap(), 0);
 }
+
+/// Imports `inputs` into a fresh backpack on a thread of its own and returns
+/// the report and how many badges were stored; fails the test if the import
+/// has not finished after a minute (a blocking open of a named pipe never
+/// would).
+fn import_within_deadline(inputs: Vec<ImportInput>) -> (ImportReport, u64) {
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let bp = Backpack::new();
+        let report = bp.import(&inputs);
+        let count = bp.store().badge_count().unwrap();
+        let _ = tx.send((report, count));
+    });
+    rx.recv_timeout(std::time::Duration::from_secs(60))
+        .expect("the import did not finish: it hung on a special file")
+}
+
+fn mkfifo(path: &Path) {
+    let status = std::process::Command::new("mkfifo")
+        .arg(path)
+        .status()
+        .unwrap();
+    assert!(status.success());
+}
+
+#[test]
+fn folder_import_skips_pipes_sockets_and_links_out_of_the_folder() {
+    let server = issuer(4);
+    let outside = tempfile::tempdir().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let folder = dir.path().join("badges");
+    std::fs::create_dir_all(folder.join(".kept")).unwrap();
+    std::fs::write(folder.join("a.png"), baked_png(&server, 0)).unwrap();
+    // A link to a file inside the folder (under a hidden folder the walk skips).
+    std::fs::write(folder.join(".kept/b.png"), baked_png(&server, 1)).unwrap();
+    std::os::unix::fs::symlink(".kept/b.png", folder.join("inside.png")).unwrap();
+    // Links to badges outside the folder, absolute and relative.
+    std::fs::write(outside.path().join("c.png"), baked_png(&server, 2)).unwrap();
+    std::fs::write(dir.path().join("d.png"), baked_png(&server, 3)).unwrap();
+    std::os::unix::fs::symlink(outside.path().join("c.png"), folder.join("out-abs.png")).unwrap();
+    std::os::unix::fs::symlink("../d.png", folder.join("out-rel.png")).unwrap();
+    mkfifo(&folder.join("pipe.png"));
+    let _listener = std::os::unix::net::UnixListener::bind(folder.join("sock.png")).unwrap();
+
+    let (report, count) = import_within_deadline(vec![ImportInput::Path(folder.clone())]);
+    assert_eq!(outcome_of(&report, "a.png").outcome, ItemOutcome::Imported);
+    assert_eq!(
+        outcome_of(&report, "inside.png").outcome,
+        ItemOutcome::Imported
+    );
+    for link in ["out-abs.png", "out-rel.png"] {
+        let item = outcome_of(&report, link);
+        assert_eq!(item.outcome, ItemOutcome::Failed, "{item:?}");
+        assert_eq!(item.problem, Some(Problem::Unsafe));
+        assert_eq!(
+            item.reason.as_deref(),
+            Some("skipped: a link to a file outside the folder")
+        );
+    }
+    for (special, what) in [("pipe.png", "a named pipe"), ("sock.png", "a socket")] {
+        let item = outcome_of(&report, special);
+        assert_eq!(item.outcome, ItemOutcome::Failed, "{item:?}");
+        assert_eq!(item.problem, Some(Problem::Unsupported));
+        assert_eq!(
+            item.reason.as_deref(),
+            Some(format!("skipped: this is {what}, not a regular file").as_str())
+        );
+    }
+    assert_eq!(report.items.len(), 6, "{:#?}", report.items);
+    assert_eq!(count, 2);
+
+    // The CLI's folder walk leaves out the same entries.
+    let names: Vec<String> = backpack::files_in_folder(&folder)
+        .unwrap()
+        .iter()
+        .map(|p| p.file_name().unwrap().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(names, ["a.png", "inside.png"]);
+}
+
+#[test]
+fn a_named_pipe_or_device_given_directly_is_refused_in_one_sentence() {
+    let dir = tempfile::tempdir().unwrap();
+    let pipe = dir.path().join("badge.png");
+    mkfifo(&pipe);
+    let (report, count) = import_within_deadline(vec![
+        ImportInput::Path(pipe.clone()),
+        ImportInput::Path(PathBuf::from("/dev/zero")),
+    ]);
+    assert_eq!(count, 0);
+    let item = outcome_of(&report, "badge.png");
+    assert_eq!(item.outcome, ItemOutcome::Failed);
+    assert_eq!(item.problem, Some(Problem::Unsupported));
+    assert_eq!(
+        item.reason.as_deref(),
+        Some("this is a named pipe, not a regular file")
+    );
+    let device = outcome_of(&report, "/dev/zero");
+    assert_eq!(
+        device.reason.as_deref(),
+        Some("this is a device, not a regular file")
+    );
+}
+
+/// The offsets of every member's local header and central directory record
+/// in a zip written without a comment, read from its end record.
+fn zip_headers(zip: &[u8]) -> Vec<(usize, usize)> {
+    let end = zip.len() - 22;
+    assert_eq!(&zip[end..end + 4], b"PK\x05\x06");
+    let u16_at = |at: usize| usize::from(u16::from_le_bytes([zip[at], zip[at + 1]]));
+    let u32_at = |at: usize| u32::from_le_bytes(zip[at..at + 4].try_into().unwrap()) as usize;
+    let mut central = u32_at(end + 16);
+    let mut headers = Vec::new();
+    for _ in 0..u16_at(end + 10) {
+        assert_eq!(&zip[central..central + 4], b"PK\x01\x02");
+        headers.push((u32_at(central + 42), central));
+        central += 46 + u16_at(central + 28) + u16_at(central + 30) + u16_at(central + 32);
+    }
+    headers
+}
+
+/// Rewrites member `index`'s name (same length) in both of its headers.
+fn rename_member(zip: &mut [u8], index: usize, name: &str) {
+    let (local, central) = zip_headers(zip)[index];
+    zip[local + 30..local + 30 + name.len()].copy_from_slice(name.as_bytes());
+    zip[central + 46..central + 46 + name.len()].copy_from_slice(name.as_bytes());
+}
+
+#[test]
+fn zip_caps_count_the_bytes_really_inflated_and_skipped_members_are_reported() {
+    let server = issuer(3);
+    let dir = tempfile::tempdir().unwrap();
+    // A member that declares 1 KiB and inflates to 100 MiB.
+    let mut liar = {
+        let mut out = std::io::Cursor::new(Vec::new());
+        let mut zip = zip::ZipWriter::new(&mut out);
+        zip.start_file(
+            "liar.png",
+            zip::write::SimpleFileOptions::default()
+                .compression_method(zip::CompressionMethod::Deflated),
+        )
+        .unwrap();
+        let zeros = vec![0u8; 1 << 20];
+        for _ in 0..100 {
+            zip.write_all(&zeros).unwrap();
+        }
+        zip.finish().unwrap();
+        out.into_inner()
+    };
+    let (local, central) = zip_headers(&liar)[0];
+    liar[local + 22..local + 26].copy_from_slice(&1024u32.to_le_bytes());
+    liar[central + 24..central + 28].copy_from_slice(&1024u32.to_le_bytes());
+    std::fs::write(dir.path().join("liar.zip"), &liar).unwrap();
+    // Members named out of the archive, twice the same name, and encrypted.
+    let (a, b, c) = (
+        baked_png(&server, 0),
+        baked_png(&server, 1),
+        baked_png(&server, 2),
+    );
+    let mut odd = zip_of(&[
+        ("../evil.png", &a),
+        ("/abs.png", &a),
+        ("same.png", &a),
+        ("samf.png", &b),
+        ("secret.png", &c),
+    ]);
+    rename_member(&mut odd, 3, "same.png");
+    let (local, central) = zip_headers(&odd)[4];
+    odd[local + 6] |= 1;
+    odd[central + 8] |= 1;
+    std::fs::write(dir.path().join("odd.zip"), &odd).unwrap();
+
+    let (report, count) = import_within_deadline(vec![ImportInput::Path(dir.path().to_path_buf())]);
+    let failed = |source: &str, problem: Problem, words: &str| {
+        let item = outcome_of(&report, source);
+        assert_eq!(item.outcome, ItemOutcome::Failed, "{item:?}");
+        assert_eq!(item.problem, Some(problem), "{item:?}");
+        assert!(item.reason.as_deref().unwrap().contains(words), "{item:?}");
+    };
+    failed("liar.zip!liar.png", Problem::TooLarge, "limit");
+    failed("odd.zip!../evil.png", Problem::Unsafe, "'..'");
+    failed("odd.zip!/abs.png", Problem::Unsafe, "absolute");
+    failed("odd.zip!secret.png", Problem::Unsupported, "encrypted");
+    let same: Vec<_> = report
+        .items
+        .iter()
+        .filter(|i| i.source.ends_with("odd.zip!same.png"))
+        .collect();
+    assert_eq!(same.len(), 2, "{same:#?}");
+    let skipped = same
+        .iter()
+        .find(|i| i.outcome == ItemOutcome::Failed)
+        .expect("the hidden copy is reported");
+    assert!(
+        skipped.reason.as_deref().unwrap().contains("same name"),
+        "{skipped:?}"
+    );
+    // One copy is read and stored.
+    let read = same
+        .iter()
+        .find(|i| i.outcome == ItemOutcome::Imported)
+        .expect("one copy is read");
+    assert_eq!(report.items.len(), 6, "{:#?}", report.items);
+    assert_eq!(count, 1);
+    assert!(read.badge_id.is_some());
+}

@@ -1426,6 +1426,16 @@ fn linkedin_is_offered_only_for_verified_badges_with_absolute_urls() {
 
 // ---------------------------------------------------------------- the output folder
 
+/// Checks no temporary folder of an export is left in `dir`.
+fn assert_no_leftovers(dir: &Path) {
+    let leftovers: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains("satchel-"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
 #[test]
 fn the_output_folder_is_replaced_whole_or_left_alone() {
     let world = World::new(None);
@@ -1434,13 +1444,11 @@ fn the_output_folder_is_replaced_whole_or_left_alone() {
     let tmp = tempfile::tempdir().unwrap();
     let c = collection("C", vec![one.clone()]);
 
-    // Into an empty folder, then over a previous export (stale files go).
+    // Into an empty folder, then over a previous export.
     let out = tmp.path().join("site");
     std::fs::create_dir(&out).unwrap();
     export_collection(&c, &opts(), &out).unwrap();
-    std::fs::write(out.join("stale.txt"), "old").unwrap();
     let summary = export_collection(&c, &opts(), &out).unwrap();
-    assert!(!out.join("stale.txt").exists());
     assert_eq!(summary.files.len(), crate::support::files_under(&out).len());
     assert!(satchel::export::is_previous_export(&out));
 
@@ -1501,12 +1509,7 @@ fn the_output_folder_is_replaced_whole_or_left_alone() {
         "{err}"
     );
     assert!(!fresh.exists());
-    let leftovers: Vec<_> = std::fs::read_dir(tmp.path())
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|n| n.contains("satchel-"))
-        .collect();
-    assert!(leftovers.is_empty(), "{leftovers:?}");
+    assert_no_leftovers(tmp.path());
 
     // Ids keep only safe characters.
     let mut odd = one;
@@ -1518,6 +1521,81 @@ fn the_output_folder_is_replaced_whole_or_left_alone() {
         "{:?}",
         s.pages
     );
+}
+
+#[test]
+fn exporting_again_keeps_the_files_added_to_the_folder() {
+    let world = World::new(None);
+    let badge = |name: &str| {
+        let cred = badges::sign_di(badges::ob3_credential(name));
+        badges::export_badge(
+            &name.to_lowercase(),
+            cred.to_string().into_bytes(),
+            None,
+            &world,
+        )
+    };
+    let (one, two) = (badge("One"), badge("Two"));
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("site");
+    export_collection(&collection("C", vec![one.clone(), two]), &opts(), &out).unwrap();
+    let old_files = crate::support::files_under(&out);
+    assert!(out.join("badges/two.html").exists());
+    // What someone publishing the folder adds to it.
+    let cname = b"badges.example.org\n".to_vec();
+    let notes: Vec<u8> = (0..=255u8).collect();
+    std::fs::write(out.join("CNAME"), &cname).unwrap();
+    std::fs::create_dir_all(out.join("extra/empty")).unwrap();
+    std::fs::write(out.join("extra/notes.txt"), &notes).unwrap();
+    std::fs::write(out.join("badges/mine.txt"), "my own note").unwrap();
+    std::os::unix::fs::symlink("CNAME", out.join("alias")).unwrap();
+
+    // Again, without badge two.
+    let summary = export_collection(&collection("C", vec![one.clone()]), &opts(), &out).unwrap();
+    assert_eq!(std::fs::read(out.join("CNAME")).unwrap(), cname);
+    assert_eq!(std::fs::read(out.join("extra/notes.txt")).unwrap(), notes);
+    assert_eq!(
+        std::fs::read_to_string(out.join("badges/mine.txt")).unwrap(),
+        "my own note"
+    );
+    assert!(out.join("extra/empty").is_dir());
+    assert_eq!(
+        std::fs::read_link(out.join("alias")).unwrap(),
+        PathBuf::from("CNAME")
+    );
+    // The old export's files the new one does not have are gone.
+    assert!(!out.join("badges/two.html").exists());
+    assert!(!out.join("files/two").exists());
+    let now: BTreeSet<PathBuf> = crate::support::files_under(&out).into_iter().collect();
+    let written: BTreeSet<PathBuf> = summary.files.iter().map(|f| out.join(f)).collect();
+    let kept: Vec<_> = now.difference(&written).collect();
+    assert_eq!(
+        kept,
+        ["CNAME", "alias", "badges/mine.txt", "extra/notes.txt"]
+            .map(|f| out.join(f))
+            .iter()
+            .collect::<Vec<_>>()
+    );
+    assert!(old_files.len() > summary.files.len());
+
+    // A third export that would write over an added file changes nothing.
+    std::fs::write(out.join("badges/two.html"), "my page").unwrap();
+    let before = crate::support::files_under(&out);
+    let err =
+        export_collection(&collection("C", vec![one, badge("Two")]), &opts(), &out).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        format!(
+            "{}: the new export would replace what was added to the folder (badges/two.html), so nothing was changed; move those out and export again",
+            out.display()
+        )
+    );
+    assert_eq!(crate::support::files_under(&out), before);
+    assert_eq!(
+        std::fs::read_to_string(out.join("badges/two.html")).unwrap(),
+        "my page"
+    );
+    assert_no_leftovers(tmp.path());
 }
 
 #[test]
