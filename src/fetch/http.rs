@@ -26,6 +26,13 @@
 //!   time and memory. (A single stalled read can wait at most the time that was
 //!   left when its hop started, so the worst case is under twice the limit.)
 //!
+//! A host that could not be reached (its name does not resolve, the
+//! connection is refused or times out, no answer comes in time) is
+//! remembered for [`NetPolicy::remember_unreachable`]: later requests to it
+//! fail at once with the same error, and while the first attempt at a host is
+//! under way the others wait for it, so 3,000 badges of a dead issuer cost one
+//! attempt, not 3,000.
+//!
 //! Non-2xx answers (404, 410 ...) are answers, not errors: they come back as a
 //! [`Fetched`] with their status and body, because a 410 means "revoked".
 //!
@@ -36,7 +43,10 @@
 //! [`HttpFetch::get`] from an ordinary thread, not from inside an async
 //! runtime.
 
+mod hosts;
+
 use super::{now_unix, parse_http_url, Fetch, FetchError, Fetched, Source};
+use hosts::{host_key, Entry, Hosts};
 use reqwest::blocking::{Client, Response};
 use reqwest::dns::{Addrs, Name, Resolve, Resolving};
 use reqwest::header::{ACCEPT, CONTENT_TYPE, LOCATION};
@@ -56,6 +66,11 @@ pub const ACCEPT_HEADER: &str =
 /// (value `1`, `true` or `yes`); see [`NetPolicy::from_env`].
 pub const ALLOW_PRIVATE_ENV: &str = "SATCHEL_ALLOW_PRIVATE_NETWORK";
 
+/// How long a host that could not be reached is remembered by default (see
+/// [`NetPolicy::remember_unreachable`]): a whole batch, while a fetcher that
+/// lives long (the desktop app's) still tries again after a passing outage.
+pub const UNREACHABLE_MEMORY: Duration = Duration::from_secs(5 * 60);
+
 /// What the network code is allowed to do.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct NetPolicy {
@@ -74,11 +89,16 @@ pub struct NetPolicy {
     pub max_redirects: usize,
     /// The `User-Agent` header.
     pub user_agent: String,
+    /// How long a host that could not be reached (no DNS answer, connection
+    /// refused or timed out, no answer in time) is remembered: within it,
+    /// requests to that host fail at once with the same error.
+    pub remember_unreachable: Duration,
 }
 
 impl Default for NetPolicy {
     /// Private addresses refused, connect 10 s, total 30 s, body
-    /// [`MAX_DOCUMENT_BYTES`](crate::limits::MAX_DOCUMENT_BYTES), 5 redirects.
+    /// [`MAX_DOCUMENT_BYTES`](crate::limits::MAX_DOCUMENT_BYTES), 5 redirects,
+    /// unreachable hosts remembered for [`UNREACHABLE_MEMORY`].
     fn default() -> NetPolicy {
         NetPolicy {
             allow_private: false,
@@ -92,6 +112,7 @@ impl Default for NetPolicy {
                 " (Open Badges backpack)"
             )
             .to_owned(),
+            remember_unreachable: UNREACHABLE_MEMORY,
         }
     }
 }
@@ -118,6 +139,7 @@ pub struct HttpFetch {
     policy: NetPolicy,
     pins: Arc<PinnedNames>,
     client: OnceLock<Result<Client, String>>,
+    hosts: Hosts,
 }
 
 impl HttpFetch {
@@ -125,9 +147,10 @@ impl HttpFetch {
     /// first fetch.
     pub fn new(policy: NetPolicy) -> HttpFetch {
         HttpFetch {
-            policy,
             pins: Arc::new(PinnedNames::default()),
             client: OnceLock::new(),
+            hosts: Hosts::new(policy.remember_unreachable),
+            policy,
         }
     }
 
@@ -193,13 +216,49 @@ impl HttpFetch {
         }
     }
 
-    fn send(&self, hop: &Url, asked: &str, within: Duration) -> Result<Response, FetchError> {
-        self.client(asked)?
+    /// Sends the request of one hop, after the host check, under the
+    /// memory of unreachable hosts.
+    fn send(&self, hop: &Url, asked: &str, started: Instant) -> Result<Response, FetchError> {
+        let until = started + self.policy.total_timeout;
+        let attempt = match self.hosts.enter(&host_key(hop), asked, until) {
+            Entry::Go(attempt) => attempt,
+            Entry::Unreachable(e) => return Err(e),
+            Entry::TimedOut => return Err(self.timeout(asked)),
+        };
+        let within = self.remaining(started, asked)?;
+        if let Err(e) = self.check_and_pin(hop, asked, within) {
+            // A name that did not resolve is unreachable; a refusal is not.
+            if matches!(
+                e,
+                FetchError::Unreachable { .. } | FetchError::Timeout { .. }
+            ) {
+                attempt.unreachable(&e);
+            }
+            return Err(e);
+        }
+        let client = self.client(asked)?;
+        let within = self.remaining(started, asked)?;
+        let sent = client
             .get(hop.clone())
             .header(ACCEPT, ACCEPT_HEADER)
             .timeout(within)
-            .send()
-            .map_err(|e| self.request_error(asked, &e))
+            .send();
+        match sent {
+            Ok(response) => {
+                attempt.answered();
+                Ok(response)
+            }
+            Err(e) => {
+                let error = self.request_error(asked, &e);
+                // No connection, or no answer in a fair share of the time.
+                let timed_out = matches!(error, FetchError::Timeout { .. })
+                    && within * 2 >= self.policy.total_timeout;
+                if e.is_connect() || timed_out {
+                    attempt.unreachable(&error);
+                }
+                Err(error)
+            }
+        }
     }
 
     fn request_error(&self, url: &str, e: &reqwest::Error) -> FetchError {
@@ -272,10 +331,7 @@ impl Fetch for HttpFetch {
         let mut hop = parse_http_url(url)?;
         let mut redirects = 0usize;
         loop {
-            let within = self.remaining(started, url)?;
-            self.check_and_pin(&hop, url, within)?;
-            let within = self.remaining(started, url)?;
-            let response = self.send(&hop, url, within)?;
+            let response = self.send(&hop, url, started)?;
             let status = response.status().as_u16();
             if is_redirect(status) {
                 if let Some(location) = response.headers().get(LOCATION) {

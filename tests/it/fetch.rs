@@ -641,19 +641,51 @@ const SPECIAL_RANGES: &[(&str, &str, &str)] = &[
     ("::", "::", "::ffff:1.0.0.0"),
     ("::1", "::1", "2606:4700::1"),
     ("::ffff:0.0.0.0", "::ffff:0.255.255.255", "::ffff:8.8.8.8"),
-    ("::ffff:127.0.0.1", "::ffff:10.255.255.255", "::ffff:93.184.216.34"),
+    (
+        "::ffff:127.0.0.1",
+        "::ffff:10.255.255.255",
+        "::ffff:93.184.216.34",
+    ),
     ("::2", "::ffff:ffff", "1::"),
     ("64:ff9b::7f00:1", "64:ff9b::c0a8:101", "64:ff9b::808:808"),
-    ("64:ff9b:1::", "64:ff9b:1:ffff:ffff:ffff:ffff:ffff", "64:ff9b:2::"),
+    (
+        "64:ff9b:1::",
+        "64:ff9b:1:ffff:ffff:ffff:ffff:ffff",
+        "64:ff9b:2::",
+    ),
     ("100::", "100::ffff:ffff:ffff:ffff", "100:0:0:1::"),
-    ("2001::", "2001:1ff:ffff:ffff:ffff:ffff:ffff:ffff", "2001:200::"),
+    (
+        "2001::",
+        "2001:1ff:ffff:ffff:ffff:ffff:ffff:ffff",
+        "2001:200::",
+    ),
     ("2001:0:4136:e378::1", "2001:0:ffff::", "2001:4860::8888"),
-    ("2001:db8::", "2001:db8:ffff:ffff:ffff:ffff:ffff:ffff", "2001:db9::"),
+    (
+        "2001:db8::",
+        "2001:db8:ffff:ffff:ffff:ffff:ffff:ffff",
+        "2001:db9::",
+    ),
     ("2002:7f00:1::", "2002:c0a8:ffff:ffff::", "2002:808:808::"),
-    ("fc00::", "fdff:ffff:ffff:ffff:ffff:ffff:ffff:ffff", "fbff::1"),
-    ("fe80::", "febf:ffff:ffff:ffff:ffff:ffff:ffff:ffff", "2a00:1450::1"),
-    ("fec0::", "feff:ffff:ffff:ffff:ffff:ffff:ffff:ffff", "2400:cb00::1"),
-    ("ff00::", "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff", "2606:4700::1"),
+    (
+        "fc00::",
+        "fdff:ffff:ffff:ffff:ffff:ffff:ffff:ffff",
+        "fbff::1",
+    ),
+    (
+        "fe80::",
+        "febf:ffff:ffff:ffff:ffff:ffff:ffff:ffff",
+        "2a00:1450::1",
+    ),
+    (
+        "fec0::",
+        "feff:ffff:ffff:ffff:ffff:ffff:ffff:ffff",
+        "2400:cb00::1",
+    ),
+    (
+        "ff00::",
+        "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff",
+        "2606:4700::1",
+    ),
 ];
 
 fn url_of(ip: &str) -> String {
@@ -679,7 +711,12 @@ fn every_special_purpose_range_is_refused_and_its_public_neighbours_are_not() {
         let url = url_of(outside);
         assert_eq!(check_host(&url, false), Ok(()), "{url}");
     }
-    for public in ["93.184.216.34", "2606:4700::1", "8.8.8.8", "2a00:1450:4001::"] {
+    for public in [
+        "93.184.216.34",
+        "2606:4700::1",
+        "8.8.8.8",
+        "2a00:1450:4001::",
+    ] {
         assert_eq!(check_host(&url_of(public), false), Ok(()), "{public}");
     }
 }
@@ -757,4 +794,122 @@ fn a_redirect_to_an_address_that_is_never_contacted_is_refused() {
         );
     }
     assert_eq!(server.count("/secret"), 0);
+}
+
+/// A port of 127.0.0.1 with nothing listening on it (a server was there).
+fn closed_port() -> u16 {
+    TestServer::start(Vec::<(String, Route)>::new()).port()
+}
+
+#[test]
+fn a_host_that_could_not_be_reached_is_not_tried_again_for_a_while() {
+    let port = closed_port();
+    let url = |p: &str| format!("http://127.0.0.1:{port}{p}");
+    let http = HttpFetch::new(local());
+    let first = http.get(&url("/a.json")).unwrap_err();
+    assert!(
+        first
+            .to_string()
+            .starts_with(&format!("could not reach {} (", url("/a.json"))),
+        "{first}"
+    );
+    // Something answers on the port now, but the fetcher remembers the
+    // refusal: the same error, for the URL asked, without a connection.
+    let server = TestServer::start_at(port, [("/b.json", Route::json("{}"))]);
+    let again = http.get(&url("/b.json")).unwrap_err();
+    let FetchError::Unreachable { url: u, reason } = &again else {
+        panic!("not unreachable: {again:?}")
+    };
+    assert_eq!(u, &url("/b.json"));
+    assert!(matches!(&first, FetchError::Unreachable { reason: r, .. } if r == reason));
+    assert_eq!(server.connections(), 0);
+    // Another host (same address, another port) is not affected.
+    let other = TestServer::start([("/c.json", Route::json("{}"))]);
+    assert_eq!(http.get(&other.url("/c.json")).unwrap().status, 200);
+    // A fetcher that forgets at once tries again, and is answered.
+    let forgetful = HttpFetch::new(NetPolicy {
+        remember_unreachable: Duration::ZERO,
+        ..local()
+    });
+    let port2 = closed_port();
+    let url2 = format!("http://127.0.0.1:{port2}/b.json");
+    assert!(forgetful.get(&url2).is_err());
+    let server2 = TestServer::start_at(port2, [("/b.json", Route::json("{}"))]);
+    assert_eq!(forgetful.get(&url2).unwrap().status, 200);
+    assert_eq!(server2.connections(), 1);
+}
+
+#[test]
+fn a_host_that_never_answers_costs_one_connection_across_threads() {
+    let paths: Vec<String> = (0..16).map(|i| format!("/a/{i}.json")).collect();
+    let server = TestServer::start(paths.iter().map(|p| (p.clone(), Route::never_answer())));
+    let http = HttpFetch::new(quick(Duration::from_secs(1)));
+    let errors: Vec<FetchError> = std::thread::scope(|s| {
+        let handles: Vec<_> = paths
+            .iter()
+            .map(|p| s.spawn(|| http.get(&server.url(p)).unwrap_err()))
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    for (path, err) in paths.iter().zip(&errors) {
+        assert_eq!(
+            err,
+            &FetchError::Timeout {
+                url: server.url(path),
+                seconds: 1
+            }
+        );
+    }
+    assert_eq!(server.connections(), 1, "{:?}", server.requests());
+}
+
+#[test]
+fn importing_badges_of_dead_hosts_costs_one_attempt_per_host_and_says_could_not_check() {
+    use crate::backpack::assertion;
+    use crate::support::make_png;
+    use satchel::backpack::{self, ImportInput, ImportOptions, ItemOutcome};
+    use satchel::bake::{bake, Slot};
+    use std::sync::atomic::AtomicBool;
+
+    const N: usize = 24;
+    // Every document the badges link to hangs: the assertions and their badge class.
+    let silent = TestServer::start(
+        (0..N)
+            .map(|i| format!("/a/{i}.json"))
+            .chain(["/listener.json".to_owned()])
+            .map(|p| (p, Route::never_answer())),
+    );
+    let closed = format!("http://127.0.0.1:{}", closed_port());
+    let mut inputs = Vec::new();
+    for (base, host) in [(silent.base(), "silent"), (closed.clone(), "closed")] {
+        for i in 0..N {
+            let served = assertion(i, "listener").replace("{{base}}", &base);
+            inputs.push(ImportInput::Bytes {
+                name: format!("{host}-{i}.png"),
+                bytes: bake(&make_png(8, 8), &served, Slot::OpenBadges).unwrap(),
+            });
+        }
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let store = store_in(&dir);
+    let http = HttpFetch::new(quick(Duration::from_secs(1)));
+    let fetch = CachingFetch::online(&http, &store);
+    let report = backpack::import(
+        &store,
+        &fetch,
+        &inputs,
+        &ImportOptions {
+            now: Some(crate::backpack::NOW),
+            ..ImportOptions::default()
+        },
+        &|_| {},
+        &AtomicBool::new(false),
+    );
+    assert_eq!(report.count(ItemOutcome::Imported), 2 * N, "{report:#?}");
+    for item in &report.items {
+        assert_eq!(item.status.as_deref(), Some("unverifiable"), "{item:?}");
+        let reason = item.reason.as_deref().unwrap_or_default();
+        assert!(reason.contains("could not reach"), "{item:?}");
+    }
+    assert_eq!(silent.connections(), 1, "{:?}", silent.requests());
 }
