@@ -6,9 +6,16 @@
 //!   `Referer`, no content decoding (so no decompression bombs);
 //! - redirects are followed by hand, at most [`NetPolicy::max_redirects`] of
 //!   them, and every hop is checked again: never from https down to http, and
-//!   never to a private or local network address (loopback, RFC 1918, link
-//!   local, unique local, CGNAT, unspecified ...) unless
-//!   [`NetPolicy::allow_private`] says so;
+//!   never to a private, local or other special-purpose address (the IANA
+//!   IPv4 and IPv6 Special-Purpose Address Registries: loopback, RFC 1918,
+//!   link local, unique local, CGNAT, documentation, benchmarking, reserved,
+//!   Teredo ...; IPv4 carried in IPv6 (mapped, NAT64, 6to4) judged by the
+//!   IPv4 address; `localhost` names refused without asking DNS) unless
+//!   [`NetPolicy::allow_private`] says so, and never to an address that is no
+//!   destination (unspecified, broadcast, multicast) at all. Address literals
+//!   are judged after the URL parser has read them, so every spelling
+//!   (`2130706433`, `0x7f.1`, `[::ffff:7f00:1]` ...) is the same address
+//!   ([`check_host`]);
 //! - the host of each hop is resolved here, the addresses are checked, and
 //!   the connection goes to exactly those checked addresses (a pinned DNS
 //!   answer), so a DNS server cannot swap in `127.0.0.1` between the check and
@@ -18,6 +25,13 @@
 //!   [`NetPolicy::total_timeout`]: an endless or trickling body ends in bounded
 //!   time and memory. (A single stalled read can wait at most the time that was
 //!   left when its hop started, so the worst case is under twice the limit.)
+//!
+//! A host that could not be reached (its name does not resolve, the
+//! connection is refused or times out, no answer comes in time) is
+//! remembered for [`NetPolicy::remember_unreachable`]: later requests to it
+//! fail at once with the same error, and while the first attempt at a host is
+//! under way the others wait for it, so 3,000 badges of a dead issuer cost one
+//! attempt, not 3,000.
 //!
 //! Non-2xx answers (404, 410 ...) are answers, not errors: they come back as a
 //! [`Fetched`] with their status and body, because a 410 means "revoked".
@@ -29,7 +43,10 @@
 //! [`HttpFetch::get`] from an ordinary thread, not from inside an async
 //! runtime.
 
+mod hosts;
+
 use super::{now_unix, parse_http_url, Fetch, FetchError, Fetched, Source};
+use hosts::{host_key, Entry, Hosts};
 use reqwest::blocking::{Client, Response};
 use reqwest::dns::{Addrs, Name, Resolve, Resolving};
 use reqwest::header::{ACCEPT, CONTENT_TYPE, LOCATION};
@@ -49,12 +66,18 @@ pub const ACCEPT_HEADER: &str =
 /// (value `1`, `true` or `yes`); see [`NetPolicy::from_env`].
 pub const ALLOW_PRIVATE_ENV: &str = "SATCHEL_ALLOW_PRIVATE_NETWORK";
 
+/// How long a host that could not be reached is remembered by default (see
+/// [`NetPolicy::remember_unreachable`]): a whole batch, while a fetcher that
+/// lives long (the desktop app's) still tries again after a passing outage.
+pub const UNREACHABLE_MEMORY: Duration = Duration::from_secs(5 * 60);
+
 /// What the network code is allowed to do.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct NetPolicy {
-    /// Contact private and local network addresses (loopback, RFC 1918, link
-    /// local, unique local, CGNAT, unspecified). Off by default: a badge must
-    /// not be able to make Satchel probe the user's own network.
+    /// Contact private, local and other special-purpose addresses (loopback,
+    /// RFC 1918, link local, unique local, CGNAT, documentation, reserved ...;
+    /// see the module docs). Off by default: a badge must not be able to make
+    /// Satchel probe the user's own network.
     pub allow_private: bool,
     /// The longest wait for a TCP (and TLS) connection to one host.
     pub connect_timeout: Duration,
@@ -66,11 +89,16 @@ pub struct NetPolicy {
     pub max_redirects: usize,
     /// The `User-Agent` header.
     pub user_agent: String,
+    /// How long a host that could not be reached (no DNS answer, connection
+    /// refused or timed out, no answer in time) is remembered: within it,
+    /// requests to that host fail at once with the same error.
+    pub remember_unreachable: Duration,
 }
 
 impl Default for NetPolicy {
     /// Private addresses refused, connect 10 s, total 30 s, body
-    /// [`MAX_DOCUMENT_BYTES`](crate::limits::MAX_DOCUMENT_BYTES), 5 redirects.
+    /// [`MAX_DOCUMENT_BYTES`](crate::limits::MAX_DOCUMENT_BYTES), 5 redirects,
+    /// unreachable hosts remembered for [`UNREACHABLE_MEMORY`].
     fn default() -> NetPolicy {
         NetPolicy {
             allow_private: false,
@@ -84,6 +112,7 @@ impl Default for NetPolicy {
                 " (Open Badges backpack)"
             )
             .to_owned(),
+            remember_unreachable: UNREACHABLE_MEMORY,
         }
     }
 }
@@ -110,6 +139,7 @@ pub struct HttpFetch {
     policy: NetPolicy,
     pins: Arc<PinnedNames>,
     client: OnceLock<Result<Client, String>>,
+    hosts: Hosts,
 }
 
 impl HttpFetch {
@@ -117,9 +147,10 @@ impl HttpFetch {
     /// first fetch.
     pub fn new(policy: NetPolicy) -> HttpFetch {
         HttpFetch {
-            policy,
             pins: Arc::new(PinnedNames::default()),
             client: OnceLock::new(),
+            hosts: Hosts::new(policy.remember_unreachable),
+            policy,
         }
     }
 
@@ -166,10 +197,9 @@ impl HttpFetch {
     /// Resolves and checks the host of one hop, and pins the checked
     /// addresses so the connection goes to exactly those.
     fn check_and_pin(&self, hop: &Url, asked: &str, within: Duration) -> Result<(), FetchError> {
+        check_literal(hop, self.policy.allow_private)?;
         match hop.host() {
-            None => Err(FetchError::BadUrl(hop.to_string())),
-            Some(Host::Ipv4(ip)) => check_ip(IpAddr::V4(ip), None, self.policy.allow_private),
-            Some(Host::Ipv6(ip)) => check_ip(IpAddr::V6(ip), None, self.policy.allow_private),
+            None | Some(Host::Ipv4(_) | Host::Ipv6(_)) => Ok(()),
             Some(Host::Domain(name)) => {
                 let port = hop.port_or_known_default().unwrap_or(80);
                 let found = resolve(name, port, within).map_err(|e| match e {
@@ -186,13 +216,49 @@ impl HttpFetch {
         }
     }
 
-    fn send(&self, hop: &Url, asked: &str, within: Duration) -> Result<Response, FetchError> {
-        self.client(asked)?
+    /// Sends the request of one hop, after the host check, under the
+    /// memory of unreachable hosts.
+    fn send(&self, hop: &Url, asked: &str, started: Instant) -> Result<Response, FetchError> {
+        let until = started + self.policy.total_timeout;
+        let attempt = match self.hosts.enter(&host_key(hop), asked, until) {
+            Entry::Go(attempt) => attempt,
+            Entry::Unreachable(e) => return Err(e),
+            Entry::TimedOut => return Err(self.timeout(asked)),
+        };
+        let within = self.remaining(started, asked)?;
+        if let Err(e) = self.check_and_pin(hop, asked, within) {
+            // A name that did not resolve is unreachable; a refusal is not.
+            if matches!(
+                e,
+                FetchError::Unreachable { .. } | FetchError::Timeout { .. }
+            ) {
+                attempt.unreachable(&e);
+            }
+            return Err(e);
+        }
+        let client = self.client(asked)?;
+        let within = self.remaining(started, asked)?;
+        let sent = client
             .get(hop.clone())
             .header(ACCEPT, ACCEPT_HEADER)
             .timeout(within)
-            .send()
-            .map_err(|e| self.request_error(asked, &e))
+            .send();
+        match sent {
+            Ok(response) => {
+                attempt.answered();
+                Ok(response)
+            }
+            Err(e) => {
+                let error = self.request_error(asked, &e);
+                // No connection, or no answer in a fair share of the time.
+                let timed_out = matches!(error, FetchError::Timeout { .. })
+                    && within * 2 >= self.policy.total_timeout;
+                if e.is_connect() || timed_out {
+                    attempt.unreachable(&error);
+                }
+                Err(error)
+            }
+        }
     }
 
     fn request_error(&self, url: &str, e: &reqwest::Error) -> FetchError {
@@ -265,10 +331,7 @@ impl Fetch for HttpFetch {
         let mut hop = parse_http_url(url)?;
         let mut redirects = 0usize;
         loop {
-            let within = self.remaining(started, url)?;
-            self.check_and_pin(&hop, url, within)?;
-            let within = self.remaining(started, url)?;
-            let response = self.send(&hop, url, within)?;
+            let response = self.send(&hop, url, started)?;
             let status = response.status().as_u16();
             if is_redirect(status) {
                 if let Some(location) = response.headers().get(LOCATION) {
@@ -329,30 +392,168 @@ pub(crate) fn redirect_target(current: &Url, location: &str) -> Result<Url, Fetc
     Ok(next)
 }
 
-/// The message for a refused private or local address.
-fn private_refusal(host: Option<&str>, ip: IpAddr) -> FetchError {
-    let what = match host {
-        Some(name) => format!("{name} ({ip})"),
-        None => ip.to_string(),
+/// What an address is, as a destination.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Reach {
+    /// A public unicast address: always allowed.
+    Public,
+    /// Loopback, private, link-local, documentation, benchmarking, reserved
+    /// and other special-purpose ranges: allowed only with
+    /// [`NetPolicy::allow_private`].
+    Private,
+    /// Not a destination at all (unspecified, "this network", broadcast,
+    /// multicast): never contacted. (Linux connects `0.0.0.0` to the machine
+    /// itself.)
+    Never,
+}
+
+/// Classifies an address by the IANA IPv4 and IPv6 Special-Purpose Address
+/// Registries; IPv4 addresses carried in IPv6 (mapped, NAT64, 6to4) are
+/// judged by the IPv4 address they carry.
+fn reach(ip: IpAddr) -> Reach {
+    match ip {
+        IpAddr::V4(v4) => reach_v4(v4),
+        IpAddr::V6(v6) => reach_v6(v6),
+    }
+}
+
+fn reach_v4(ip: Ipv4Addr) -> Reach {
+    let bits = u32::from(ip);
+    let within =
+        |net: [u8; 4], len: u32| bits >> (32 - len) == u32::from(Ipv4Addr::from(net)) >> (32 - len);
+    if within([0, 0, 0, 0], 8) || within([224, 0, 0, 0], 4) || ip.is_broadcast() {
+        return Reach::Never;
+    }
+    const SPECIAL: [([u8; 4], u32); 13] = [
+        ([10, 0, 0, 0], 8),      // private
+        ([100, 64, 0, 0], 10),   // shared address space (CGNAT)
+        ([127, 0, 0, 0], 8),     // loopback
+        ([169, 254, 0, 0], 16),  // link local
+        ([172, 16, 0, 0], 12),   // private
+        ([192, 0, 0, 0], 24),    // IETF protocol assignments
+        ([192, 0, 2, 0], 24),    // documentation (TEST-NET-1)
+        ([192, 88, 99, 0], 24),  // 6to4 relay anycast
+        ([192, 168, 0, 0], 16),  // private
+        ([198, 18, 0, 0], 15),   // benchmarking
+        ([198, 51, 100, 0], 24), // documentation (TEST-NET-2)
+        ([203, 0, 113, 0], 24),  // documentation (TEST-NET-3)
+        ([240, 0, 0, 0], 4),     // reserved
+    ];
+    if SPECIAL.iter().any(|&(net, len)| within(net, len)) {
+        Reach::Private
+    } else {
+        Reach::Public
+    }
+}
+
+fn reach_v6(ip: Ipv6Addr) -> Reach {
+    let bits = u128::from(ip);
+    let within = |net: &str, len: u32| {
+        let net = u128::from(net.parse::<Ipv6Addr>().unwrap_or(Ipv6Addr::UNSPECIFIED));
+        bits >> (128 - len) == net >> (128 - len)
     };
+    let low_v4 = || Ipv4Addr::from(bits as u32);
+    if ip.is_unspecified() || within("ff00::", 8) {
+        return Reach::Never;
+    }
+    // IPv4-mapped (::ffff:a.b.c.d), NAT64 (64:ff9b::a.b.c.d), 6to4 (2002:a.b.c.d::/48).
+    if within("::ffff:0:0", 96) || within("64:ff9b::", 96) {
+        return reach_v4(low_v4());
+    }
+    if within("2002::", 16) {
+        return reach_v4(Ipv4Addr::from((bits >> 80) as u32));
+    }
+    const SPECIAL: [(&str, u32); 10] = [
+        ("::", 96),          // loopback (::1) and IPv4-compatible (deprecated)
+        ("64:ff9b:1::", 48), // local-use IPv4/IPv6 translation
+        ("100::", 64),       // discard-only
+        ("2001::", 23),      // IETF protocol assignments, Teredo (2001::/32) included
+        ("2001:db8::", 32),  // documentation
+        ("3fff::", 20),      // documentation
+        ("fc00::", 7),       // unique local
+        ("fe80::", 10),      // link local
+        ("fec0::", 10),      // site local (deprecated)
+        ("5f00::", 16),      // segment routing (SRv6) SIDs
+    ];
+    if SPECIAL.iter().any(|&(net, len)| within(net, len)) {
+        Reach::Private
+    } else {
+        Reach::Public
+    }
+}
+
+/// Whether `ip` may be contacted under this setting.
+fn may_contact(ip: IpAddr, allow_private: bool) -> bool {
+    match reach(ip) {
+        Reach::Public => true,
+        Reach::Private => allow_private,
+        Reach::Never => false,
+    }
+}
+
+/// The message for a refused address.
+fn refusal(host: Option<&str>, ip: Option<IpAddr>, allow_private: bool) -> FetchError {
+    let what = match (host, ip) {
+        (Some(name), Some(ip)) => format!("{name} ({ip})"),
+        (Some(name), None) => name.to_owned(),
+        (None, Some(ip)) => ip.to_string(),
+        (None, None) => "the host".to_owned(),
+    };
+    if allow_private {
+        return FetchError::Refused(format!(
+            "{what} is not an address a document can come from (unspecified, broadcast or multicast); Satchel does not contact it"
+        ));
+    }
     FetchError::Refused(format!(
         "{what} is a private or local network address; Satchel does not contact those unless you pass --allow-private-network or set {ALLOW_PRIVATE_ENV}=1"
     ))
 }
 
-/// Refuses a private or local address unless allowed.
+/// Refuses an address that may not be contacted under this setting.
 pub(crate) fn check_ip(
     ip: IpAddr,
     host: Option<&str>,
     allow_private: bool,
 ) -> Result<(), FetchError> {
-    if !allow_private && is_private_or_local(ip) {
-        return Err(private_refusal(host, ip));
+    if may_contact(ip, allow_private) {
+        Ok(())
+    } else {
+        Err(refusal(host, Some(ip), allow_private))
     }
-    Ok(())
 }
 
-/// The addresses of `host` that may be contacted; refused when none may.
+/// Whether a host name always means this machine (`localhost` and
+/// `*.localhost`, RFC 6761, with or without the trailing dot): such a name is
+/// refused without asking DNS.
+fn is_local_name(name: &str) -> bool {
+    let name = name.strip_suffix('.').unwrap_or(name).to_ascii_lowercase();
+    name == "localhost" || name.ends_with(".localhost")
+}
+
+/// Judges the host of an http(s) `url` without resolving or connecting: an
+/// address literal, in any spelling the URL parser accepts (`2130706433`,
+/// `0177.0.0.1`, `0x7f.1`, `127.1`, `[::ffff:7f00:1]`, a trailing dot ...),
+/// is checked against the special-purpose ranges, and so is a name that
+/// always means this machine (`localhost`). Any other name passes here; its
+/// addresses are checked when a fetch resolves it.
+pub fn check_host(url: &str, allow_private: bool) -> Result<(), FetchError> {
+    check_literal(&parse_http_url(url)?, allow_private)
+}
+
+fn check_literal(hop: &Url, allow_private: bool) -> Result<(), FetchError> {
+    match hop.host() {
+        None => Err(FetchError::BadUrl(hop.to_string())),
+        Some(Host::Ipv4(ip)) => check_ip(IpAddr::V4(ip), None, allow_private),
+        Some(Host::Ipv6(ip)) => check_ip(IpAddr::V6(ip), None, allow_private),
+        Some(Host::Domain(name)) if !allow_private && is_local_name(name) => {
+            Err(refusal(Some(name), None, false))
+        }
+        Some(Host::Domain(_)) => Ok(()),
+    }
+}
+
+/// The addresses of `host` that may be contacted (every address of the
+/// answer is checked; only the allowed ones are kept); refused when none may.
 fn allowed_addrs(
     host: &str,
     found: &[SocketAddr],
@@ -361,55 +562,13 @@ fn allowed_addrs(
     let allowed: Vec<SocketAddr> = found
         .iter()
         .copied()
-        .filter(|a| allow_private || !is_private_or_local(a.ip()))
+        .filter(|a| may_contact(a.ip(), allow_private))
         .collect();
     match (allowed.is_empty(), found.first()) {
         (false, _) => Ok(allowed),
-        (true, Some(first)) => Err(private_refusal(Some(host), first.ip())),
+        (true, Some(first)) => Err(refusal(Some(host), Some(first.ip()), allow_private)),
         (true, None) => Err(FetchError::Refused(format!("{host} has no addresses"))),
     }
-}
-
-/// Loopback, private (RFC 1918, unique local), link-local, unspecified,
-/// "this network" (0/8), CGNAT (100.64/10), broadcast and multicast addresses,
-/// including IPv4 addresses wrapped in IPv6 (mapped, compatible, NAT64, 6to4).
-pub(crate) fn is_private_or_local(ip: IpAddr) -> bool {
-    match ip {
-        IpAddr::V4(v4) => is_private_v4(v4),
-        IpAddr::V6(v6) => is_private_v6(v6),
-    }
-}
-
-fn is_private_v4(ip: Ipv4Addr) -> bool {
-    let [a, b, ..] = ip.octets();
-    ip.is_loopback()
-        || ip.is_private()
-        || ip.is_link_local()
-        || ip.is_unspecified()
-        || ip.is_broadcast()
-        || ip.is_multicast()
-        || a == 0
-        || (a == 100 && (b & 0xc0) == 64)
-}
-
-fn is_private_v6(ip: Ipv6Addr) -> bool {
-    if ip.is_loopback() || ip.is_unspecified() || ip.is_multicast() {
-        return true;
-    }
-    let s = ip.segments();
-    let embedded_v4 = |hi: u16, lo: u16| Ipv4Addr::from((u32::from(hi) << 16) | u32::from(lo));
-    if let Some(v4) = ip.to_ipv4_mapped() {
-        return is_private_v4(v4);
-    }
-    // IPv4-compatible (::a.b.c.d, deprecated) and NAT64 (64:ff9b::a.b.c.d).
-    if s[..6] == [0; 6] || s[..6] == [0x64, 0xff9b, 0, 0, 0, 0] {
-        return is_private_v4(embedded_v4(s[6], s[7]));
-    }
-    // 6to4 (2002:a.b.c.d::/48).
-    if s[0] == 0x2002 {
-        return is_private_v4(embedded_v4(s[1], s[2]));
-    }
-    (s[0] & 0xfe00) == 0xfc00 || (s[0] & 0xffc0) == 0xfe80
 }
 
 enum Resolved {
@@ -616,53 +775,30 @@ mod tests {
     }
 
     #[test]
-    fn private_and_local_addresses_are_recognized() {
+    fn never_addresses_stay_refused_when_private_ones_are_allowed() {
         for ip in [
-            "127.0.0.1",
-            "127.255.0.9",
-            "10.1.2.3",
-            "172.16.0.1",
-            "172.31.255.255",
-            "192.168.1.1",
-            "169.254.169.254",
             "0.0.0.0",
             "0.1.2.3",
-            "100.64.0.1",
-            "100.127.255.255",
-            "255.255.255.255",
             "224.0.0.1",
-            "::1",
+            "239.255.255.255",
+            "255.255.255.255",
             "::",
-            "fc00::1",
-            "fd12:3456::1",
-            "fe80::1",
-            "febf::1",
-            "::ffff:127.0.0.1",
-            "::ffff:10.0.0.1",
-            "::127.0.0.1",
-            "64:ff9b::a00:1",
-            "2002:c0a8:0101::1",
             "ff02::1",
+            "::ffff:0.0.0.0",
+            "64:ff9b::e000:1",
         ] {
             let ip: IpAddr = ip.parse().unwrap();
-            assert!(is_private_or_local(ip), "{ip} should be private or local");
+            assert_eq!(reach(ip), Reach::Never, "{ip}");
+            let err = check_ip(ip, None, true).unwrap_err();
+            assert!(
+                err.to_string().contains("Satchel does not contact it"),
+                "{err}"
+            );
         }
-        for ip in [
-            "8.8.8.8",
-            "1.1.1.1",
-            "172.15.255.255",
-            "172.32.0.1",
-            "100.63.255.255",
-            "100.128.0.1",
-            "169.253.0.1",
-            "192.169.0.1",
-            "2606:4700:4700::1111",
-            "2001:db8::1",
-            "::ffff:8.8.8.8",
-            "fec0::1",
-        ] {
+        for ip in ["127.0.0.1", "10.0.0.1", "fe80::1", "::ffff:192.168.0.1"] {
             let ip: IpAddr = ip.parse().unwrap();
-            assert!(!is_private_or_local(ip), "{ip} should be public");
+            assert_eq!(reach(ip), Reach::Private, "{ip}");
+            assert!(check_ip(ip, None, true).is_ok(), "{ip}");
         }
     }
 

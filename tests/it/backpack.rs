@@ -174,7 +174,7 @@ fn outcome_of<'r>(report: &'r ImportReport, source_end: &str) -> &'r backpack::I
         .unwrap_or_else(|| panic!("no item {source_end} in {:#?}", report.items))
 }
 
-fn zip_of(entries: &[(&str, &[u8])]) -> Vec<u8> {
+pub fn zip_of(entries: &[(&str, &[u8])]) -> Vec<u8> {
     let mut out = std::io::Cursor::new(Vec::new());
     {
         let mut zip = zip::ZipWriter::new(&mut out);

@@ -423,3 +423,106 @@ fn importing_an_empty_folder_says_there_was_nothing_to_import() {
     let text = ok(&satchel(data.path(), &["import", empty.to_str().unwrap()]));
     assert!(text.starts_with("Nothing to import"), "{text}");
 }
+
+/// Characters that could control a terminal: C0 controls but the line
+/// break, DEL, C1 controls, bidi embeddings, overrides and isolates.
+fn terminal_controls(bytes: &[u8]) -> Vec<char> {
+    String::from_utf8_lossy(bytes)
+        .chars()
+        .filter(|&c| {
+            (c.is_control() && c != '\n')
+                || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+        })
+        .collect()
+}
+
+#[test]
+fn badge_text_reaches_the_terminal_without_control_characters() {
+    let evil = "Evil\u{1b}]0;pwned\u{7}\u{1b}[2J";
+    let credential = |id: &str| {
+        serde_json::json!({
+            "@context": ["https://www.w3.org/ns/credentials/v2", "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"],
+            "type": ["VerifiableCredential", "OpenBadgeCredential"],
+            "id": id,
+            "issuer": {"id": "did:example:evil", "type": ["Profile"], "name": format!("Issuer\u{9b}31m\u{202e}txt.exe")},
+            "validFrom": "2024-01-01T00:00:00Z",
+            "credentialSubject": {"type": ["AchievementSubject"], "achievement": {
+                "id": "urn:uuid:2", "type": ["Achievement"], "name": evil,
+                "description": "one\nline\r\tonly\u{7f}\u{85}\u{1b}c",
+                "criteria": {"narrative": "\u{1b}[1;1H\u{1b}[2Kfake prompt$ "}
+            }}
+        })
+        .to_string()
+    };
+    let data = tempfile::tempdir().unwrap();
+    let files = tempfile::tempdir().unwrap();
+    let badge = files.path().join("evil\u{1b}[31m.json");
+    std::fs::write(&badge, credential("urn:uuid:evil-1")).unwrap();
+    let zip = files.path().join("badges.zip");
+    let member = credential("urn:uuid:evil-2");
+    std::fs::write(
+        &zip,
+        crate::backpack::zip_of(&[("in\u{1b}]0;zip\u{7}.json", member.as_bytes())]),
+    )
+    .unwrap();
+    let junk = files.path().join("junk\u{1b}[2J\u{9b}.txt");
+    std::fs::write(&junk, "not a badge").unwrap();
+    let (badge, zip, junk) = (
+        badge.to_str().unwrap(),
+        zip.to_str().unwrap(),
+        junk.to_str().unwrap(),
+    );
+    let d = data.path();
+    let runs: Vec<(&str, Output)> = vec![
+        (
+            "import",
+            satchel(
+                d,
+                &["import", badge, zip, junk, "--offline", "--no-progress"],
+            ),
+        ),
+        ("list", satchel(d, &["list"])),
+        ("show", satchel(d, &["show", "1"])),
+        ("show 2", satchel(d, &["show", "2"])),
+        ("inspect", satchel(d, &["inspect", badge])),
+        ("inspect junk", satchel(d, &["inspect", junk])),
+        ("verify", satchel(d, &["verify", badge, junk, "--offline"])),
+        (
+            "verify json",
+            satchel(d, &["verify", badge, "--offline", "--json"]),
+        ),
+        ("reverify", satchel(d, &["reverify", "--all", "--offline"])),
+    ];
+    for (what, o) in &runs {
+        assert!(o.status.code().is_some(), "{what}: {o:?}");
+        for (stream, bytes) in [("stdout", &o.stdout), ("stderr", &o.stderr)] {
+            assert_eq!(
+                terminal_controls(bytes),
+                Vec::<char>::new(),
+                "{what} {stream}: {}",
+                String::from_utf8_lossy(bytes)
+            );
+        }
+    }
+    // The strings were printed, with visible marks where the controls were.
+    let text = |what: &str| {
+        let o = &runs.iter().find(|(w, _)| *w == what).unwrap().1;
+        String::from_utf8_lossy(&[o.stdout.as_slice(), &o.stderr].concat()).into_owned()
+    };
+    let shown = "Evil\u{fffd}]0;pwned\u{fffd}\u{fffd}[2J";
+    let expected = ["import", "list", "show", "inspect", "verify", "reverify"]
+        .map(|what| (what, shown))
+        .into_iter()
+        .chain([
+            ("import", "in\u{fffd}]0;zip\u{fffd}.json"),
+            ("import", "junk\u{fffd}[2J\u{fffd}.txt"),
+            ("inspect junk", "junk\u{fffd}[2J\u{fffd}.txt"),
+            ("show", "one line  only\u{fffd} \u{fffd}c"),
+        ]);
+    for (what, part) in expected {
+        assert!(text(what).contains(part), "{what}: {}", text(what));
+    }
+    // JSON keeps the exact strings, escaped.
+    let json: Value = serde_json::from_str(text("verify json").lines().next().unwrap()).unwrap();
+    assert_eq!(json["badge"]["name"], evil);
+}

@@ -617,3 +617,299 @@ fn shared_documents_are_one_per_url_per_run_and_derived_values_are_made_once() {
         Err(FetchError::BadUrl(_))
     ));
 }
+
+/// Every IANA special-purpose range (first and last address), and the
+/// public neighbours just outside it.
+const SPECIAL_RANGES: &[(&str, &str, &str)] = &[
+    // (first, last, a public address just outside, or "")
+    ("0.0.0.0", "0.255.255.255", "1.0.0.0"),
+    ("10.0.0.0", "10.255.255.255", "11.0.0.0"),
+    ("100.64.0.0", "100.127.255.255", "100.128.0.0"),
+    ("127.0.0.0", "127.255.255.255", "128.0.0.0"),
+    ("169.254.0.0", "169.254.255.255", "169.255.0.0"),
+    ("172.16.0.0", "172.31.255.255", "172.32.0.0"),
+    ("192.0.0.0", "192.0.0.255", "192.0.1.0"),
+    ("192.0.2.0", "192.0.2.255", "192.0.3.0"),
+    ("192.88.99.0", "192.88.99.255", "192.88.100.0"),
+    ("192.168.0.0", "192.168.255.255", "192.169.0.0"),
+    ("198.18.0.0", "198.19.255.255", "198.20.0.0"),
+    ("198.51.100.0", "198.51.100.255", "198.51.101.0"),
+    ("203.0.113.0", "203.0.113.255", "203.0.114.0"),
+    ("224.0.0.0", "239.255.255.255", "223.255.255.255"),
+    ("240.0.0.0", "255.255.255.254", "100.63.255.255"),
+    ("255.255.255.255", "255.255.255.255", "172.15.255.255"),
+    ("::", "::", "::ffff:1.0.0.0"),
+    ("::1", "::1", "2606:4700::1"),
+    ("::ffff:0.0.0.0", "::ffff:0.255.255.255", "::ffff:8.8.8.8"),
+    (
+        "::ffff:127.0.0.1",
+        "::ffff:10.255.255.255",
+        "::ffff:93.184.216.34",
+    ),
+    ("::2", "::ffff:ffff", "1::"),
+    ("64:ff9b::7f00:1", "64:ff9b::c0a8:101", "64:ff9b::808:808"),
+    (
+        "64:ff9b:1::",
+        "64:ff9b:1:ffff:ffff:ffff:ffff:ffff",
+        "64:ff9b:2::",
+    ),
+    ("100::", "100::ffff:ffff:ffff:ffff", "100:0:0:1::"),
+    (
+        "2001::",
+        "2001:1ff:ffff:ffff:ffff:ffff:ffff:ffff",
+        "2001:200::",
+    ),
+    ("2001:0:4136:e378::1", "2001:0:ffff::", "2001:4860::8888"),
+    (
+        "2001:db8::",
+        "2001:db8:ffff:ffff:ffff:ffff:ffff:ffff",
+        "2001:db9::",
+    ),
+    ("2002:7f00:1::", "2002:c0a8:ffff:ffff::", "2002:808:808::"),
+    (
+        "fc00::",
+        "fdff:ffff:ffff:ffff:ffff:ffff:ffff:ffff",
+        "fbff::1",
+    ),
+    (
+        "fe80::",
+        "febf:ffff:ffff:ffff:ffff:ffff:ffff:ffff",
+        "2a00:1450::1",
+    ),
+    (
+        "fec0::",
+        "feff:ffff:ffff:ffff:ffff:ffff:ffff:ffff",
+        "2400:cb00::1",
+    ),
+    (
+        "ff00::",
+        "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff",
+        "2606:4700::1",
+    ),
+];
+
+fn url_of(ip: &str) -> String {
+    if ip.contains(':') {
+        format!("http://[{ip}]/badge.json")
+    } else {
+        format!("http://{ip}/badge.json")
+    }
+}
+
+#[test]
+fn every_special_purpose_range_is_refused_and_its_public_neighbours_are_not() {
+    use satchel::fetch::http::check_host;
+    for &(first, last, outside) in SPECIAL_RANGES {
+        for ip in [first, last] {
+            let url = url_of(ip);
+            let err = check_host(&url, false).expect_err(&url);
+            assert!(
+                matches!(&err, FetchError::Refused(m) if m.contains("Satchel does not contact")),
+                "{url}: {err:?}"
+            );
+        }
+        let url = url_of(outside);
+        assert_eq!(check_host(&url, false), Ok(()), "{url}");
+    }
+    for public in [
+        "93.184.216.34",
+        "2606:4700::1",
+        "8.8.8.8",
+        "2a00:1450:4001::",
+    ] {
+        assert_eq!(check_host(&url_of(public), false), Ok(()), "{public}");
+    }
+}
+
+#[test]
+fn every_spelling_of_a_local_address_is_refused() {
+    use satchel::fetch::http::check_host;
+    for url in [
+        "http://2130706433/",
+        "http://0177.0.0.1/",
+        "http://0x7f.1/",
+        "http://0x7F000001/",
+        "http://127.1/",
+        "http://127.0.1/",
+        "http://127.0.0.1./",
+        "http://%31%32%37.0.0.1/",
+        "http://\u{ff11}\u{ff12}\u{ff17}.0.0.1/",
+        "https://0/",
+        "http://0.0.0.0:8080/",
+        "http://3232235777/",
+        "http://0xa9.0xfe.0xa9.0xfe/latest/meta-data/",
+        "http://[::ffff:127.0.0.1]/",
+        "http://[::ffff:7f00:1]/",
+        "http://[0:0:0:0:0:ffff:127.0.0.1]/",
+        "http://[::127.0.0.1]/",
+        "http://[64:ff9b::127.0.0.1]/",
+        "http://[2002:7f00:0001::]/",
+        "http://[0::1]/",
+        "http://[fe80::1]:8080/",
+        "http://localhost/",
+        "http://localhost./",
+        "http://LOCALHOST:8080/",
+        "http://api.localhost./",
+    ] {
+        let err = check_host(url, false).expect_err(url);
+        assert!(
+            matches!(&err, FetchError::Refused(m) if m.contains("Satchel does not contact")),
+            "{url}: {err:?}"
+        );
+    }
+    // The same spellings of a public address are allowed, judged without
+    // connecting; and with private addresses allowed, loopback is.
+    for url in [
+        "http://1572395042/",
+        "http://0x5d.0xb8.0xd8.0x22/",
+        "http://93.184.216.34./",
+        "http://[::ffff:93.184.216.34]/",
+        "http://[64:ff9b::5db8:d822]/",
+        "http://[2606:4700::1]/",
+        "http://badges.example.org./",
+    ] {
+        assert_eq!(check_host(url, false), Ok(()), "{url}");
+    }
+    assert_eq!(check_host("http://0x7f.1/", true), Ok(()));
+    assert_eq!(check_host("http://localhost./", true), Ok(()));
+}
+
+#[test]
+fn a_redirect_to_an_address_that_is_never_contacted_is_refused() {
+    // Every hop is checked: the test server is allowed (private addresses are
+    // on), the unspecified and multicast addresses it redirects to never are.
+    let server = TestServer::start([
+        ("/mapped", Route::redirect("http://[::ffff:0:0]/secret")),
+        ("/multicast", Route::redirect("http://224.0.0.1/secret")),
+    ]);
+    // Linux connects 0.0.0.0 to the machine itself: this would reach /secret.
+    let zero = format!("http://0.0.0.0:{}/secret", server.port());
+    server.set("/zero", Route::redirect(&zero));
+    let fetch = HttpFetch::new(local());
+    for path in ["/zero", "/mapped", "/multicast"] {
+        let err = fetch.get(&server.url(path)).unwrap_err();
+        assert!(
+            matches!(&err, FetchError::Refused(m) if m.contains("Satchel does not contact it")),
+            "{path}: {err:?}"
+        );
+    }
+    assert_eq!(server.count("/secret"), 0);
+}
+
+/// A port of 127.0.0.1 with nothing listening on it (a server was there).
+fn closed_port() -> u16 {
+    TestServer::start(Vec::<(String, Route)>::new()).port()
+}
+
+#[test]
+fn a_host_that_could_not_be_reached_is_not_tried_again_for_a_while() {
+    let port = closed_port();
+    let url = |p: &str| format!("http://127.0.0.1:{port}{p}");
+    let http = HttpFetch::new(local());
+    let first = http.get(&url("/a.json")).unwrap_err();
+    assert!(
+        first
+            .to_string()
+            .starts_with(&format!("could not reach {} (", url("/a.json"))),
+        "{first}"
+    );
+    // Something answers on the port now, but the fetcher remembers the
+    // refusal: the same error, for the URL asked, without a connection.
+    let server = TestServer::start_at(port, [("/b.json", Route::json("{}"))]);
+    let again = http.get(&url("/b.json")).unwrap_err();
+    let FetchError::Unreachable { url: u, reason } = &again else {
+        panic!("not unreachable: {again:?}")
+    };
+    assert_eq!(u, &url("/b.json"));
+    assert!(matches!(&first, FetchError::Unreachable { reason: r, .. } if r == reason));
+    assert_eq!(server.connections(), 0);
+    // Another host (same address, another port) is not affected.
+    let other = TestServer::start([("/c.json", Route::json("{}"))]);
+    assert_eq!(http.get(&other.url("/c.json")).unwrap().status, 200);
+    // A fetcher that forgets at once tries again, and is answered.
+    let forgetful = HttpFetch::new(NetPolicy {
+        remember_unreachable: Duration::ZERO,
+        ..local()
+    });
+    let port2 = closed_port();
+    let url2 = format!("http://127.0.0.1:{port2}/b.json");
+    assert!(forgetful.get(&url2).is_err());
+    let server2 = TestServer::start_at(port2, [("/b.json", Route::json("{}"))]);
+    assert_eq!(forgetful.get(&url2).unwrap().status, 200);
+    assert_eq!(server2.connections(), 1);
+}
+
+#[test]
+fn a_host_that_never_answers_costs_one_connection_across_threads() {
+    let paths: Vec<String> = (0..16).map(|i| format!("/a/{i}.json")).collect();
+    let server = TestServer::start(paths.iter().map(|p| (p.clone(), Route::never_answer())));
+    let http = HttpFetch::new(quick(Duration::from_secs(1)));
+    let errors: Vec<FetchError> = std::thread::scope(|s| {
+        let handles: Vec<_> = paths
+            .iter()
+            .map(|p| s.spawn(|| http.get(&server.url(p)).unwrap_err()))
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    for (path, err) in paths.iter().zip(&errors) {
+        assert_eq!(
+            err,
+            &FetchError::Timeout {
+                url: server.url(path),
+                seconds: 1
+            }
+        );
+    }
+    assert_eq!(server.connections(), 1, "{:?}", server.requests());
+}
+
+#[test]
+fn importing_badges_of_dead_hosts_costs_one_attempt_per_host_and_says_could_not_check() {
+    use crate::backpack::assertion;
+    use crate::support::make_png;
+    use satchel::backpack::{self, ImportInput, ImportOptions, ItemOutcome};
+    use satchel::bake::{bake, Slot};
+    use std::sync::atomic::AtomicBool;
+
+    const N: usize = 24;
+    // Every document the badges link to hangs: the assertions and their badge class.
+    let silent = TestServer::start(
+        (0..N)
+            .map(|i| format!("/a/{i}.json"))
+            .chain(["/listener.json".to_owned()])
+            .map(|p| (p, Route::never_answer())),
+    );
+    let closed = format!("http://127.0.0.1:{}", closed_port());
+    let mut inputs = Vec::new();
+    for (base, host) in [(silent.base(), "silent"), (closed.clone(), "closed")] {
+        for i in 0..N {
+            let served = assertion(i, "listener").replace("{{base}}", &base);
+            inputs.push(ImportInput::Bytes {
+                name: format!("{host}-{i}.png"),
+                bytes: bake(&make_png(8, 8), &served, Slot::OpenBadges).unwrap(),
+            });
+        }
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let store = store_in(&dir);
+    let http = HttpFetch::new(quick(Duration::from_secs(1)));
+    let fetch = CachingFetch::online(&http, &store);
+    let report = backpack::import(
+        &store,
+        &fetch,
+        &inputs,
+        &ImportOptions {
+            now: Some(crate::backpack::NOW),
+            ..ImportOptions::default()
+        },
+        &|_| {},
+        &AtomicBool::new(false),
+    );
+    assert_eq!(report.count(ItemOutcome::Imported), 2 * N, "{report:#?}");
+    for item in &report.items {
+        assert_eq!(item.status.as_deref(), Some("unverifiable"), "{item:?}");
+        let reason = item.reason.as_deref().unwrap_or_default();
+        assert!(reason.contains("could not reach"), "{item:?}");
+    }
+    assert_eq!(silent.connections(), 1, "{:?}", silent.requests());
+}

@@ -16,7 +16,8 @@
 //! `http://127.0.0.1:PORT`, so documents can point at each other.
 //! [`TestServer::serve_dir`] serves a directory of fixtures. Every request
 //! path seen is recorded ([`TestServer::requests`], [`TestServer::count`]).
-//! Unknown paths answer 404. Each connection answers one request and closes.
+//! [`TestServer::connections`] counts accepted connections. Unknown paths
+//! answer 404. Each connection answers one request and closes.
 //! Dropping the server stops it and joins all its threads (hung and endless
 //! routes included). It never contacts anything: it only listens on loopback.
 
@@ -26,7 +27,7 @@ use std::collections::HashMap;
 use std::io::{ErrorKind, Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::path::Path;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::Duration;
@@ -158,6 +159,7 @@ struct State {
     seen: Mutex<Vec<Seen>>,
     stop: AtomicBool,
     connections: Mutex<Vec<JoinHandle<()>>>,
+    accepted: AtomicUsize,
 }
 
 impl State {
@@ -176,7 +178,15 @@ pub struct TestServer {
 impl TestServer {
     /// Starts a server answering `routes` (path → answer).
     pub fn start<P: Into<String>>(routes: impl IntoIterator<Item = (P, Route)>) -> TestServer {
-        let listener = TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1:0");
+        TestServer::start_at(0, routes)
+    }
+
+    /// Starts a server on this port of 127.0.0.1 (0: any free port).
+    pub fn start_at<P: Into<String>>(
+        port: u16,
+        routes: impl IntoIterator<Item = (P, Route)>,
+    ) -> TestServer {
+        let listener = TcpListener::bind(("127.0.0.1", port)).expect("bind 127.0.0.1");
         let addr = listener.local_addr().expect("local address");
         let state = Arc::new(State {
             base: format!("http://{addr}"),
@@ -184,6 +194,7 @@ impl TestServer {
             seen: Mutex::new(Vec::new()),
             stop: AtomicBool::new(false),
             connections: Mutex::new(Vec::new()),
+            accepted: AtomicUsize::new(0),
         });
         let accept_state = Arc::clone(&state);
         let accept = std::thread::Builder::new()
@@ -232,6 +243,11 @@ impl TestServer {
     /// The port.
     pub fn port(&self) -> u16 {
         self.addr.port()
+    }
+
+    /// How many connections were accepted.
+    pub fn connections(&self) -> usize {
+        self.state.accepted.load(Ordering::SeqCst)
     }
 
     /// Adds or replaces a route while the server runs.
@@ -333,6 +349,7 @@ fn accept_loop(listener: TcpListener, state: Arc<State>) {
             break;
         }
         let Ok(stream) = stream else { continue };
+        state.accepted.fetch_add(1, Ordering::SeqCst);
         let conn_state = Arc::clone(&state);
         let handle = std::thread::spawn(move || serve(stream, &conn_state));
         let mut connections = state.connections.lock().unwrap();

@@ -3,6 +3,7 @@
 //! the store in the data dir, makes one call into `satchel::backpack` or
 //! `satchel::store`, and prints text or (with `--json`) JSON.
 
+use crate::output::{clean, clean_lines, json_text};
 use crate::{sentence, Failure};
 use satchel::backpack::{self, ImportInput, ImportOptions, ItemOutcome, ReverifyOptions};
 use satchel::fetch::{CachingFetch, HttpFetch, NetPolicy};
@@ -287,7 +288,7 @@ fn out() -> std::io::BufWriter<std::io::StdoutLock<'static>> {
 
 fn print_json(v: &Value) {
     let mut o = out();
-    let _ = writeln!(o, "{v}");
+    let _ = write!(o, "{}", json_text(format!("{v}\n")));
     let _ = o.flush();
 }
 
@@ -420,34 +421,27 @@ pub fn import(args: ImportArgs, data_dir: Option<PathBuf>) -> Result<(), Failure
             format!("{v}\n")
         } else {
             let what = match (&item.name, &item.issuer) {
-                (Some(n), Some(i)) => format!(" — {n}, issued by {i}"),
-                (Some(n), None) => format!(" — {n}"),
+                (Some(n), Some(i)) => format!(" — {}, issued by {}", clean(n), clean(i)),
+                (Some(n), None) => format!(" — {}", clean(n)),
                 _ => String::new(),
             };
+            let source = clean(&item.source);
+            let reason = clean(item.reason.as_deref().unwrap_or(""));
             match item.outcome {
                 ItemOutcome::Imported => format!(
-                    "imported    {}{what} as badge {} ({}): {}\n",
-                    item.source,
+                    "imported    {source}{what} as badge {} ({}): {reason}\n",
                     item.badge_id.unwrap_or(0),
                     item.status.as_deref().unwrap_or("?"),
-                    item.reason.as_deref().unwrap_or("")
                 ),
-                ItemOutcome::Duplicate => format!(
-                    "duplicate   {}: {}\n",
-                    item.source,
-                    item.reason.as_deref().unwrap_or("")
-                ),
-                ItemOutcome::NotABadge => format!(
-                    "not a badge {}: {}\n",
-                    item.source,
-                    sentence(item.reason.as_deref().unwrap_or(""))
-                ),
-                ItemOutcome::Failed => format!(
-                    "failed      {}: {}\n",
-                    item.source,
-                    sentence(item.reason.as_deref().unwrap_or(""))
-                ),
+                ItemOutcome::Duplicate => format!("duplicate   {source}: {reason}\n"),
+                ItemOutcome::NotABadge => format!("not a badge {source}: {}\n", sentence(&reason)),
+                ItemOutcome::Failed => format!("failed      {source}: {}\n", sentence(&reason)),
             }
+        };
+        let line = if args.json {
+            json_text(line).into()
+        } else {
+            clean_lines(&line)
         };
         if o.write_all(line.as_bytes()).is_err() {
             break;
@@ -489,7 +483,7 @@ pub fn import(args: ImportArgs, data_dir: Option<PathBuf>) -> Result<(), Failure
     }
     let _ = o.flush();
     for e in fetch.store_errors() {
-        eprintln!("satchel: warning: {e}.");
+        eprintln!("satchel: warning: {}.", clean(&e.to_string()));
     }
     if report.cancelled {
         return Err(rejected(format!(
@@ -585,8 +579,8 @@ pub fn list(args: ListArgs, data_dir: Option<PathBuf>) -> Result<(), Failure> {
                 "{:>5}  {:<12} {}  —  {}  (issued {}{}){}\n",
                 b.id,
                 b.status,
-                b.name.as_deref().unwrap_or("(unnamed badge)"),
-                b.issuer_name.as_deref().unwrap_or("unknown issuer"),
+                clean(b.name.as_deref().unwrap_or("(unnamed badge)")),
+                clean(b.issuer_name.as_deref().unwrap_or("unknown issuer")),
                 date(b.issued_on),
                 b.expires
                     .map(|e| format!(", expires {}", date(Some(e))))
@@ -594,9 +588,14 @@ pub fn list(args: ListArgs, data_dir: Option<PathBuf>) -> Result<(), Failure> {
                 if t.is_empty() {
                     String::new()
                 } else {
-                    format!("  [{}]", t.join(", "))
+                    format!("  [{}]", clean(&t.join(", ")))
                 }
             )
+        };
+        let line = if args.json {
+            json_text(line).into()
+        } else {
+            clean_lines(&line)
         };
         if o.write_all(line.as_bytes()).is_err() {
             break;
@@ -640,21 +639,21 @@ pub fn show(id: i64, json_out: bool, data_dir: Option<PathBuf>) -> Result<(), Fa
     t.push_str(&format!(
         "Badge {}: {}\n",
         b.id,
-        b.name.as_deref().unwrap_or("(unnamed badge)")
+        clean(b.name.as_deref().unwrap_or("(unnamed badge)"))
     ));
     t.push_str(&format!(
         "  Issuer:      {}{}\n",
-        b.issuer_name.as_deref().unwrap_or("unknown"),
+        clean(b.issuer_name.as_deref().unwrap_or("unknown")),
         b.issuer_id
             .as_deref()
-            .map(|i| format!(" <{i}>"))
+            .map(|i| format!(" <{}>", clean(i)))
             .unwrap_or_default()
     ));
     if let Some(d) = text(&badge["description"]) {
-        t.push_str(&format!("  Description: {d}\n"));
+        t.push_str(&format!("  Description: {}\n", clean(&d)));
     }
     if let Some(c) = text(&badge["criteria"]["narrative"]).or(text(&badge["criteria"]["url"])) {
-        t.push_str(&format!("  Criteria:    {c}\n"));
+        t.push_str(&format!("  Criteria:    {}\n", clean(&c)));
     }
     t.push_str(&format!(
         "  Issued:      {}   Expires: {}\n",
@@ -676,12 +675,12 @@ pub fn show(id: i64, json_out: bool, data_dir: Option<PathBuf>) -> Result<(), Fa
             };
             t.push_str(&format!(
                 "    {mark} {}\n",
-                c["message"].as_str().unwrap_or("")
+                clean(c["message"].as_str().unwrap_or(""))
             ));
         }
     }
     if let Some(m) = &record.recipient_matched {
-        t.push_str(&format!("  Recipient:   matched {m}\n"));
+        t.push_str(&format!("  Recipient:   matched {}\n", clean(m)));
     }
     t.push_str(&format!(
         "  Format:      Open Badges {} {} ({})\n",
@@ -690,22 +689,25 @@ pub fn show(id: i64, json_out: bool, data_dir: Option<PathBuf>) -> Result<(), Fa
         b.container
     ));
     if let Some(a) = &b.assertion_id {
-        t.push_str(&format!("  Id:          {a}\n"));
+        t.push_str(&format!("  Id:          {}\n", clean(a)));
     }
-    t.push_str(&format!("  Source:      {}\n", record.source));
+    t.push_str(&format!("  Source:      {}\n", clean(&record.source)));
     t.push_str(&format!(
         "  Imported:    {}\n",
         crate::verify::rfc3339(b.imported_at)
     ));
     if !record.tags.is_empty() {
-        t.push_str(&format!("  Tags:        {}\n", record.tags.join(", ")));
+        t.push_str(&format!(
+            "  Tags:        {}\n",
+            clean(&record.tags.join(", "))
+        ));
     }
     if !record.collections.is_empty() {
         let names: Vec<&str> = record.collections.iter().map(|(_, n)| n.as_str()).collect();
-        t.push_str(&format!("  Collections: {}\n", names.join(", ")));
+        t.push_str(&format!("  Collections: {}\n", clean(&names.join(", "))));
     }
     if !record.note.is_empty() {
-        t.push_str(&format!("  Note:        {}\n", record.note));
+        t.push_str(&format!("  Note:        {}\n", clean(&record.note)));
     }
     if history.len() > 1 {
         t.push_str("  History:\n");
@@ -718,7 +720,7 @@ pub fn show(id: i64, json_out: bool, data_dir: Option<PathBuf>) -> Result<(), Fa
             ));
         }
     }
-    crate::write_stdout(t.as_bytes())
+    crate::write_text(&t)
 }
 
 /// `satchel delete`.
@@ -731,7 +733,7 @@ pub fn delete(ids: &[i64], json_out: bool, data_dir: Option<PathBuf>) -> Result<
         if json_out {
             print_json(&json!({"id": id, "deleted": gone}));
         } else if gone {
-            println!("Deleted badge {id}.");
+            say!("Deleted badge {id}.");
         }
         if !gone {
             missing.push(id);
@@ -762,9 +764,9 @@ pub fn tag(
     if json_out {
         print_json(&json!({"id": id, "tags": now}));
     } else if now.is_empty() {
-        println!("Badge {id} has no tags.");
+        say!("Badge {id} has no tags.");
     } else {
-        println!("Badge {id} is tagged {}.", now.join(", "));
+        say!("Badge {id} is tagged {}.", now.join(", "));
     }
     Ok(())
 }
@@ -776,9 +778,9 @@ pub fn note(id: i64, text: &str, json_out: bool, data_dir: Option<PathBuf>) -> R
     if json_out {
         print_json(&json!({"id": id, "note": text}));
     } else if text.is_empty() {
-        println!("Cleared the note of badge {id}.");
+        say!("Cleared the note of badge {id}.");
     } else {
-        println!("Saved the note of badge {id}.");
+        say!("Saved the note of badge {id}.");
     }
     Ok(())
 }
@@ -927,13 +929,13 @@ pub fn collection(cmd: CollectionCommand, data_dir: Option<PathBuf>) -> Result<(
                 text.push_str(&format!(
                     "{:>4}  {}  ({} badge{}){}\n",
                     c.id,
-                    c.name,
+                    clean(&c.name),
                     c.count,
                     if c.count == 1 { "" } else { "s" },
                     if c.description.is_empty() {
                         String::new()
                     } else {
-                        format!(" — {}", c.description)
+                        format!(" — {}", clean(&c.description))
                     }
                 ));
             }
@@ -949,7 +951,7 @@ pub fn collection(cmd: CollectionCommand, data_dir: Option<PathBuf>) -> Result<(
                 .map_err(store_failure)?;
             let mut v = serde_json::to_value(&c).unwrap_or(Value::Null);
             v["badges"] = serde_json::to_value(&badges).unwrap_or(Value::Null);
-            let mut text = format!("{} ({})\n", c.name, c.id);
+            let mut text = format!("{} ({})\n", clean(&c.name), c.id);
             if !c.description.is_empty() {
                 text.push_str(&format!("{}\n", c.description));
             }
@@ -959,8 +961,8 @@ pub fn collection(cmd: CollectionCommand, data_dir: Option<PathBuf>) -> Result<(
                     i + 1,
                     b.id,
                     b.status,
-                    b.name.as_deref().unwrap_or("(unnamed badge)"),
-                    b.issuer_name.as_deref().unwrap_or("unknown issuer")
+                    clean(b.name.as_deref().unwrap_or("(unnamed badge)")),
+                    clean(b.issuer_name.as_deref().unwrap_or("unknown issuer"))
                 ));
             }
             if badges.is_empty() {
@@ -972,7 +974,7 @@ pub fn collection(cmd: CollectionCommand, data_dir: Option<PathBuf>) -> Result<(
     if json_out {
         print_json(&value);
     } else {
-        println!("{text}");
+        say!("{text}");
     }
     Ok(())
 }
@@ -990,15 +992,15 @@ pub fn identity(cmd: IdentityCommand, data_dir: Option<PathBuf>) -> Result<(), F
                         &json!({"id": id.id, "kind": id.kind, "value": id.value, "added": new}),
                     );
                 } else if new {
-                    println!("Added {} {}.", id.kind.as_str(), id.value);
+                    say!("Added {} {}.", id.kind.as_str(), id.value);
                 } else {
-                    println!("{} is already one of your identities.", id.value);
+                    say!("{} is already one of your identities.", id.value);
                 }
             }
             drop(s);
             let n = backpack::rematch_identities(&store).map_err(store_failure)?;
             if !json {
-                println!(
+                say!(
                     "{n} badge{} in your backpack {} issued to one of your identities.",
                     if n == 1 { "" } else { "s" },
                     if n == 1 { "was" } else { "were" }
@@ -1009,13 +1011,13 @@ pub fn identity(cmd: IdentityCommand, data_dir: Option<PathBuf>) -> Result<(), F
         IdentityCommand::List { json } => {
             let all = s.identities().map_err(store_failure)?;
             if all.is_empty() && !json {
-                println!("No identities yet. Add your email addresses with `satchel identity add EMAIL`.");
+                say!("No identities yet. Add your email addresses with `satchel identity add EMAIL`.");
             }
             for i in all {
                 if json {
                     print_json(&serde_json::to_value(&i).unwrap_or(Value::Null));
                 } else {
-                    println!("{:>4}  {:<9} {}", i.id, i.kind.as_str(), i.value);
+                    say!("{:>4}  {:<9} {}", i.id, i.kind.as_str(), i.value);
                 }
             }
         }
@@ -1030,7 +1032,7 @@ pub fn identity(cmd: IdentityCommand, data_dir: Option<PathBuf>) -> Result<(), F
             drop(s);
             backpack::rematch_identities(&store).map_err(store_failure)?;
             if !json {
-                println!("Removed {value}.");
+                say!("Removed {value}.");
             }
             return Ok(());
         }
@@ -1083,7 +1085,7 @@ pub fn reverify(args: ReverifyArgs, data_dir: Option<PathBuf>) -> Result<(), Fai
                 "{:>5}  {:<12} {}",
                 item.id,
                 item.after.as_deref().unwrap_or("not checked"),
-                item.name.as_deref().unwrap_or("(unnamed badge)")
+                clean(item.name.as_deref().unwrap_or("(unnamed badge)"))
             );
             if item.changes.is_empty() {
                 l.push_str(if item.after.is_some() {
@@ -1095,12 +1097,17 @@ pub fn reverify(args: ReverifyArgs, data_dir: Option<PathBuf>) -> Result<(), Fai
                 l.push('\n');
             }
             for c in &item.changes {
-                l.push_str(&format!("         {}\n", c.message()));
+                l.push_str(&format!("         {}\n", clean(&c.message())));
             }
             if item.after.is_none() || item.after.as_deref() != Some("verified") {
-                l.push_str(&format!("         {}\n", sentence(&item.message)));
+                l.push_str(&format!("         {}\n", clean(&sentence(&item.message))));
             }
             l
+        };
+        let line = if args.json {
+            json_text(line).into()
+        } else {
+            clean_lines(&line)
         };
         if o.write_all(line.as_bytes()).is_err() {
             break;
@@ -1145,7 +1152,7 @@ pub fn backup(out_file: &Path, json_out: bool, data_dir: Option<PathBuf>) -> Res
     if json_out {
         print_json(&serde_json::to_value(&summary).unwrap_or(Value::Null));
     } else {
-        println!(
+        say!(
             "Backed up {} badges, {} collections and {} documents to {} ({} bytes).",
             summary.badges,
             summary.collections,
@@ -1168,7 +1175,7 @@ pub fn restore(file: &Path, json_out: bool, data_dir: Option<PathBuf>) -> Result
     if json_out {
         print_json(&serde_json::to_value(&summary).unwrap_or(Value::Null));
     } else {
-        println!(
+        say!(
             "Restored {} badges, {} collections and {} documents into {}.",
             summary.badges,
             summary.collections,
@@ -1228,7 +1235,7 @@ pub fn export(args: ExportArgs, data_dir: Option<PathBuf>) -> Result<(), Failure
             "warnings": summary.warnings,
         }));
     } else {
-        println!(
+        say!(
             "Exported {} ({} badge{}) to {}: open {} in a browser, or publish the folder on any web host.",
             collection.name,
             collection.count,
@@ -1237,7 +1244,7 @@ pub fn export(args: ExportArgs, data_dir: Option<PathBuf>) -> Result<(), Failure
             summary.out_dir.join("index.html").display()
         );
         for w in &summary.warnings {
-            eprintln!("satchel: warning: {}", sentence(w));
+            eprintln!("satchel: warning: {}", clean(&sentence(w)));
         }
     }
     Ok(())
@@ -1254,7 +1261,7 @@ pub fn export_all(
     if json_out {
         print_json(&serde_json::to_value(&summary).unwrap_or(Value::Null));
     } else {
-        println!(
+        say!(
             "Wrote {} badges, {} documents and {} collections to {} (see manifest.json and README.txt there).",
             summary.badges,
             summary.documents,

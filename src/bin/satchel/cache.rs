@@ -77,7 +77,7 @@ pub fn run_to(
         CacheCommand::List => list(&store, now())?,
         CacheCommand::Remove { url } => remove(&store, &url)?,
     };
-    match out.write_all(text.as_bytes()) {
+    match out.write_all(crate::output::clean_lines(&text).as_bytes()) {
         Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
             Err(format!("Could not write to standard output ({e})."))
         }

@@ -2,6 +2,14 @@
 //! JSON out, and an exit code (0 success, 1 not a badge / rejected input,
 //! 2 usage or I/O error). All behaviour lives in the `satchel` library.
 
+/// `println!` through [`output::clean_lines`]: text the CLI prints never
+/// carries terminal control characters from a badge.
+macro_rules! say {
+    ($($arg:tt)*) => {
+        $crate::output::say(&format!($($arg)*))
+    };
+}
+
 mod backpack;
 mod cache;
 mod folders;
@@ -10,7 +18,7 @@ mod verify;
 
 use clap::{Parser, Subcommand};
 use satchel::inspect::{self, InspectError, Inspection};
-use std::io::{Read, Write};
+use std::io::{IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -253,7 +261,7 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(f) => {
             if !f.message.is_empty() {
-                eprintln!("satchel: {}", f.message);
+                eprintln!("satchel: {}", output::clean(&f.message));
             }
             ExitCode::from(f.code)
         }
@@ -330,7 +338,12 @@ fn unbake(mut files: Vec<PathBuf>, list: Option<&Path>, stats: bool) -> Result<(
         })?;
     let files: Vec<PathBuf> = expanded.into_iter().map(PathBuf::from).collect();
     if files.len() == 1 && list.is_none() && !stats && !had_folder {
-        return write_stdout(unbake_one(&files[0])?.as_bytes());
+        // The payload exactly as embedded, unless it goes to a terminal.
+        let payload = unbake_one(&files[0])?;
+        if std::io::stdout().is_terminal() {
+            return write_text(&payload);
+        }
+        return write_stdout(payload.as_bytes());
     }
     let started = std::time::Instant::now();
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
@@ -397,6 +410,11 @@ fn unbake(mut files: Vec<PathBuf>, list: Option<&Path>, stats: bool) -> Result<(
     }
 }
 
+/// Writes text for people, through [`output::clean_lines`].
+fn write_text(text: &str) -> Result<(), Failure> {
+    write_stdout(output::clean_lines(text).as_bytes())
+}
+
 fn write_stdout(bytes: &[u8]) -> Result<(), Failure> {
     let mut out = std::io::stdout().lock();
     match out.write_all(bytes).and_then(|()| out.flush()) {
@@ -412,12 +430,11 @@ fn write_stdout(bytes: &[u8]) -> Result<(), Failure> {
 
 fn inspect_cmd(file: &Path, json: bool) -> Result<(), Failure> {
     let found = inspect_input(file)?;
-    let text = if json {
-        output::inspection_json(file, &found)
+    if json {
+        write_stdout(output::inspection_json(file, &found).as_bytes())
     } else {
-        output::inspection_text(file, &found)
-    };
-    write_stdout(text.as_bytes())
+        write_text(&output::inspection_text(file, &found))
+    }
 }
 
 fn verify_cmd(args: &verify::VerifyArgs, data_dir: Option<PathBuf>) -> Result<(), Failure> {
@@ -445,7 +462,10 @@ fn verify_cmd(args: &verify::VerifyArgs, data_dir: Option<PathBuf>) -> Result<()
     let outcomes = verify::run(args, &inputs, &fetch, now);
     let elapsed = started.elapsed().as_secs_f64();
     for e in fetch.store_errors() {
-        eprintln!("satchel: warning: could not keep a fetched document for offline use ({e}).");
+        eprintln!(
+            "satchel: warning: could not keep a fetched document for offline use ({}).",
+            output::clean(&e.to_string())
+        );
     }
     if verify::print(&outcomes, args.json, args.stats.then_some(elapsed)) {
         Ok(())

@@ -1,8 +1,55 @@
-//! How `satchel inspect` prints an inspection, as text for people or as JSON.
+//! How the CLI prints: [`clean`], the one sanitizer every badge-supplied
+//! string passes through before it reaches a terminal in text mode, and how
+//! `satchel inspect` prints an inspection, as text for people or as JSON.
+//!
+//! A badge is written by a stranger. Its name, description, file name, URLs
+//! or a message quoting it could carry terminal control sequences (set the
+//! window title, clear the screen, rewrite earlier lines, reorder text with
+//! bidi overrides). Text output therefore never contains a C0 or C1 control
+//! character other than the line breaks the CLI writes itself, nor DEL, nor a
+//! bidi embedding, override or isolate. JSON output is escaped by serde.
 
 use satchel::inspect::Inspection;
+use std::borrow::Cow;
 use std::fmt::Write;
 use std::path::Path;
+
+/// What replaces a character that could control the terminal: a visible mark.
+pub const REPLACEMENT: char = '\u{fffd}';
+
+/// Makes one field of text safe to print on a terminal, on one line: tabs,
+/// line breaks and other white-space controls become spaces; every other C0
+/// control (ESC, BEL ...), DEL, every C1 control (U+0080–U+009F) and the
+/// bidi embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069)
+/// become [`REPLACEMENT`]. Text without any of them is returned as it is.
+pub fn clean(s: &str) -> Cow<'_, str> {
+    let unsafe_char =
+        |c: char| c.is_control() || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}');
+    if !s.chars().any(unsafe_char) {
+        return Cow::Borrowed(s);
+    }
+    Cow::Owned(
+        s.chars()
+            .map(|c| match c {
+                '\t' | '\n' | '\r' | '\u{b}' | '\u{c}' | '\u{85}' => ' ',
+                c if unsafe_char(c) => REPLACEMENT,
+                c => c,
+            })
+            .collect(),
+    )
+}
+
+/// Makes text of several lines safe to print: each line as [`clean`] makes
+/// it, the line breaks kept. For the CLI's own output, as a last guard.
+pub fn clean_lines(s: &str) -> Cow<'_, str> {
+    if !s
+        .split('\n')
+        .any(|line| matches!(clean(line), Cow::Owned(_)))
+    {
+        return Cow::Borrowed(s);
+    }
+    Cow::Owned(s.split('\n').map(clean).collect::<Vec<_>>().join("\n"))
+}
 
 /// One JSON object on one line, with the file name added.
 pub fn inspection_json(file: &Path, found: &Inspection) -> String {
@@ -13,14 +60,14 @@ pub fn inspection_json(file: &Path, found: &Inspection) -> String {
             serde_json::Value::String(file.display().to_string()),
         );
     }
-    format!("{value}\n")
+    json_text(format!("{value}\n"))
 }
 
 /// A labelled, aligned report for people.
 pub fn inspection_text(file: &Path, found: &Inspection) -> String {
     let mut out = String::new();
     let mut row = |label: &str, value: &str| {
-        let _ = writeln!(out, "{:<11} {}", format!("{label}:"), value);
+        let _ = writeln!(out, "{:<11} {}", format!("{label}:"), clean(value));
     };
     row("File", &file.display().to_string());
     match &found.baked {
@@ -124,6 +171,33 @@ pub fn inspection_text(file: &Path, found: &Inspection) -> String {
         row("Warning", w);
     }
     out
+}
+
+/// JSON text with the C1 controls and bidi controls that serde writes as
+/// they are (it escapes only C0) written as `\uXXXX` escapes instead: the same
+/// JSON value, safe on a terminal. (Outside strings JSON has only ASCII, so
+/// every such character is inside a string, where an escape means the same.)
+pub fn json_text(json: String) -> String {
+    let escape = |c: char| matches!(c, '\u{7f}'..='\u{9f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}');
+    if !json.chars().any(escape) {
+        return json;
+    }
+    let mut out = String::with_capacity(json.len() + 16);
+    for c in json.chars() {
+        if escape(c) {
+            let _ = write!(out, "\\u{:04x}", u32::from(c));
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Prints one line (or several) to standard output through [`clean_lines`],
+/// like `println!` (the `say!` macro).
+pub fn say(text: &str) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stdout().lock(), "{}", clean_lines(text));
 }
 
 /// Collapses whitespace and shortens long text for a one-line field.

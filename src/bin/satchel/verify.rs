@@ -1,5 +1,6 @@
 //! `satchel verify`: verify badges and print a report per input.
 
+use crate::output::{clean, clean_lines};
 use satchel::inspect::{self, Inspection};
 use satchel::verify::{CheckStatus, Options, Report, Verdict};
 use std::io::Write;
@@ -267,9 +268,9 @@ pub fn print(outcomes: &[Outcome], json: bool, stats: Option<f64>) -> bool {
 
 fn render(o: &Done, json: bool) -> String {
     if json {
-        json_line(o)
+        crate::output::json_text(json_line(o))
     } else {
-        text_block(o)
+        clean_lines(&text_block(o)).into_owned()
     }
 }
 
@@ -394,20 +395,20 @@ fn text_block(o: &Done) -> String {
     let Some(r) = &o.report else {
         s.push_str(&format!(
             "{}: NOT A BADGE — {}\n\n",
-            o.input,
-            o.error.clone().unwrap_or_default()
+            clean(&o.input),
+            clean(o.error.as_deref().unwrap_or_default())
         ));
         return s;
     };
     let what = match (&r.badge_name, &r.issuer) {
-        (Some(n), Some(i)) => format!(" — {n}, issued by {i}"),
-        (Some(n), None) => format!(" — {n}"),
-        (None, Some(i)) => format!(" — issued by {i}"),
+        (Some(n), Some(i)) => format!(" — {}, issued by {}", clean(n), clean(i)),
+        (Some(n), None) => format!(" — {}", clean(n)),
+        (None, Some(i)) => format!(" — issued by {}", clean(i)),
         (None, None) => String::new(),
     };
     s.push_str(&format!(
         "{}: {}{what}\n",
-        o.input,
+        clean(&o.input),
         r.status.as_str().to_uppercase()
     ));
     if let Some(identity) = &r.issuer_identity {
@@ -420,7 +421,7 @@ fn text_block(o: &Done) -> String {
             CheckStatus::Warn => "!",
             CheckStatus::Skip => "?",
         };
-        s.push_str(&format!("  {mark} {}\n", c.message));
+        s.push_str(&format!("  {mark} {}\n", clean(&c.message)));
     }
     s.push_str(&format!("  Checked {}.\n\n", rfc3339(r.checked_at)));
     s
