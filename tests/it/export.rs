@@ -7,6 +7,7 @@
 
 pub(crate) mod badges;
 mod browser;
+mod svg;
 
 use crate::server::{Route, TestServer};
 use crate::support;
