@@ -15,10 +15,10 @@
 //! assets/satchel.css          the only stylesheet (screen and print)
 //! assets/verify.js            the in-browser verifier (WebCrypto; no other script)
 //! badges/<id>.html            one page per badge
-//! files/<id>/<original name>  the badge as it came in, byte for byte
+//! files/<id>/<original name>  the badge as it came in, byte for byte (an SVG as `<name>.svg.txt`)
 //! files/<id>/credential.json  the assertion or credential JSON (credential.jws too for a JWS)
-//! files/<id>/image.<ext>      the display image when the original is not an image
-//! files/<id>/issuer.<ext>     the issuer's image, when verification saved it
+//! files/<id>/image.<ext>      the display image when the original is not a PNG (an SVG is a cleaned copy)
+//! files/<id>/issuer.<ext>     the issuer's image, when verification saved it (an SVG is a cleaned copy)
 //! embed.html                  the collection's embed snippet (each badge's is on its page and in the manifest)
 //! ```
 //!
@@ -30,6 +30,11 @@
 //!   scripts and styles from the export only, no connections), and nothing on a
 //!   page makes a request outside the export folder: badge images are local
 //!   files shown with `<img>` (never inlined SVG markup);
+//! - no published SVG can run script or load anything when opened directly:
+//!   every badge-supplied SVG image is published as the copy `svg_clean`
+//!   rebuilds from an allow-list, and a baked SVG original (kept byte for byte,
+//!   it carries the signed badge) is published as text (`.svg.txt`, which no
+//!   browser renders) and downloads under its `.svg` name;
 //! - the recipient's plaintext email never appears: a badge that carries one is
 //!   published without its original file, JSON and self-check (and a warning
 //!   says so); a published email hash is reported as a warning; the recipient's
@@ -53,6 +58,7 @@
 //! include_evidence, now }, out)`, print `ExportSummary::warnings` and the pages.
 
 pub(crate) mod page;
+mod svg_clean;
 mod verify_data;
 
 use crate::inspect::Inspection;

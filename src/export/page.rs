@@ -1,7 +1,7 @@
 //! From badges to files: the page models, the templates and every file of an
 //! export, built in memory (in parallel, one chunk of badges per core).
 
-use super::verify_data;
+use super::{svg_clean, verify_data};
 use super::{ExportBadge, ExportCollection, ExportError, ExportOptions, MANIFEST, MANIFEST_FORMAT};
 use crate::detect::InputKind;
 use crate::model::{BadgeView, RecipientIdentity};
@@ -402,6 +402,8 @@ struct FileLink {
     href: String,
     label: String,
     size: String,
+    /// The name to save it under, when it differs from the published one.
+    download: Option<String>,
 }
 
 /// Everything a badge page and its card show.
@@ -445,6 +447,8 @@ struct BadgeModel {
     version: Option<&'static str>,
     checks: Vec<CheckItem>,
     files: Vec<FileLink>,
+    /// Said beside the files when the image shown is a cleaned copy of the original.
+    files_note: Option<String>,
     withheld: Option<String>,
     linkedin: Option<String>,
     assertion_url: Option<String>,
@@ -679,17 +683,27 @@ fn build_badge(
     // The original file, byte for byte, and the JSON.
     let mut file_links = Vec::new();
     let mut original_path = None;
+    let is_svg = b.inspection.container == InputKind::Svg;
     if !withhold {
         let name = original_file_name(b.original_name.as_deref(), b.inspection.container);
-        let rel = format!("{dir}/{name}");
+        // An SVG original may carry script: published as text, saved as .svg.
+        let rel = if is_svg {
+            format!("{dir}/{name}.txt")
+        } else {
+            format!("{dir}/{name}")
+        };
         file_links.push(FileLink {
             href: format!("../{rel}"),
             label: match b.inspection.container {
                 InputKind::Png => "The badge image with the badge baked in (PNG)".to_owned(),
-                InputKind::Svg => "The badge image with the badge baked in (SVG)".to_owned(),
+                InputKind::Svg => {
+                    "The badge image with the badge baked in, as the issuer made it (SVG)"
+                        .to_owned()
+                }
                 _ => "The badge file as received".to_owned(),
             },
             size: human_size(b.original.len()),
+            download: is_svg.then(|| name.clone()),
         });
         files.push((PathBuf::from(&rel), b.original.clone()));
         original_path = Some(rel);
@@ -715,6 +729,7 @@ fn build_badge(
                     "The assertion or credential (JSON)".to_owned()
                 },
                 size: human_size(json_bytes.len()),
+                download: None,
             });
             files.push((PathBuf::from(rel), json_bytes));
         }
@@ -725,37 +740,59 @@ fn build_badge(
                 href: format!("../{rel}"),
                 label: "The signed form, as issued (compact JWS)".to_owned(),
                 size: human_size(jws.len()),
+                download: None,
             });
             files.push((PathBuf::from(rel), jws));
         }
     }
 
-    // The display image: the original when it is an image, else given or found.
+    // The display image: the original when it is a PNG, a cleaned copy when
+    // it is an SVG, else given or found (an SVG cleaned too).
+    let mut cleaned = Vec::new();
     let image_rel: Option<String> = match (b.inspection.container, &original_path) {
-        (InputKind::Png | InputKind::Svg, Some(p)) => Some(p.clone()),
+        (InputKind::Png, Some(p)) => Some(p.clone()),
+        (InputKind::Svg, Some(_)) => svg_clean::add_image(
+            &mut files,
+            &mut cleaned,
+            &mut warnings,
+            &format!("{dir}/image"),
+            ("svg", &b.original),
+        ),
         _ => {
             let found = b
                 .image
                 .as_ref()
                 .and_then(|(_, bytes)| sniff_image(bytes).map(|(ext, _)| (ext, bytes.clone())))
                 .or_else(|| view.image.as_deref().and_then(|s| image_bytes(s, &docs)));
-            found.map(|(ext, bytes)| {
-                let rel = format!("{dir}/image.{ext}");
-                files.push((PathBuf::from(&rel), bytes));
-                rel
+            found.and_then(|(ext, bytes)| {
+                svg_clean::add_image(
+                    &mut files,
+                    &mut cleaned,
+                    &mut warnings,
+                    &format!("{dir}/image"),
+                    (ext, &bytes),
+                )
             })
         }
     };
+    let files_note = (is_svg && original_path.is_some() && image_rel.is_some()).then(|| {
+        "The image shown is a cleaned copy without scripts or outside references. The original SVG below is byte for byte the file the issuer baked (it carries the badge); it is stored as text, so no browser runs it, and saves as an .svg file.".to_owned()
+    });
     let issuer_image = view
         .issuer
         .image
         .as_deref()
         .and_then(|s| image_bytes(s, &docs))
-        .map(|(ext, bytes)| {
-            let rel = format!("{dir}/issuer.{ext}");
-            files.push((PathBuf::from(&rel), bytes));
-            format!("../{rel}")
-        });
+        .and_then(|(ext, bytes)| {
+            svg_clean::add_image(
+                &mut files,
+                &mut cleaned,
+                &mut warnings,
+                &format!("{dir}/issuer"),
+                (ext, &bytes),
+            )
+        })
+        .map(|rel| format!("../{rel}"));
 
     // Words.
     let name = nonblank(&view.name).unwrap_or_else(|| "Untitled badge".to_owned());
@@ -894,6 +931,7 @@ fn build_badge(
         version: b.report.version.map(|v| v.as_str()),
         checks,
         files: file_links,
+        files_note,
         withheld,
         linkedin: linkedin.clone(),
         assertion_url,
@@ -944,6 +982,7 @@ fn build_badge(
         "credential_json": files.iter().map(|(p, _)| p.to_string_lossy().into_owned()).find(|p| p.ends_with("/credential.json")),
         "credential_jws": files.iter().map(|(p, _)| p.to_string_lossy().into_owned()).find(|p| p.ends_with("/credential.jws")),
         "image": image_rel,
+        "sanitized": cleaned,
         "embed_html": model.embed,
         "assertion_id": view.id,
         "version": model.version,
