@@ -30,6 +30,11 @@ rust:
 	  echo "== installing the Rust toolchain (rustup)"; \
 	  curl --proto '=https' --tlsv1.2 -sSf https://sh.rustup.rs | sh -s -- -y --profile minimal; \
 	fi
+	@PATH="$$HOME/.cargo/bin:$$PATH"; \
+	if ! cargo fmt --version >/dev/null 2>&1 || ! cargo clippy --version >/dev/null 2>&1; then \
+	  echo "== installing rustfmt and clippy"; \
+	  rustup component add rustfmt clippy; \
+	fi
 
 tauri-driver: rust
 	@if ! command -v tauri-driver >/dev/null 2>&1 && [ ! -x "$$HOME/.cargo/bin/tauri-driver" ]; then \
@@ -46,12 +51,15 @@ run: system-deps rust
 	  target/debug/satchel-desktop; \
 	fi
 
-# One `cargo test --workspace` so every crate builds once with one feature set.
+# Formatting and clippy first (either failing fails the run), then one
+# `cargo test --workspace` so every crate builds once with one feature set.
 # The E2E test starts its own Xvfb and driver; it needs no display from outside.
 test: deps
 	@if [ "$$CI" = true ] && [ ! -d "$${SATCHEL_CORPUS:-../shared/fixtures/public}" ]; then \
 	  echo "CI=true but the shared badge corpus is missing (set SATCHEL_CORPUS)"; exit 1; \
 	fi
+	PATH="$$HOME/.cargo/bin:$$PATH" $(CARGO) fmt --all --check
+	PATH="$$HOME/.cargo/bin:$$PATH" $(CARGO) clippy --workspace --all-targets --locked -- -D warnings
 	PATH="$$HOME/.cargo/bin:$$PATH" env -u DISPLAY TAURI_E2E=1 $(CARGO) test --workspace --locked
 
 # The core crate alone (fast loop while developing).
