@@ -2,6 +2,7 @@
 
 import * as api from "./api.js";
 import { el, icon } from "./dom.js";
+import { plural } from "./format.js";
 
 const $ = (id) => document.getElementById(id);
 let hooks = { changed: () => {}, toast: () => {} };
@@ -13,7 +14,9 @@ export function initSettings(h) {
     const input = $("identity-input");
     if (!input.value.trim()) return;
     try {
-      drawIdentities(await api.addIdentity(input.value));
+      const change = await api.addIdentity(input.value);
+      drawIdentities(change.identities);
+      sayYours(change);
       input.value = "";
       input.removeAttribute("aria-invalid");
       $("identity-error").textContent = "";
@@ -41,16 +44,16 @@ export function initSettings(h) {
   $("backup").addEventListener("click", async () => {
     try {
       const done = await api.backup();
-      if (done) $("data-message").textContent = `Backed up ${done.badges} badges to ${done.path}.`;
+      if (done) $("data-message").textContent = `Backed up ${plural(done.badges, "badge")} to ${done.path}.`;
     } catch (err) {
       $("data-message").textContent = `The backup failed: ${err.message}`;
     }
   });
   $("restore").addEventListener("click", async () => {
     try {
-      const n = await api.restore();
-      if (n !== null && n !== undefined) {
-        $("data-message").textContent = `Restored ${n} badges.`;
+      const done = await api.restore();
+      if (done) {
+        $("data-message").textContent = `Restored ${plural(done.badges, "badge")}.`;
         hooks.changed();
         showSettings();
       }
@@ -70,6 +73,13 @@ function drawNet(net) {
   select.value = days;
 }
 
+// After an identity changed, every badge's recipient was matched again: say
+// how many are the user's now, and redraw the backpack's "yours" marks.
+function sayYours(change) {
+  $("identity-matched").textContent = `${plural(change.yours, "badge")} in your backpack ${change.yours === 1 ? "is" : "are"} yours.`;
+  hooks.changed();
+}
+
 function drawIdentities(ids) {
   const ul = $("identity-list");
   ul.replaceChildren(
@@ -77,7 +87,9 @@ function drawIdentities(ids) {
       const remove = el("button", { type: "button", class: "icon-button", "aria-label": `Remove ${i.value}` }, icon("close"));
       remove.addEventListener("click", async () => {
         try {
-          drawIdentities(await api.removeIdentity(String(i.id)));
+          const change = await api.removeIdentity(String(i.id));
+          drawIdentities(change.identities);
+          sayYours(change);
           $("identity-input").focus();
         } catch (err) {
           hooks.toast(err.message);

@@ -3,11 +3,13 @@
 //! ones (import, re-verify, export) also run on a blocking worker and stream
 //! progress as `job-progress` events (see [`crate::jobs`]).
 
-use crate::state::{now, same_file, AppState, NetSettings, Startup, StartupFailure};
+use crate::state::{AppState, Startup, StartupFailure};
 use crate::CommandError;
-use satchel::store::{BadgeQuery, BadgeRecord, BadgeSummary, CollectionSummary, Identity};
-use serde::{Deserialize, Serialize};
-use serde_json::Value;
+use satchel::app::{
+    AppInfo, BadgeDetail, BadgePage, ErrorCode, IdentityChange, RestoreDone, Settings, TagCount,
+};
+use satchel::store::{BackupSummary, BadgeQuery, CollectionSummary, Identity};
+use serde::Deserialize;
 use std::path::PathBuf;
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
@@ -113,185 +115,68 @@ pub async fn launch_ready(
 
 // ------------------------------------------------------------------ app
 
-/// What the Settings screen and the first-run check need.
-#[derive(Debug, Serialize)]
-pub struct AppInfo {
-    /// The data folder.
-    pub data_dir: String,
-    /// The database file.
-    pub database: String,
-    /// Satchel's version.
-    pub version: &'static str,
-    /// How many badges the backpack holds.
-    pub badges: u64,
-    /// Network settings.
-    pub net: NetSettings,
-}
-
 /// The app's data folder, badge count and settings.
 #[tauri::command]
 pub async fn app_info(state: Shared<'_>) -> Answer<AppInfo> {
-    let badges = state.store().badge_count()?;
-    Ok(AppInfo {
-        data_dir: state.data_dir.display().to_string(),
-        database: state.database().display().to_string(),
-        version: env!("CARGO_PKG_VERSION"),
-        badges,
-        net: state.net(),
-    })
+    Ok(state.info()?)
 }
 
 /// The badges due for a check at launch: last checked longer ago than the
 /// user's `recheck_days` (none when that is 0), the longest unchecked first.
 #[tauri::command]
 pub async fn stale_badges(state: Shared<'_>) -> Answer<Vec<i64>> {
-    let days = state.net().recheck_days;
-    if days == 0 {
-        return Ok(Vec::new());
-    }
-    Ok(state
-        .store()
-        .badge_ids_checked_before(now() - i64::from(days) * 86_400)?)
+    Ok(state.stale_badges()?)
 }
 
-/// Changes the network settings (offline mode, private addresses, automatic checks).
+/// Changes the settings (offline mode, private addresses, automatic checks).
 #[tauri::command]
-pub async fn set_network(state: Shared<'_>, net: NetSettings) -> Answer<NetSettings> {
-    state
-        .set_net(net)
-        .map_err(|e| CommandError::new("io", format!("the settings could not be saved ({e})")))?;
-    Ok(state.net())
+pub async fn set_network(state: Shared<'_>, net: Settings) -> Answer<Settings> {
+    Ok(state.save_settings(net)?)
 }
 
 // ------------------------------------------------------------------ badges
 
-/// One page of the backpack.
-#[derive(Debug, Serialize)]
-pub struct BadgePage {
-    /// How many badges match the query in all.
-    pub total: u64,
-    /// The first item's position.
-    pub offset: u32,
-    /// The badges on this page.
-    pub items: Vec<BadgeSummary>,
-}
-
 /// The badges matching `query` (search, filters, sort, limit and offset).
 #[tauri::command]
 pub async fn list_badges(state: Shared<'_>, query: BadgeQuery) -> Answer<BadgePage> {
-    let store = state.store();
-    let total = store.count_badges(&query)?;
-    let items = store.list_badges(&query)?;
-    Ok(BadgePage {
-        total,
-        offset: query.offset,
-        items,
-    })
-}
-
-/// One recorded verification, its report parsed.
-#[derive(Debug, Serialize)]
-pub struct VerificationView {
-    /// Its number.
-    pub id: i64,
-    /// When it was made.
-    pub checked_at: i64,
-    /// The verdict.
-    pub status: String,
-    /// Whether only kept documents were used.
-    pub offline: bool,
-    /// The `satchel::verify::Report`.
-    pub report: Value,
-}
-
-/// Everything the detail screen shows.
-#[derive(Debug, Serialize)]
-pub struct BadgeDetail {
-    /// The stored record.
-    #[serde(flatten)]
-    pub record: BadgeRecord,
-    /// The normalized badge (`satchel::model::BadgeView`), parsed.
-    pub badge: Value,
-    /// Every verification, oldest first.
-    pub verifications: Vec<VerificationView>,
-    /// Whether the user has added any identity (so an unmatched recipient
-    /// is worth a word).
-    pub has_identities: bool,
+    Ok(state.list(&query)?)
 }
 
 /// One badge with its history.
 #[tauri::command]
 pub async fn badge_detail(state: Shared<'_>, id: i64) -> Answer<BadgeDetail> {
-    let store = state.store();
-    let record = store.badge(id)?.ok_or_else(|| {
-        CommandError::new(
-            "not_found",
-            format!("there is no badge {id} in this backpack"),
-        )
-    })?;
-    let verifications = store
-        .verifications(id)?
-        .into_iter()
-        .map(|v| VerificationView {
-            id: v.id,
-            checked_at: v.checked_at,
-            status: v.status,
-            offline: v.offline,
-            report: serde_json::from_str(&v.report_json).unwrap_or(Value::Null),
-        })
-        .collect();
-    let badge = serde_json::from_str(&record.badge_json).unwrap_or(Value::Null);
-    let has_identities = !store.identity_values()?.is_empty();
-    Ok(BadgeDetail {
-        record,
-        badge,
-        verifications,
-        has_identities,
-    })
+    Ok(state.badge(id)?)
 }
 
 /// Deletes a badge.
 #[tauri::command]
 pub async fn delete_badge(state: Shared<'_>, id: i64) -> Answer<bool> {
-    Ok(state.store().delete_badge(id)?)
+    state.delete(id)?;
+    Ok(true)
 }
 
 /// Adds tags; returns the badge's tags.
 #[tauri::command]
 pub async fn add_tags(state: Shared<'_>, id: i64, tags: Vec<String>) -> Answer<Vec<String>> {
-    Ok(state.store().add_tags(id, &tags)?)
+    Ok(state.add_tags(id, &tags)?)
 }
 
 /// Removes tags; returns the badge's tags.
 #[tauri::command]
 pub async fn remove_tags(state: Shared<'_>, id: i64, tags: Vec<String>) -> Answer<Vec<String>> {
-    Ok(state.store().remove_tags(id, &tags)?)
-}
-
-/// A tag with the number of badges carrying it.
-#[derive(Debug, Serialize)]
-pub struct TagCount {
-    /// The tag.
-    pub tag: String,
-    /// How many badges carry it.
-    pub count: u64,
+    Ok(state.remove_tags(id, &tags)?)
 }
 
 /// Every tag in use.
 #[tauri::command]
 pub async fn all_tags(state: Shared<'_>) -> Answer<Vec<TagCount>> {
-    Ok(state
-        .store()
-        .all_tags()?
-        .into_iter()
-        .map(|(tag, count)| TagCount { tag, count })
-        .collect())
+    Ok(state.all_tags()?)
 }
 
 /// Replaces a badge's note.
 #[tauri::command]
 pub async fn set_note(state: Shared<'_>, id: i64, note: String) -> Answer<()> {
-    Ok(state.store().set_note(id, &note)?)
+    Ok(state.set_note(id, &note)?)
 }
 
 // ------------------------------------------------------------------ collections
@@ -299,7 +184,7 @@ pub async fn set_note(state: Shared<'_>, id: i64, note: String) -> Answer<()> {
 /// Every collection, by name.
 #[tauri::command]
 pub async fn collections(state: Shared<'_>) -> Answer<Vec<CollectionSummary>> {
-    Ok(state.store().collections()?)
+    Ok(state.collections()?)
 }
 
 /// Creates a collection; returns it.
@@ -309,29 +194,28 @@ pub async fn create_collection(
     name: String,
     description: String,
 ) -> Answer<CollectionSummary> {
-    let store = state.store();
-    let id = store.create_collection(&name, &description, now())?;
-    store
-        .collection(id)?
-        .ok_or_else(|| CommandError::new("store", "the new collection could not be read back"))
+    Ok(state.create_collection(&name, &description)?)
 }
 
 /// Renames a collection.
 #[tauri::command]
 pub async fn rename_collection(state: Shared<'_>, id: i64, name: String) -> Answer<()> {
-    Ok(state.store().rename_collection(id, &name, now())?)
+    state.rename_collection(id, &name)?;
+    Ok(())
 }
 
 /// Replaces a collection's description.
 #[tauri::command]
 pub async fn describe_collection(state: Shared<'_>, id: i64, description: String) -> Answer<()> {
-    Ok(state.store().describe_collection(id, &description, now())?)
+    state.describe_collection(id, &description)?;
+    Ok(())
 }
 
 /// Deletes a collection (its badges stay).
 #[tauri::command]
 pub async fn delete_collection(state: Shared<'_>, id: i64) -> Answer<bool> {
-    Ok(state.store().delete_collection(id)?)
+    state.delete_collection(id)?;
+    Ok(true)
 }
 
 /// Adds badges at the end (or before `position`); returns how many were added.
@@ -342,15 +226,13 @@ pub async fn add_to_collection(
     badges: Vec<i64>,
     position: Option<usize>,
 ) -> Answer<usize> {
-    Ok(state
-        .store()
-        .add_to_collection(id, &badges, position, now())?)
+    Ok(state.add_to_collection(id, &badges, position)?)
 }
 
 /// Removes badges from a collection; returns how many were in it.
 #[tauri::command]
 pub async fn remove_from_collection(state: Shared<'_>, id: i64, badges: Vec<i64>) -> Answer<usize> {
-    Ok(state.store().remove_from_collection(id, &badges, now())?)
+    Ok(state.remove_from_collection(id, &badges)?)
 }
 
 /// Moves one badge within a collection.
@@ -361,15 +243,13 @@ pub async fn move_in_collection(
     badge: i64,
     position: usize,
 ) -> Answer<()> {
-    Ok(state
-        .store()
-        .move_in_collection(id, badge, position, now())?)
+    Ok(state.move_in_collection(id, badge, position)?)
 }
 
 /// Replaces a collection's order.
 #[tauri::command]
 pub async fn reorder_collection(state: Shared<'_>, id: i64, order: Vec<i64>) -> Answer<()> {
-    Ok(state.store().reorder_collection(id, &order, now())?)
+    Ok(state.reorder_collection(id, &order)?)
 }
 
 // ------------------------------------------------------------------ identities
@@ -377,23 +257,23 @@ pub async fn reorder_collection(state: Shared<'_>, id: i64, order: Vec<i64>) -> 
 /// The user's identities.
 #[tauri::command]
 pub async fn identities(state: Shared<'_>) -> Answer<Vec<Identity>> {
-    Ok(state.store().identities()?)
+    Ok(state.identities()?)
 }
 
-/// Adds an identity; returns the list.
+/// Adds an identity and matches every badge's recipient again; returns
+/// the identities and how many badges are the user's now.
 #[tauri::command]
-pub async fn add_identity(state: Shared<'_>, value: String) -> Answer<Vec<Identity>> {
-    let store = state.store();
-    store.add_identity(&value, now())?;
-    Ok(store.identities()?)
+pub async fn add_identity(state: Shared<'_>, value: String) -> Answer<IdentityChange> {
+    let state = state.inner().clone();
+    crate::jobs::run_blocking(move || Ok(state.add_identity(&value)?)).await
 }
 
-/// Removes an identity by value or number; returns the list.
+/// Removes an identity by value or number and matches every badge's
+/// recipient again.
 #[tauri::command]
-pub async fn remove_identity(state: Shared<'_>, value: String) -> Answer<Vec<Identity>> {
-    let store = state.store();
-    store.remove_identity(&value)?;
-    Ok(store.identities()?)
+pub async fn remove_identity(state: Shared<'_>, value: String) -> Answer<IdentityChange> {
+    let state = state.inner().clone();
+    crate::jobs::run_blocking(move || Ok(state.remove_identity(&value)?)).await
 }
 
 // ------------------------------------------------------------------ files
@@ -430,17 +310,6 @@ pub async fn pick_import_folder(app: AppHandle) -> Answer<Option<String>> {
         .map(|p| p.display().to_string()))
 }
 
-/// Where a backup was written.
-#[derive(Debug, Serialize)]
-pub struct BackupDone {
-    /// The file.
-    pub path: String,
-    /// Its size in bytes.
-    pub bytes: u64,
-    /// Badges in it.
-    pub badges: u64,
-}
-
 /// Backs the whole backpack up to a file the user chooses (or `path`, for
 /// tests and scripts). `None` when the dialog was cancelled.
 #[tauri::command]
@@ -448,32 +317,21 @@ pub async fn backup(
     app: AppHandle,
     state: Shared<'_>,
     path: Option<String>,
-) -> Answer<Option<BackupDone>> {
+) -> Answer<Option<BackupSummary>> {
     let target = match path {
         Some(p) => Some(PathBuf::from(p)),
         None => app
             .dialog()
             .file()
             .set_title("Back up Satchel")
-            .set_file_name(format!("satchel-backup-{}.sqlite3", today()))
+            .set_file_name(format!("satchel-backup-{}.sqlite3", day(state.now())))
             .blocking_save_file()
             .and_then(|p| p.into_path().ok()),
     };
     let Some(target) = target else {
         return Ok(None);
     };
-    if same_file(&target, &state.database()) {
-        return Err(CommandError::new(
-            "bad_request",
-            "choose a file outside Satchel's own database",
-        ));
-    }
-    let summary = state.store().backup_to(&target)?;
-    Ok(Some(BackupDone {
-        path: summary.path.display().to_string(),
-        bytes: summary.bytes,
-        badges: summary.badges,
-    }))
+    Ok(Some(state.backup(&target)?))
 }
 
 /// Restores a backup into this (empty) backpack. `None` when cancelled.
@@ -482,7 +340,7 @@ pub async fn restore(
     app: AppHandle,
     state: Shared<'_>,
     path: Option<String>,
-) -> Answer<Option<u64>> {
+) -> Answer<Option<RestoreDone>> {
     let source = match path {
         Some(p) => Some(PathBuf::from(p)),
         None => app
@@ -496,27 +354,7 @@ pub async fn restore(
     let Some(source) = source else {
         return Ok(None);
     };
-    satchel::store::inspect_backup(&source)?;
-    let mut store = state.store();
-    if !store.is_empty()? {
-        return Err(CommandError::new(
-            "invalid",
-            "this backpack already holds badges or documents; restore into an empty data folder (start Satchel with --data-dir)",
-        ));
-    }
-    // Close the database before it is replaced; reopen it whatever happens.
-    let db = state.database();
-    *store = satchel::store::Store::open_in_memory()?;
-    match satchel::store::restore(&source, &db) {
-        Ok((restored, summary)) => {
-            *store = restored;
-            Ok(Some(summary.badges))
-        }
-        Err(e) => {
-            *store = satchel::store::Store::open(&db)?;
-            Err(e.into())
-        }
-    }
+    Ok(Some(state.restore(&source)?))
 }
 
 /// Opens an `http(s):` or `mailto:` link from a badge in the user's browser or
@@ -529,12 +367,12 @@ pub async fn open_link(url: String) -> Answer<()> {
         .any(|s| lower.starts_with(s))
     {
         return Err(CommandError::new(
-            "bad_request",
+            ErrorCode::BadRequest,
             "only web and e-mail links can be opened",
         ));
     }
     open::that_detached(url.trim())
-        .map_err(|e| CommandError::new("io", format!("could not open the link ({e})")))
+        .map_err(|e| CommandError::new(ErrorCode::Io, format!("could not open the link ({e})")))
 }
 
 /// Opens the data folder in the file manager (also from the startup error
@@ -542,28 +380,21 @@ pub async fn open_link(url: String) -> Answer<()> {
 #[tauri::command]
 pub async fn open_data_folder(app: AppHandle, startup: State<'_, Startup>) -> Answer<()> {
     let dir = match app.try_state::<Arc<AppState>>() {
-        Some(state) => state.data_dir.clone(),
+        Some(state) => state.data_dir().to_path_buf(),
         None => startup
             .failure()
             .and_then(|f| f.data_dir)
             .map(PathBuf::from)
-            .ok_or_else(|| CommandError::new("not_found", "Satchel has no data folder yet"))?,
+            .ok_or_else(|| {
+                CommandError::new(ErrorCode::NotFound, "Satchel has no data folder yet")
+            })?,
     };
     open::that_detached(&dir)
-        .map_err(|e| CommandError::new("io", format!("could not open the folder ({e})")))
+        .map_err(|e| CommandError::new(ErrorCode::Io, format!("could not open the folder ({e})")))
 }
 
-fn today() -> String {
-    let days = now() / 86_400;
-    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    format!("{y:04}-{m:02}-{d:02}")
+/// A day as YYYY-MM-DD (UTC).
+fn day(t: i64) -> String {
+    let full = satchel::model::normalize::unix_to_rfc3339(t);
+    full.get(..10).unwrap_or(&full).to_owned()
 }

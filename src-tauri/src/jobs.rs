@@ -5,13 +5,10 @@
 //! core polls between items. The command itself resolves with the core's
 //! report when the task ends.
 
-use crate::state::{now, AppState};
+use crate::state::AppState;
 use crate::CommandError;
-use satchel::backpack::{
-    self, ImportInput, ImportOptions, ImportReport, ReverifyOptions, ReverifyReport,
-};
-use satchel::export::ExportOptions;
-use satchel::fetch::{CachingFetch, HttpFetch};
+use satchel::app::{ErrorCode, Reverify, ShareOptions};
+use satchel::backpack::{ImportInput, ImportReport, ReverifyReport};
 use serde::{Deserialize, Serialize};
 use std::path::PathBuf;
 use std::sync::atomic::Ordering;
@@ -42,7 +39,7 @@ impl Busy {
     fn take(state: &Arc<AppState>) -> Answer<Busy> {
         if state.busy.swap(true, Ordering::SeqCst) {
             return Err(CommandError::new(
-                "busy",
+                ErrorCode::Busy,
                 "Satchel is still working on the last task; wait for it or cancel it",
             ));
         }
@@ -91,11 +88,15 @@ impl Reporter {
     }
 }
 
-async fn run_blocking<T: Send + 'static>(
+/// Runs `f` on a blocking worker thread (never the UI thread).
+pub(crate) async fn run_blocking<T: Send + 'static>(
     f: impl FnOnce() -> Answer<T> + Send + 'static,
 ) -> Answer<T> {
     tauri::async_runtime::spawn_blocking(f).await.map_err(|e| {
-        CommandError::new("internal", format!("the task stopped unexpectedly ({e})"))
+        CommandError::new(
+            ErrorCode::Internal,
+            format!("the task stopped unexpectedly ({e})"),
+        )
     })?
 }
 
@@ -128,49 +129,25 @@ pub async fn import(
     if let Some(text) = request.text.filter(|t| !t.trim().is_empty()) {
         inputs.push(ImportInput::Text(text));
     }
-    let samples = request.samples;
-    if samples {
-        inputs.extend(
-            satchel::samples::samples()
-                .into_iter()
-                .map(|s| ImportInput::Bytes {
-                    name: s.file_name,
-                    bytes: s.bytes,
-                }),
-        );
-    }
-    if inputs.is_empty() {
+    if inputs.is_empty() && !request.samples {
         return Err(CommandError::new(
-            "bad_request",
+            ErrorCode::BadRequest,
             "there is nothing to import",
         ));
     }
     run_blocking(move || {
         let _busy = busy;
-        // Samples need no network (their issuer is a did:key).
-        let offline = samples || state.net().offline;
-        let http = HttpFetch::new(state.policy());
-        let fetch = if offline {
-            CachingFetch::offline(&state.store)
-        } else {
-            CachingFetch::online(&http, &state.store)
-        };
         let reporter = Reporter::new(&app, "import");
-        let opts = ImportOptions {
-            offline,
-            ..ImportOptions::default()
+        let progress = |p: satchel::backpack::ImportProgress<'_>| {
+            let label = p.item.name.clone().or_else(|| Some(p.item.source.clone()));
+            reporter.report(p.done, p.total, label)
         };
-        Ok(backpack::import(
-            &state.store,
-            &fetch,
-            &inputs,
-            &opts,
-            &|p| {
-                let label = p.item.name.clone().or_else(|| Some(p.item.source.clone()));
-                reporter.report(p.done, p.total, label)
-            },
-            &state.cancel,
-        ))
+        let (report, _) = if request.samples {
+            state.import_samples(&progress, &state.cancel)
+        } else {
+            state.import(&inputs, &progress, &state.cancel)
+        };
+        Ok(report)
     })
     .await
 }
@@ -186,31 +163,14 @@ pub async fn reverify(
     let busy = Busy::take(&state)?;
     run_blocking(move || {
         let _busy = busy;
-        let ids = match ids {
-            Some(ids) => ids,
-            None => state.store().badge_ids()?,
-        };
-        let offline = state.net().offline;
-        let http = HttpFetch::new(state.policy());
-        let fetch = if offline {
-            CachingFetch::offline(&state.store)
-        } else {
-            CachingFetch::online(&http, &state.store)
-        };
+        let ids = state.reverify_ids(&ids.map_or(Reverify::All, Reverify::Ids))?;
         let reporter = Reporter::new(&app, "reverify");
-        let opts = ReverifyOptions {
-            now: None,
-            offline,
-            workers: 0,
-        };
-        Ok(backpack::reverify(
-            &state.store,
-            &fetch,
+        let (report, _) = state.reverify(
             &ids,
-            &opts,
             &|done, total, item| reporter.report(done, total, item.name.clone()),
             &state.cancel,
-        ))
+        );
+        Ok(report)
     })
     .await
 }
@@ -261,17 +221,9 @@ pub async fn export_collection(
     let done = run_blocking(move || {
         let _busy = busy;
         let reporter = Reporter::new(&app, "export");
-        let out = share_folder(&state, id, &parent)?;
+        let out = parent.join(state.share_folder_name(id)?);
         reporter.report(0, 1, None);
-        let summary = satchel::backpack::share_collection(
-            &state.store,
-            id,
-            &ExportOptions {
-                now: now(),
-                ..ExportOptions::default()
-            },
-            &out,
-        )?;
+        let summary = state.share(id, &ShareOptions::default(), &out)?;
         reporter.report(1, 1, None);
         Ok(ShareDone {
             out_dir: summary.out_dir.display().to_string(),
@@ -284,33 +236,4 @@ pub async fn export_collection(
         let _ = open::that_detached(&done.out_dir);
     }
     Ok(Some(done))
-}
-
-/// The folder the share pages go into: a new folder named after the
-/// collection inside the one the user picked.
-fn share_folder(state: &AppState, id: i64, parent: &std::path::Path) -> Answer<PathBuf> {
-    let summary = state
-        .store()
-        .collection(id)?
-        .ok_or_else(|| CommandError::new("not_found", "there is no such collection"))?;
-    let slug: String = summary
-        .name
-        .chars()
-        .map(|c| {
-            if c.is_alphanumeric() {
-                c.to_ascii_lowercase()
-            } else {
-                '-'
-            }
-        })
-        .collect::<String>()
-        .split('-')
-        .filter(|s| !s.is_empty())
-        .collect::<Vec<_>>()
-        .join("-");
-    Ok(parent.join(if slug.is_empty() {
-        "collection".to_owned()
-    } else {
-        slug
-    }))
 }

@@ -91,7 +91,7 @@ pub fn run_from(launched: Instant) {
                 return handler(invoke);
             }
             invoke.resolver.reject(CommandError::new(
-                "unavailable",
+                satchel::app::ErrorCode::Unavailable,
                 "Satchel could not open your backpack, so this cannot be done now",
             ));
             true

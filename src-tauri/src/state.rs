@@ -1,48 +1,20 @@
-//! What the app keeps while it runs: the store, the data folder, the network
-//! settings and the cancel switch of the one long task that may run.
+//! What the app keeps while it runs: the open backpack ([`App`], which owns
+//! the store, the settings and the network policy) and the cancel switch of
+//! the one long task that may run; and how it started.
 
-use satchel::fetch::NetPolicy;
-use satchel::store::{Store, StoreError};
-use serde::{Deserialize, Serialize};
+use satchel::app::{App, AppError, ErrorCode};
+use serde::Serialize;
+use std::ops::Deref;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicBool;
-use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::sync::{Mutex, PoisonError};
 use std::time::Instant;
 
-/// The network settings the user chose (kept in `desktop-settings.json` in
-/// the data folder).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct NetSettings {
-    /// Use kept documents only, never the network.
-    pub offline: bool,
-    /// Allow private and local network addresses.
-    pub allow_private: bool,
-    /// At launch, check again the badges whose last check is older than this
-    /// many days (0: never).
-    pub recheck_days: u32,
-}
-
-impl Default for NetSettings {
-    fn default() -> NetSettings {
-        NetSettings {
-            offline: false,
-            allow_private: false,
-            recheck_days: 7,
-        }
-    }
-}
-
-const SETTINGS_FILE: &str = "desktop-settings.json";
-
-/// Shared by every command (always behind an `Arc`).
+/// Shared by every command (always behind an `Arc`): the open backpack and
+/// the one long task that may run.
 pub struct AppState {
     /// The backpack.
-    pub store: Mutex<Store>,
-    /// The data folder.
-    pub data_dir: PathBuf,
-    /// Network settings.
-    pub net: Mutex<NetSettings>,
+    pub app: App,
     /// Set to stop the running long task.
     pub cancel: AtomicBool,
     /// Whether a long task runs (one at a time).
@@ -50,53 +22,21 @@ pub struct AppState {
 }
 
 impl AppState {
-    /// Opens the store in `data_dir` and reads the saved settings.
-    pub fn open(data_dir: PathBuf) -> Result<AppState, StoreError> {
-        let store = Store::open_default(&data_dir)?;
-        let net = std::fs::read(data_dir.join(SETTINGS_FILE))
-            .ok()
-            .and_then(|b| serde_json::from_slice(&b).ok())
-            .unwrap_or(NetSettings {
-                allow_private: NetPolicy::from_env().allow_private,
-                ..NetSettings::default()
-            });
+    /// Opens the backpack in `data_dir` with its saved settings.
+    pub fn open(data_dir: &Path) -> Result<AppState, AppError> {
         Ok(AppState {
-            store: Mutex::new(store),
-            data_dir,
-            net: Mutex::new(net),
+            app: App::open_at(data_dir)?,
             cancel: AtomicBool::new(false),
             busy: AtomicBool::new(false),
         })
     }
+}
 
-    /// The store, locked.
-    pub fn store(&self) -> MutexGuard<'_, Store> {
-        self.store.lock().unwrap_or_else(PoisonError::into_inner)
-    }
+impl Deref for AppState {
+    type Target = App;
 
-    /// The current network settings.
-    pub fn net(&self) -> NetSettings {
-        *self.net.lock().unwrap_or_else(PoisonError::into_inner)
-    }
-
-    /// Changes and saves the network settings.
-    pub fn set_net(&self, net: NetSettings) -> std::io::Result<()> {
-        *self.net.lock().unwrap_or_else(PoisonError::into_inner) = net;
-        let text = serde_json::to_vec_pretty(&net).unwrap_or_default();
-        std::fs::write(self.data_dir.join(SETTINGS_FILE), text)
-    }
-
-    /// The network policy for the current settings.
-    pub fn policy(&self) -> NetPolicy {
-        NetPolicy {
-            allow_private: self.net().allow_private,
-            ..NetPolicy::default()
-        }
-    }
-
-    /// The database file.
-    pub fn database(&self) -> PathBuf {
-        self.data_dir.join(satchel::store::DATABASE_FILE)
+    fn deref(&self) -> &App {
+        &self.app
     }
 }
 
@@ -117,11 +57,11 @@ pub struct StartupFailure {
 }
 
 impl StartupFailure {
-    fn new(e: &StoreError, data_dir: Option<&Path>) -> StartupFailure {
-        let code = match e {
-            StoreError::SchemaTooNew { .. } => "newer_version",
-            StoreError::Database(_) | StoreError::Open { .. } => "unreadable",
-            StoreError::NoDataDir => "no_data_dir",
+    fn new(e: &AppError, data_dir: Option<&Path>) -> StartupFailure {
+        let code = match e.code() {
+            ErrorCode::NewerVersion => "newer_version",
+            ErrorCode::Store => "unreadable",
+            ErrorCode::NoDataDir => "no_data_dir",
             _ => "io",
         };
         let database = data_dir.map(|d| d.join(satchel::store::DATABASE_FILE));
@@ -145,7 +85,7 @@ impl StartupFailure {
 /// Opens the backpack named by the command line (see [`data_dir_from_args`]).
 pub fn open_from_args(args: &[String]) -> Result<AppState, StartupFailure> {
     let dir = data_dir_from_args(args).map_err(|e| StartupFailure::new(&e, None))?;
-    AppState::open(dir.clone()).map_err(|e| StartupFailure::new(&e, Some(&dir)))
+    AppState::open(&dir).map_err(|e| StartupFailure::new(&e, Some(&dir)))
 }
 
 /// How the app started: kept for the whole run, whether the backpack opened
@@ -183,7 +123,7 @@ impl Startup {
 
 /// The data folder: `--data-dir DIR` (or `--data-dir=DIR`) among `args`,
 /// else `SATCHEL_DATA_DIR`, else the platform's (see `satchel::store::data_dir`).
-pub fn data_dir_from_args(args: &[String]) -> Result<PathBuf, StoreError> {
+pub fn data_dir_from_args(args: &[String]) -> Result<PathBuf, AppError> {
     let mut explicit = None;
     let mut it = args.iter();
     while let Some(a) = it.next() {
@@ -193,21 +133,5 @@ pub fn data_dir_from_args(args: &[String]) -> Result<PathBuf, StoreError> {
             explicit = Some(PathBuf::from(v));
         }
     }
-    satchel::store::data_dir(explicit)
-}
-
-/// Seconds since the Unix epoch.
-pub fn now() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs() as i64)
-        .unwrap_or(0)
-}
-
-/// Whether `path` is inside `dir` (for refusing to back up into the data folder's own database).
-pub fn same_file(a: &Path, b: &Path) -> bool {
-    match (a.canonicalize(), b.canonicalize()) {
-        (Ok(x), Ok(y)) => x == y,
-        _ => a == b,
-    }
+    Ok(satchel::store::data_dir(explicit)?)
 }

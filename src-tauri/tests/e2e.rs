@@ -214,7 +214,7 @@ fn backpack_app_end_to_end() {
     wd.send_keys(&id_input, "ada@example.org\u{E007}");
     wd.wait_for_text("#identity-list", |t| t.contains("ada@example.org"));
     wd.screenshot(&shots.join("07-settings.png"));
-    let saved = std::fs::read_to_string(data.join("desktop-settings.json")).unwrap();
+    let saved = std::fs::read_to_string(data.join("settings.json")).unwrap();
     assert!(saved.contains("\"offline\": true"), "{saved}");
 
     // Import by pasting JSON: stored, and "could not check" offline.
@@ -225,6 +225,22 @@ fn backpack_app_end_to_end() {
     let results = wd.text(&wd.find("#import-results"));
     assert!(results.contains("Analytical Engines"), "{results}");
     assert!(results.contains("Could not check"), "{results}");
+
+    // Changing identities matches every badge's recipient again at once: the
+    // pasted badge is ada@example.org's, then nobody's, then hers again (the
+    // detail below shows it).
+    wd.click(&wd.find("#nav-settings"));
+    wd.click(&wd.find("#identity-list button[aria-label='Remove ada@example.org']"));
+    wd.wait_for_text("#identity-matched", |t| {
+        t == "0 badges in your backpack are yours."
+    });
+    let id_input = wd.find("#identity-input");
+    wd.click(&id_input);
+    wd.send_keys(&id_input, "ada@example.org\u{E007}");
+    wd.wait_for_text("#identity-matched", |t| {
+        t == "1 badge in your backpack is yours."
+    });
+    wd.click(&wd.find("#nav-import"));
 
     // Import hostile files by path: a truncated PNG and a text file.
     let sample_png = satchel::samples::samples()
@@ -693,7 +709,7 @@ fn restore_a_backup_into_an_empty_backpack() {
          window.__TAURI__.core.invoke('restore', { path: arguments[0] }).then(done, (e) => done({ error: e }));",
         json!([backup.display().to_string()]),
     );
-    assert_eq!(restored, json!(3));
+    assert_eq!(restored["badges"], json!(3), "{restored}");
     wd.click(&wd.find("#nav-settings"));
     wd.wait_for_text("#data-count", |t| t == "3");
     wd.click(&wd.find("#nav-backpack"));
@@ -774,7 +790,7 @@ fn badges_not_checked_recently_are_checked_again_at_launch() {
     );
     let deadline = Instant::now() + Duration::from_secs(10);
     loop {
-        let saved = std::fs::read_to_string(data.join("desktop-settings.json")).unwrap();
+        let saved = std::fs::read_to_string(data.join("settings.json")).unwrap();
         if saved.contains("\"recheck_days\": 0") {
             break;
         }

@@ -198,7 +198,9 @@ fn a_backpack_from_import_to_backup_restore_and_export() {
     let out = tempfile::tempdir().unwrap();
     let backup = out.path().join("satchel.backup");
     let b = backup.to_str().unwrap();
-    assert!(ok(&satchel(d, &["backup", "--out", b])).contains("Backed up 3 badges, 1 collections"));
+    assert!(
+        ok(&satchel(d, &["backup", "--out", b])).contains("Backed up 3 badges, 1 collection and")
+    );
     one_line_error(&satchel(d, &["backup", "--out", b]), 2);
     let other = tempfile::tempdir().unwrap();
     ok(&satchel(other.path(), &["restore", b]));

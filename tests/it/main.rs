@@ -3,6 +3,7 @@
 mod server;
 mod support;
 
+mod app;
 mod backpack;
 mod backpack_cli;
 mod cli;

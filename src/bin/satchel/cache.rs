@@ -7,8 +7,9 @@
 //! URL; `main.rs` maps them to the exit code.
 
 use clap::Subcommand;
-use satchel::fetch::{cache_key, import_dir, pin_file};
-use satchel::store::{self, DocumentSummary, Store};
+use satchel::app::App;
+use satchel::fetch::cache_key;
+use satchel::store::DocumentSummary;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -69,14 +70,16 @@ pub fn run_to(
     data_dir: Option<PathBuf>,
     out: &mut dyn Write,
 ) -> Result<(), String> {
-    let dir = store::data_dir(data_dir).map_err(|e| sentence(&e.to_string()))?;
-    let store = Store::open_default(&dir).map_err(|e| sentence(&e.to_string()))?;
+    let app = App::open(data_dir).map_err(|e| sentence(e.message()))?;
     let text = match cmd {
-        CacheCommand::Add { url, file } => add(&store, &url, &file)?,
-        CacheCommand::ImportDir { dir, base } => import(&store, &dir, &base)?,
-        CacheCommand::List => list(&store, now())?,
-        CacheCommand::Remove { url } => remove(&store, &url)?,
-    };
+        CacheCommand::Add { url, file } => add(&app, &url, &file),
+        CacheCommand::ImportDir { dir, base } => import(&app, &dir, &base),
+        CacheCommand::List => app.documents().map(|docs| table(&docs, app.now())),
+        CacheCommand::Remove { url } => app
+            .forget_document(&url)
+            .map(|key| format!("Removed {key} from the document cache.\n")),
+    }
+    .map_err(|e| sentence(e.message()))?;
     match out.write_all(crate::output::clean_lines(&text).as_bytes()) {
         Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
             Err(format!("Could not write to standard output ({e})."))
@@ -85,8 +88,8 @@ pub fn run_to(
     }
 }
 
-fn add(store: &Store, url: &str, file: &Path) -> Result<String, String> {
-    let pinned = pin_file(store, url, file).map_err(|e| sentence(&e.to_string()))?;
+fn add(app: &App, url: &str, file: &Path) -> Result<String, satchel::app::AppError> {
+    let pinned = app.pin_document(url, file)?;
     let short: String = pinned.sha256.chars().take(12).collect();
     Ok(format!(
         "Pinned {} ({} bytes, sha256 {short}…).\n",
@@ -94,30 +97,14 @@ fn add(store: &Store, url: &str, file: &Path) -> Result<String, String> {
     ))
 }
 
-fn import(store: &Store, dir: &Path, base: &str) -> Result<String, String> {
-    let n = import_dir(store, dir, base).map_err(|e| sentence(&e.to_string()))?;
+fn import(app: &App, dir: &Path, base: &str) -> Result<String, satchel::app::AppError> {
+    let n = app.pin_folder(dir, base)?;
     let mut shown = cache_key(base).unwrap_or_else(|_| base.to_owned());
     if !shown.ends_with('/') {
         shown.push('/');
     }
     let noun = if n == 1 { "document" } else { "documents" };
     Ok(format!("Imported {n} {noun} for {shown}.\n"))
-}
-
-fn remove(store: &Store, url: &str) -> Result<String, String> {
-    let key = cache_key(url).unwrap_or_else(|_| url.to_owned());
-    match store.remove_document(&key) {
-        Ok(true) => Ok(format!("Removed {key} from the document cache.\n")),
-        Ok(false) => Err(format!("{url} is not in Satchel's document cache.")),
-        Err(e) => Err(sentence(&e.to_string())),
-    }
-}
-
-fn list(store: &Store, now: i64) -> Result<String, String> {
-    let docs = store
-        .list_documents()
-        .map_err(|e| sentence(&e.to_string()))?;
-    Ok(table(&docs, now))
 }
 
 /// The `list` table: one row per document, columns aligned.
@@ -189,13 +176,6 @@ fn age(seconds: i64) -> String {
         s if s < 86_400 => format!("{} h", s / 3600),
         s => format!("{} d", s / 86_400),
     }
-}
-
-fn now() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
-        .unwrap_or(0)
 }
 
 /// Ends a message with exactly one full stop.

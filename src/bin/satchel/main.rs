@@ -10,10 +10,16 @@ macro_rules! say {
     };
 }
 
-mod backpack;
+mod badges;
 mod cache;
+mod collections;
+mod common;
+mod files;
 mod folders;
+mod identities;
+mod import;
 mod output;
+mod reverify;
 mod verify;
 
 use clap::{Parser, Subcommand};
@@ -80,9 +86,9 @@ enum Command {
     /// Each item is verified and stored, even when it does not verify (its
     /// status says why); duplicates are not stored twice. Ctrl-C stops after
     /// the badges in hand. Exit 1 when any item was not a badge or failed.
-    Import(backpack::ImportArgs),
+    Import(import::ImportArgs),
     /// List the badges in the backpack, with search, filters and sorting.
-    List(backpack::ListArgs),
+    List(badges::ListArgs),
     /// Show one badge: details, the last verification check by check, history, tags and note.
     Show {
         /// The badge number (see `satchel list`).
@@ -134,12 +140,12 @@ enum Command {
     },
     /// Organize badges into collections: create, rename, describe, delete, add, remove, move, list, show.
     #[command(subcommand)]
-    Collection(backpack::CollectionCommand),
+    Collection(collections::CollectionCommand),
     /// Your identities (emails, web addresses, phone numbers, DIDs) that badges are matched against.
     #[command(subcommand)]
-    Identity(backpack::IdentityCommand),
+    Identity(identities::IdentityCommand),
     /// Verify stored badges again, keep the history, and say what changed since the last check.
-    Reverify(backpack::ReverifyArgs),
+    Reverify(reverify::ReverifyArgs),
     /// Write the whole backpack (badges, history, collections, kept documents) to one file.
     Backup {
         /// The backup file to write (must not exist).
@@ -161,7 +167,7 @@ enum Command {
     ///
     /// Nothing private by default: the recipient's email never appears; the
     /// recipient's name and the evidence only when asked for.
-    Export(backpack::ExportArgs),
+    Export(files::ExportArgs),
     /// Write every badge's original file and JSON, with a manifest, to an open folder.
     ExportAll {
         /// The folder to write (must not exist or be empty).
@@ -242,20 +248,20 @@ fn main() -> ExitCode {
             code: 2,
             message: sentence(&message),
         }),
-        Command::Import(args) => backpack::import(args, cli.data_dir),
-        Command::List(args) => backpack::list(args, cli.data_dir),
-        Command::Show { id, json } => backpack::show(id, json, cli.data_dir),
-        Command::Delete { ids, json } => backpack::delete(&ids, json, cli.data_dir),
-        Command::Tag { id, tags, json } => backpack::tag(id, &tags, false, json, cli.data_dir),
-        Command::Untag { id, tags, json } => backpack::tag(id, &tags, true, json, cli.data_dir),
-        Command::Note { id, text, json } => backpack::note(id, &text, json, cli.data_dir),
-        Command::Collection(cmd) => backpack::collection(cmd, cli.data_dir),
-        Command::Identity(cmd) => backpack::identity(cmd, cli.data_dir),
-        Command::Reverify(args) => backpack::reverify(args, cli.data_dir),
-        Command::Backup { out, json } => backpack::backup(&out, json, cli.data_dir),
-        Command::Restore { file, json } => backpack::restore(&file, json, cli.data_dir),
-        Command::Export(args) => backpack::export(args, cli.data_dir),
-        Command::ExportAll { out, json } => backpack::export_all(&out, json, cli.data_dir),
+        Command::Import(args) => import::run(args, cli.data_dir),
+        Command::List(args) => badges::list(args, cli.data_dir),
+        Command::Show { id, json } => badges::show(id, json, cli.data_dir),
+        Command::Delete { ids, json } => badges::delete(&ids, json, cli.data_dir),
+        Command::Tag { id, tags, json } => badges::tag(id, &tags, false, json, cli.data_dir),
+        Command::Untag { id, tags, json } => badges::tag(id, &tags, true, json, cli.data_dir),
+        Command::Note { id, text, json } => badges::note(id, &text, json, cli.data_dir),
+        Command::Collection(cmd) => collections::run(cmd, cli.data_dir),
+        Command::Identity(cmd) => identities::run(cmd, cli.data_dir),
+        Command::Reverify(args) => reverify::run(args, cli.data_dir),
+        Command::Backup { out, json } => files::backup(&out, json, cli.data_dir),
+        Command::Restore { file, json } => files::restore(&file, json, cli.data_dir),
+        Command::Export(args) => files::export(args, cli.data_dir),
+        Command::ExportAll { out, json } => files::export_all(&out, json, cli.data_dir),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -438,42 +444,27 @@ fn inspect_cmd(file: &Path, json: bool) -> Result<(), Failure> {
 }
 
 fn verify_cmd(args: &verify::VerifyArgs, data_dir: Option<PathBuf>) -> Result<(), Failure> {
-    let usage = |message: String| Failure {
-        code: 2,
-        message: sentence(&message),
+    let net = common::NetArgs {
+        offline: args.offline,
+        allow_private_network: args.allow_private_network,
+        now: args.now.clone(),
     };
-    let now = verify::parse_now(args.now.as_deref()).map_err(usage)?;
-    let dir = satchel::store::data_dir(data_dir).map_err(|e| usage(e.to_string()))?;
-    let store = satchel::store::Store::open_default(&dir).map_err(|e| usage(e.to_string()))?;
-    let store = std::sync::Mutex::new(store);
-    let mut policy = satchel::fetch::NetPolicy::from_env();
-    policy.allow_private |= args.allow_private_network;
-    let http = satchel::fetch::HttpFetch::new(policy);
-    let fetch = if args.offline {
-        satchel::fetch::CachingFetch::offline(&store)
-    } else {
-        satchel::fetch::CachingFetch::online(&http, &store)
-    };
-    let inputs = verify::inputs(args).map_err(|m| Failure {
-        code: 2,
-        message: sentence(&m),
-    })?;
+    let app = common::open_with_net(data_dir, &net)?;
+    let inputs = verify::inputs(args).map_err(common::usage)?;
     let started = std::time::Instant::now();
-    let outcomes = verify::run(args, &inputs, &fetch, now);
+    let (outcomes, unkept) =
+        app.with_fetch(false, |fetch| verify::run(args, &inputs, fetch, app.now()));
     let elapsed = started.elapsed().as_secs_f64();
-    for e in fetch.store_errors() {
+    for e in unkept {
         eprintln!(
             "satchel: warning: could not keep a fetched document for offline use ({}).",
-            output::clean(&e.to_string())
+            output::clean(&e)
         );
     }
     if verify::print(&outcomes, args.json, args.stats.then_some(elapsed)) {
         Ok(())
     } else {
-        Err(Failure {
-            code: 1,
-            message: String::new(),
-        })
+        Err(common::silent_failure())
     }
 }
 

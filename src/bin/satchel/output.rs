@@ -209,3 +209,15 @@ fn one_line(s: &str) -> String {
         flat
     }
 }
+
+/// The mark before a check in text reports: ✓ passed, ✗ failed, ! worth
+/// knowing, ? could not be checked.
+pub fn mark(status: satchel::verify::CheckStatus) -> &'static str {
+    use satchel::verify::CheckStatus;
+    match status {
+        CheckStatus::Pass => "✓",
+        CheckStatus::Fail => "✗",
+        CheckStatus::Warn => "!",
+        CheckStatus::Skip => "?",
+    }
+}

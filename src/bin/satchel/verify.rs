@@ -415,12 +415,7 @@ fn text_block(o: &Done) -> String {
         s.push_str(&format!("  {}\n", identity.sentence()));
     }
     for c in &r.checks {
-        let mark = match c.status {
-            CheckStatus::Pass => "✓",
-            CheckStatus::Fail => "✗",
-            CheckStatus::Warn => "!",
-            CheckStatus::Skip => "?",
-        };
+        let mark = crate::output::mark(c.status);
         s.push_str(&format!("  {mark} {}\n", clean(&c.message)));
     }
     s.push_str(&format!("  Checked {}.\n\n", rfc3339(r.checked_at)));

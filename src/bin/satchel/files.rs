@@ -1,0 +1,127 @@
+//! `satchel backup`, `restore`, `export` and `export-all`: the backpack to
+//! and from files.
+
+use crate::common::{count, io_failure, open, print_json};
+use crate::output::clean;
+use crate::{sentence, Failure};
+use satchel::app::ShareOptions;
+use serde_json::json;
+use std::path::{Path, PathBuf};
+
+/// `satchel backup`.
+pub fn backup(out_file: &Path, json_out: bool, data_dir: Option<PathBuf>) -> Result<(), Failure> {
+    let summary = open(data_dir)?.backup(out_file).map_err(io_failure)?;
+    if json_out {
+        print_json(&summary);
+    } else {
+        say!(
+            "Backed up {}, {} and {} to {} ({} bytes).",
+            count(summary.badges as usize, "badge", "badges"),
+            count(summary.collections as usize, "collection", "collections"),
+            count(summary.documents as usize, "document", "documents"),
+            out_file.display(),
+            summary.bytes
+        );
+    }
+    Ok(())
+}
+
+/// `satchel restore`.
+pub fn restore(file: &Path, json_out: bool, data_dir: Option<PathBuf>) -> Result<(), Failure> {
+    let done = open(data_dir)?.restore(file).map_err(|e| {
+        let mut f = Failure::from(e);
+        if f.message.contains("restore into an empty data folder") {
+            f.message = sentence(&format!("{} (--data-dir)", f.message.trim_end_matches('.')));
+        }
+        f
+    })?;
+    if json_out {
+        print_json(&done.summary);
+    } else {
+        let s = &done.summary;
+        say!(
+            "Restored {}, {} and {} into {}.",
+            count(s.badges as usize, "badge", "badges"),
+            count(s.collections as usize, "collection", "collections"),
+            count(s.documents as usize, "document", "documents"),
+            done.data_dir
+        );
+    }
+    Ok(())
+}
+
+/// `satchel export`.
+#[derive(clap::Args)]
+pub struct ExportArgs {
+    /// The collection (name or number).
+    pub collection: String,
+    /// The folder to write (new, empty, or a previous export of Satchel's).
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+    /// Where the folder will be published (https://example.org/badges/): absolute links for
+    /// social cards, embeds and LinkedIn.
+    #[arg(long, value_name = "URL")]
+    pub base_url: Option<String>,
+    /// Show the recipient's name on the pages (when the badge names one).
+    #[arg(long)]
+    pub include_recipient_name: bool,
+    /// Show the badges' evidence on the pages.
+    #[arg(long)]
+    pub include_evidence: bool,
+    /// Print JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `satchel export`.
+pub fn export(args: ExportArgs, data_dir: Option<PathBuf>) -> Result<(), Failure> {
+    let app = open(data_dir)?;
+    let collection = app.find_collection(&args.collection)?;
+    let opts = ShareOptions {
+        base_url: args.base_url.clone(),
+        include_recipient_name: args.include_recipient_name,
+        include_evidence: args.include_evidence,
+    };
+    let summary = app.share(collection.id, &opts, &args.out)?;
+    if args.json {
+        print_json(&json!({
+            "out_dir": summary.out_dir,
+            "pages": summary.pages,
+            "files": summary.files.len(),
+            "warnings": summary.warnings,
+        }));
+        return Ok(());
+    }
+    say!(
+        "Exported {} ({}) to {}: open {} in a browser, or publish the folder on any web host.",
+        collection.name,
+        count(collection.count as usize, "badge", "badges"),
+        args.out.display(),
+        summary.out_dir.join("index.html").display()
+    );
+    for w in &summary.warnings {
+        eprintln!("satchel: warning: {}", clean(&sentence(w)));
+    }
+    Ok(())
+}
+
+/// `satchel export-all`.
+pub fn export_all(
+    out_dir: &Path,
+    json_out: bool,
+    data_dir: Option<PathBuf>,
+) -> Result<(), Failure> {
+    let summary = open(data_dir)?.export_all(out_dir).map_err(io_failure)?;
+    if json_out {
+        print_json(&summary);
+    } else {
+        say!(
+            "Wrote {}, {} and {} to {} (see manifest.json and README.txt there).",
+            count(summary.badges, "badge", "badges"),
+            count(summary.documents, "document", "documents"),
+            count(summary.collections, "collection", "collections"),
+            out_dir.display()
+        );
+    }
+    Ok(())
+}

@@ -1,0 +1,276 @@
+//! The application façade (`satchel::app::App`) driven without any shell,
+//! the way the CLI and the desktop app use it: a real data folder with a
+//! real SQLite file, a real issuer on 127.0.0.1, real baked images.
+
+use crate::backpack::{baked_png, issuer, NOW};
+use satchel::app::{App, Clock, ErrorCode, Reverify, Settings, ShareOptions, SETTINGS_FILE};
+use satchel::backpack::{ImportInput, ItemOutcome};
+use satchel::store::BadgeQuery;
+use std::sync::atomic::AtomicBool;
+
+/// An app in a fresh data folder that may reach 127.0.0.1, at [`NOW`].
+fn app(dir: &std::path::Path) -> App {
+    App::open_at(dir)
+        .unwrap()
+        .with_settings(Settings {
+            allow_private: true,
+            ..Settings::default()
+        })
+        .with_clock(Clock::Fixed(NOW))
+}
+
+fn never() -> AtomicBool {
+    AtomicBool::new(false)
+}
+
+/// Imports baked badges 0..n of `server` from files in `dir`.
+fn import(
+    app: &App,
+    server: &crate::server::TestServer,
+    dir: &std::path::Path,
+    n: usize,
+) -> Vec<i64> {
+    let inputs: Vec<ImportInput> = (0..n)
+        .map(|i| {
+            let path = dir.join(format!("badge-{i}.png"));
+            std::fs::write(&path, baked_png(server, i)).unwrap();
+            ImportInput::Path(path)
+        })
+        .collect();
+    let (report, unkept) = app.import(&inputs, &|_| {}, &never());
+    assert!(unkept.is_empty(), "{unkept:?}");
+    assert_eq!(report.count(ItemOutcome::Imported), n, "{report:?}");
+    report.items.iter().filter_map(|i| i.badge_id).collect()
+}
+
+#[test]
+fn identities_rematch_every_badge_when_they_change() {
+    let server = issuer(3);
+    let dir = tempfile::tempdir().unwrap();
+    let app = app(&dir.path().join("data"));
+    let ids = import(&app, &server, dir.path(), 3);
+    // Nobody's yet: the recipient is a hashed ada@example.org.
+    assert_eq!(app.badge(ids[0]).unwrap().record.recipient_matched, None);
+
+    let added = app.add_identity("ada@example.org").unwrap();
+    assert!(added.changed);
+    assert_eq!(added.yours, 3);
+    assert_eq!(added.identities.len(), 1);
+    let detail = app.badge(ids[0]).unwrap();
+    assert!(
+        detail
+            .record
+            .recipient_matched
+            .as_deref()
+            .is_some_and(|m| m.contains("ada@example.org")),
+        "{:?}",
+        detail.record.recipient_matched
+    );
+    assert!(detail.has_identities);
+
+    // Adding it again changes nothing.
+    let again = app.add_identity("ADA@example.org").unwrap();
+    assert!(!again.changed);
+    assert_eq!(again.yours, 3);
+
+    // Removing it: nobody's again, at once.
+    let removed = app.remove_identity("ada@example.org").unwrap();
+    assert_eq!(removed.yours, 0);
+    assert!(removed.identities.is_empty());
+    assert_eq!(app.badge(ids[0]).unwrap().record.recipient_matched, None);
+
+    let missing = app.remove_identity("ada@example.org").unwrap_err();
+    assert_eq!(missing.code(), ErrorCode::NotFound);
+    assert!(missing.code().is_rejection());
+}
+
+#[test]
+fn a_badge_detail_is_one_typed_value_and_missing_things_are_not_found() {
+    let server = issuer(1);
+    let dir = tempfile::tempdir().unwrap();
+    let app = app(&dir.path().join("data"));
+    let ids = import(&app, &server, dir.path(), 1);
+    let detail = app.badge(ids[0]).unwrap();
+    assert_eq!(detail.badge.name.as_deref(), Some("Loopback Listener"));
+    assert_eq!(detail.verifications.len(), 1);
+    let report = detail.last_report().expect("the import's report");
+    assert_eq!(report.status.as_str(), detail.record.summary.status);
+    assert_eq!(report.checked_at, NOW);
+
+    for e in [
+        app.badge(999).unwrap_err(),
+        app.delete(999).unwrap_err(),
+        app.collection(42).unwrap_err(),
+        app.find_collection("no such").unwrap_err(),
+    ] {
+        assert_eq!(e.code(), ErrorCode::NotFound, "{e}");
+        assert!(!e.message().is_empty());
+    }
+    app.delete(ids[0]).unwrap();
+    assert_eq!(app.badge_count().unwrap(), 0);
+}
+
+#[test]
+fn tags_notes_collections_and_listing() {
+    let server = issuer(4);
+    let dir = tempfile::tempdir().unwrap();
+    let app = app(&dir.path().join("data"));
+    let ids = import(&app, &server, dir.path(), 4);
+    assert_eq!(
+        app.add_tags(ids[1], &["work".into(), "net".into()])
+            .unwrap(),
+        ["net", "work"]
+    );
+    app.set_note(ids[1], "from the meetup").unwrap();
+    let page = app
+        .list(&BadgeQuery {
+            tag: Some("work".into()),
+            ..BadgeQuery::default()
+        })
+        .unwrap();
+    assert_eq!(page.total, 1);
+    assert_eq!(page.items[0].id, ids[1]);
+    assert_eq!(page.tags[&ids[1]], ["net", "work"]);
+    assert_eq!(app.all_tags().unwrap().len(), 2);
+
+    let cv = app.create_collection("CV", "for applications").unwrap();
+    let exists = app.create_collection("cv", "").unwrap_err();
+    assert_eq!(exists.code(), ErrorCode::Exists);
+    assert_eq!(app.add_to_collection(cv.id, &ids[..3], None).unwrap(), 3);
+    assert_eq!(app.add_to_collection(cv.id, &ids[..1], None).unwrap(), 0);
+    app.move_in_collection(cv.id, ids[2], 0).unwrap();
+    assert_eq!(
+        app.collection_badge_ids(cv.id).unwrap(),
+        [ids[2], ids[0], ids[1]]
+    );
+    let renamed = app.rename_collection(cv.id, "Résumé").unwrap();
+    assert_eq!(renamed.name, "Résumé");
+    assert_eq!(renamed.count, 3);
+    assert_eq!(app.find_collection("résumé").unwrap().id, cv.id);
+    assert_eq!(app.remove_from_collection(cv.id, &ids[..1]).unwrap(), 1);
+    app.delete_collection(cv.id).unwrap();
+    assert!(app.collections().unwrap().is_empty());
+    assert_eq!(app.badge_count().unwrap(), 4, "badges outlive collections");
+}
+
+#[test]
+fn reverify_offline_uses_kept_documents_and_says_what_changed() {
+    let server = issuer(2);
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let ids = import(&app(&data), &server, dir.path(), 2);
+    drop(server);
+    // The issuer is gone; offline, the kept documents answer.
+    let offline = app(&data).with_settings(Settings {
+        offline: true,
+        allow_private: true,
+        recheck_days: 7,
+    });
+    let which = offline.reverify_ids(&Reverify::All).unwrap();
+    assert_eq!(which.len(), 2);
+    let (report, _) = offline.reverify(&which, &|_, _, _| {}, &never());
+    assert_eq!(report.items.len(), 2);
+    for item in &report.items {
+        assert_eq!(item.before, item.after, "{item:?}");
+        assert!(item.changes.is_empty(), "{item:?}");
+    }
+    let detail = offline.badge(ids[0]).unwrap();
+    assert_eq!(detail.verifications.len(), 2);
+    assert!(detail.verifications[1].offline);
+    // Checked at NOW: nothing is older than a day.
+    assert!(offline
+        .reverify_ids(&Reverify::OlderThan(1))
+        .unwrap()
+        .is_empty());
+}
+
+#[test]
+fn settings_are_saved_in_the_data_folder_and_read_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let first = App::open_at(&data).unwrap();
+    let chosen = Settings {
+        offline: true,
+        allow_private: false,
+        recheck_days: 30,
+    };
+    assert_eq!(first.save_settings(chosen).unwrap(), chosen);
+    drop(first);
+    assert!(data.join(SETTINGS_FILE).is_file());
+    assert_eq!(App::open_at(&data).unwrap().settings(), chosen);
+    // Settings given for one run (the CLI's flags) are not saved.
+    let once = App::open_at(&data)
+        .unwrap()
+        .with_settings(Settings::default());
+    drop(once);
+    assert_eq!(App::open_at(&data).unwrap().settings(), chosen);
+}
+
+#[test]
+fn backup_restore_and_exports_through_the_facade() {
+    let server = issuer(2);
+    let dir = tempfile::tempdir().unwrap();
+    let source = app(&dir.path().join("data"));
+    let ids = import(&source, &server, dir.path(), 2);
+    let cv = source.create_collection("CV", "").unwrap();
+    source.add_to_collection(cv.id, &ids, None).unwrap();
+
+    // A backup onto Satchel's own database is refused; a new file works.
+    let own = source.backup(&source.database()).unwrap_err();
+    assert_eq!(own.code(), ErrorCode::BadRequest);
+    let file = dir.path().join("backup.sqlite3");
+    let summary = source.backup(&file).unwrap();
+    assert_eq!((summary.badges, summary.collections), (2, 1));
+
+    // Restored into an empty backpack, which stays open and usable.
+    let target = app(&dir.path().join("other"));
+    let done = target.restore(&file).unwrap();
+    assert_eq!(done.summary.badges, 2);
+    assert_eq!(target.badge_count().unwrap(), 2);
+    assert_eq!(target.find_collection("CV").unwrap().count, 2);
+    // Not into a backpack that holds badges.
+    let refused = target.restore(&file).unwrap_err();
+    assert_eq!(refused.code(), ErrorCode::Invalid);
+    assert_eq!(target.badge_count().unwrap(), 2, "nothing lost");
+    // Not from a file that is no backup.
+    let junk = dir.path().join("junk.sqlite3");
+    std::fs::write(&junk, b"not a database").unwrap();
+    let fresh = app(&dir.path().join("third"));
+    assert_eq!(fresh.restore(&junk).unwrap_err().code(), ErrorCode::Invalid);
+
+    // The open export folder and the share pages.
+    let all = source.export_all(&dir.path().join("all")).unwrap();
+    assert_eq!(all.badges, 2);
+    assert_eq!(source.share_folder_name(cv.id).unwrap(), "cv");
+    let pages = source
+        .share(cv.id, &ShareOptions::default(), &dir.path().join("cv"))
+        .unwrap();
+    assert_eq!(pages.pages.len(), 3, "the index and one page per badge");
+    assert!(dir.path().join("cv/index.html").is_file());
+}
+
+#[test]
+fn kept_documents_can_be_pinned_listed_and_forgotten() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = app(&dir.path().join("data"));
+    let key = dir.path().join("key.json");
+    std::fs::write(&key, "{}").unwrap();
+    let pinned = app
+        .pin_document("https://issuer.example/key.json", &key)
+        .unwrap();
+    assert_eq!(pinned.size, 2);
+    assert_eq!(app.documents().unwrap().len(), 1);
+    assert_eq!(
+        app.forget_document("https://issuer.example/key.json")
+            .unwrap(),
+        "https://issuer.example/key.json"
+    );
+    let gone = app
+        .forget_document("https://issuer.example/key.json")
+        .unwrap_err();
+    assert_eq!(gone.code(), ErrorCode::NotFound);
+    let bad = app
+        .pin_document("ftp://issuer.example/key.json", &key)
+        .unwrap_err();
+    assert_eq!(bad.code(), ErrorCode::Invalid);
+}
