@@ -790,7 +790,8 @@ fn badges_not_checked_recently_are_checked_again_at_launch() {
     );
     let deadline = Instant::now() + Duration::from_secs(10);
     loop {
-        let saved = std::fs::read_to_string(data.join("settings.json")).unwrap();
+        // Saved under the new name (the old file was read at launch).
+        let saved = std::fs::read_to_string(data.join("settings.json")).unwrap_or_default();
         if saved.contains("\"recheck_days\": 0") {
             break;
         }
