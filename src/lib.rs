@@ -47,6 +47,7 @@ pub mod jws;
 pub mod limits;
 pub mod model;
 pub mod payload;
+pub mod pool;
 pub mod samples;
 pub mod store;
 pub mod verify;

@@ -8,10 +8,11 @@ use crate::detect::InputKind;
 use crate::fetch::Fetch;
 use crate::inspect::{self, InspectError, Inspection};
 use crate::limits;
+use crate::pool::{self, Slots};
 use crate::store::{DuplicateBy, Inserted, NewBadge, NewVerification, Store};
 use crate::verify::{self, Options};
 use serde::Serialize;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Mutex;
 
 /// How an import runs.
@@ -196,48 +197,39 @@ pub fn import(
         identities,
         opts,
     };
-    let workers = super::workers(opts.workers, total);
-    let results: Vec<Mutex<Option<ItemReport>>> = (0..total).map(|_| Mutex::new(None)).collect();
-    let done = AtomicUsize::new(0);
+    let workers = pool::workers(opts.workers, total);
+    let results = Slots::new(total);
     // Items travel through a small queue bounded in items and in bytes:
     // folders and archives of any size never sit in memory as bytes;
-    // archive members are read in order by one reader.
+    // archive members are read in order by one reader (this thread).
     let queue = Queue::<(usize, Loaded)>::new(workers * 2, limits::MAX_IMPORT_QUEUE_BYTES);
-    std::thread::scope(|scope| {
-        for _ in 0..workers {
-            scope.spawn(|| {
-                while let Some((i, loaded)) = queue.pop() {
-                    if cancel.load(Ordering::Relaxed) {
-                        continue;
-                    }
-                    let report = ctx.handle(loaded);
-                    let n = done.fetch_add(1, Ordering::Relaxed) + 1;
-                    progress(ImportProgress {
-                        done: n,
-                        total,
-                        item: &report,
-                    });
-                    if let Ok(mut slot) = results[i].lock() {
-                        *slot = Some(report);
-                    }
-                }
+    pool::run(
+        workers,
+        cancel,
+        &queue,
+        &|i, loaded, done| {
+            let report = ctx.handle(loaded);
+            progress(ImportProgress {
+                done,
+                total,
+                item: &report,
             });
-        }
-        let mut archive: Option<OpenArchive> = None;
-        for (i, item) in items.into_iter().enumerate() {
-            if cancel.load(Ordering::Relaxed) {
-                break;
+            results.put(i, report);
+        },
+        || {
+            let mut archive: Option<OpenArchive> = None;
+            for (i, item) in items.into_iter().enumerate() {
+                if cancel.load(Ordering::Relaxed) {
+                    break;
+                }
+                let loaded = load(item, &mut archive);
+                let bytes = loaded.bytes();
+                queue.push((i, loaded), bytes);
             }
-            let loaded = load(item, &mut archive);
-            let bytes = loaded.bytes();
-            queue.push((i, loaded), bytes);
-        }
-        queue.close();
-    });
-    let items: Vec<ItemReport> = results
-        .into_iter()
-        .filter_map(|m| m.into_inner().ok().flatten())
-        .collect();
+            queue.close();
+        },
+    );
+    let items = results.into_done();
     ImportReport {
         cancelled: items.len() < total,
         items,

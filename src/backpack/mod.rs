@@ -40,17 +40,6 @@ use crate::store::{Store, StoreError};
 use crate::verify::Report;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
-/// How many items to work on at once: `asked`, or four per core (checks
-/// mostly wait on the network), never more than there are items.
-pub(crate) fn workers(asked: usize, items: usize) -> usize {
-    match asked {
-        0 => std::thread::available_parallelism().map_or(8, |n| n.get() * 4),
-        n => n,
-    }
-    .clamp(1, 64)
-    .min(items.max(1))
-}
-
 pub(crate) fn lock(store: &Mutex<Store>) -> MutexGuard<'_, Store> {
     // SQLite keeps its own consistency; a panic elsewhere is no reason to stop.
     store.lock().unwrap_or_else(PoisonError::into_inner)

@@ -143,3 +143,10 @@ mod tests {
         assert!(peak > CAP / 2, "the queue never filled up: {peak}");
     }
 }
+
+/// The import's workers take their jobs from the queue.
+impl<J: Send> crate::pool::Source<J> for Queue<(usize, J)> {
+    fn next_job(&self) -> Option<(usize, J)> {
+        self.pop()
+    }
+}

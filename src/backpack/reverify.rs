@@ -3,11 +3,12 @@
 
 use super::{lock, recorded, Recording};
 use crate::fetch::Fetch;
+use crate::pool::{self, Indexed, Slots};
 use crate::store::{NewVerification, Store};
 use crate::verify::{self, Options};
 use serde::Serialize;
 use std::collections::BTreeMap;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::AtomicBool;
 use std::sync::Mutex;
 
 /// How a re-verification runs.
@@ -133,31 +134,19 @@ pub fn reverify(
 ) -> ReverifyReport {
     let identities = super::identities(store).unwrap_or_default();
     let total = ids.len();
-    let next = AtomicUsize::new(0);
-    let done = AtomicUsize::new(0);
-    let results: Vec<Mutex<Option<ReverifyItem>>> = ids.iter().map(|_| Mutex::new(None)).collect();
-    let workers = super::workers(opts.workers, total);
-    std::thread::scope(|scope| {
-        for _ in 0..workers {
-            scope.spawn(|| loop {
-                if cancel.load(Ordering::Relaxed) {
-                    break;
-                }
-                let i = next.fetch_add(1, Ordering::Relaxed);
-                let Some(&id) = ids.get(i) else { break };
-                let item = one(store, fetch, id, opts, &identities);
-                let n = done.fetch_add(1, Ordering::Relaxed) + 1;
-                progress(n, total, &item);
-                if let Ok(mut slot) = results[i].lock() {
-                    *slot = Some(item);
-                }
-            });
-        }
-    });
-    let items: Vec<ReverifyItem> = results
-        .into_iter()
-        .filter_map(|m| m.into_inner().ok().flatten())
-        .collect();
+    let results = Slots::new(total);
+    pool::run(
+        pool::workers(opts.workers, total),
+        cancel,
+        &Indexed::new(ids),
+        &|i, &id, done| {
+            let item = one(store, fetch, id, opts, &identities);
+            progress(done, total, &item);
+            results.put(i, item);
+        },
+        || {},
+    );
+    let items = results.into_done();
     ReverifyReport {
         cancelled: items.len() < total,
         items,

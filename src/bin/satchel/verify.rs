@@ -2,6 +2,7 @@
 
 use crate::output::{clean, clean_lines};
 use satchel::inspect::{self, Inspection};
+use satchel::pool::{self, Indexed, Slots};
 use satchel::verify::{CheckStatus, Options, Report, Verdict};
 use std::io::Write;
 use std::path::Path;
@@ -109,17 +110,14 @@ struct Streamer {
 }
 
 impl Streamer {
-    fn drain(&mut self, results: &[std::sync::Mutex<Option<Outcome>>]) {
-        while let Some(slot) = results.get(self.next) {
-            let Ok(mut slot) = slot.lock() else {
+    fn drain(&mut self, results: &Slots<Outcome>) {
+        while self.next < results.len() {
+            let Some(text) = results.with(self.next, |outcome| {
+                outcome.printed = true;
+                std::mem::take(&mut outcome.rendered.1)
+            }) else {
                 break;
             };
-            let Some(outcome) = slot.as_mut() else {
-                break;
-            };
-            let text = std::mem::take(&mut outcome.rendered.1);
-            outcome.printed = true;
-            drop(slot);
             if !self.failed && self.out.write_all(text.as_bytes()).is_err() {
                 self.failed = true;
             }
@@ -164,9 +162,7 @@ pub fn run(
         recipients: args.recipients.clone(),
         recipient_rule: satchel::verify::RecipientRule::MustMatch,
     };
-    let next = std::sync::atomic::AtomicUsize::new(0);
-    let results: Vec<std::sync::Mutex<Option<Outcome>>> =
-        inputs.iter().map(|_| std::sync::Mutex::new(None)).collect();
+    let results = Slots::new(inputs.len());
     let streamer = std::sync::Mutex::new(Streamer {
         next: 0,
         out: std::io::BufWriter::with_capacity(64 * 1024, std::io::stdout()),
@@ -178,54 +174,48 @@ pub fn run(
     // with one per core, 1.0–1.1 s with two; the same when cached). Online,
     // threads mostly wait for servers, so more of them overlap the waits.
     let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
-    let workers = if args.offline { cores * 2 } else { cores * 4 }.min(inputs.len().max(1));
-    std::thread::scope(|scope| {
-        for _ in 0..workers {
-            scope.spawn(|| loop {
-                let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                let Some(input) = inputs.get(i) else {
-                    break;
-                };
-                let done = match load(input) {
-                    Loaded::Inspected(found) => Done {
-                        input: input.clone(),
-                        report: Some(satchel::verify::verify(&found, fetch, &opts)),
-                        error: None,
-                    },
-                    Loaded::Failed(e) => Done {
-                        input: input.clone(),
-                        report: None,
-                        error: Some(e),
-                    },
-                };
-                // Rendering is part of the work spread over the threads.
-                let outcome = Outcome {
-                    verified: done
-                        .report
-                        .as_ref()
-                        .is_some_and(|r| r.status == Verdict::Verified),
-                    rendered: (args.json, render(&done, args.json)),
-                    printed: false,
-                };
-                drop(done);
-                if let Ok(mut slot) = results[i].lock() {
-                    *slot = Some(outcome);
-                }
-                // Whoever finds the streamer free writes what is ready.
-                if let Ok(mut streamer) = streamer.try_lock() {
-                    streamer.drain(&results);
-                }
-            });
-        }
-    });
+    let workers = if args.offline { cores * 2 } else { cores * 4 };
+    let never = std::sync::atomic::AtomicBool::new(false);
+    pool::run(
+        pool::workers(workers, inputs.len()),
+        &never,
+        &Indexed::new(inputs),
+        &|i, input, _| {
+            let done = match load(input) {
+                Loaded::Inspected(found) => Done {
+                    input: input.clone(),
+                    report: Some(satchel::verify::verify(&found, fetch, &opts)),
+                    error: None,
+                },
+                Loaded::Failed(e) => Done {
+                    input: input.clone(),
+                    report: None,
+                    error: Some(e),
+                },
+            };
+            // Rendering is part of the work spread over the threads.
+            let outcome = Outcome {
+                verified: done
+                    .report
+                    .as_ref()
+                    .is_some_and(|r| r.status == Verdict::Verified),
+                rendered: (args.json, render(&done, args.json)),
+                printed: false,
+            };
+            drop(done);
+            results.put(i, outcome);
+            // Whoever finds the streamer free writes what is ready.
+            if let Ok(mut streamer) = streamer.try_lock() {
+                streamer.drain(&results);
+            }
+        },
+        || {},
+    );
     if let Ok(mut streamer) = streamer.lock() {
         streamer.drain(&results);
         let _ = streamer.out.flush();
     }
-    results
-        .into_iter()
-        .filter_map(|m| m.into_inner().ok().flatten())
-        .collect()
+    results.into_done()
 }
 
 /// Prints the outcomes (and, with `stats`, the benchmark line; `loop_s` is
