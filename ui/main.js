@@ -10,6 +10,7 @@ import { initJobs, runJob } from "./jobs.js";
 import { initSettings, showSettings } from "./settings.js";
 import { showStartupError } from "./startup.js";
 import { changesDialog } from "./dialog.js";
+import { plural } from "./format.js";
 
 const $ = (id) => document.getElementById(id);
 const scriptAt = performance.now();
@@ -75,8 +76,6 @@ function changed() {
   refreshFilters();
   reload({ keepScroll: true });
 }
-
-const plural = (n, one, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
 /** Checks `ids` again (all badges when null). A batch (every badge, or the
  *  launch-time check of `auto`) lists what changed in a dialog. */
