@@ -7,6 +7,7 @@ import { el, icon } from "./dom.js";
 import { plural } from "./format.js";
 import { confirmDialog } from "./dialog.js";
 import { runJob } from "./jobs.js";
+import { latestOnly } from "./latest.js";
 import { statusMark } from "./status.js";
 
 const $ = (id) => document.getElementById(id);
@@ -15,6 +16,10 @@ const DRAG_TYPE = "application/x-satchel-badge";
 let hooks = { changed: () => {}, open: () => {}, toast: () => {} };
 let selected = null;
 let list = [];
+// Answers to an older request are dropped (see latest.js).
+const listLoad = latestOnly();
+const viewLoad = latestOnly();
+const pickerLoad = latestOnly();
 
 export function initCollections(h) {
   hooks = { ...hooks, ...h };
@@ -43,8 +48,11 @@ export function initCollections(h) {
 
 /** Reloads the list and the selected collection. */
 export async function showCollections() {
+  const fresh = listLoad();
   try {
-    list = await api.collections();
+    const answer = await api.collections();
+    if (!fresh()) return;
+    list = answer;
   } catch (err) {
     hooks.toast(err.message);
     return;
@@ -92,6 +100,7 @@ function acceptBadges(node, onDrop) {
 }
 
 async function renderSelected() {
+  const fresh = viewLoad();
   const view = $("collection-view");
   const c = list.find((x) => x.id === selected);
   if (!c) {
@@ -99,6 +108,7 @@ async function renderSelected() {
     return;
   }
   const page = await api.listBadges({ collection: c.id, sort: "imported", limit: 1000, offset: 0, status: [], reverse: false });
+  if (!fresh()) return;
   const items = page.items;
 
   // Title and rename
@@ -226,7 +236,9 @@ async function renderSelected() {
   const search = el("input", { type: "search", id: "collection-picker-search", placeholder: "Find badges to add", "aria-label": "Find badges to add", autocomplete: "off" });
   const inIds = new Set(items.map((b) => b.id));
   const fill = async () => {
+    const current = pickerLoad();
     const found = await api.listBadges({ search: search.value.trim() || null, sort: "name", limit: 60, offset: 0, status: [], reverse: false });
+    if (!current()) return;
     picker.replaceChildren(
       ...found.items
         .filter((b) => !inIds.has(b.id))

@@ -6,19 +6,25 @@ import * as api from "./api.js";
 import { el, icon } from "./dom.js";
 import { linkHref, plural, versionLabel } from "./format.js";
 import { confirmDialog } from "./dialog.js";
+import { latestOnly } from "./latest.js";
 import { CHECK_STATUS, statusInfo, statusMark } from "./status.js";
 
 const $ = (id) => document.getElementById(id);
 
 let hooks = { changed: () => {}, deleted: () => {}, toast: () => {}, verifyAgain: async () => {} };
 let current = null;
+/** The badge asked for last: answers for any other are dropped. */
+let shownId = null;
+const detailLoad = latestOnly();
 
 export function initDetail(h) {
   hooks = { ...hooks, ...h };
 }
 
-/** Loads and shows badge `id`. */
+/** Loads and shows badge `id`; false when another badge was asked for before it arrived. */
 export async function showDetail(id) {
+  const fresh = detailLoad();
+  shownId = id;
   const body = $("detail-body");
   body.setAttribute("aria-busy", "true");
   if (!current || current.id !== id) {
@@ -29,14 +35,22 @@ export async function showDetail(id) {
   }
   try {
     const [detail, cols] = await Promise.all([api.badgeDetail(id), api.collections()]);
+    if (!fresh()) return false;
     current = detail;
     body.replaceChildren(...render(detail, cols));
   } catch (err) {
+    if (!fresh()) return false;
     current = null;
     body.replaceChildren(el("div", { class: "error", role: "alert" }, icon("alert", "error__icon"), el("div", { class: "error__body" }, el("h2", { class: "error__title", id: "detail-name" }, "This badge could not be opened"), el("p", {}, err.message))));
   } finally {
-    body.removeAttribute("aria-busy");
+    if (fresh()) body.removeAttribute("aria-busy");
   }
+  return true;
+}
+
+/** Is badge `id` the one on screen (or being loaded)? */
+function onScreen(id) {
+  return shownId === id;
 }
 
 function unixDate(secs) {
@@ -70,7 +84,7 @@ function hero(d, badge, latest) {
     again.disabled = true;
     try {
       await hooks.verifyAgain([d.id]);
-      await showDetail(d.id);
+      if (onScreen(d.id)) await showDetail(d.id);
       hooks.changed();
       $("verify-again")?.focus();
     } finally {
@@ -261,11 +275,13 @@ function mineSection(d, cols) {
   const note = el("textarea", { id: "note-input", rows: "4", "aria-label": "Your note", placeholder: "Anything you want to remember about this badge (only on this computer)" });
   note.value = d.note || "";
   const noteState = el("span", { class: "muted", role: "status" });
+  let savedNote = d.note || "";
   const saveNote = async () => {
-    if (note.value === (current && current.note)) return;
+    const text = note.value;
+    if (text === savedNote) return;
     try {
-      await api.setNote(d.id, note.value);
-      if (current) current.note = note.value;
+      await api.setNote(d.id, text);
+      savedNote = text;
       noteState.textContent = "Saved.";
     } catch (err) {
       noteState.textContent = `Not saved: ${err.message}`;
@@ -294,6 +310,7 @@ function mineSection(d, cols) {
   };
   const refreshCols = async () => {
     const fresh = await api.badgeDetail(d.id);
+    if (!onScreen(d.id)) return;
     current = fresh;
     drawCols(fresh.collections);
     hooks.changed();

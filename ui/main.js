@@ -48,7 +48,8 @@ function show(name, { focus = true } = {}) {
 async function openBadge(id) {
   show("detail");
   $("screen-detail").scrollTop = 0;
-  await showDetail(id);
+  // Opened again meanwhile, or left: the later request owns the screen.
+  if (!(await showDetail(id)) || screen !== "detail") return;
   const heading = $("detail-name");
   if (heading) {
     document.title = `${heading.textContent} — Satchel`;
