@@ -8,12 +8,13 @@ import { plural } from "./format.js";
 import { confirmDialog } from "./dialog.js";
 import { runJob } from "./jobs.js";
 import { latestOnly } from "./latest.js";
+import { attempt, showError, toast } from "./notify.js";
 import { statusMark } from "./status.js";
 
 const $ = (id) => document.getElementById(id);
 const DRAG_TYPE = "application/x-satchel-badge";
 
-let hooks = { changed: () => {}, open: () => {}, toast: () => {} };
+let hooks = { changed: () => {}, open: () => {} };
 let selected = null;
 let list = [];
 // Answers to an older request are dropped (see latest.js).
@@ -41,7 +42,7 @@ export function initCollections(h) {
       hooks.changed();
       $("collection-title")?.focus();
     } catch (err) {
-      hooks.toast(err.message);
+      showError("The collection could not be created", err);
     }
   });
 }
@@ -54,7 +55,7 @@ export async function showCollections() {
     if (!fresh()) return;
     list = answer;
   } catch (err) {
-    hooks.toast(err.message);
+    if (fresh()) showError("The collections could not be read", err);
     return;
   }
   if (!list.some((c) => c.id === selected)) selected = list.length ? list[0].id : null;
@@ -95,7 +96,7 @@ function acceptBadges(node, onDrop) {
     if (!id) return;
     e.preventDefault();
     e.stopPropagation();
-    onDrop([Number(id)], e).catch((err) => hooks.toast(err.message));
+    onDrop([Number(id)], e).catch((err) => showError("The badge could not be added", err));
   });
 }
 
@@ -107,7 +108,13 @@ async function renderSelected() {
     view.replaceChildren(el("div", { class: "empty empty--small" }, el("h3", { class: "empty__title" }, "Group your badges"), el("p", { class: "empty__lead" }, "A collection is an ordered set of badges, for a job application, a portfolio or a course. Create one on the left, add badges, and share it as web pages.")));
     return;
   }
-  const page = await api.listBadges({ collection: c.id, sort: "imported", limit: 1000, offset: 0, status: [], reverse: false });
+  let page;
+  try {
+    page = await api.listBadges({ collection: c.id, sort: "imported", limit: 1000, offset: 0, status: [], reverse: false });
+  } catch (err) {
+    if (fresh()) showError(`The badges of “${c.name}” could not be read`, err);
+    return;
+  }
   if (!fresh()) return;
   const items = page.items;
 
@@ -128,7 +135,7 @@ async function renderSelected() {
         hooks.changed();
         $("collection-title")?.focus();
       } catch (err) {
-        hooks.toast(err.message);
+        showError("The collection could not be renamed", err);
       }
     });
     head.replaceWith(form);
@@ -140,18 +147,20 @@ async function renderSelected() {
   share.addEventListener("click", async () => {
     try {
       const done = await runJob("Writing the share pages…", () => api.exportCollection(c.id));
-      if (done) hooks.toast(`Share pages written to ${done.out_dir}${done.warnings.length ? ` — ${done.warnings.join(" ")}` : ""}`, "info");
+      if (done) toast(`Share pages written to ${done.out_dir}${done.warnings.length ? ` — ${done.warnings.join(" ")}` : ""}`, "info");
     } catch (err) {
-      hooks.toast(`The collection could not be exported: ${err.message}`);
+      showError("The collection could not be exported", err);
     }
   });
   const del = el("button", { type: "button", class: "button button--danger" }, icon("trash"), "Delete");
   del.addEventListener("click", async () => {
     if (!(await confirmDialog(`Delete the collection “${c.name}”? Its badges stay in your backpack.`))) return;
-    await api.deleteCollection(c.id);
-    selected = null;
-    await showCollections();
-    hooks.changed();
+    await attempt("The collection could not be deleted", async () => {
+      await api.deleteCollection(c.id);
+      selected = null;
+      await showCollections();
+      hooks.changed();
+    });
   });
   const head = el("div", { class: "collection-head" }, title, el("div", { class: "button-row" }, rename, share, del));
 
@@ -166,7 +175,8 @@ async function renderSelected() {
       c.description = desc.value;
       descState.textContent = "Saved.";
     } catch (err) {
-      descState.textContent = `Not saved: ${err.message}`;
+      descState.textContent = "Not saved.";
+      showError("The description could not be saved", err);
     }
   };
   desc.addEventListener("blur", saveDesc);
@@ -175,11 +185,12 @@ async function renderSelected() {
 
   // Members, in order
   const members = el("ol", { class: "members", id: "collection-badges", "aria-label": `Badges in ${c.name}` });
-  const move = async (badge, position) => {
-    await api.moveInCollection(c.id, badge, Math.max(0, position));
-    await renderSelected();
-    members.ownerDocument.querySelector(`#collection-badges [data-id="${badge}"] .member__handle`)?.focus();
-  };
+  const move = (badge, position) =>
+    attempt("The badge could not be moved", async () => {
+      await api.moveInCollection(c.id, badge, Math.max(0, position));
+      await renderSelected();
+      members.ownerDocument.querySelector(`#collection-badges [data-id="${badge}"] .member__handle`)?.focus();
+    });
   items.forEach((b, i) => {
     const handle = el("button", { type: "button", class: "member__handle", draggable: "true", "aria-label": `${b.name || "Untitled badge"}, position ${i + 1} of ${items.length}. Alt+Up or Alt+Down moves it.` }, icon("grip"));
     handle.addEventListener("keydown", (e) => {
@@ -201,11 +212,13 @@ async function renderSelected() {
     const down = el("button", { type: "button", class: "icon-button", "aria-label": `Move ${b.name || "badge"} down`, disabled: i === items.length - 1 }, icon("down"));
     down.addEventListener("click", () => move(b.id, i + 1));
     const remove = el("button", { type: "button", class: "icon-button", "aria-label": `Remove ${b.name || "badge"} from ${c.name}` }, icon("close"));
-    remove.addEventListener("click", async () => {
-      await api.removeFromCollection(c.id, [b.id]);
-      await showCollections();
-      hooks.changed();
-    });
+    remove.addEventListener("click", () =>
+      attempt(`The badge could not be removed from “${c.name}”`, async () => {
+        await api.removeFromCollection(c.id, [b.id]);
+        await showCollections();
+        hooks.changed();
+      }),
+    );
     const openB = el("button", { type: "button", class: "linklike member__name" }, b.name || "Untitled badge");
     openB.addEventListener("click", () => hooks.open(b.id));
     const img = el("img", { class: "member__image", src: api.badgeImageUrl(b.id, b.imported_at), alt: "", width: "44", height: "44" });
@@ -237,18 +250,26 @@ async function renderSelected() {
   const inIds = new Set(items.map((b) => b.id));
   const fill = async () => {
     const current = pickerLoad();
-    const found = await api.listBadges({ search: search.value.trim() || null, sort: "name", limit: 60, offset: 0, status: [], reverse: false });
+    let found;
+    try {
+      found = await api.listBadges({ search: search.value.trim() || null, sort: "name", limit: 60, offset: 0, status: [], reverse: false });
+    } catch (err) {
+      if (current()) showError("The badges to add could not be listed", err);
+      return;
+    }
     if (!current()) return;
     picker.replaceChildren(
       ...found.items
         .filter((b) => !inIds.has(b.id))
         .map((b) => {
           const add = el("button", { type: "button", class: "button button--small", "aria-label": `Add ${b.name || "badge"} to ${c.name}` }, icon("plus"), "Add");
-          add.addEventListener("click", async () => {
-            await api.addToCollection(c.id, [b.id]);
-            await showCollections();
-            hooks.changed();
-          });
+          add.addEventListener("click", () =>
+            attempt(`The badge could not be added to “${c.name}”`, async () => {
+              await api.addToCollection(c.id, [b.id]);
+              await showCollections();
+              hooks.changed();
+            }),
+          );
           const li = el("li", { class: "picker__row", draggable: "true", "data-id": String(b.id) }, el("span", { class: "picker__name" }, b.name || "Untitled badge"), el("span", { class: "muted picker__issuer" }, b.issuer_name || ""), add);
           li.addEventListener("dragstart", (e) => {
             e.dataTransfer.setData(DRAG_TYPE, String(b.id));

@@ -7,11 +7,12 @@ import { el, icon } from "./dom.js";
 import { linkHref, plural, versionLabel } from "./format.js";
 import { confirmDialog } from "./dialog.js";
 import { latestOnly } from "./latest.js";
+import { attempt, showError } from "./notify.js";
 import { CHECK_STATUS, statusInfo, statusMark } from "./status.js";
 
 const $ = (id) => document.getElementById(id);
 
-let hooks = { changed: () => {}, deleted: () => {}, toast: () => {}, verifyAgain: async () => {} };
+let hooks = { changed: () => {}, deleted: () => {}, verifyAgain: async () => {} };
 let current = null;
 /** The badge asked for last: answers for any other are dropped. */
 let shownId = null;
@@ -98,7 +99,7 @@ function hero(d, badge, latest) {
       await api.deleteBadge(d.id);
       hooks.deleted(d.id);
     } catch (err) {
-      hooks.toast(`The badge could not be deleted: ${err.message}`);
+      showError("The badge could not be deleted", err);
     }
   });
   return el(
@@ -247,7 +248,7 @@ function mineSection(d, cols) {
             hooks.changed();
             tagInput.focus();
           } catch (err) {
-            hooks.toast(err.message);
+            showError(`The tag “${t}” could not be removed`, err);
           }
         });
         return el("li", { class: "tag" }, el("span", {}, t), remove);
@@ -266,7 +267,7 @@ function mineSection(d, cols) {
       tagInput.value = "";
       hooks.changed();
     } catch (err) {
-      hooks.toast(err.message);
+      showError("The tag could not be added", err);
     }
   });
   drawTags(d.tags || []);
@@ -284,7 +285,8 @@ function mineSection(d, cols) {
       savedNote = text;
       noteState.textContent = "Saved.";
     } catch (err) {
-      noteState.textContent = `Not saved: ${err.message}`;
+      noteState.textContent = "Not saved.";
+      showError("The note could not be saved", err);
     }
   };
   note.addEventListener("blur", saveNote);
@@ -297,10 +299,12 @@ function mineSection(d, cols) {
     inCols.replaceChildren(
       ...pairs.map(([cid, cname]) => {
         const remove = el("button", { type: "button", class: "tag__remove", "aria-label": `Remove from collection ${cname}` }, icon("close"));
-        remove.addEventListener("click", async () => {
-          await api.removeFromCollection(cid, [d.id]);
-          await refreshCols();
-        });
+        remove.addEventListener("click", () =>
+          attempt(`The badge could not be removed from “${cname}”`, async () => {
+            await api.removeFromCollection(cid, [d.id]);
+            await refreshCols();
+          }),
+        );
         return el("li", { class: "tag tag--collection" }, el("span", {}, cname), remove);
       }),
     );
@@ -323,7 +327,7 @@ function mineSection(d, cols) {
       await api.addToCollection(Number(select.value), [d.id]);
       await refreshCols();
     } catch (err) {
-      hooks.toast(err.message);
+      showError("The badge could not be added to the collection", err);
     }
   });
   drawCols(d.collections || []);

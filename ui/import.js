@@ -6,6 +6,7 @@ import * as api from "./api.js";
 import { el, icon } from "./dom.js";
 import { baseName, plural } from "./format.js";
 import { runJob } from "./jobs.js";
+import { attempt, showError } from "./notify.js";
 import { statusMark } from "./status.js";
 
 const $ = (id) => document.getElementById(id);
@@ -14,11 +15,11 @@ let hooks = { imported: () => {}, show: () => {}, open: () => {} };
 export function initImport(h) {
   hooks = { ...hooks, ...h };
   $("pick-files").addEventListener("click", async () => {
-    const paths = await api.pickImportFiles().catch(() => []);
-    if (paths.length) importRequest({ paths });
+    const paths = await attempt("The file chooser could not be opened", api.pickImportFiles);
+    if (paths && paths.length) importRequest({ paths });
   });
   $("pick-folder").addEventListener("click", async () => {
-    const path = await api.pickImportFolder().catch(() => null);
+    const path = await attempt("The folder chooser could not be opened", api.pickImportFolder);
     if (path) importRequest({ paths: [path] });
   });
   $("paste-form").addEventListener("submit", (e) => {
@@ -73,7 +74,8 @@ export async function importRequest(request) {
     hooks.imported(report);
     return report;
   } catch (err) {
-    showSummary({ items: [], total: 0, cancelled: false }, err.message);
+    showError("The badges could not be added", err);
+    showSummary({ items: [], total: 0, cancelled: false }, `Nothing was added: ${err.message}`);
     return null;
   } finally {
     for (const c of controls) c.disabled = false;

@@ -5,6 +5,7 @@
 
 import * as api from "./api.js";
 import { el } from "./dom.js";
+import { attempt, showError } from "./notify.js";
 
 const $ = (id) => document.getElementById(id);
 
@@ -66,11 +67,7 @@ export function showStartupError(failure, { opened }) {
   document.title = "Satchel could not open your backpack";
   draw(failure);
   $("startup-error").hidden = false;
-  $("startup-open").addEventListener("click", () =>
-    api.openDataFolder().catch((err) => {
-      $("startup-status").textContent = `The folder could not be opened: ${err.message}`;
-    }),
-  );
+  $("startup-open").addEventListener("click", () => attempt("The folder could not be opened", api.openDataFolder));
   $("startup-retry").addEventListener("click", async () => {
     $("startup-status").textContent = "Opening the backpack…";
     try {
@@ -86,9 +83,10 @@ export function showStartupError(failure, { opened }) {
       draw(still);
       $("startup-status").textContent = "It still cannot be opened.";
     } catch (err) {
-      $("startup-status").textContent = err.message;
+      $("startup-status").textContent = "";
+      showError("The backpack could not be opened", err);
     }
   });
-  $("startup-quit").addEventListener("click", () => api.quit());
+  $("startup-quit").addEventListener("click", () => attempt("Satchel could not quit", api.quit));
   $("startup-retry").focus();
 }

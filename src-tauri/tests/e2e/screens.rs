@@ -154,3 +154,62 @@ fn a_late_answer_never_replaces_what_was_opened_since() {
     );
     assert!(current.as_str().unwrap().contains("Beta"), "{current}");
 }
+
+#[test]
+fn a_failed_call_is_shown_to_the_user() {
+    if !e2e_enabled() {
+        return;
+    }
+    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|p| p.into_inner());
+    let (_x, _d, wd) = with_samples("e2e-failures");
+
+    // A collection deleted behind the screen's back: adding to it fails,
+    // and the toast says what could not be done and why.
+    let gone = invoke(
+        &wd,
+        "create_collection",
+        json!({ "name": "Gone", "description": "" }),
+    );
+    wd.click(&wd.find("#nav-collections"));
+    wd.wait_for_text("#collection-title", |t| t == "Gone");
+    wd.wait_for_script(
+        "return document.querySelectorAll('#collection-picker .picker__row').length === 4",
+    );
+    let deleted = invoke(&wd, "delete_collection", json!({ "id": gone["id"] }));
+    assert!(deleted.get("error").is_none(), "{deleted}");
+    wd.click(&wd.find("#collection-picker .picker__row button"));
+    let said = wd.wait_for_text("#toast", |t| !t.is_empty());
+    assert!(
+        said.starts_with("The badge could not be added to “Gone”: "),
+        "{said}"
+    );
+    assert_eq!(
+        wd.execute(
+            "return document.querySelector('#toast').dataset.tone",
+            json!([])
+        ),
+        json!("error")
+    );
+    wd.screenshot(&shots().join("15-error-toast.png"));
+
+    // A badge deleted while its detail is open: adding a tag fails.
+    wd.click(&wd.find("#nav-backpack"));
+    wd.wait_for_script("return document.querySelectorAll('#grid .tile[data-id]').length === 4");
+    wd.click(&wd.find("#grid .tile[data-id]"));
+    wd.wait_for_script("return !!document.querySelector('#tag-input')");
+    let id = wd.execute(
+        "return Number(document.querySelector('#grid .tile[data-id]').dataset.id)",
+        json!([]),
+    );
+    let deleted = invoke(&wd, "delete_badge", json!({ "id": id }));
+    assert!(deleted.get("error").is_none(), "{deleted}");
+    wd.execute("document.querySelector('#toast').hidden = true", json!([]));
+    let tag = wd.find("#tag-input");
+    wd.click(&tag);
+    wd.send_keys(&tag, "lost\u{E007}");
+    let said = wd.wait_for_text("#toast", |t| t.starts_with("The tag could not be added: "));
+    assert!(
+        said.len() > "The tag could not be added: ".len(),
+        "the reason is given: {said}"
+    );
+}
