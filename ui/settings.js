@@ -86,7 +86,8 @@ function drawIdentities(ids) {
           showError(`${i.value} could not be removed`, err);
         }
       });
-      return el("li", { class: "identity-row" }, el("span", { class: "pill" }, i.kind), el("span", { class: "identity-row__value" }, i.value), remove);
+      const value = el("span", { class: "identity-row__value" }, i.value);
+      return el("li", { class: "identity-row" }, el("span", { class: "pill" }, i.kind), value, remove);
     }),
   );
   if (!ids.length) ul.append(el("li", { class: "muted" }, "No identities yet."));

@@ -10,6 +10,7 @@ import { attempt, showError } from "./notify.js";
 const $ = (id) => document.getElementById(id);
 
 const code = (text) => el("code", {}, text);
+const strong = (text) => el("strong", {}, text);
 
 /** The app's error reads as a sentence: capital first letter, full stop. */
 function sentence(text) {
@@ -36,13 +37,19 @@ function steps(failure) {
   }
   if (failure.code === "unreadable") {
     return [
-      ["Select ", el("strong", {}, "Open data folder"), " and move ", code("satchel.sqlite3"), " out of it (keep it: it may be a damaged backpack you can still recover)."],
-      ["Select ", el("strong", {}, "Try again"), ". Satchel starts with an empty backpack; restore a backup from Settings if you have one."],
+      [
+        "Select ",
+        strong("Open data folder"),
+        " and move ",
+        code("satchel.sqlite3"),
+        " out of it (keep it: it may be a damaged backpack you can still recover).",
+      ],
+      ["Select ", strong("Try again"), ". Satchel starts with an empty backpack; restore a backup from Settings if you have one."],
       other,
     ];
   }
   return [
-    [dir ? "Check that the data folder exists and that you may write to it, then select " : "Choose a data folder, then select ", el("strong", {}, "Try again"), "."],
+    [dir ? "Check that the data folder exists and that you may write to it, then select " : "Choose a data folder, then select ", strong("Try again"), "."],
     other,
   ];
 }
