@@ -188,13 +188,11 @@ function layout() {
   render(true);
 }
 
+/** Where tile `index` goes: rows from the left edge, in line with the toolbar. */
 function position(index) {
   const row = Math.floor(index / state.cols);
   const col = index % state.cols;
-  const usable = scroller().clientWidth - PAD * 2;
-  const used = state.cols * TILE_W + (state.cols - 1) * GAP;
-  const left = PAD + Math.max(0, Math.floor((usable - used) / 2)) + col * (TILE_W + GAP);
-  return [left, PAD + row * (TILE_H + GAP)];
+  return [PAD + col * (TILE_W + GAP), PAD + row * (TILE_H + GAP)];
 }
 
 function visibleRange() {

@@ -213,3 +213,243 @@ fn a_failed_call_is_shown_to_the_user() {
         "the reason is given: {said}"
     );
 }
+
+/// Resizes the window (the viewport follows) and waits until the page has laid out at that size.
+fn resize(wd: &WebDriver, width: u64, height: u64) {
+    wd.post("/window/rect", json!({ "width": width, "height": height }));
+    wd.wait_for_script(&format!(
+        "return Math.abs(window.innerWidth - {width}) <= 40 && Math.abs(window.innerHeight - {height}) <= 80"
+    ));
+    wd.execute_async(
+        "const done = arguments[arguments.length - 1];
+         requestAnimationFrame(() => requestAnimationFrame(() => done()));",
+        json!([]),
+    );
+}
+
+/// What overflows the window sideways on the screen shown: the page
+/// itself, any area the user could scroll sideways, and the controls named in `inside`.
+fn overflow(wd: &WebDriver, inside: &[&str]) -> Vec<String> {
+    let found = wd.execute(
+        "const vw = window.innerWidth;
+         const out = [];
+         const page = document.documentElement.scrollWidth;
+         if (page > vw) out.push(`the page is ${page} px wide in a ${vw} px window`);
+         const shown = (e) => !e.closest('[hidden]') && e.getClientRects().length > 0;
+         for (const e of document.querySelectorAll('.screen, .collections__main, .collections__side, .grid-scroll, .page, .job-bar')) {
+           const scrolls = ['auto', 'scroll'].includes(getComputedStyle(e).overflowX);
+           if (shown(e) && scrolls && e.scrollWidth > e.clientWidth + 1) {
+             out.push(`${e.id || e.className} scrolls sideways (${e.scrollWidth} > ${e.clientWidth})`);
+           }
+         }
+         for (const css of arguments[0]) {
+           const e = document.querySelector(css);
+           if (!e || !shown(e)) { out.push(`${css} is not shown`); continue; }
+           const r = e.getBoundingClientRect();
+           if (r.left < 0 || r.right > vw) out.push(`${css} spans ${Math.round(r.left)}..${Math.round(r.right)} of ${vw}`);
+         }
+         return out;",
+        json!([inside]),
+    );
+    found
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap().to_owned())
+        .collect()
+}
+
+/// A badge name no line can hold, and a file name as long as file systems allow.
+fn long_name(i: usize) -> String {
+    format!("Certificate-of-Advanced-Professional-Achievement-in-Distributed-Systems-Engineering-{i:04} and Cloud Infrastructure Operations")
+}
+
+const SIZES: [(u64, u64); 2] = [(1024, 700), (1280, 800)];
+
+fn layout_at_small_sizes(theme: &str, env: &[(&str, &str)]) {
+    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|p| p.into_inner());
+    let data = temp_dir(&format!("e2e-layout-{theme}"));
+    let files = temp_dir(&format!("e2e-layout-files-{theme}"));
+    let (_x, _d, wd) = launch_with(&["--data-dir".to_owned(), data.display().to_string()], env);
+    wd.wait_for_script("return document.body && document.body.dataset.ready === 'true'");
+    let net = invoke(
+        &wd,
+        "set_network",
+        json!({ "net": { "offline": true, "allow_private": false, "recheck_days": 0 } }),
+    );
+    assert_eq!(net["offline"], json!(true), "{net}");
+    let shot = |name: &str, (w, h): (u64, u64)| {
+        wd.screenshot(&shots().join(format!("16-layout-{name}-{w}x{h}-{theme}.png")))
+    };
+    let check = |what: &str, inside: &[&str]| {
+        for size in SIZES {
+            resize(&wd, size.0, size.1);
+            let problems = overflow(&wd, inside);
+            assert!(problems.is_empty(), "{what} at {size:?}: {problems:?}");
+            shot(what, size);
+        }
+    };
+
+    // Many badges with long names in files with long names: the progress
+    // line names each as it is added.
+    for i in 0..1500 {
+        let json = ASSERTION
+            .replace("assertions/1042", &format!("assertions/long-{i}"))
+            .replace("Analytical Engines", &long_name(i));
+        let file = format!(
+            "{}-{i:04}.json",
+            "a-badge-downloaded-from-a-learning-platform-with-a-very-long-file-name".repeat(3)
+        );
+        std::fs::write(files.join(file), json).unwrap();
+    }
+    wd.click(&wd.find("#nav-import"));
+    set_value(&wd, "#import-paste", &files.display().to_string());
+    wd.click(&wd.find("#import-submit"));
+    wd.wait_for_script(
+        "return !document.querySelector('#job-bar').hidden && document.querySelector('#job-label').textContent.length > 60",
+    );
+    check(
+        "import-progress",
+        &["#nav-import", "#job-count", "#job-cancel"],
+    );
+    // Stopped, unless it finished in the meantime.
+    wd.execute(
+        "if (!document.querySelector('#job-bar').hidden) document.querySelector('#job-cancel').click();",
+        json!([]),
+    );
+    wd.wait_for_text("#import-counts", |t| t.contains("added"));
+    wd.wait_for_script("return document.querySelector('#job-bar').hidden");
+    check(
+        "import-results",
+        &[
+            "#nav-import",
+            "#pick-files",
+            "#pick-folder",
+            "#import-submit",
+        ],
+    );
+    // The drop zone centres its buttons as it centres its text.
+    for size in SIZES {
+        resize(&wd, size.0, size.1);
+        let offset = wd.execute(
+            "const zone = document.querySelector('.dropzone').getBoundingClientRect();
+             const rows = new Map();
+             for (const b of document.querySelectorAll('.dropzone .button')) {
+               const r = b.getBoundingClientRect();
+               const row = rows.get(r.top) || { left: Infinity, right: -Infinity };
+               rows.set(r.top, { left: Math.min(row.left, r.left), right: Math.max(row.right, r.right) });
+             }
+             const centre = zone.left + zone.width / 2;
+             return Math.max(...[...rows.values()].map(r => Math.abs((r.left + r.right) / 2 - centre)));",
+            json!([]),
+        );
+        assert!(
+            offset.as_f64().unwrap() <= 2.0,
+            "the drop zone's buttons are centred at {size:?}: {offset}"
+        );
+    }
+
+    // A collection and a tag with long names, so the Backpack has filters to show.
+    // Created on the screen, so the Backpack's filter menu learns of it.
+    wd.click(&wd.find("#nav-collections"));
+    let cname = wd.find("#collection-name-input");
+    wd.click(&cname);
+    wd.send_keys(
+        &cname,
+        "Applications to Example Corporation International, Research and Development Division\u{E007}",
+    );
+    wd.wait_for_text("#collection-title", |t| t.starts_with("Applications"));
+    let collection = json!({ "id": wd.execute(
+        "return Number(document.querySelector('#collection-list [aria-current=true]').dataset.id)",
+        json!([]),
+    ) });
+    let ids = wd.execute_async(
+        "const done = arguments[arguments.length - 1];
+         window.__TAURI__.core.invoke('list_badges', { query: { sort: 'imported', limit: 3, offset: 0, status: [], reverse: false } })
+           .then(p => done(p.items.map(b => b.id)), e => done({ error: e }));",
+        json!([]),
+    );
+    let added = invoke(
+        &wd,
+        "add_to_collection",
+        json!({ "id": collection["id"], "badges": ids, "position": null }),
+    );
+    assert!(added.get("error").is_none(), "{added}");
+    let tagged = invoke(
+        &wd,
+        "add_tags",
+        json!({ "id": ids[0], "tags": ["distributed-systems-and-cloud-infrastructure-operations"] }),
+    );
+    assert!(tagged.get("error").is_none(), "{tagged}");
+
+    wd.click(&wd.find("#nav-backpack"));
+    wd.wait_for_script("return document.querySelector('#filter-collection').options.length === 2");
+    wd.execute(
+        "const s = document.querySelector('#filter-collection'); s.selectedIndex = 1; s.dispatchEvent(new Event('change'));",
+        json!([]),
+    );
+    wd.wait_for_script("return document.querySelectorAll('#grid .tile[data-id]').length === 3");
+    check(
+        "backpack",
+        &["#nav-import", "#search", "#sort-reverse", "#verify-all"],
+    );
+    for size in SIZES {
+        resize(&wd, size.0, size.1);
+        // "Verify all" stays on the toolbar's line, and the grid lines up with the toolbar.
+        let rows = wd.execute(
+            "const top = (css) => document.querySelector(css).getBoundingClientRect().top;
+             const left = (css) => document.querySelector(css).getBoundingClientRect().left;
+             const first = [...document.querySelectorAll('#grid .tile[data-id]')].find(t => t.dataset.index === '0');
+             return { search: top('#search'), verify: top('#verify-all'), searchLeft: left('.search'), tileLeft: first.getBoundingClientRect().left };",
+            json!([]),
+        );
+        let (search, verify) = (
+            rows["search"].as_f64().unwrap(),
+            rows["verify"].as_f64().unwrap(),
+        );
+        assert!(
+            verify - search < 10.0,
+            "Verify all is on the toolbar's line at {size:?}: {rows}"
+        );
+        let indent = rows["tileLeft"].as_f64().unwrap() - rows["searchLeft"].as_f64().unwrap();
+        assert!(
+            indent.abs() <= 1.0,
+            "the grid lines up with the toolbar at {size:?}: {rows}"
+        );
+    }
+
+    wd.click(&wd.find("#nav-collections"));
+    wd.wait_for_script(
+        "return document.querySelectorAll('#collection-badges .member').length === 3",
+    );
+    check(
+        "collections",
+        &[
+            "#nav-import",
+            "#collection-share",
+            "#collection-picker-search",
+        ],
+    );
+
+    wd.click(&wd.find("#nav-backpack"));
+    wd.wait_for_script("return document.querySelectorAll('#grid .tile[data-id]').length === 3");
+    wd.click(&wd.find("#grid .tile[data-id]"));
+    wd.wait_for_text("#detail-name", |t| t.contains("Certificate-of-Advanced"));
+    check("detail", &["#nav-import", "#verify-again", "#tag-input"]);
+}
+
+#[test]
+fn no_sideways_overflow_at_small_sizes_with_long_names() {
+    if !e2e_enabled() {
+        return;
+    }
+    layout_at_small_sizes("light", &[]);
+}
+
+#[test]
+fn no_sideways_overflow_at_small_sizes_with_long_names_dark() {
+    if !e2e_enabled() {
+        return;
+    }
+    layout_at_small_sizes("dark", &[("GTK_THEME", "Adwaita:dark")]);
+}
