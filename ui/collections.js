@@ -1,6 +1,8 @@
 // The Collections screen: create, rename, describe, delete, reorder, add
 // and remove badges (drag and drop, buttons, and Alt+Arrow keys), and share
-// a collection as static pages.
+// a collection as static pages. Adding several badges in a row is quick: the
+// find box keeps its words and the screen its place after each Add, badges
+// can be ticked and added together, and Enter adds the one badge found.
 
 import * as api from "./api.js";
 import { el, icon } from "./dom.js";
@@ -21,6 +23,8 @@ let list = [];
 const listLoad = latestOnly();
 const viewLoad = latestOnly();
 const pickerLoad = latestOnly();
+/** The find box's words and the ticked badges, kept while one collection stays on screen. */
+let picking = { collection: null, query: "", ticked: new Set() };
 
 export function initCollections(h) {
   hooks = { ...hooks, ...h };
@@ -121,6 +125,7 @@ async function renderSelected() {
   const c = list.find((x) => x.id === selected);
   if (!c) {
     $("collection-view").replaceChildren(emptyView());
+    delete $("collection-view").dataset.id;
     return;
   }
   let page;
@@ -132,9 +137,36 @@ async function renderSelected() {
   }
   if (!fresh()) return;
   const items = page.items;
+  if (picking.collection !== c.id) picking = { collection: c.id, query: "", ticked: new Set() };
+  for (const b of items) picking.ticked.delete(b.id);
+  // The same collection drawn again (after an Add): the screen keeps its place.
+  const view = $("collection-view");
+  const again = view.dataset.id === String(c.id);
+  const place = again ? keptPlace(view) : null;
+  // The picker is filled before it is shown, so the screen never draws it empty.
   const picker = pickerSection(c, items);
-  $("collection-view").replaceChildren(head(c, items), descriptionSection(c), membersSection(c, items), picker.section);
   await picker.fill();
+  if (!fresh()) return;
+  view.dataset.id = String(c.id);
+  view.replaceChildren(head(c, items), descriptionSection(c), membersSection(c, items), picker.section);
+  if (place) place.restore();
+}
+
+/** Where the view and the picker are scrolled to and whether the find box has focus. */
+function keptPlace(view) {
+  const top = view.scrollTop;
+  const pickerTop = $("collection-picker")?.scrollTop || 0;
+  // Focus in the find box or on an Add button goes back to the find box, ready for the next badge.
+  const active = document.activeElement;
+  const focused = active && (active.id === "collection-picker-search" || active.closest(".picker, #collection-add-selected"));
+  return {
+    restore() {
+      view.scrollTop = top;
+      const picker = $("collection-picker");
+      if (picker) picker.scrollTop = pickerTop;
+      if (focused) $("collection-picker-search")?.focus({ preventScroll: true });
+    },
+  };
 }
 
 function emptyView() {
@@ -336,11 +368,19 @@ function dropEnd(c, items) {
 
 // ---------------------------------------------------------------- add badges
 
-/** The "Add badges" card: a find box over the badges not in `c` yet. */
+/** The "Add badges" card: a find box over the badges not in `c` yet, each with Add and a tick box. */
 function pickerSection(c, items) {
   const picker = el("ul", { class: "picker", id: "collection-picker", "aria-label": "Badges to add" });
   const searchAttrs = { type: "search", id: "collection-picker-search", placeholder: "Find badges to add", "aria-label": "Find badges to add", autocomplete: "off" };
   const search = el("input", searchAttrs);
+  search.value = picking.query;
+  const addTicked = el("button", { type: "button", class: "button button--primary", id: "collection-add-selected" });
+  const drawTicked = () => {
+    const n = picking.ticked.size;
+    addTicked.textContent = n ? `Add ${plural(n, "selected badge")}` : "Add selected badges";
+    addTicked.disabled = !n;
+  };
+  addTicked.addEventListener("click", () => addBadges(c, [...picking.ticked]));
   const inIds = new Set(items.map((b) => b.id));
   const fill = async () => {
     const current = pickerLoad();
@@ -352,29 +392,54 @@ function pickerSection(c, items) {
       return;
     }
     if (!current()) return;
-    picker.replaceChildren(...found.items.filter((b) => !inIds.has(b.id)).map((b) => pickerRow(c, b)));
+    picker.replaceChildren(...found.items.filter((b) => !inIds.has(b.id)).map((b) => pickerRow(c, b, drawTicked)));
     if (!picker.children.length) picker.append(el("li", { class: "muted" }, "No other badges match."));
   };
   let t = null;
   search.addEventListener("input", () => {
+    picking.query = search.value;
     clearTimeout(t);
     t = setTimeout(fill, 140);
   });
-  return { section: card("picker-title", "Add badges", search, picker), fill };
+  // Enter adds the one badge found; with more, it searches at once.
+  search.addEventListener("keydown", async (e) => {
+    if (e.key !== "Enter") return;
+    e.preventDefault();
+    clearTimeout(t);
+    await fill();
+    const rows = picker.querySelectorAll(".picker__row");
+    if (rows.length === 1) addBadges(c, [Number(rows[0].dataset.id)]);
+  });
+  drawTicked();
+  const help = el("p", { class: "field-help" }, "Tick several badges to add them together, or press Enter when the search finds one.");
+  const actions = el("div", { class: "button-row" }, addTicked);
+  return { section: card("picker-title", "Add badges", search, help, picker, actions), fill };
 }
 
-function pickerRow(c, b) {
+function addBadges(c, ids) {
+  if (!ids.length) return Promise.resolve();
+  const what = ids.length === 1 ? "The badge" : "The badges";
+  return attempt(`${what} could not be added to “${c.name}”`, async () => {
+    await api.addToCollection(c.id, ids);
+    for (const id of ids) picking.ticked.delete(id);
+    await changedCollections();
+  });
+}
+
+function pickerRow(c, b, drawTicked) {
   const label = `Add ${b.name || "badge"} to ${c.name}`;
   const add = el("button", { type: "button", class: "button button--small", "aria-label": label }, icon("plus"), "Add");
-  add.addEventListener("click", () =>
-    attempt(`The badge could not be added to “${c.name}”`, async () => {
-      await api.addToCollection(c.id, [b.id]);
-      await changedCollections();
-    }),
-  );
+  add.addEventListener("click", () => addBadges(c, [b.id]));
+  const tick = el("input", { type: "checkbox", class: "picker__tick", "aria-label": `Select ${b.name || "badge"}` });
+  tick.checked = picking.ticked.has(b.id);
+  tick.addEventListener("change", () => {
+    if (tick.checked) picking.ticked.add(b.id);
+    else picking.ticked.delete(b.id);
+    drawTicked();
+  });
   const name = el("span", { class: "picker__name" }, b.name || "Untitled badge");
   const issuer = el("span", { class: "muted picker__issuer" }, b.issuer_name || "");
-  const li = el("li", { class: "picker__row", draggable: "true", "data-id": String(b.id) }, name, issuer, add);
+  const li = el("li", { class: "picker__row", draggable: "true", "data-id": String(b.id) }, el("label", { class: "picker__label" }, tick, name), issuer, add);
   dragBadge(li, b.id, "copy");
   return li;
 }

@@ -453,3 +453,104 @@ fn no_sideways_overflow_at_small_sizes_with_long_names_dark() {
     }
     layout_at_small_sizes("dark", &[("GTK_THEME", "Adwaita:dark")]);
 }
+
+#[test]
+fn several_badges_are_added_to_a_collection_in_a_row() {
+    if !e2e_enabled() {
+        return;
+    }
+    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|p| p.into_inner());
+    let (_x, _d, wd) = with_samples("e2e-picker");
+    resize(&wd, 1024, 700);
+    wd.click(&wd.find("#nav-collections"));
+    let cname = wd.find("#collection-name-input");
+    wd.click(&cname);
+    wd.send_keys(&cname, "Portfolio\u{E007}");
+    wd.wait_for_text("#collection-title", |t| t == "Portfolio");
+    let rows = "return [...document.querySelectorAll('#collection-picker .picker__row')].map(r => r.querySelector('.picker__name').textContent)";
+    let members = "return document.querySelectorAll('#collection-badges .member').length";
+    let search = wd.find("#collection-picker-search");
+    wd.click(&search);
+    wd.send_keys(&search, "sample");
+    wd.wait_for_script(&format!("return (() => {{ {rows} }})().length === 4"));
+    assert_eq!(
+        wd.text(&wd.find("#collection-add-selected")),
+        "Add selected badges"
+    );
+
+    // Two ticked, added together; the find box keeps its words.
+    for name in ["Sample: Trail Explorer", "Sample: Night Sky Observer"] {
+        wd.click(&wd.find(&format!(
+            "#collection-picker input[aria-label='Select {name}']"
+        )));
+    }
+    assert_eq!(
+        wd.text(&wd.find("#collection-add-selected")),
+        "Add 2 selected badges"
+    );
+    wd.screenshot(&shots().join("17-picker-ticked.png"));
+    wd.click(&wd.find("#collection-add-selected"));
+    wd.wait_for_script(&format!("return (() => {{ {members} }})() === 2"));
+    wd.wait_for_script(&format!("return (() => {{ {rows} }})().length === 2"));
+    let left = wd.execute(rows, json!([]));
+    assert!(
+        !left.to_string().contains("Trail") && !left.to_string().contains("Night"),
+        "{left}"
+    );
+    assert_eq!(
+        wd.execute(
+            "return document.querySelector('#collection-picker-search').value",
+            json!([])
+        ),
+        json!("sample"),
+        "the query is kept"
+    );
+    assert_eq!(
+        wd.text(&wd.find("#collection-add-selected")),
+        "Add selected badges"
+    );
+
+    // Enter adds the one badge the search finds, and the find box keeps focus for the next.
+    let search = wd.find("#collection-picker-search");
+    set_value(&wd, "#collection-picker-search", "");
+    wd.send_keys(&search, "community\u{E007}");
+    wd.wait_for_script(&format!("return (() => {{ {members} }})() === 3"));
+    assert!(wd
+        .text(&wd.find("#collection-badges"))
+        .contains("Sample: Community Helper"));
+    wd.wait_for_text("#collection-picker", |t| t == "No other badges match.");
+    assert_eq!(
+        wd.execute(
+            "const s = document.querySelector('#collection-picker-search'); return [s.value, document.activeElement === s]",
+            json!([])
+        ),
+        json!(["community", true])
+    );
+
+    // Add from the button: the screen stays where it was scrolled to.
+    set_value(&wd, "#collection-picker-search", "");
+    wd.wait_for_script(&format!("return (() => {{ {rows} }})().length === 1"));
+    let before = wd.execute(
+        "const v = document.querySelector('#collection-view'); v.scrollTop = v.scrollHeight; return v.scrollTop",
+        json!([]),
+    );
+    assert!(
+        before.as_f64().unwrap() > 0.0,
+        "the view scrolls at 1024x700"
+    );
+    // Clicked in the page: the picker may be drawn again between finding the button and a click from outside.
+    wd.wait_for_script(
+        "const b = document.querySelector('#collection-picker .picker__row button'); if (b) b.click(); return !!b;",
+    );
+    wd.wait_for_script(&format!("return (() => {{ {members} }})() === 4"));
+    wd.wait_for_text("#collection-picker", |t| t == "No other badges match.");
+    let after = wd.execute(
+        "return document.querySelector('#collection-view').scrollTop",
+        json!([]),
+    );
+    assert!(
+        (after.as_f64().unwrap() - before.as_f64().unwrap()).abs() <= 2.0,
+        "the view stays put: {before} then {after}"
+    );
+    wd.screenshot(&shots().join("17-picker-done.png"));
+}
