@@ -77,7 +77,6 @@ export const deleteCollection = (id) => call("delete_collection", { id });
 export const addToCollection = (id, badges, position = null) => call("add_to_collection", { id, badges, position });
 export const removeFromCollection = (id, badges) => call("remove_from_collection", { id, badges });
 export const moveInCollection = (id, badge, position) => call("move_in_collection", { id, badge, position });
-export const reorderCollection = (id, order) => call("reorder_collection", { id, order });
 
 // ---------------------------------------------------------------- identities
 

@@ -6,6 +6,7 @@
 import * as api from "./api.js";
 import { el } from "./dom.js";
 import { plural } from "./format.js";
+import { showError } from "./notify.js";
 import { statusMark } from "./status.js";
 
 const TILE_W = 184;
@@ -142,7 +143,7 @@ export async function reload({ keepScroll = false } = {}) {
   } catch (err) {
     if (mine !== state.generation) return;
     state.total = 0;
-    $("result-count").textContent = `The backpack could not be read: ${err.message}`;
+    showError("The backpack could not be read", err);
   }
   const empty = state.grandTotal === 0;
   $("first-run").hidden = !empty;
@@ -164,8 +165,9 @@ export async function refreshFilters() {
     const [tags, cols] = await Promise.all([api.allTags(), api.collections()]);
     fillSelect($("filter-tag"), tags.map((t) => [t.tag, `${t.tag} (${t.count})`]));
     fillSelect($("filter-collection"), cols.map((c) => [String(c.id), `${c.name} (${c.count})`]));
-  } catch {
-    /* the menus keep their old entries */
+  } catch (err) {
+    // The menus keep their old entries.
+    showError("The tag and collection menus could not be updated", err);
   }
 }
 
@@ -186,13 +188,11 @@ function layout() {
   render(true);
 }
 
+/** Where tile `index` goes: rows from the left edge, in line with the toolbar. */
 function position(index) {
   const row = Math.floor(index / state.cols);
   const col = index % state.cols;
-  const usable = scroller().clientWidth - PAD * 2;
-  const used = state.cols * TILE_W + (state.cols - 1) * GAP;
-  const left = PAD + Math.max(0, Math.floor((usable - used) / 2)) + col * (TILE_W + GAP);
-  return [left, PAD + row * (TILE_H + GAP)];
+  return [PAD + col * (TILE_W + GAP), PAD + row * (TILE_H + GAP)];
 }
 
 function visibleRange() {
@@ -221,8 +221,11 @@ function ensurePages(start, end) {
         state.pages.set(p, page.items);
         render(true);
       })
-      .catch(() => {
-        if (mine === state.generation) state.pages.delete(p);
+      .catch((err) => {
+        if (mine !== state.generation) return;
+        // Tried again when the rows come into view again.
+        state.pages.delete(p);
+        showError("Some badges could not be loaded", err);
       });
   }
 }

@@ -6,37 +6,63 @@ import * as api from "./api.js";
 import { el, icon } from "./dom.js";
 import { linkHref, plural, versionLabel } from "./format.js";
 import { confirmDialog } from "./dialog.js";
+import { latestOnly } from "./latest.js";
+import { attempt, showError } from "./notify.js";
 import { CHECK_STATUS, statusInfo, statusMark } from "./status.js";
 
 const $ = (id) => document.getElementById(id);
 
-let hooks = { changed: () => {}, deleted: () => {}, toast: () => {}, verifyAgain: async () => {} };
+let hooks = { changed: () => {}, deleted: () => {}, verifyAgain: async () => {} };
 let current = null;
+/** The badge asked for last: answers for any other are dropped. */
+let shownId = null;
+const detailLoad = latestOnly();
 
 export function initDetail(h) {
   hooks = { ...hooks, ...h };
 }
 
-/** Loads and shows badge `id`. */
+/** Loads and shows badge `id`; false when another badge was asked for before it arrived. */
 export async function showDetail(id) {
+  const fresh = detailLoad();
+  shownId = id;
   const body = $("detail-body");
   body.setAttribute("aria-busy", "true");
   if (!current || current.id !== id) {
     // A still placeholder of the hero's size while the badge loads, so
     // nothing jumps and the last badge never shows under the new name.
     current = null;
-    body.replaceChildren(el("div", { class: "card hero detail-hero detail-skeleton", "aria-hidden": "true" }, el("div", { class: "detail__image" }), el("div", { class: "hero__text" }, el("div", { class: "skeleton-line" }), el("div", { class: "skeleton-line skeleton-line--wide" }))));
+    body.replaceChildren(skeleton());
   }
   try {
     const [detail, cols] = await Promise.all([api.badgeDetail(id), api.collections()]);
+    if (!fresh()) return false;
     current = detail;
     body.replaceChildren(...render(detail, cols));
   } catch (err) {
+    if (!fresh()) return false;
     current = null;
-    body.replaceChildren(el("div", { class: "error", role: "alert" }, icon("alert", "error__icon"), el("div", { class: "error__body" }, el("h2", { class: "error__title", id: "detail-name" }, "This badge could not be opened"), el("p", {}, err.message))));
+    body.replaceChildren(loadError(err));
   } finally {
-    body.removeAttribute("aria-busy");
+    if (fresh()) body.removeAttribute("aria-busy");
   }
+  return true;
+}
+
+function skeleton() {
+  const text = el("div", { class: "hero__text" }, el("div", { class: "skeleton-line" }), el("div", { class: "skeleton-line skeleton-line--wide" }));
+  return el("div", { class: "card hero detail-hero detail-skeleton", "aria-hidden": "true" }, el("div", { class: "detail__image" }), text);
+}
+
+function loadError(err) {
+  const title = el("h2", { class: "error__title", id: "detail-name" }, "This badge could not be opened");
+  const body = el("div", { class: "error__body" }, title, el("p", {}, err.message));
+  return el("div", { class: "error", role: "alert" }, icon("alert", "error__icon"), body);
+}
+
+/** Is badge `id` the one on screen (or being loaded)? */
+function onScreen(id) {
+  return shownId === id;
 }
 
 function unixDate(secs) {
@@ -54,7 +80,8 @@ function when(secs, withTime = false) {
 function render(d, cols) {
   const badge = d.badge || {};
   const latest = d.verifications.length ? d.verifications[d.verifications.length - 1] : null;
-  return [hero(d, badge, latest), reportSection(d, latest), aboutSections(d, badge), mineSection(d, cols), historySection(d), technical(d)].flat().filter(Boolean);
+  const sections = [hero(d, badge, latest), reportSection(d, latest), aboutSections(d, badge)];
+  return [...sections, mineSection(d, cols), historySection(d), technical(d)].flat().filter(Boolean);
 }
 
 // ---------------------------------------------------------------- hero
@@ -62,21 +89,70 @@ function render(d, cols) {
 function hero(d, badge, latest) {
   const name = d.name || badge.name || "Untitled badge";
   const issuerName = d.issuer_name || (badge.issuer && badge.issuer.name) || d.issuer_id || "Unknown issuer";
+  return el(
+    "header",
+    { class: "card hero detail-hero" },
+    el("figure", { class: "hero__figure" }, badgeImage(d, name)),
+    el(
+      "div",
+      { class: "hero__text" },
+      el("p", { class: "hero__pills" }, pill(versionLabel(d.version), "pill--accent"), pill(formatLabel(d.format))),
+      el("h2", { id: "detail-name", class: "hero__name", tabindex: "-1" }, name),
+      el("p", { class: "hero__issuer" }, "Issued by ", el("span", { id: "detail-issuer" }, issuerName)),
+      identityLine(latest && latest.report && latest.report.issuer_identity),
+      verdict(d, latest),
+      el("div", { class: "button-row" }, verifyAgainButton(d), deleteButton(d, name)),
+    ),
+  );
+}
+
+function badgeImage(d, name) {
+  const src = api.badgeImageUrl(d.id, d.imported_at);
+  const img = el("img", { class: "detail__image", src, alt: `Badge image: ${name}`, width: "220", height: "220", decoding: "async" });
+  img.addEventListener("error", () => img.replaceWith(noImage()));
+  return img;
+}
+
+function noImage() {
+  const attrs = { class: "detail__image detail__image--none", role: "img", "aria-label": "No badge image" };
+  return el("div", attrs, icon("medal", "hero__placeholder-icon"));
+}
+
+function pill(text, tone = "") {
+  return el("span", { class: `pill ${tone}`.trim() }, text);
+}
+
+function verdict(d, latest) {
   const info = statusInfo(d.status);
-  const img = el("img", { class: "detail__image", src: api.badgeImageUrl(d.id, d.imported_at), alt: `Badge image: ${name}`, width: "220", height: "220", decoding: "async" });
-  img.addEventListener("error", () => img.replaceWith(el("div", { class: "detail__image detail__image--none", role: "img", "aria-label": "No badge image" }, icon("medal", "hero__placeholder-icon"))));
+  const checked = latest
+    ? ["Last checked ", when(latest.checked_at, true), latest.offline ? " (offline, with kept documents)" : ""]
+    : "Not checked yet";
+  return el(
+    "div",
+    { class: `verdict verdict--${info.tone}`, id: "detail-verdict" },
+    statusMark(d.status, { id: "detail-status" }),
+    el("p", { class: "verdict__lead" }, info.lead),
+    el("p", { class: "verdict__when muted" }, checked),
+  );
+}
+
+function verifyAgainButton(d) {
   const again = el("button", { type: "button", class: "button", id: "verify-again" }, icon("refresh"), "Verify again");
   again.addEventListener("click", async () => {
     again.disabled = true;
     try {
       await hooks.verifyAgain([d.id]);
-      await showDetail(d.id);
+      if (onScreen(d.id)) await showDetail(d.id);
       hooks.changed();
       $("verify-again")?.focus();
     } finally {
       again.disabled = false;
     }
   });
+  return again;
+}
+
+function deleteButton(d, name) {
   const del = el("button", { type: "button", class: "button button--danger", id: "delete-badge" }, icon("trash"), "Delete");
   del.addEventListener("click", async () => {
     if (!(await confirmDialog(`Delete “${name}” from your backpack? This cannot be undone.`))) return;
@@ -84,30 +160,10 @@ function hero(d, badge, latest) {
       await api.deleteBadge(d.id);
       hooks.deleted(d.id);
     } catch (err) {
-      hooks.toast(`The badge could not be deleted: ${err.message}`);
+      showError("The badge could not be deleted", err);
     }
   });
-  return el(
-    "header",
-    { class: "card hero detail-hero" },
-    el("figure", { class: "hero__figure" }, img),
-    el(
-      "div",
-      { class: "hero__text" },
-      el("p", { class: "hero__pills" }, el("span", { class: "pill pill--accent" }, versionLabel(d.version)), el("span", { class: "pill" }, formatLabel(d.format))),
-      el("h2", { id: "detail-name", class: "hero__name", tabindex: "-1" }, name),
-      el("p", { class: "hero__issuer" }, "Issued by ", el("span", { id: "detail-issuer" }, issuerName)),
-      identityLine(latest && latest.report && latest.report.issuer_identity),
-      el(
-        "div",
-        { class: `verdict verdict--${info.tone}`, id: "detail-verdict" },
-        statusMark(d.status, { id: "detail-status" }),
-        el("p", { class: "verdict__lead" }, info.lead),
-        el("p", { class: "verdict__when muted" }, latest ? ["Last checked ", when(latest.checked_at, true), latest.offline ? " (offline, with kept documents)" : ""] : "Not checked yet"),
-      ),
-      el("div", { class: "button-row" }, again, del),
-    ),
-  );
+  return del;
 }
 
 /** How the issuer is identified (the report's `issuer_identity`): the name in a
@@ -116,7 +172,9 @@ function identityLine(id) {
   if (!id || typeof id.name !== "string") return null;
   let text;
   if (id.by === "web") {
-    text = id.confirmed ? `Issuer confirmed by ${id.name}.` : `The issuer names the web address ${id.name}, but Satchel has not confirmed it.`;
+    text = id.confirmed
+      ? `Issuer confirmed by ${id.name}.`
+      : `The issuer names the web address ${id.name}, but Satchel has not confirmed it.`;
   } else if (id.by === "key") {
     text = "The issuer is identified only by a key (did:key), not by a web address.";
   } else {
@@ -127,27 +185,21 @@ function identityLine(id) {
 }
 
 function formatLabel(f) {
-  return { hosted: "Hosted", signed: "Signed", "vc-jwt": "VC-JWT", "data-integrity": "Data Integrity proof" }[f] || "Unknown format";
+  const labels = { hosted: "Hosted", signed: "Signed", "vc-jwt": "VC-JWT", "data-integrity": "Data Integrity proof" };
+  return labels[f] || "Unknown format";
 }
 
 // ---------------------------------------------------------------- report
 
 function reportSection(d, latest) {
   const report = latest && latest.report;
-  if (!report || !Array.isArray(report.checks)) return section("Verification", el("p", { class: "muted" }, "No report is recorded for this badge."));
+  if (!report || !Array.isArray(report.checks)) {
+    return section("Verification", el("p", { class: "muted" }, "No report is recorded for this badge."));
+  }
   const order = { fail: 0, skip: 1, warn: 2, pass: 3 };
   const checks = [...report.checks].sort((a, b) => (order[a.status] ?? 9) - (order[b.status] ?? 9));
-  const list = el(
-    "ul",
-    { class: "checks", id: "checks" },
-    checks.map((c) => {
-      const info = CHECK_STATUS[c.status] || CHECK_STATUS.skip;
-      const tech = el("details", { class: "check__tech" }, el("summary", {}, "Technical detail"), el("dl", { class: "facts facts--compact" }, fact("Check", el("code", {}, c.id)), fact("Result", info.label), c.detail ? fact("Detail", el("code", { class: "break" }, c.detail)) : null));
-      return el("li", { class: `check check--${info.tone}`, "data-check": c.id, "data-result": c.status }, icon(info.icon, "check__icon"), el("div", { class: "check__body" }, el("p", { class: "check__message" }, c.message), tech));
-    }),
-  );
-  const counts = ["pass", "fail", "warn", "skip"].map((s) => [s, report.checks.filter((c) => c.status === s).length]).filter(([, n]) => n);
-  const summary = el("p", { class: "muted" }, counts.map(([s, n]) => `${n} ${CHECK_STATUS[s].label.toLowerCase()}`).join(" · "));
+  const list = el("ul", { class: "checks", id: "checks" }, checks.map(checkItem));
+  const summary = el("p", { class: "muted" }, checkCounts(report.checks));
   // Whether the badge is the user's is read from the badge as it is now
   // (identities added or removed since the last check re-match it at once),
   // not from the report of that check.
@@ -162,43 +214,99 @@ function reportSection(d, latest) {
   return section("Verification", summary, recipient, list);
 }
 
+/** "3 passed · 1 note" */
+function checkCounts(checks) {
+  const counts = ["pass", "fail", "warn", "skip"].map((s) => [s, checks.filter((c) => c.status === s).length]);
+  return counts
+    .filter(([, n]) => n)
+    .map(([s, n]) => `${n} ${CHECK_STATUS[s].label.toLowerCase()}`)
+    .join(" · ");
+}
+
+function checkItem(c) {
+  const info = CHECK_STATUS[c.status] || CHECK_STATUS.skip;
+  const facts = el(
+    "dl",
+    { class: "facts facts--compact" },
+    fact("Check", el("code", {}, c.id)),
+    fact("Result", info.label),
+    c.detail ? fact("Detail", el("code", { class: "break" }, c.detail)) : null,
+  );
+  const tech = el("details", { class: "check__tech" }, el("summary", {}, "Technical detail"), facts);
+  const body = el("div", { class: "check__body" }, el("p", { class: "check__message" }, c.message), tech);
+  return el("li", { class: `check check--${info.tone}`, "data-check": c.id, "data-result": c.status }, icon(info.icon, "check__icon"), body);
+}
+
 // ---------------------------------------------------------------- about
 
 function aboutSections(d, badge) {
   const out = [];
   if (badge.description) out.push(section("Description", prose(badge.description)));
-  const crit = badge.criteria || {};
-  if (crit.narrative || crit.url) {
-    const href = linkHref(crit.url);
-    out.push(section("Criteria", crit.narrative ? prose(crit.narrative) : null, crit.url ? el("p", {}, href ? externalLink(href, crit.narrative ? "Full criteria" : href) : crit.url) : null));
-  }
+  out.push(criteriaSection(badge.criteria || {}));
   out.push(issuerSection(d, badge.issuer || {}));
-  const dates = [];
-  if (badge.issued_on || d.issued_on) dates.push(fact("Issued", d.issued_on ? when(d.issued_on) : badge.issued_on));
-  if (badge.expires || d.expires) dates.push(fact(d.status === "expired" ? "Expired" : "Expires", d.expires ? when(d.expires) : badge.expires));
-  else dates.push(fact("Expires", el("span", { class: "muted" }, "Never")));
-  dates.push(fact("Added to Satchel", when(d.imported_at, true)));
-  out.push(section("Dates", el("dl", { class: "facts" }, dates)));
+  out.push(datesSection(d, badge));
   if (Array.isArray(badge.recipient) && badge.recipient.length) {
-    out.push(section("Recipient", el("ul", { class: "plain-list" }, badge.recipient.map((r) => el("li", {}, el("span", { class: "pill" }, r.hashed ? `hashed ${r.identity_type || r.type || "identity"}` : r.identity_type || r.type || "identity"), " ", el("code", { class: "break" }, r.identity || r.value || "not given"))))));
+    out.push(section("Recipient", el("ul", { class: "plain-list" }, badge.recipient.map(recipientItem))));
   }
   if (badge.narrative) out.push(section("Narrative", prose(badge.narrative)));
   if (Array.isArray(badge.evidence) && badge.evidence.length) {
-    out.push(section("Evidence", el("ul", { class: "item-list" }, badge.evidence.map((e) => {
-      const href = linkHref(e.url);
-      const title = e.name || e.url || "Evidence";
-      return el("li", { class: "item" }, el("p", { class: "item__title" }, href ? externalLink(href, title) : title), e.description ? prose(e.description) : null, e.narrative ? prose(e.narrative) : null);
-    }))));
+    out.push(section("Evidence", el("ul", { class: "item-list" }, badge.evidence.map(evidenceItem))));
   }
   if (Array.isArray(badge.alignments) && badge.alignments.length) {
-    out.push(section("Alignments", el("ul", { class: "item-list" }, badge.alignments.map((a) => {
-      const href = linkHref(a.url);
-      const title = a.name || a.url || "Alignment";
-      return el("li", { class: "item" }, el("p", { class: "item__title" }, href ? externalLink(href, title) : title), a.framework || a.code ? el("p", { class: "item__meta" }, a.framework ? el("span", { class: "pill" }, a.framework) : null, a.code ? el("code", {}, a.code) : null) : null, a.description ? prose(a.description) : null);
-    }))));
+    out.push(section("Alignments", el("ul", { class: "item-list" }, badge.alignments.map(alignmentItem))));
   }
-  out.push(section("Endorsements", el("p", { class: badge.endorsement_count ? "" : "muted" }, badge.endorsement_count ? `${plural(badge.endorsement_count, "endorsement")} attached to this badge, its achievement or its issuer.` : "No endorsements.")));
+  out.push(endorsementsSection(badge.endorsement_count));
   return out;
+}
+
+function criteriaSection(crit) {
+  if (!crit.narrative && !crit.url) return null;
+  const href = linkHref(crit.url);
+  const link = crit.url ? el("p", {}, href ? externalLink(href, crit.narrative ? "Full criteria" : href) : crit.url) : null;
+  return section("Criteria", crit.narrative ? prose(crit.narrative) : null, link);
+}
+
+function datesSection(d, badge) {
+  const dates = [];
+  if (badge.issued_on || d.issued_on) dates.push(fact("Issued", d.issued_on ? when(d.issued_on) : badge.issued_on));
+  if (badge.expires || d.expires) {
+    dates.push(fact(d.status === "expired" ? "Expired" : "Expires", d.expires ? when(d.expires) : badge.expires));
+  } else {
+    dates.push(fact("Expires", el("span", { class: "muted" }, "Never")));
+  }
+  dates.push(fact("Added to Satchel", when(d.imported_at, true)));
+  return section("Dates", el("dl", { class: "facts" }, dates));
+}
+
+function recipientItem(r) {
+  const kind = r.identity_type || r.type || "identity";
+  const value = el("code", { class: "break" }, r.identity || r.value || "not given");
+  return el("li", {}, pill(r.hashed ? `hashed ${kind}` : kind), " ", value);
+}
+
+/** A linked title, as the badge gives it. */
+function itemTitle(url, title) {
+  const href = linkHref(url);
+  return el("p", { class: "item__title" }, href ? externalLink(href, title) : title);
+}
+
+function evidenceItem(e) {
+  const title = itemTitle(e.url, e.name || e.url || "Evidence");
+  return el("li", { class: "item" }, title, e.description ? prose(e.description) : null, e.narrative ? prose(e.narrative) : null);
+}
+
+function alignmentItem(a) {
+  const title = itemTitle(a.url, a.name || a.url || "Alignment");
+  const meta =
+    a.framework || a.code
+      ? el("p", { class: "item__meta" }, a.framework ? pill(a.framework) : null, a.code ? el("code", {}, a.code) : null)
+      : null;
+  return el("li", { class: "item" }, title, meta, a.description ? prose(a.description) : null);
+}
+
+function endorsementsSection(n) {
+  const text = n ? `${plural(n, "endorsement")} attached to this badge, its achievement or its issuer.` : "No endorsements.";
+  return section("Endorsements", el("p", { class: n ? "" : "muted" }, text));
 }
 
 function issuerSection(d, issuer) {
@@ -210,12 +318,21 @@ function issuerSection(d, issuer) {
     rows.push(fact("Email", mail ? externalLink(mail, issuer.email) : issuer.email));
   }
   if (issuer.id && issuer.id !== issuer.url) rows.push(fact("Identifier", el("code", { class: "break" }, issuer.id)));
-  let logo = null;
-  if (issuer.image) {
-    logo = el("img", { class: "issuer__logo", src: api.issuerImageUrl(d.id), alt: `${issuer.name || "Issuer"} logo`, width: "56", height: "56" });
-    logo.addEventListener("error", () => logo.remove());
-  }
-  return section("Issuer", el("div", { class: "issuer" }, logo, el("div", { class: "issuer__text" }, el("p", { class: "issuer__name" }, issuer.name || d.issuer_name || "Unnamed issuer"), issuer.description ? prose(issuer.description) : null, rows.length ? el("dl", { class: "facts facts--compact" }, rows) : null)));
+  const text = el(
+    "div",
+    { class: "issuer__text" },
+    el("p", { class: "issuer__name" }, issuer.name || d.issuer_name || "Unnamed issuer"),
+    issuer.description ? prose(issuer.description) : null,
+    rows.length ? el("dl", { class: "facts facts--compact" }, rows) : null,
+  );
+  return section("Issuer", el("div", { class: "issuer" }, issuer.image ? issuerLogo(d, issuer) : null, text));
+}
+
+function issuerLogo(d, issuer) {
+  const attrs = { class: "issuer__logo", src: api.issuerImageUrl(d.id), alt: `${issuer.name || "Issuer"} logo`, width: "56", height: "56" };
+  const logo = el("img", attrs);
+  logo.addEventListener("error", () => logo.remove());
+  return logo;
 }
 
 // ---------------------------------------------------------------- the user's own
@@ -226,14 +343,14 @@ function mineSection(d, cols) {
   const drawTags = (tags) => {
     tagList.replaceChildren(
       ...tags.map((t) => {
-        const remove = el("button", { type: "button", class: "tag__remove", "aria-label": `Remove tag ${t}` }, icon("close"));
+        const remove = removeChip(`Remove tag ${t}`);
         remove.addEventListener("click", async () => {
           try {
             drawTags(await api.removeTags(d.id, [t]));
             hooks.changed();
             tagInput.focus();
           } catch (err) {
-            hooks.toast(err.message);
+            showError(`The tag “${t}” could not be removed`, err);
           }
         });
         return el("li", { class: "tag" }, el("span", {}, t), remove);
@@ -241,7 +358,8 @@ function mineSection(d, cols) {
     );
     if (!tags.length) tagList.append(el("li", { class: "muted" }, "No tags yet."));
   };
-  const tagInput = el("input", { type: "text", id: "tag-input", placeholder: "Add a tag", maxlength: "200", autocomplete: "off", "aria-label": "New tag" });
+  const tagAttrs = { type: "text", id: "tag-input", placeholder: "Add a tag", maxlength: "200", autocomplete: "off", "aria-label": "New tag" };
+  const tagInput = el("input", tagAttrs);
   const tagForm = el("form", { class: "inline-form", novalidate: true }, tagInput, el("button", { type: "submit", class: "button" }, "Add tag"));
   tagForm.addEventListener("submit", async (e) => {
     e.preventDefault();
@@ -252,23 +370,27 @@ function mineSection(d, cols) {
       tagInput.value = "";
       hooks.changed();
     } catch (err) {
-      hooks.toast(err.message);
+      showError("The tag could not be added", err);
     }
   });
   drawTags(d.tags || []);
 
   // Note
-  const note = el("textarea", { id: "note-input", rows: "4", "aria-label": "Your note", placeholder: "Anything you want to remember about this badge (only on this computer)" });
+  const notePlaceholder = "Anything you want to remember about this badge (only on this computer)";
+  const note = el("textarea", { id: "note-input", rows: "4", "aria-label": "Your note", placeholder: notePlaceholder });
   note.value = d.note || "";
   const noteState = el("span", { class: "muted", role: "status" });
+  let savedNote = d.note || "";
   const saveNote = async () => {
-    if (note.value === (current && current.note)) return;
+    const text = note.value;
+    if (text === savedNote) return;
     try {
-      await api.setNote(d.id, note.value);
-      if (current) current.note = note.value;
+      await api.setNote(d.id, text);
+      savedNote = text;
       noteState.textContent = "Saved.";
     } catch (err) {
-      noteState.textContent = `Not saved: ${err.message}`;
+      noteState.textContent = "Not saved.";
+      showError("The note could not be saved", err);
     }
   };
   note.addEventListener("blur", saveNote);
@@ -280,20 +402,24 @@ function mineSection(d, cols) {
   const drawCols = (pairs) => {
     inCols.replaceChildren(
       ...pairs.map(([cid, cname]) => {
-        const remove = el("button", { type: "button", class: "tag__remove", "aria-label": `Remove from collection ${cname}` }, icon("close"));
-        remove.addEventListener("click", async () => {
-          await api.removeFromCollection(cid, [d.id]);
-          await refreshCols();
-        });
+        const remove = removeChip(`Remove from collection ${cname}`);
+        remove.addEventListener("click", () =>
+          attempt(`The badge could not be removed from “${cname}”`, async () => {
+            await api.removeFromCollection(cid, [d.id]);
+            await refreshCols();
+          }),
+        );
         return el("li", { class: "tag tag--collection" }, el("span", {}, cname), remove);
       }),
     );
     if (!pairs.length) inCols.append(el("li", { class: "muted" }, "In no collection."));
     const ids = new Set(pairs.map(([cid]) => cid));
-    select.replaceChildren(el("option", { value: "" }, "Choose a collection…"), ...cols.filter((c) => !ids.has(c.id)).map((c) => el("option", { value: String(c.id) }, c.name)));
+    const options = cols.filter((c) => !ids.has(c.id)).map((c) => el("option", { value: String(c.id) }, c.name));
+    select.replaceChildren(el("option", { value: "" }, "Choose a collection…"), ...options);
   };
   const refreshCols = async () => {
     const fresh = await api.badgeDetail(d.id);
+    if (!onScreen(d.id)) return;
     current = fresh;
     drawCols(fresh.collections);
     hooks.changed();
@@ -306,7 +432,7 @@ function mineSection(d, cols) {
       await api.addToCollection(Number(select.value), [d.id]);
       await refreshCols();
     } catch (err) {
-      hooks.toast(err.message);
+      showError("The badge could not be added to the collection", err);
     }
   });
   drawCols(d.collections || []);
@@ -328,8 +454,9 @@ function mineSection(d, cols) {
 // ---------------------------------------------------------------- history and technical
 
 function historySection(d) {
-  const rows = [...d.verifications].reverse().map((v) => el("li", { class: "history__row" }, when(v.checked_at, true), statusMark(v.status), v.offline ? el("span", { class: "muted" }, "offline") : null));
-  return section("History", el("ol", { class: "history", id: "history" }, rows));
+  const row = (v) =>
+    el("li", { class: "history__row" }, when(v.checked_at, true), statusMark(v.status), v.offline ? el("span", { class: "muted" }, "offline") : null);
+  return section("History", el("ol", { class: "history", id: "history" }, [...d.verifications].reverse().map(row)));
 }
 
 function technical(d) {
@@ -340,10 +467,15 @@ function technical(d) {
     fact("Source", el("code", { class: "break" }, d.source)),
     d.assertion_id ? fact("Assertion ID", el("code", { class: "break" }, d.assertion_id)) : null,
     fact("SHA-256", el("code", { class: "break" }, d.sha256)),
-    d.documents.length ? fact("Kept documents", el("ul", { class: "plain-list" }, d.documents.map((u) => el("li", {}, el("code", { class: "break" }, u))))) : null,
+    d.documents.length ? fact("Kept documents", el("ul", { class: "plain-list" }, d.documents.map(documentItem))) : null,
   ];
   const pre = el("pre", { class: "payload", tabindex: "0", "aria-label": "Payload" }, el("code", {}, d.payload));
-  return el("details", { class: "card disclosure", id: "technical-details" }, el("summary", { class: "disclosure__summary" }, "Technical details"), el("dl", { class: "facts facts--technical" }, rows), pre);
+  const summary = el("summary", { class: "disclosure__summary" }, "Technical details");
+  return el("details", { class: "card disclosure", id: "technical-details" }, summary, el("dl", { class: "facts facts--technical" }, rows), pre);
+}
+
+function documentItem(url) {
+  return el("li", {}, el("code", { class: "break" }, url));
 }
 
 // ---------------------------------------------------------------- helpers
@@ -362,6 +494,11 @@ function fact(label, ...value) {
 }
 
 function externalLink(href, text) {
-  return el("a", { class: "external", href, "data-external": "true", rel: "noopener noreferrer" }, text, icon("external", "external__icon"));
+  const attrs = { class: "external", href, "data-external": "true", rel: "noopener noreferrer" };
+  return el("a", attrs, text, icon("external", "external__icon"));
+}
+
+function removeChip(label) {
+  return el("button", { type: "button", class: "tag__remove", "aria-label": label }, icon("close"));
 }
 

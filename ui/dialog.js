@@ -22,12 +22,14 @@ export function changesDialog(title, items, open) {
           "li",
           { class: "changes__item", "data-id": String(item.id) },
           name,
-          el("span", { class: "changes__status muted" }, `${item.before ? statusInfo(item.before).label : "Not checked"} → ${item.after ? statusInfo(item.after).label : "Not checked"}`),
+          el("span", { class: "changes__status muted" }, `${statusWord(item.before)} → ${statusWord(item.after)}`),
           el("ul", { class: "changes__what" }, item.changes.map((c) => el("li", {}, c.message))),
         );
       }),
     );
-    const dialog = el("dialog", { class: "confirm confirm--wide", "aria-labelledby": "changes-title" }, el("h2", { id: "changes-title", class: "confirm__title" }, title), list, el("div", { class: "button-row confirm__actions" }, close));
+    const heading = el("h2", { id: "changes-title", class: "confirm__title" }, title);
+    const actions = el("div", { class: "button-row confirm__actions" }, close);
+    const dialog = el("dialog", { class: "confirm confirm--wide", "aria-labelledby": "changes-title" }, heading, list, actions);
     const finish = () => {
       dialog.close();
       dialog.remove();
@@ -42,6 +44,10 @@ export function changesDialog(title, items, open) {
     dialog.showModal();
     close.focus();
   });
+}
+
+function statusWord(status) {
+  return status ? statusInfo(status).label : "Not checked";
 }
 
 /** Resolves true when the user confirms. */

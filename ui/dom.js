@@ -15,16 +15,12 @@ export function el(tag, attrs = {}, ...children) {
   return node;
 }
 
-export function append(node, children) {
+function append(node, children) {
   for (const child of children.flat(Infinity)) {
     if (child === null || child === undefined || child === false) continue;
     node.append(child instanceof Node ? child : document.createTextNode(String(child)));
   }
   return node;
-}
-
-export function clear(node) {
-  node.replaceChildren();
 }
 
 export function icon(name, extraClass = "") {

@@ -6,6 +6,7 @@ import * as api from "./api.js";
 import { el, icon } from "./dom.js";
 import { baseName, plural } from "./format.js";
 import { runJob } from "./jobs.js";
+import { attempt, showError } from "./notify.js";
 import { statusMark } from "./status.js";
 
 const $ = (id) => document.getElementById(id);
@@ -14,11 +15,11 @@ let hooks = { imported: () => {}, show: () => {}, open: () => {} };
 export function initImport(h) {
   hooks = { ...hooks, ...h };
   $("pick-files").addEventListener("click", async () => {
-    const paths = await api.pickImportFiles().catch(() => []);
-    if (paths.length) importRequest({ paths });
+    const paths = await attempt("The file chooser could not be opened", api.pickImportFiles);
+    if (paths && paths.length) importRequest({ paths });
   });
   $("pick-folder").addEventListener("click", async () => {
-    const path = await api.pickImportFolder().catch(() => null);
+    const path = await attempt("The folder chooser could not be opened", api.pickImportFolder);
     if (path) importRequest({ paths: [path] });
   });
   $("paste-form").addEventListener("submit", (e) => {
@@ -73,7 +74,8 @@ export async function importRequest(request) {
     hooks.imported(report);
     return report;
   } catch (err) {
-    showSummary({ items: [], total: 0, cancelled: false }, err.message);
+    showError("The badges could not be added", err);
+    showSummary({ items: [], total: 0, cancelled: false }, `Nothing was added: ${err.message}`);
     return null;
   } finally {
     for (const c of controls) c.disabled = false;
@@ -118,31 +120,36 @@ function showSummary(report, error = null) {
   $("import-counts").dataset.error = error ? "true" : "false";
   const list = $("import-results");
   const shown = report.items.slice(0, 500);
-  list.replaceChildren(
-    ...shown.map((item) => {
-      const o = OUTCOME[item.outcome] || OUTCOME.failed;
-      const title = item.name || baseName(item.source);
-      const help = item.outcome === "imported" ? null : advice(item);
-      let open = null;
-      if (item.badge_id) {
-        open = el("button", { type: "button", class: "button button--small" }, "Open");
-        open.addEventListener("click", () => hooks.open(item.badge_id));
-      }
-      return el(
-        "li",
-        { class: `result result--${o.tone}`, "data-outcome": item.outcome },
-        icon(o.icon, "result__icon"),
-        el(
-          "div",
-          { class: "result__body" },
-          el("p", { class: "result__title" }, el("strong", {}, title), " — ", o.label, item.status ? [" ", statusMark(item.status)] : null),
-          el("p", { class: "result__source muted" }, item.source),
-          item.reason ? el("p", { class: "result__reason" }, item.reason) : null,
-          help ? el("p", { class: "result__advice" }, help) : null,
-        ),
-        open,
-      );
-    }),
+  list.replaceChildren(...shown.map(resultRow));
+  const more = report.items.length - shown.length;
+  if (more > 0) list.append(el("li", { class: "muted" }, `and ${plural(more, "more item")}`));
+}
+
+function resultRow(item) {
+  const o = OUTCOME[item.outcome] || OUTCOME.failed;
+  const title = item.name || baseName(item.source);
+  const help = item.outcome === "imported" ? null : advice(item);
+  let open = null;
+  if (item.badge_id) {
+    open = el("button", { type: "button", class: "button button--small" }, "Open");
+    open.addEventListener("click", () => hooks.open(item.badge_id));
+  }
+  return el(
+    "li",
+    { class: `result result--${o.tone}`, "data-outcome": item.outcome },
+    icon(o.icon, "result__icon"),
+    el(
+      "div",
+      { class: "result__body" },
+      resultTitle(title, o.label, item.status),
+      el("p", { class: "result__source muted" }, item.source),
+      item.reason ? el("p", { class: "result__reason" }, item.reason) : null,
+      help ? el("p", { class: "result__advice" }, help) : null,
+    ),
+    open,
   );
-  if (report.items.length > shown.length) list.append(el("li", { class: "muted" }, `and ${plural(report.items.length - shown.length, "more item")}`));
+}
+
+function resultTitle(title, outcome, status) {
+  return el("p", { class: "result__title" }, el("strong", {}, title), " — ", outcome, status ? [" ", statusMark(status)] : null);
 }

@@ -2,6 +2,7 @@
 // cancel button. Progress comes as `job-progress` events from the app.
 
 import * as api from "./api.js";
+import { showError } from "./notify.js";
 
 const $ = (id) => document.getElementById(id);
 let running = 0;
@@ -19,7 +20,7 @@ export function initJobs() {
   $("job-cancel").addEventListener("click", () => {
     $("job-cancel").disabled = true;
     $("job-title").textContent = "Stopping…";
-    api.cancelJob().catch(() => {});
+    api.cancelJob().catch((err) => showError("The task could not be stopped", err));
   });
 }
 

@@ -1,5 +1,5 @@
 // Wires the window: the screens, navigation and shortcuts, drops anywhere on
-// the window, links, and toasts.
+// the window, and links.
 
 import * as api from "./api.js";
 import { initBackpack, refreshFilters, reload, restoreFocus } from "./backpack.js";
@@ -10,13 +10,14 @@ import { initJobs, runJob } from "./jobs.js";
 import { initSettings, showSettings } from "./settings.js";
 import { showStartupError } from "./startup.js";
 import { changesDialog } from "./dialog.js";
+import { plural } from "./format.js";
+import { showError, toast } from "./notify.js";
 
 const $ = (id) => document.getElementById(id);
 const scriptAt = performance.now();
 const SCREENS = ["backpack", "detail", "import", "collections", "settings"];
 let screen = null;
 let previous = "backpack";
-let toastTimer = null;
 
 function show(name, { focus = true } = {}) {
   if (screen && screen !== "detail" && name === "detail") previous = screen;
@@ -47,7 +48,8 @@ function show(name, { focus = true } = {}) {
 async function openBadge(id) {
   show("detail");
   $("screen-detail").scrollTop = 0;
-  await showDetail(id);
+  // Opened again meanwhile, or left: the later request owns the screen.
+  if (!(await showDetail(id)) || screen !== "detail") return;
   const heading = $("detail-name");
   if (heading) {
     document.title = `${heading.textContent} — Satchel`;
@@ -60,23 +62,10 @@ function closeDetail() {
   if (previous === "backpack") restoreFocus();
 }
 
-export function toast(message, tone = "error") {
-  const t = $("toast");
-  t.textContent = message;
-  t.dataset.tone = tone;
-  t.hidden = false;
-  clearTimeout(toastTimer);
-  toastTimer = setTimeout(() => {
-    t.hidden = true;
-  }, 7000);
-}
-
 function changed() {
   refreshFilters();
   reload({ keepScroll: true });
 }
-
-const plural = (n, one, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
 /** Checks `ids` again (all badges when null). A batch (every badge, or the
  *  launch-time check of `auto`) lists what changed in a dialog. */
@@ -93,7 +82,7 @@ async function verifyAgain(ids, { auto = false } = {}) {
     }
     return report;
   } catch (err) {
-    toast(`The check could not run: ${err.message}`);
+    showError("The check could not run", err);
     return null;
   }
 }
@@ -104,7 +93,8 @@ async function checkStaleBadges() {
   let ids = [];
   try {
     ids = await api.staleBadges();
-  } catch {
+  } catch (err) {
+    showError("Satchel could not tell which badges are due for a check", err);
     return;
   }
   if (!ids.length) return;
@@ -124,7 +114,6 @@ function startApp() {
   });
   initDetail({
     changed,
-    toast,
     verifyAgain,
     deleted: () => {
       changed();
@@ -136,8 +125,8 @@ function startApp() {
     imported: () => changed(),
     open: openBadge,
   });
-  initCollections({ changed, open: openBadge, toast });
-  initSettings({ changed, toast });
+  initCollections({ changed, open: openBadge });
+  initSettings({ changed });
 
   for (const tab of document.querySelectorAll("[data-screen]")) {
     tab.addEventListener("click", () => show(tab.dataset.screen));
@@ -184,7 +173,7 @@ function startApp() {
     if (!link || link.classList.contains("skip-link")) return;
     event.preventDefault();
     if (link.dataset.external === "true") {
-      api.openLink(link.href).catch((err) => toast(`The link could not be opened: ${err.message}`));
+      api.openLink(link.href).catch((err) => showError("The link could not be opened", err));
     }
   });
 
@@ -229,6 +218,7 @@ async function start() {
   window.__satchelReadyAt = dataAt;
   await afterPaint();
   const page = { time_origin: performance.timeOrigin, script: scriptAt, data: dataAt, ready: performance.now() };
+  // Only the launch-timing measurement listens; nothing for the user to know.
   api.launchReady(page).catch(() => {});
   if (!failure) checkStaleBadges();
 }

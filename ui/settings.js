@@ -3,9 +3,10 @@
 import * as api from "./api.js";
 import { el, icon } from "./dom.js";
 import { plural } from "./format.js";
+import { attempt, showError } from "./notify.js";
 
 const $ = (id) => document.getElementById(id);
-let hooks = { changed: () => {}, toast: () => {} };
+let hooks = { changed: () => {} };
 
 export function initSettings(h) {
   hooks = { ...hooks, ...h };
@@ -34,19 +35,20 @@ export function initSettings(h) {
       });
       drawNet(net);
     } catch (err) {
-      hooks.toast(err.message);
+      showError("The network setting could not be saved", err);
     }
   };
   $("net-offline").addEventListener("change", saveNet);
   $("net-private").addEventListener("change", saveNet);
   $("net-recheck").addEventListener("change", saveNet);
-  $("open-data").addEventListener("click", () => api.openDataFolder().catch((err) => hooks.toast(err.message)));
+  $("open-data").addEventListener("click", () => attempt("The data folder could not be opened", api.openDataFolder));
   $("backup").addEventListener("click", async () => {
     try {
       const done = await api.backup();
       if (done) $("data-message").textContent = `Backed up ${plural(done.badges, "badge")} to ${done.path}.`;
     } catch (err) {
-      $("data-message").textContent = `The backup failed: ${err.message}`;
+      $("data-message").textContent = "";
+      showError("The backup failed", err);
     }
   });
   $("restore").addEventListener("click", async () => {
@@ -58,7 +60,8 @@ export function initSettings(h) {
         showSettings();
       }
     } catch (err) {
-      $("data-message").textContent = `The backup was not restored: ${err.message}`;
+      $("data-message").textContent = "";
+      showError("The backup was not restored", err);
     }
   });
 }
@@ -92,10 +95,11 @@ function drawIdentities(ids) {
           sayYours(change);
           $("identity-input").focus();
         } catch (err) {
-          hooks.toast(err.message);
+          showError(`${i.value} could not be removed`, err);
         }
       });
-      return el("li", { class: "identity-row" }, el("span", { class: "pill" }, i.kind), el("span", { class: "identity-row__value" }, i.value), remove);
+      const value = el("span", { class: "identity-row__value" }, i.value);
+      return el("li", { class: "identity-row" }, el("span", { class: "pill" }, i.kind), value, remove);
     }),
   );
   if (!ids.length) ul.append(el("li", { class: "muted" }, "No identities yet."));
@@ -110,6 +114,6 @@ export async function showSettings() {
     drawNet(info.net);
     drawIdentities(ids);
   } catch (err) {
-    hooks.toast(err.message);
+    showError("The settings could not be read", err);
   }
 }

@@ -5,10 +5,12 @@
 
 import * as api from "./api.js";
 import { el } from "./dom.js";
+import { attempt, showError } from "./notify.js";
 
 const $ = (id) => document.getElementById(id);
 
 const code = (text) => el("code", {}, text);
+const strong = (text) => el("strong", {}, text);
 
 /** The app's error reads as a sentence: capital first letter, full stop. */
 function sentence(text) {
@@ -35,13 +37,19 @@ function steps(failure) {
   }
   if (failure.code === "unreadable") {
     return [
-      ["Select ", el("strong", {}, "Open data folder"), " and move ", code("satchel.sqlite3"), " out of it (keep it: it may be a damaged backpack you can still recover)."],
-      ["Select ", el("strong", {}, "Try again"), ". Satchel starts with an empty backpack; restore a backup from Settings if you have one."],
+      [
+        "Select ",
+        strong("Open data folder"),
+        " and move ",
+        code("satchel.sqlite3"),
+        " out of it (keep it: it may be a damaged backpack you can still recover).",
+      ],
+      ["Select ", strong("Try again"), ". Satchel starts with an empty backpack; restore a backup from Settings if you have one."],
       other,
     ];
   }
   return [
-    [dir ? "Check that the data folder exists and that you may write to it, then select " : "Choose a data folder, then select ", el("strong", {}, "Try again"), "."],
+    [dir ? "Check that the data folder exists and that you may write to it, then select " : "Choose a data folder, then select ", strong("Try again"), "."],
     other,
   ];
 }
@@ -66,11 +74,7 @@ export function showStartupError(failure, { opened }) {
   document.title = "Satchel could not open your backpack";
   draw(failure);
   $("startup-error").hidden = false;
-  $("startup-open").addEventListener("click", () =>
-    api.openDataFolder().catch((err) => {
-      $("startup-status").textContent = `The folder could not be opened: ${err.message}`;
-    }),
-  );
+  $("startup-open").addEventListener("click", () => attempt("The folder could not be opened", api.openDataFolder));
   $("startup-retry").addEventListener("click", async () => {
     $("startup-status").textContent = "Opening the backpack…";
     try {
@@ -86,9 +90,10 @@ export function showStartupError(failure, { opened }) {
       draw(still);
       $("startup-status").textContent = "It still cannot be opened.";
     } catch (err) {
-      $("startup-status").textContent = err.message;
+      $("startup-status").textContent = "";
+      showError("The backpack could not be opened", err);
     }
   });
-  $("startup-quit").addEventListener("click", () => api.quit());
+  $("startup-quit").addEventListener("click", () => attempt("Satchel could not quit", api.quit));
   $("startup-retry").focus();
 }

@@ -2,7 +2,7 @@
 
 import { el, icon } from "./dom.js";
 
-export const STATUS = {
+const STATUS = {
   verified: { label: "Verified", icon: "check", tone: "ok", lead: "Satchel checked this badge and it is genuine." },
   expired: { label: "Expired", icon: "clock", tone: "warn", lead: "This badge is genuine, but it is past its expiry date." },
   revoked: { label: "Revoked", icon: "ban", tone: "bad", lead: "The issuer has withdrawn this badge." },

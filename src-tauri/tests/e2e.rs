@@ -18,6 +18,9 @@
 //! - `dark_theme_follows_the_system`: `GTK_THEME=Adwaita:dark` turns the window dark.
 //! - `badges_not_checked_recently_are_checked_again_at_launch`: a stale badge
 //!   is checked again at launch and the dialog lists what changed.
+//! - `screens::*` (`tests/e2e/screens.rs`): late answers never replace the
+//!   badge or collection opened since; no horizontal overflow at 1024×700
+//!   and 1280×800 with long names; adding several badges to a collection.
 //! - `backpack_with_10000_badges_stays_bounded`: measures launch-to-ready and
 //!   scrolling a 10,000-badge backpack (prints `bench:` lines; BENCHMARKS.md)
 //!   and asserts only that the grid's DOM stays bounded.
@@ -901,6 +904,10 @@ fn backpack_with_10000_badges_stays_bounded() {
     );
     wd.screenshot(&shots().join("08-backpack-10000.png"));
 }
+
+// Screens in detail: late answers, layout, collections.
+#[path = "e2e/screens.rs"]
+mod screens;
 
 // The seeding helper, shared with `bench/launch.sh` (run as an example there).
 #[path = "../examples/seed_backpack.rs"]

@@ -98,6 +98,13 @@ impl<T> Queue<T> {
     }
 }
 
+/// The import's workers take their jobs from the queue.
+impl<J: Send> crate::pool::Source<J> for Queue<(usize, J)> {
+    fn next_job(&self) -> Option<(usize, J)> {
+        self.pop()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::Queue;
@@ -141,12 +148,5 @@ mod tests {
         let peak = queue.peak_shared_bytes();
         assert!(peak <= CAP, "{peak} bytes were queued at once");
         assert!(peak > CAP / 2, "the queue never filled up: {peak}");
-    }
-}
-
-/// The import's workers take their jobs from the queue.
-impl<J: Send> crate::pool::Source<J> for Queue<(usize, J)> {
-    fn next_job(&self) -> Option<(usize, J)> {
-        self.pop()
     }
 }
