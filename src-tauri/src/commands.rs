@@ -246,12 +246,6 @@ pub async fn move_in_collection(
     Ok(state.move_in_collection(id, badge, position)?)
 }
 
-/// Replaces a collection's order.
-#[tauri::command]
-pub async fn reorder_collection(state: Shared<'_>, id: i64, order: Vec<i64>) -> Answer<()> {
-    Ok(state.reorder_collection(id, &order)?)
-}
-
 // ------------------------------------------------------------------ identities
 
 /// The user's identities.

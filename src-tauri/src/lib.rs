@@ -125,7 +125,6 @@ fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static {
         commands::add_to_collection,
         commands::remove_from_collection,
         commands::move_in_collection,
-        commands::reorder_collection,
         commands::identities,
         commands::add_identity,
         commands::remove_identity,

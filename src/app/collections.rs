@@ -100,9 +100,4 @@ impl App {
             .store()
             .move_in_collection(id, badge, position, self.now())?)
     }
-
-    /// Replaces the order of collection `id`.
-    pub fn reorder_collection(&self, id: i64, order: &[i64]) -> Result<(), AppError> {
-        Ok(self.store().reorder_collection(id, order, self.now())?)
-    }
 }
