@@ -10,6 +10,7 @@
 //! platform's data folder.
 #![forbid(unsafe_code)]
 
+pub mod args;
 pub mod commands;
 mod error;
 pub mod images;
@@ -61,6 +62,7 @@ pub fn run_from(launched: Instant) {
     if let Err(failure) = &opened {
         eprintln!("satchel-desktop: {}", failure.message);
     }
+    explain_display_failures();
     let handler = handler();
     let mut builder = tauri::Builder::default()
         .plugin(navigation_guard(&startup))
@@ -97,7 +99,33 @@ pub fn run_from(launched: Instant) {
             true
         })
         .run(tauri::generate_context!())
-        .expect("error while running the Satchel window");
+        .unwrap_or_else(|e| {
+            eprintln!("satchel-desktop: the window could not be opened ({e}).");
+            std::process::exit(1);
+        });
+}
+
+/// A display that is set but cannot be used (a closed X server, a stale
+/// `DISPLAY`) makes the windowing library panic while starting: say so in
+/// one sentence instead of a backtrace. Every other panic is reported as usual.
+fn explain_display_failures() {
+    let usual = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let text = info
+            .payload()
+            .downcast_ref::<String>()
+            .map(String::as_str)
+            .or_else(|| info.payload().downcast_ref::<&str>().copied())
+            .unwrap_or("");
+        if text.contains("Failed to initialize gtk") {
+            let display = std::env::var("DISPLAY").unwrap_or_default();
+            eprintln!(
+                "satchel-desktop: the display {display:?} cannot be used (is its X server running?); start Satchel from a desktop session, or use the `satchel` command-line tool."
+            );
+            std::process::exit(1);
+        }
+        usual(info);
+    }));
 }
 
 /// Every command the window may call.
