@@ -63,8 +63,8 @@ pub enum InspectError {
     /// Over one of Satchel's size limits for text input.
     #[error("{0}")]
     TooLarge(String),
-    /// The file could not be read.
-    #[error("could not read the file ({0})")]
+    /// The file could not be read (the reason, in plain words).
+    #[error("{0}")]
     Io(String),
 }
 
@@ -130,8 +130,19 @@ enum Loaded {
     WalkedPng(Option<Unbaked>),
 }
 
+/// Why a file could not be read, in plain words.
+fn read_failure(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "there is no such file".to_owned(),
+        std::io::ErrorKind::PermissionDenied => {
+            "Satchel is not allowed to read this file (permission denied)".to_owned()
+        }
+        _ => format!("could not read the file ({e})"),
+    }
+}
+
 fn load(path: &Path) -> Result<Loaded, InspectError> {
-    let io = |e: std::io::Error| InspectError::Io(e.to_string());
+    let io = |e: std::io::Error| InspectError::Io(read_failure(&e));
     let mut file = std::fs::File::open(path).map_err(io)?;
     let meta = file.metadata().map_err(io)?;
     if meta.is_dir() {

@@ -69,10 +69,18 @@ impl Store {
     /// Writes a consistent copy of the whole database to `out` (which must
     /// not exist yet; owner-only on Unix) and returns what it holds.
     pub fn backup_to(&self, out: &Path) -> Result<BackupSummary, StoreError> {
-        if std::fs::symlink_metadata(out).is_ok() {
+        if let Ok(meta) = std::fs::symlink_metadata(out) {
+            let reason = if meta.is_dir() {
+                format!(
+                    "this is a folder; name a new file for the backup, such as {}",
+                    out.join("satchel-backup.sqlite3").display()
+                )
+            } else {
+                "the file already exists; choose a new name".to_owned()
+            };
             return Err(StoreError::File {
                 path: out.to_path_buf(),
-                reason: "the file already exists; choose a new name".to_owned(),
+                reason,
             });
         }
         clean_stale(out);

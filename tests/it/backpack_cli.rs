@@ -528,3 +528,75 @@ fn badge_text_reaches_the_terminal_without_control_characters() {
     let json: Value = serde_json::from_str(text("verify json").lines().next().unwrap()).unwrap();
     assert_eq!(json["badge"]["name"], evil);
 }
+
+#[test]
+fn common_mistakes_get_one_plain_sentence_and_the_promised_exit_code() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let missing = d.join("no-such-badge.png");
+    let missing = missing.to_str().unwrap();
+
+    // A missing file is an I/O error (exit 2), not "not a badge".
+    let o = satchel(d, &["verify", missing]);
+    assert_eq!(o.status.code(), Some(2));
+    let out = String::from_utf8(o.stdout).unwrap();
+    assert!(
+        out.contains("COULD NOT READ — there is no such file"),
+        "{out}"
+    );
+    assert!(!out.contains("NOT A BADGE"), "{out}");
+    let err = one_line_error(&satchel(d, &["inspect", missing]), 2);
+    assert!(err.contains("there is no such file"), "{err}");
+
+    // A folder where a file belongs.
+    let folder = d.join("folder");
+    std::fs::create_dir(&folder).unwrap();
+    let f = folder.to_str().unwrap();
+    let err = one_line_error(
+        &satchel(
+            d,
+            &[
+                "bake",
+                f,
+                "--payload",
+                "https://example.org/a",
+                "--out",
+                "x.png",
+            ],
+        ),
+        2,
+    );
+    assert!(
+        err.contains("this is a folder; name the PNG or SVG image"),
+        "{err}"
+    );
+    let err = one_line_error(&satchel(d, &["backup", "--out", f]), 2);
+    assert!(
+        err.contains("this is a folder; name a new file for the backup"),
+        "{err}"
+    );
+
+    // Not a badge number.
+    for args in [
+        &["show", "abc"][..],
+        &["tag", "0", "x"],
+        &["collection", "add", "CV", "7", "x7"],
+    ] {
+        let err = one_line_error(&satchel(d, args), 2);
+        assert!(err.contains("is not a badge number"), "{args:?}: {err}");
+    }
+
+    // The benchmarks' flag is not in the help; SATCHEL_DATA_DIR is not a
+    // required option in usage lines.
+    for cmd in ["unbake", "verify"] {
+        let help = ok(&satchel(d, &[cmd, "--help"]));
+        assert!(!help.contains("--stats"), "{cmd}: {help}");
+    }
+    let o = Command::new(env!("CARGO_BIN_EXE_satchel"))
+        .arg("show")
+        .env("SATCHEL_DATA_DIR", d)
+        .output()
+        .unwrap();
+    let err = String::from_utf8(o.stderr).unwrap();
+    assert!(err.contains("Usage: satchel show <ID>"), "{err}");
+}

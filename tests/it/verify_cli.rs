@@ -225,14 +225,15 @@ fn a_list_of_inputs_is_verified_in_order_with_a_stats_line() {
             "--stats",
         ],
     );
-    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(o.status.code(), Some(2), "a file could not be read");
     let lines = json_lines(&o);
     assert_eq!(lines.len(), 4, "three reports and the stats line");
     assert_eq!(lines[0]["status"], "verified");
     assert_eq!(
-        lines[1]["status"], "invalid",
+        lines[1]["status"], "unreadable",
         "a missing file is reported, not skipped"
     );
+    assert_eq!(lines[1]["checks"][0]["message"], "there is no such file");
     assert_eq!(lines[2]["status"], "revoked");
     assert_eq!(
         (lines[3]["n"].as_u64(), lines[3]["ok"].as_u64()),
@@ -291,11 +292,20 @@ fn a_folder_is_verified_file_by_file_and_an_empty_one_is_refused() {
         ],
         "every file under the folder, in path order, hidden ones skipped"
     );
-    // `unbake` takes folders too, as a batch.
-    let o = satchel(
-        data.path(),
-        &["unbake", dir.join("nested").to_str().unwrap()],
+    // `unbake` takes folders too, as a batch: a line of text per image,
+    // or with `--json` a JSON object per image.
+    let nested = dir.join("nested");
+    let o = satchel(data.path(), &["unbake", nested.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0));
+    assert_eq!(
+        String::from_utf8(o.stdout).unwrap(),
+        format!(
+            "{}: {}\n",
+            nested.join("a.png").display(),
+            server.url("/assertions/1.json")
+        )
     );
+    let o = satchel(data.path(), &["unbake", nested.to_str().unwrap(), "--json"]);
     assert_eq!(o.status.code(), Some(0));
     let line: serde_json::Value =
         serde_json::from_str(String::from_utf8(o.stdout).unwrap().trim()).unwrap();

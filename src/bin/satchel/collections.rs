@@ -55,7 +55,7 @@ pub enum CollectionCommand {
         /// The collection (name or number).
         collection: String,
         /// Badge numbers.
-        #[arg(required = true)]
+        #[arg(required = true, value_parser = crate::common::badge_number)]
         ids: Vec<i64>,
         /// Insert at this position (1 = first).
         #[arg(long, value_name = "POS")]
@@ -69,7 +69,7 @@ pub enum CollectionCommand {
         /// The collection (name or number).
         collection: String,
         /// Badge numbers.
-        #[arg(required = true)]
+        #[arg(required = true, value_parser = crate::common::badge_number)]
         ids: Vec<i64>,
         #[arg(long)]
         /// Print JSON.
@@ -80,6 +80,7 @@ pub enum CollectionCommand {
         /// The collection (name or number).
         collection: String,
         /// The badge number.
+        #[arg(value_parser = crate::common::badge_number)]
         id: i64,
         /// The new position (1 = first).
         position: usize,

@@ -161,3 +161,12 @@ pub fn warn_unkept(unkept: &[String]) {
 pub fn count(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
+
+/// Reads a badge number argument, or says in one sentence what it is not.
+pub fn badge_number(text: &str) -> Result<i64, String> {
+    text.trim()
+        .parse::<i64>()
+        .ok()
+        .filter(|n| *n > 0)
+        .ok_or_else(|| format!("{text:?} is not a badge number (`satchel list` shows them)"))
+}

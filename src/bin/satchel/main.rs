@@ -36,7 +36,7 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 #[command(name = "satchel", version, about, long_about = None, propagate_version = true)]
 struct Cli {
     /// Where Satchel keeps its data (default: the platform data directory; also SATCHEL_DATA_DIR).
-    #[arg(long, global = true, value_name = "DIR", env = "SATCHEL_DATA_DIR")]
+    #[arg(long, global = true, value_name = "DIR")]
     data_dir: Option<PathBuf>,
     #[command(subcommand)]
     command: Command,
@@ -46,8 +46,9 @@ struct Cli {
 enum Command {
     /// Print the badge payload baked into a PNG or SVG image, exactly as embedded.
     ///
-    /// With several images (or `--list`), prints one JSON object per image and
-    /// line: `{"file", "payload"}` or `{"file", "error"}`.
+    /// With several images, a folder or `--list`, prints one line per image:
+    /// `FILE: payload` (or why not), or with `--json` one JSON object per
+    /// image and line, `{"file", "payload"}` or `{"file", "error"}`.
     Unbake {
         /// The baked image(s), or folders of them (searched recursively; `-` reads standard input).
         #[arg(required_unless_present = "list")]
@@ -56,8 +57,11 @@ enum Command {
         #[arg(long, value_name = "LISTFILE")]
         list: Option<PathBuf>,
         /// After a batch, print one more line: {"n", "ok", "loop_s"} (for benchmarks).
-        #[arg(long)]
+        #[arg(long, hide = true)]
         stats: bool,
+        /// With several images, print one JSON object per image and line.
+        #[arg(long)]
+        json: bool,
     },
     /// Bake a badge payload (assertion JSON, credential JSON, JWS or URL) into a PNG or SVG image.
     ///
@@ -92,6 +96,7 @@ enum Command {
     /// Show one badge: details, the last verification check by check, history, tags and note.
     Show {
         /// The badge number (see `satchel list`).
+        #[arg(value_parser = common::badge_number)]
         id: i64,
         /// Print one JSON object.
         #[arg(long)]
@@ -100,7 +105,7 @@ enum Command {
     /// Delete badges from the backpack (and from their collections).
     Delete {
         /// Badge numbers.
-        #[arg(required = true)]
+        #[arg(required = true, value_parser = common::badge_number)]
         ids: Vec<i64>,
         /// Print JSON.
         #[arg(long)]
@@ -109,6 +114,7 @@ enum Command {
     /// Add tags to a badge.
     Tag {
         /// The badge number.
+        #[arg(value_parser = common::badge_number)]
         id: i64,
         /// The tags.
         #[arg(required = true)]
@@ -120,6 +126,7 @@ enum Command {
     /// Remove tags from a badge.
     Untag {
         /// The badge number.
+        #[arg(value_parser = common::badge_number)]
         id: i64,
         /// The tags.
         #[arg(required = true)]
@@ -131,6 +138,7 @@ enum Command {
     /// Set a badge's note (an empty text clears it).
     Note {
         /// The badge number.
+        #[arg(value_parser = common::badge_number)]
         id: i64,
         /// The note.
         text: String,
@@ -234,9 +242,17 @@ fn display(path: &Path) -> String {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => return usage_error(e),
+    };
     let result = match cli.command {
-        Command::Unbake { files, list, stats } => unbake(files, list.as_deref(), stats),
+        Command::Unbake {
+            files,
+            list,
+            stats,
+            json,
+        } => unbake(files, list.as_deref(), stats, json),
         Command::Bake {
             image,
             payload,
@@ -272,6 +288,20 @@ fn main() -> ExitCode {
             ExitCode::from(f.code)
         }
     }
+}
+
+/// A command line clap refuses: a value our own parser refused is one
+/// sentence (`satchel: "abc" is not a badge number …`); anything else is
+/// clap's usage message.
+fn usage_error(e: clap::Error) -> ExitCode {
+    use std::error::Error;
+    if e.kind() == clap::error::ErrorKind::ValueValidation {
+        if let Some(why) = e.source() {
+            eprintln!("satchel: {}", sentence(&why.to_string()));
+            return ExitCode::from(2);
+        }
+    }
+    e.exit()
 }
 
 fn read_stdin(cap: usize) -> Result<Vec<u8>, Failure> {
@@ -324,7 +354,12 @@ struct BatchLine<'a> {
     error: Option<&'a str>,
 }
 
-fn unbake(mut files: Vec<PathBuf>, list: Option<&Path>, stats: bool) -> Result<(), Failure> {
+fn unbake(
+    mut files: Vec<PathBuf>,
+    list: Option<&Path>,
+    stats: bool,
+    json: bool,
+) -> Result<(), Failure> {
     if let Some(list) = list {
         let text = std::fs::read_to_string(list)
             .map_err(|e| Failure::io(list, format!("could not read the list ({e})")))?;
@@ -379,7 +414,22 @@ fn unbake(mut files: Vec<PathBuf>, list: Option<&Path>, stats: bool) -> Result<(
                 }
             }
         };
-        if serde_json::to_writer(&mut out, &line).is_err() || out.write_all(b"\n").is_err() {
+        let written = if json || stats {
+            serde_json::to_writer(&mut out, &line)
+                .map_err(std::io::Error::other)
+                .and_then(|()| out.write_all(b"\n"))
+        } else {
+            let text = match (line.payload, line.error) {
+                (Some(payload), _) => format!("{}: {}\n", display(file), output::clean(payload)),
+                (None, error) => format!(
+                    "{}: could not be unbaked: {}\n",
+                    display(file),
+                    output::clean(error.unwrap_or_default())
+                ),
+            };
+            out.write_all(output::clean_lines(&text).as_bytes())
+        };
+        if written.is_err() {
             break;
         }
     }
@@ -461,10 +511,12 @@ fn verify_cmd(args: &verify::VerifyArgs, data_dir: Option<PathBuf>) -> Result<()
             output::clean(&e)
         );
     }
-    if verify::print(&outcomes, args.json, args.stats.then_some(elapsed)) {
-        Ok(())
-    } else {
-        Err(common::silent_failure())
+    match verify::print(&outcomes, args.json, args.stats.then_some(elapsed)) {
+        0 => Ok(()),
+        code => Err(Failure {
+            code,
+            message: String::new(),
+        }),
     }
 }
 
@@ -517,6 +569,18 @@ fn bake(image: &Path, payload_arg: &str, out: &Path) -> Result<(), Failure> {
     let cap = satchel::limits::MAX_PNG_BAKE_BYTES;
     let meta = std::fs::metadata(image)
         .map_err(|e| Failure::io(image, format!("could not read the image ({e})")))?;
+    if meta.is_dir() {
+        return Err(Failure::io(
+            image,
+            "this is a folder; name the PNG or SVG image to bake into",
+        ));
+    }
+    if out.is_dir() {
+        return Err(Failure::io(
+            out,
+            "this is a folder; name the image file to write",
+        ));
+    }
     if meta.len() > cap as u64 {
         return Err(Failure::rejected(
             image,

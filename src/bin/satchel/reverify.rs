@@ -15,7 +15,7 @@ use std::path::PathBuf;
 #[derive(clap::Args)]
 pub struct ReverifyArgs {
     /// Badge numbers to check again.
-    #[arg(required_unless_present_any = ["all", "older_than"], conflicts_with_all = ["all", "older_than"])]
+    #[arg(required_unless_present_any = ["all", "older_than"], conflicts_with_all = ["all", "older_than"], value_parser = crate::common::badge_number)]
     pub ids: Vec<i64>,
     /// Check every badge in the backpack.
     #[arg(long, conflicts_with = "older_than")]

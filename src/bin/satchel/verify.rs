@@ -17,7 +17,7 @@ pub struct VerifyArgs {
     #[arg(long, value_name = "LISTFILE")]
     pub list: Option<std::path::PathBuf>,
     /// After the reports, print one more line: {"n", "ok", "loop_s", ...} (for benchmarks).
-    #[arg(long)]
+    #[arg(long, hide = true)]
     pub stats: bool,
     /// Print one JSON object per input and line instead of text.
     #[arg(long)]
@@ -39,7 +39,8 @@ pub struct VerifyArgs {
 /// One input, read.
 enum Loaded {
     Inspected(Box<Inspection>),
-    Failed(String),
+    /// Not a badge (`false`), or not readable at all (`true`): why.
+    Failed(String, bool),
 }
 
 fn load(input: &str) -> Loaded {
@@ -51,12 +52,13 @@ fn load(input: &str) -> Loaded {
             &mut buf,
         ) {
             Ok(_) if buf.len() as u64 > cap => {
-                return Loaded::Failed(format!(
-                    "the input is larger than Satchel's limit of {cap} bytes"
-                ))
+                return Loaded::Failed(
+                    format!("the input is larger than Satchel's limit of {cap} bytes"),
+                    false,
+                )
             }
             Ok(_) => inspect::inspect(&buf),
-            Err(e) => return Loaded::Failed(format!("could not read ({e})")),
+            Err(e) => return Loaded::Failed(format!("could not read ({e})"), true),
         }
     } else if satchel::detect::is_http_url(input) {
         inspect::inspect_text(input)
@@ -65,7 +67,7 @@ fn load(input: &str) -> Loaded {
     };
     match result {
         Ok(found) => Loaded::Inspected(Box::new(found)),
-        Err(e) => Loaded::Failed(e.to_string()),
+        Err(e) => Loaded::Failed(e.to_string(), !e.is_rejection()),
     }
 }
 
@@ -92,6 +94,8 @@ pub fn parse_now(now: Option<&str>) -> Result<i64, String> {
 pub struct Outcome {
     /// Did the input verify?
     verified: bool,
+    /// Could the input not be read at all?
+    unreadable: bool,
     /// The output for this input, rendered by the worker that verified it
     /// (`true` when it is the JSON line). The report itself is not kept, so
     /// a batch of 10,000 costs its output, not its reports.
@@ -131,6 +135,8 @@ struct Done {
     input: String,
     report: Option<Report>,
     error: Option<String>,
+    /// The error is that the input could not be read (exit code 2).
+    unreadable: bool,
 }
 
 /// The inputs named on the command line and in `--list`, folders replaced
@@ -186,15 +192,18 @@ pub fn run(
                     input: input.clone(),
                     report: Some(satchel::verify::verify(&found, fetch, &opts)),
                     error: None,
+                    unreadable: false,
                 },
-                Loaded::Failed(e) => Done {
+                Loaded::Failed(e, unreadable) => Done {
                     input: input.clone(),
                     report: None,
                     error: Some(e),
+                    unreadable,
                 },
             };
             // Rendering is part of the work spread over the threads.
             let outcome = Outcome {
+                unreadable: done.unreadable,
                 verified: done
                     .report
                     .as_ref()
@@ -219,10 +228,12 @@ pub fn run(
 }
 
 /// Prints the outcomes (and, with `stats`, the benchmark line; `loop_s` is
-/// the wall time of the whole run); returns whether every input verified.
-pub fn print(outcomes: &[Outcome], json: bool, stats: Option<f64>) -> bool {
+/// the wall time of the whole run); returns the exit code: 0 when every
+/// input verified, 2 when one could not be read, else 1.
+pub fn print(outcomes: &[Outcome], json: bool, stats: Option<f64>) -> u8 {
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     let mut all_verified = true;
+    let unreadable = outcomes.iter().any(|o| o.unreadable);
     let mut ok = 0usize;
     for o in outcomes {
         ok += usize::from(o.verified);
@@ -253,7 +264,11 @@ pub fn print(outcomes: &[Outcome], json: bool, stats: Option<f64>) -> bool {
         let _ = writeln!(out, "{line}");
     }
     let _ = out.flush();
-    all_verified
+    match (unreadable, all_verified) {
+        (true, _) => 2,
+        (false, true) => 0,
+        (false, false) => 1,
+    }
 }
 
 fn render(o: &Done, json: bool) -> String {
@@ -336,7 +351,11 @@ fn json_line(o: &Done) -> String {
         },
         (None, e) => JsonLine {
             input: &o.input,
-            status: "invalid",
+            status: if o.unreadable {
+                "unreadable"
+            } else {
+                "not_a_badge"
+            },
             version: None,
             format: None,
             checked_at: None,
@@ -384,8 +403,13 @@ fn text_block(o: &Done) -> String {
     let mut s = String::new();
     let Some(r) = &o.report else {
         s.push_str(&format!(
-            "{}: NOT A BADGE — {}\n\n",
+            "{}: {} — {}\n\n",
             clean(&o.input),
+            if o.unreadable {
+                "COULD NOT READ"
+            } else {
+                "NOT A BADGE"
+            },
             clean(o.error.as_deref().unwrap_or_default())
         ));
         return s;
