@@ -461,6 +461,21 @@ pub(crate) fn fetch_failure(whose: &str, err: &FetchError) -> String {
     }
 }
 
+/// A sentence as a clause to follow other words: its first letter in lower
+/// case, unless the first word is a name that keeps its capital (`Satchel`,
+/// an acronym such as `JSON` or `DID`).
+pub(crate) fn lower_first(s: &str) -> String {
+    let mut c = s.chars();
+    let Some(first) = c.next() else {
+        return String::new();
+    };
+    let acronym = c.clone().next().is_some_and(char::is_uppercase);
+    if acronym || s.starts_with("Satchel ") || s == "Satchel" {
+        return s.to_owned();
+    }
+    first.to_lowercase().chain(c).collect()
+}
+
 /// Makes a sentence of a clause: capital first letter, full stop.
 pub(crate) fn sentence(clause: &str) -> String {
     let mut chars = clause.chars();
@@ -513,6 +528,29 @@ pub(crate) fn clip(s: &str, n: usize) -> String {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn a_clause_keeps_names_and_acronyms_capitalized() {
+        assert_eq!(lower_first("The list is gone"), "the list is gone");
+        assert_eq!(lower_first("Éclair"), "éclair");
+        assert_eq!(
+            lower_first("Satchel could not check it"),
+            "Satchel could not check it"
+        );
+        assert_eq!(lower_first("Satchels"), "satchels");
+        assert_eq!(lower_first("JSON is broken"), "JSON is broken");
+        assert_eq!(lower_first("DID document"), "DID document");
+        assert_eq!(lower_first("A list"), "a list");
+        assert_eq!(lower_first("X"), "x");
+        assert_eq!(lower_first(""), "");
+    }
+
+    #[test]
+    fn clip_counts_characters_not_bytes() {
+        assert_eq!(clip("héllo", 5), "héllo");
+        assert_eq!(clip("héllo", 2), "hé…");
+        assert_eq!(clip("", 0), "");
+    }
 
     fn secs(v: Value) -> (i64, bool) {
         let d = parse_date(&v).unwrap();

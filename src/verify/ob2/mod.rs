@@ -49,7 +49,7 @@ mod linked;
 mod signed;
 mod structure;
 
-use super::common::{self, DateField};
+use super::common::{self, clip, DateField};
 use super::{Check, Options, Report};
 use crate::detect::{self, DocKind, Version};
 use crate::fetch::{Fetch, Fetched};
@@ -967,15 +967,4 @@ fn authority(url: &str) -> Option<String> {
 
 fn same_authority(a: &str, b: &str) -> bool {
     matches!((authority(a), authority(b)), (Some(x), Some(y)) if x == y)
-}
-
-/// At most `n` characters, with an ellipsis when cut.
-fn clip(s: &str, n: usize) -> String {
-    if s.chars().count() <= n {
-        s.to_owned()
-    } else {
-        let mut out: String = s.chars().take(n).collect();
-        out.push('…');
-        out
-    }
 }
