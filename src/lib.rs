@@ -36,6 +36,7 @@
 
 pub mod backpack;
 pub mod bake;
+pub mod clock;
 pub mod crypto;
 pub mod detect;
 /// Share pages: a collection exported as static pages that verify themselves.

@@ -455,7 +455,10 @@ pub async fn backup(
             .dialog()
             .file()
             .set_title("Back up Satchel")
-            .set_file_name(format!("satchel-backup-{}.sqlite3", today()))
+            .set_file_name(format!(
+                "satchel-backup-{}.sqlite3",
+                satchel::clock::date(now())
+            ))
             .blocking_save_file()
             .and_then(|p| p.into_path().ok()),
     };
@@ -551,19 +554,4 @@ pub async fn open_data_folder(app: AppHandle, startup: State<'_, Startup>) -> An
     };
     open::that_detached(&dir)
         .map_err(|e| CommandError::new("io", format!("could not open the folder ({e})")))
-}
-
-fn today() -> String {
-    let days = now() / 86_400;
-    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    format!("{y:04}-{m:02}-{d:02}")
 }

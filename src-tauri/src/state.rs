@@ -1,6 +1,7 @@
 //! What the app keeps while it runs: the store, the data folder, the network
 //! settings and the cancel switch of the one long task that may run.
 
+pub use satchel::clock::now;
 use satchel::fetch::NetPolicy;
 use satchel::store::{Store, StoreError};
 use serde::{Deserialize, Serialize};
@@ -194,14 +195,6 @@ pub fn data_dir_from_args(args: &[String]) -> Result<PathBuf, StoreError> {
         }
     }
     satchel::store::data_dir(explicit)
-}
-
-/// Seconds since the Unix epoch.
-pub fn now() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs() as i64)
-        .unwrap_or(0)
 }
 
 /// Whether `path` is inside `dir` (for refusing to back up into the data folder's own database).

@@ -221,7 +221,7 @@ fn write_all(store: &Mutex<Store>, dir: &Path) -> Result<ExportAllSummary, Store
     let manifest = json!({
         "format": "satchel-export-all",
         "format_version": 1,
-        "exported_at": crate::fetch::now_unix(),
+        "exported_at": crate::clock::now(),
         "badges": manifest_badges,
         "collections": collections,
         "identities": identities,

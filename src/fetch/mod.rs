@@ -185,11 +185,3 @@ pub(crate) fn parse_http_url(url: &str) -> Result<url::Url, FetchError> {
     }
     Ok(parsed)
 }
-
-/// Now, in seconds since the Unix epoch (UTC); 0 if the clock is before 1970.
-pub(crate) fn now_unix() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
-        .unwrap_or(0)
-}

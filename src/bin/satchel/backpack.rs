@@ -6,6 +6,7 @@
 use crate::output::{clean, clean_lines, json_text};
 use crate::{sentence, Failure};
 use satchel::backpack::{self, ImportInput, ImportOptions, ItemOutcome, ReverifyOptions};
+use satchel::clock::now;
 use satchel::fetch::{CachingFetch, HttpFetch, NetPolicy};
 use satchel::store::{self, BadgeQuery, SortBy, Store};
 use serde_json::{json, Value};
@@ -278,10 +279,6 @@ fn lock(store: &Mutex<Store>) -> std::sync::MutexGuard<'_, Store> {
         .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
-fn now() -> i64 {
-    crate::verify::parse_now(None).unwrap_or(0)
-}
-
 fn out() -> std::io::BufWriter<std::io::StdoutLock<'static>> {
     std::io::BufWriter::new(std::io::stdout().lock())
 }
@@ -293,11 +290,8 @@ fn print_json(v: &Value) {
 }
 
 fn date(t: Option<i64>) -> String {
-    t.map(|t| {
-        let full = crate::verify::rfc3339(t);
-        full.get(..10).unwrap_or(&full).to_owned()
-    })
-    .unwrap_or_else(|| "—".to_owned())
+    t.map(satchel::clock::date)
+        .unwrap_or_else(|| "—".to_owned())
 }
 
 /// Parses a date argument: YYYY-MM-DD (midnight UTC) or RFC 3339.
@@ -663,7 +657,7 @@ pub fn show(id: i64, json_out: bool, data_dir: Option<PathBuf>) -> Result<(), Fa
     t.push_str(&format!(
         "  Status:      {} (checked {})\n",
         b.status.to_uppercase(),
-        crate::verify::rfc3339(b.checked_at)
+        satchel::clock::rfc3339(b.checked_at)
     ));
     if let Some(checks) = last["checks"].as_array() {
         for c in checks {
@@ -694,7 +688,7 @@ pub fn show(id: i64, json_out: bool, data_dir: Option<PathBuf>) -> Result<(), Fa
     t.push_str(&format!("  Source:      {}\n", clean(&record.source)));
     t.push_str(&format!(
         "  Imported:    {}\n",
-        crate::verify::rfc3339(b.imported_at)
+        satchel::clock::rfc3339(b.imported_at)
     ));
     if !record.tags.is_empty() {
         t.push_str(&format!(
@@ -714,7 +708,7 @@ pub fn show(id: i64, json_out: bool, data_dir: Option<PathBuf>) -> Result<(), Fa
         for h in &history {
             t.push_str(&format!(
                 "    {}  {}{}\n",
-                crate::verify::rfc3339(h.checked_at),
+                satchel::clock::rfc3339(h.checked_at),
                 h.status,
                 if h.offline { " (offline)" } else { "" }
             ));

@@ -74,7 +74,7 @@ pub fn run_to(
     let text = match cmd {
         CacheCommand::Add { url, file } => add(&store, &url, &file)?,
         CacheCommand::ImportDir { dir, base } => import(&store, &dir, &base)?,
-        CacheCommand::List => list(&store, now())?,
+        CacheCommand::List => list(&store, satchel::clock::now())?,
         CacheCommand::Remove { url } => remove(&store, &url)?,
     };
     match out.write_all(crate::output::clean_lines(&text).as_bytes()) {
@@ -189,13 +189,6 @@ fn age(seconds: i64) -> String {
         s if s < 86_400 => format!("{} h", s / 3600),
         s => format!("{} d", s / 86_400),
     }
-}
-
-fn now() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
-        .unwrap_or(0)
 }
 
 /// Ends a message with exactly one full stop.

@@ -842,7 +842,7 @@ fn fetched_detail(f: &Fetched) -> String {
         "GET {}{via} → HTTP {} ({source} {})",
         f.url,
         f.status,
-        common::format_time(f.fetched_at)
+        crate::clock::rfc3339(f.fetched_at)
     )
 }
 
@@ -877,7 +877,7 @@ pub(super) fn source_phrase(f: &Fetched) -> String {
         crate::fetch::Source::Network => "from the issuer's server".to_owned(),
         crate::fetch::Source::Cache => format!(
             "from the copy Satchel kept of the issuer's document (fetched {})",
-            common::format_day(f.fetched_at)
+            crate::clock::date(f.fetched_at)
         ),
     }
 }

@@ -477,8 +477,8 @@ fn check_claims(cred: &Value, claims: &Value, report: &mut Report) {
             if (c.secs - d.secs).abs() > 1 {
                 wrong.push(format!(
                     "{claim_name} is {}, but the credential says {}",
-                    common::format_time(c.secs),
-                    common::format_time(d.secs)
+                    crate::clock::rfc3339(c.secs),
+                    crate::clock::rfc3339(d.secs)
                 ));
             }
         }

@@ -12,7 +12,7 @@
 //! Satchel does not know is "status unknown" (skip), never a pass.
 
 use crate::fetch::{Fetch, Fetched};
-use crate::verify::common::{self, fetch_failure, format_day, lower_first, parse_date};
+use crate::verify::common::{self, fetch_failure, lower_first, parse_date};
 use crate::verify::proof::integrity::{self, Outcome};
 use crate::verify::report::Check;
 use crate::verify::Report;
@@ -318,7 +318,7 @@ fn status_list(entry: &Value, cred: &Value, fetch: &dyn Fetch, now: i64, legacy:
         return skip(
             format!(
                 "Satchel could not check whether the badge was revoked: the issuer's status list is not valid until {}.",
-                format_day(from.secs)
+                crate::clock::date(from.secs)
             ),
             detail("status list not valid yet"),
         );
@@ -327,7 +327,7 @@ fn status_list(entry: &Value, cred: &Value, fetch: &dyn Fetch, now: i64, legacy:
         return skip(
             format!(
                 "Satchel could not check whether the badge was revoked: the issuer's status list expired on {}.",
-                format_day(until.secs)
+                crate::clock::date(until.secs)
             ),
             detail("status list expired"),
         );
