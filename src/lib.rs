@@ -34,6 +34,7 @@
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
+pub mod atomic;
 pub mod backpack;
 pub mod bake;
 pub mod clock;

@@ -84,7 +84,7 @@ impl AppState {
     pub fn set_net(&self, net: NetSettings) -> std::io::Result<()> {
         *self.net.lock().unwrap_or_else(PoisonError::into_inner) = net;
         let text = serde_json::to_vec_pretty(&net).unwrap_or_default();
-        std::fs::write(self.data_dir.join(SETTINGS_FILE), text)
+        satchel::atomic::write_file(self.data_dir.join(SETTINGS_FILE), text)
     }
 
     /// The network policy for the current settings.
