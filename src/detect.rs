@@ -257,11 +257,11 @@ pub fn detect_json(doc: &Value) -> Detected {
         }
     }
     let contexts = context_strings(obj.get("@context"));
-    let types = type_strings(obj.get("type").or_else(|| obj.get("@type")));
+    let types = types(doc);
     let has_type = |t: &str| {
         types
             .iter()
-            .any(|x| x == t || x.ends_with(&format!("#{t}")))
+            .any(|x| *x == t || x.ends_with(&format!("#{t}")))
     };
 
     // Verifiable Credentials (OB 3.0, CLR 2.0).
@@ -383,19 +383,52 @@ pub fn detect_json(doc: &Value) -> Detected {
     }
 }
 
-/// The strings of a `@context` value (a string, or strings inside an array).
-pub fn context_strings(ctx: Option<&Value>) -> Vec<String> {
-    match ctx {
-        Some(Value::String(s)) => vec![s.clone()],
-        Some(Value::Array(items)) => items
-            .iter()
-            .filter_map(|v| v.as_str().map(str::to_owned))
-            .collect(),
+/// The strings of a one-or-many JSON value (a string, or the strings inside
+/// an array; anything else is left out).
+pub fn strings(v: Option<&Value>) -> Vec<&str> {
+    match v {
+        Some(Value::String(s)) => vec![s.as_str()],
+        Some(Value::Array(items)) => items.iter().filter_map(Value::as_str).collect(),
         _ => Vec::new(),
     }
+}
+
+/// The types of a JSON-LD node: its `type` strings, or its `@type` strings
+/// when it has no `type`.
+pub fn types(node: &Value) -> Vec<&str> {
+    strings(node.get("type").or_else(|| node.get("@type")))
+}
+
+/// The strings of a `@context` value (a string, or strings inside an array).
+pub fn context_strings(ctx: Option<&Value>) -> Vec<String> {
+    strings(ctx).into_iter().map(str::to_owned).collect()
 }
 
 /// The strings of a `type` value (a string, or strings inside an array).
 pub fn type_strings(ty: Option<&Value>) -> Vec<String> {
     context_strings(ty)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn one_or_many_strings_and_types() {
+        assert_eq!(strings(Some(&json!("a"))), ["a"]);
+        assert_eq!(
+            strings(Some(&json!(["a", 1, {"id": "x"}, "b"]))),
+            ["a", "b"]
+        );
+        assert!(strings(Some(&json!({"id": "x"}))).is_empty());
+        assert!(strings(None).is_empty());
+        assert_eq!(
+            types(&json!({"type": ["A", "B"], "@type": "C"})),
+            ["A", "B"]
+        );
+        assert_eq!(types(&json!({"@type": "C"})), ["C"]);
+        assert!(types(&json!(["A"])).is_empty());
+        assert_eq!(type_strings(Some(&json!("A"))), ["A".to_owned()]);
+    }
 }

@@ -35,8 +35,10 @@
 #![forbid(unsafe_code)]
 
 pub mod app;
+pub mod atomic;
 pub mod backpack;
 pub mod bake;
+pub mod clock;
 pub mod crypto;
 pub mod detect;
 /// Share pages: a collection exported as static pages that verify themselves.

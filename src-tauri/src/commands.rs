@@ -318,7 +318,10 @@ pub async fn backup(
             .dialog()
             .file()
             .set_title("Back up Satchel")
-            .set_file_name(format!("satchel-backup-{}.sqlite3", day(state.now())))
+            .set_file_name(format!(
+                "satchel-backup-{}.sqlite3",
+                satchel::clock::date(state.now())
+            ))
             .blocking_save_file()
             .and_then(|p| p.into_path().ok()),
     };
@@ -385,10 +388,4 @@ pub async fn open_data_folder(app: AppHandle, startup: State<'_, Startup>) -> An
     };
     open::that_detached(&dir)
         .map_err(|e| CommandError::new(ErrorCode::Io, format!("could not open the folder ({e})")))
-}
-
-/// A day as YYYY-MM-DD (UTC).
-fn day(t: i64) -> String {
-    let full = satchel::model::normalize::unix_to_rfc3339(t);
-    full.get(..10).unwrap_or(&full).to_owned()
 }

@@ -81,9 +81,7 @@ impl Clock {
     pub fn now(self) -> i64 {
         match self {
             Clock::Fixed(t) => t,
-            Clock::System => std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map_or(0, |d| d.as_secs() as i64),
+            Clock::System => crate::clock::now(),
         }
     }
 }
@@ -180,7 +178,7 @@ impl App {
         self.use_settings(settings);
         let text = serde_json::to_vec_pretty(&settings).unwrap_or_default();
         let path = self.data_dir.join(SETTINGS_FILE);
-        write_file(&path, &text).map_err(|e| {
+        crate::atomic::write_file(&path, &text).map_err(|e| {
             AppError::new(
                 ErrorCode::Io,
                 format!(
@@ -255,14 +253,4 @@ fn policy(settings: &Settings) -> NetPolicy {
         allow_private: settings.allow_private,
         ..NetPolicy::default()
     }
-}
-
-/// Writes `bytes` to `path` through a temporary file renamed into place.
-fn write_file(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let temp = path.with_extension("json.partial");
-    std::fs::write(&temp, bytes)
-        .and_then(|()| std::fs::rename(&temp, path))
-        .inspect_err(|_| {
-            let _ = std::fs::remove_file(&temp);
-        })
 }

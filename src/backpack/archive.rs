@@ -5,12 +5,12 @@
 //! manifest tying them together.
 //!
 //! The folder is written beside its destination under a temporary name and
-//! renamed into place at the end (`store::partial`), so a failed export
+//! renamed into place at the end (`atomic`), so a failed export
 //! leaves nothing behind, and a copy left by a killed run is removed by the
 //! next export into the same place.
 
 use super::lock;
-use crate::store::partial::{clean_stale, Partial};
+use crate::atomic::{clean_stale, Partial};
 use crate::store::{Store, StoreError};
 use serde::Serialize;
 use serde_json::{json, Value};
@@ -110,9 +110,6 @@ pub fn export_all(store: &Mutex<Store>, out: &Path) -> Result<ExportAllSummary, 
     let temp = Partial::dir(out).map_err(|e| io(out, &e))?;
     // Dropping `temp` on any error below removes the half-written folder.
     let mut summary = write_all(store, temp.path())?;
-    if out.exists() {
-        std::fs::remove_dir(out).map_err(|e| io(out, &e))?;
-    }
     temp.persist(out).map_err(|e| io(out, &e))?;
     summary.path = out.to_path_buf();
     Ok(summary)
@@ -221,7 +218,7 @@ fn write_all(store: &Mutex<Store>, dir: &Path) -> Result<ExportAllSummary, Store
     let manifest = json!({
         "format": "satchel-export-all",
         "format_version": 1,
-        "exported_at": crate::fetch::now_unix(),
+        "exported_at": crate::clock::now(),
         "badges": manifest_badges,
         "collections": collections,
         "identities": identities,

@@ -318,7 +318,7 @@ fn container_word(kind: InputKind) -> &'static str {
 
 impl Context<'_> {
     fn now(&self) -> i64 {
-        self.opts.now.unwrap_or_else(crate::fetch::now_unix)
+        self.opts.now.unwrap_or_else(crate::clock::now)
     }
 
     fn handle(&self, loaded: Loaded) -> ItemReport {

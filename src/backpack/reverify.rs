@@ -204,7 +204,7 @@ fn one(
         &found,
         &recording,
         &Options {
-            now: opts.now.unwrap_or_else(crate::fetch::now_unix),
+            now: opts.now.unwrap_or_else(crate::clock::now),
             recipients: identities.to_vec(),
             recipient_rule: crate::verify::RecipientRule::Note,
         },

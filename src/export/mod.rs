@@ -213,32 +213,19 @@ pub fn export_collection(
     check_target(out_dir)?;
     let site = page::build_site(collection, opts, base_url.as_deref())?;
 
-    let parent = match out_dir.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    let name = out_dir
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "export".to_owned());
-    let stamp = format!(
-        "{}-{}",
-        std::process::id(),
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.as_nanos())
-            .unwrap_or(0)
-    );
-    let tmp = parent.join(format!(".{name}.satchel-tmp-{stamp}"));
-    let written = write_files(&tmp, &site.files).and_then(|()| keep_added_files(out_dir, &tmp));
-    if let Err(e) = written {
-        let _ = std::fs::remove_dir_all(&tmp);
-        return Err(e);
+    if let Some(parent) = out_dir.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent).map_err(|e| io_error(parent, "create the folder", e))?;
     }
-    if let Err(e) = swap_into_place(&tmp, out_dir, &parent, &name, &stamp) {
-        let _ = std::fs::remove_dir_all(&tmp);
-        return Err(e);
-    }
+    crate::atomic::clean_stale(out_dir);
+    // Dropping `tmp` on any error below removes the half-built folder.
+    let tmp = crate::atomic::Partial::dir(out_dir)
+        .map_err(|e| io_error(out_dir, "create a temporary folder beside it", e))?;
+    write_files(tmp.path(), &site.files)?;
+    keep_added_files(out_dir, tmp.path())?;
+    // Checked again right before the swap: the folder may have changed meanwhile.
+    check_target(out_dir)?;
+    tmp.persist(out_dir)
+        .map_err(|e| io_error(out_dir, "move the new export into place", e))?;
     Ok(ExportSummary {
         out_dir: out_dir.to_path_buf(),
         pages: site.pages,
@@ -467,32 +454,4 @@ fn link(target: &Path, at: &Path) -> std::io::Result<()> {
 #[cfg(not(unix))]
 fn link(target: &Path, at: &Path) -> std::io::Result<()> {
     std::fs::copy(at.parent().unwrap_or(Path::new(".")).join(target), at).map(|_| ())
-}
-
-fn swap_into_place(
-    tmp: &Path,
-    out_dir: &Path,
-    parent: &Path,
-    name: &str,
-    stamp: &str,
-) -> Result<(), ExportError> {
-    // Checked again right before the swap: the folder may have changed meanwhile.
-    check_target(out_dir)?;
-    let old = parent.join(format!(".{name}.satchel-old-{stamp}"));
-    let existed = out_dir.exists();
-    if existed {
-        std::fs::rename(out_dir, &old)
-            .map_err(|e| io_error(out_dir, "move the previous export aside", e))?;
-    }
-    if let Err(e) = std::fs::rename(tmp, out_dir) {
-        if existed {
-            let _ = std::fs::rename(&old, out_dir);
-        }
-        return Err(io_error(out_dir, "move the new export into place", e));
-    }
-    if existed {
-        std::fs::remove_dir_all(&old)
-            .map_err(|e| io_error(&old, "remove the previous export", e))?;
-    }
-    Ok(())
 }

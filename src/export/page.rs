@@ -313,10 +313,6 @@ fn show_time(secs: i64) -> String {
     }
 }
 
-fn rfc3339(secs: i64) -> String {
-    crate::model::normalize::unix_to_rfc3339(secs)
-}
-
 /// Year and month of a badge date.
 fn year_month(s: &str) -> Option<(i32, u8)> {
     let t = civil(parse_badge_date(s)?)?;
@@ -926,7 +922,7 @@ fn build_badge(
         verdict_text,
         verdict_explained: explained.to_owned(),
         checked_at: show_time(b.report.checked_at),
-        checked_at_iso: rfc3339(b.report.checked_at),
+        checked_at_iso: crate::clock::rfc3339(b.report.checked_at),
         format: b.report.format.clone(),
         version: b.report.version.map(|v| v.as_str()),
         checks,
@@ -1194,7 +1190,7 @@ pub(crate) fn build_site(
     let manifest = json!({
         "format": MANIFEST_FORMAT,
         "generator": concat!("Satchel ", env!("CARGO_PKG_VERSION")),
-        "exported_at": rfc3339(opts.now),
+        "exported_at": crate::clock::rfc3339(opts.now),
         "title": title,
         "description": description,
         "base_url": base,

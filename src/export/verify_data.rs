@@ -46,7 +46,7 @@ pub(crate) fn build(
         "documents": docs,
         "satchel": {
             "verdict": report.status,
-            "checked_at": crate::model::normalize::unix_to_rfc3339(report.checked_at),
+            "checked_at": crate::clock::rfc3339(report.checked_at),
             "failed": report
                 .checks
                 .iter()

@@ -21,7 +21,7 @@
 //! interpret documents, or let a failed cache write fail a fetch (write
 //! failures are collected in [`CachingFetch::store_errors`]).
 
-use super::{now_unix, parse_http_url, Fetch, FetchError, Fetched, SharedDoc, Source};
+use super::{parse_http_url, Fetch, FetchError, Fetched, SharedDoc, Source};
 use crate::store::{DocumentRecord, DocumentSummary, Store, StoreError, StoredDocument};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -288,7 +288,7 @@ fn pin_one(store: &Store, key: &str, path: &Path) -> Result<(), CacheError> {
             status: 200,
             content_type: content_type_for(path),
             body: &body,
-            fetched_at: now_unix(),
+            fetched_at: crate::clock::now(),
         },
         true,
     )?;

@@ -45,7 +45,7 @@
 
 mod hosts;
 
-use super::{now_unix, parse_http_url, Fetch, FetchError, Fetched, Source};
+use super::{parse_http_url, Fetch, FetchError, Fetched, Source};
 use hosts::{host_key, Entry, Hosts};
 use reqwest::blocking::{Client, Response};
 use reqwest::dns::{Addrs, Name, Resolve, Resolving};
@@ -360,7 +360,7 @@ impl Fetch for HttpFetch {
                 status,
                 content_type,
                 body,
-                fetched_at: now_unix(),
+                fetched_at: crate::clock::now(),
                 source: Source::Network,
             });
         }

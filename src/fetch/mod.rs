@@ -10,15 +10,19 @@
 //! - [`cache`]: [`CachingFetch`], which fetches each URL at most once per run,
 //!   keeps every document in the [`Store`](crate::store::Store), serves stored
 //!   copies when the network fails or in offline mode, and lets pinned
-//!   documents (files the user supplied) win over the network.
+//!   documents (files the user supplied) win over the network;
+//! - [`dir`]: [`DirFetch`], a folder served under a base URL (a folder
+//!   checked before it is published, and tests).
 //!
 //! This module must not interpret documents: what a document means, and
 //! whether its origin fits the badge, is the verifier's business.
 
 pub mod cache;
+pub mod dir;
 pub mod http;
 
 pub use cache::{cache_key, import_dir, pin_file, CacheError, CachingFetch};
+pub use dir::DirFetch;
 pub use http::{HttpFetch, NetPolicy};
 
 use serde::Serialize;
@@ -184,12 +188,4 @@ pub(crate) fn parse_http_url(url: &str) -> Result<url::Url, FetchError> {
         return Err(bad());
     }
     Ok(parsed)
-}
-
-/// Now, in seconds since the Unix epoch (UTC); 0 if the clock is before 1970.
-pub(crate) fn now_unix() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
-        .unwrap_or(0)
 }

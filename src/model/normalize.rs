@@ -66,32 +66,6 @@ pub fn normalize(doc: &Value, detected: &Detected) -> Option<BadgeView> {
     Some(view)
 }
 
-/// Renders Unix seconds as an RFC 3339 UTC date-time (`1970-01-01T00:00:00Z`).
-pub fn unix_to_rfc3339(secs: i64) -> String {
-    let (y, m, d) = civil_from_days(secs.div_euclid(86_400));
-    let rem = secs.rem_euclid(86_400);
-    format!(
-        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
-        rem / 3600,
-        rem % 3600 / 60,
-        rem % 60
-    )
-}
-
-/// Year, month, day of a count of days since 1970-01-01 (proleptic Gregorian;
-/// H. Hinnant's `civil_from_days`).
-fn civil_from_days(days: i64) -> (i64, i64, i64) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    (yoe + era * 400 + i64::from(m <= 2), m, d)
-}
-
 fn parse<T: for<'de> Deserialize<'de>>(doc: &Value) -> Option<T> {
     T::deserialize(doc).ok()
 }
@@ -533,10 +507,10 @@ fn from_clr(doc: &Value, vcdm: Option<Vcdm>) -> Option<BadgeView> {
 
 fn fill_from_claims(view: &mut BadgeView, claims: &v3::JwtClaims) {
     if view.issued_on.is_none() {
-        view.issued_on = claims.nbf.or(claims.iat).map(unix_to_rfc3339);
+        view.issued_on = claims.nbf.or(claims.iat).map(crate::clock::rfc3339);
     }
     if view.expires.is_none() {
-        view.expires = claims.exp.map(unix_to_rfc3339);
+        view.expires = claims.exp.map(crate::clock::rfc3339);
     }
     if view.id.is_none() {
         view.id = claims.jti.clone();

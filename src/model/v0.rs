@@ -169,12 +169,12 @@ impl DateValue {
     /// Text of 9 or 10 digits (a Unix time written as a string) is converted too.
     pub fn display(&self) -> String {
         match self {
-            DateValue::Unix(secs) => super::normalize::unix_to_rfc3339(*secs),
+            DateValue::Unix(secs) => crate::clock::rfc3339(*secs),
             DateValue::Text(s) => match s.trim().parse::<i64>() {
                 Ok(secs)
                     if (9..=10).contains(&s.trim().len()) && !s.trim().starts_with(['+', '-']) =>
                 {
-                    super::normalize::unix_to_rfc3339(secs)
+                    crate::clock::rfc3339(secs)
                 }
                 _ => s.clone(),
             },

@@ -3,7 +3,7 @@
 //! A backup is SQLite's `VACUUM INTO`: a consistent snapshot taken inside one
 //! read transaction, so it is safe while the app is running and writing. It
 //! is written owner-only (0600) to a temporary file beside the target and
-//! renamed into place (see `partial`), so a failed or killed backup never
+//! renamed into place (see `crate::atomic`), so a failed or killed backup never
 //! leaves a half-written file under the real name nor a stray copy beside it.
 //!
 //! A backup file is untrusted input: it may come from anywhere, and SQLite
@@ -23,8 +23,8 @@
 //! change between check and copy) with `integrity_check`, and renames it
 //! into place over an empty database.
 
-use super::partial::{clean_stale, Partial};
 use super::{db, plain_sqlite_reason, Store, StoreError, MIGRATIONS};
+use crate::atomic::{clean_stale, Partial};
 use rusqlite::config::DbConfig;
 use rusqlite::{Connection, OpenFlags};
 use std::collections::BTreeMap;
@@ -84,7 +84,7 @@ impl Store {
             });
         }
         clean_stale(out);
-        let temp = Partial::file(out).map_err(|e| io_err(out, &e))?;
+        let temp = Partial::private_file(out).map_err(|e| io_err(out, &e))?;
         let target = temp.path().to_str().ok_or_else(|| StoreError::File {
             path: out.to_path_buf(),
             reason: "the path is not UTF-8 text".to_owned(),
@@ -395,7 +395,7 @@ pub fn restore(file: &Path, target: &Path) -> Result<(Store, BackupSummary), Sto
         drop(existing);
     }
     clean_stale(target);
-    let temp = Partial::file(target).map_err(|e| io_err(target, &e))?;
+    let temp = Partial::private_file(target).map_err(|e| io_err(target, &e))?;
     let temp_str = temp.path().to_str().ok_or_else(|| StoreError::File {
         path: target.to_path_buf(),
         reason: "the path is not UTF-8 text".to_owned(),

@@ -23,7 +23,7 @@
 //! collections and a full-text index (`badges`, `collections`, `identities`),
 //! and whole-database backup and restore (`backup`, which refuses a backup
 //! whose schema is not exactly Satchel's), with temporary copies that never
-//! outlive their run (`partial`).
+//! outlive their run (`crate::atomic`).
 //!
 //! It must not: fetch, parse or judge documents or badges, or know about
 //! HTTP; it stores what it is given. No other module may use SQLite.
@@ -33,7 +33,6 @@ mod badges;
 mod collections;
 mod documents;
 mod identities;
-pub(crate) mod partial;
 
 pub use backup::{inspect_backup, restore, BackupSummary};
 pub use badges::{
@@ -172,7 +171,7 @@ fn create_private_dir(dir: &Path) -> std::io::Result<()> {
 /// mode), and an existing database and its side files lose any group and
 /// other permissions. Best effort on files owned by someone else.
 fn make_private(path: &Path) {
-    match partial::create_private(path) {
+    match crate::atomic::create_private(path) {
         Ok(_) => return,
         Err(e) if e.kind() != std::io::ErrorKind::AlreadyExists => return,
         Err(_) => {}

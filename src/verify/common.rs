@@ -7,6 +7,7 @@
 
 use super::report::{Check, EXPIRY};
 use super::{Options, RecipientRule, Report};
+use crate::clock;
 use crate::fetch::FetchError;
 use crate::model::recipient::MatchVariant;
 use crate::model::{IdentityCheck, RecipientIdentity};
@@ -138,24 +139,13 @@ pub(crate) fn kept_list_age(
         };
         return Err(format!(
             "the issuer's {what} could not be fetched, and the copy Satchel kept is from {} ({ago}), older than {trusted}",
-            format_day(fetched.fetched_at)
+            clock::date(fetched.fetched_at)
         ));
     }
     Ok(Some(format!(
         "the issuer's {what} as Satchel kept it on {} ({ago})",
-        format_day(fetched.fetched_at)
+        clock::date(fetched.fetched_at)
     )))
-}
-
-/// The day of a time, for messages: `2022-11-15`.
-pub(crate) fn format_day(secs: i64) -> String {
-    let full = format_time(secs);
-    full.split('T').next().unwrap_or(&full).to_owned()
-}
-
-/// A time as RFC 3339 UTC, for details: `2022-11-15T23:59:59Z`.
-pub(crate) fn format_time(secs: i64) -> String {
-    crate::model::normalize::unix_to_rfc3339(secs)
 }
 
 /// A date property of a badge: its name as written (`issuedOn`, `validFrom`,
@@ -200,7 +190,7 @@ pub(crate) fn check_dates(
                         format!(
                             "The date in {} is not written as a date and time with a time zone, as the standard asks; Satchel read it as {}.",
                             field.name,
-                            format_time(date.secs)
+                            clock::rfc3339(date.secs)
                         ),
                         Some(format!("{}: {}", field.name, field.value)),
                     ));
@@ -220,14 +210,18 @@ pub(crate) fn check_dates(
     let from = read(start, report);
     let until = read(end, report);
     let now = opts.now;
-    let checked = format!("checked at {}", format_time(now));
+    let checked = format!("checked at {}", clock::rfc3339(now));
     if let (Some(field), Some(from)) = (start, from) {
         let said = if field.name.to_ascii_lowercase().contains("valid") {
-            format!("it is valid from {}", format_day(from))
+            format!("it is valid from {}", clock::date(from))
         } else {
-            format!("it says it was issued on {}", format_day(from))
+            format!("it says it was issued on {}", clock::date(from))
         };
-        let detail = Some(format!("{}: {}; {checked}", field.name, format_time(from)));
+        let detail = Some(format!(
+            "{}: {}; {checked}",
+            field.name,
+            clock::rfc3339(from)
+        ));
         report.push(if from > now {
             Check::fail(
                 "dates.start",
@@ -237,13 +231,13 @@ pub(crate) fn check_dates(
         } else if field.name.to_ascii_lowercase().contains("valid") {
             Check::pass(
                 "dates.start",
-                format!("This badge is valid from {}.", format_day(from)),
+                format!("This badge is valid from {}.", clock::date(from)),
                 detail,
             )
         } else {
             Check::pass(
                 "dates.start",
-                format!("This badge was issued on {}.", format_day(from)),
+                format!("This badge was issued on {}.", clock::date(from)),
                 detail,
             )
         });
@@ -254,33 +248,37 @@ pub(crate) fn check_dates(
                 "dates.order",
                 format!(
                     "This badge's dates are wrong: it expires ({}) before it starts ({}).",
-                    format_day(until),
-                    format_day(from)
+                    clock::date(until),
+                    clock::date(from)
                 ),
                 Some(format!(
                     "{} {} is before {} {}",
                     end.map_or("end", |f| f.name),
-                    format_time(until),
+                    clock::rfc3339(until),
                     start.map_or("start", |f| f.name),
-                    format_time(from)
+                    clock::rfc3339(from)
                 )),
             ));
         }
     }
     match (end, until) {
         (Some(field), Some(until)) => {
-            let detail = Some(format!("{}: {}; {checked}", field.name, format_time(until)));
+            let detail = Some(format!(
+                "{}: {}; {checked}",
+                field.name,
+                clock::rfc3339(until)
+            ));
             if until <= now {
                 report.expired = true;
                 report.push(Check::fail(
                     EXPIRY,
-                    format!("This badge expired on {}.", format_day(until)),
+                    format!("This badge expired on {}.", clock::date(until)),
                     detail,
                 ));
             } else {
                 report.push(Check::pass(
                     EXPIRY,
-                    format!("This badge is valid until {}.", format_day(until)),
+                    format!("This badge is valid until {}.", clock::date(until)),
                     detail,
                 ));
             }
@@ -461,6 +459,21 @@ pub(crate) fn fetch_failure(whose: &str, err: &FetchError) -> String {
     }
 }
 
+/// A sentence as a clause to follow other words: its first letter in lower
+/// case, unless the first word is a name that keeps its capital (`Satchel`,
+/// an acronym such as `JSON` or `DID`).
+pub(crate) fn lower_first(s: &str) -> String {
+    let mut c = s.chars();
+    let Some(first) = c.next() else {
+        return String::new();
+    };
+    let acronym = c.clone().next().is_some_and(char::is_uppercase);
+    if acronym || s.starts_with("Satchel ") || s == "Satchel" {
+        return s.to_owned();
+    }
+    first.to_lowercase().chain(c).collect()
+}
+
 /// Makes a sentence of a clause: capital first letter, full stop.
 pub(crate) fn sentence(clause: &str) -> String {
     let mut chars = clause.chars();
@@ -514,6 +527,29 @@ mod tests {
     use super::*;
     use serde_json::json;
 
+    #[test]
+    fn a_clause_keeps_names_and_acronyms_capitalized() {
+        assert_eq!(lower_first("The list is gone"), "the list is gone");
+        assert_eq!(lower_first("Éclair"), "éclair");
+        assert_eq!(
+            lower_first("Satchel could not check it"),
+            "Satchel could not check it"
+        );
+        assert_eq!(lower_first("Satchels"), "satchels");
+        assert_eq!(lower_first("JSON is broken"), "JSON is broken");
+        assert_eq!(lower_first("DID document"), "DID document");
+        assert_eq!(lower_first("A list"), "a list");
+        assert_eq!(lower_first("X"), "x");
+        assert_eq!(lower_first(""), "");
+    }
+
+    #[test]
+    fn clip_counts_characters_not_bytes() {
+        assert_eq!(clip("héllo", 5), "héllo");
+        assert_eq!(clip("héllo", 2), "hé…");
+        assert_eq!(clip("", 0), "");
+    }
+
     fn secs(v: Value) -> (i64, bool) {
         let d = parse_date(&v).unwrap();
         (d.secs, d.conforming)
@@ -538,7 +574,7 @@ mod tests {
         assert_eq!(secs(json!("1483228799")), (1_483_228_799, false));
         assert!(parse_date(&json!("yesterday")).is_err());
         assert!(parse_date(&json!(true)).is_err());
-        assert_eq!(format_day(1_483_228_799), "2016-12-31");
+        assert_eq!(clock::date(1_483_228_799), "2016-12-31");
     }
 
     #[test]

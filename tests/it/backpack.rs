@@ -81,7 +81,11 @@ pub fn issuer(n: usize) -> TestServer {
 
 /// Assertion `n` as served (with the server's base filled in).
 pub fn served(server: &TestServer, n: usize) -> String {
-    let class = if n % 2 == 0 { "listener" } else { "prowler" };
+    let class = if n.is_multiple_of(2) {
+        "listener"
+    } else {
+        "prowler"
+    };
     assertion(n, class).replace("{{base}}", &server.base())
 }
 

@@ -11,7 +11,7 @@ mod svg;
 
 use crate::server::{Route, TestServer};
 use crate::support;
-use badges::{Alg, World, NOW};
+use badges::{offline_web, Alg, NOW};
 use satchel::export::{
     export_collection, ExportBadge, ExportCollection, ExportError, ExportOptions,
 };
@@ -114,8 +114,8 @@ fn corpus_badges(root: &Path) -> Vec<ExportBadge> {
 
 /// The corpus's badges verified at `now` against its OB 2.0 issuer documents.
 fn corpus_badges_at(root: &Path, now: i64) -> Vec<ExportBadge> {
-    let mut world = World::new(Some(root.join("ob2/hosted/assets")));
-    world.serve("https://issuer.test/none", "{}");
+    let mut world = offline_web(Some(root.join("ob2/hosted/assets")));
+    world.add("https://issuer.test/none", "{}");
     let mut files = Vec::new();
     files.extend(crate::support::files_under(root));
     let mut out = Vec::new();
@@ -467,7 +467,7 @@ fn satchel_signature_says(b: &ExportBadge) -> Option<bool> {
 fn signed_badges() -> Vec<ExportBadge> {
     let mut out = Vec::new();
     for (i, alg) in [Alg::Rs256, Alg::Es256, Alg::EdDsa].into_iter().enumerate() {
-        let mut world = World::new(None);
+        let mut world = offline_web(None);
         badges::ob2_issuer(
             &mut world,
             alg,
@@ -483,7 +483,7 @@ fn signed_badges() -> Vec<ExportBadge> {
         ));
         let tampered = badges::tamper_jws(&jws, |p| p["issuedOn"] = json!("2020-01-01T00:00:00Z"));
         let world = {
-            let mut w = World::new(None);
+            let mut w = offline_web(None);
             badges::ob2_issuer(&mut w, alg, &[]);
             w
         };
@@ -495,7 +495,7 @@ fn signed_badges() -> Vec<ExportBadge> {
         ));
     }
     // Revoked (OB 2.0, EdDSA).
-    let mut world = World::new(None);
+    let mut world = offline_web(None);
     badges::ob2_issuer(
         &mut world,
         Alg::EdDsa,
@@ -509,7 +509,7 @@ fn signed_badges() -> Vec<ExportBadge> {
     ));
     // OB 3.0 VC-JWT.
     for alg in [Alg::EdDsa, Alg::Es256] {
-        let world = World::new(None);
+        let world = offline_web(None);
         let jwt = badges::ob3_vc_jwt(alg, "Graph Gardener");
         out.push(badges::export_badge(
             &format!("vcjwt-{}", alg.name().to_lowercase()),
@@ -526,7 +526,7 @@ fn signed_badges() -> Vec<ExportBadge> {
         ));
     }
     // OB 3.0 Data Integrity.
-    let world = World::new(None);
+    let world = offline_web(None);
     let cred = badges::sign_di(badges::ob3_credential("Graph Gardener"));
     out.push(badges::export_badge(
         "di",
@@ -625,21 +625,21 @@ fn forged_badges_fail_in_the_browser_even_under_a_stale_verified_report() {
     // The issuer's site (its profile lists its key document) and an attacker's.
     let issuer = "https://issuer.test/issuers/med";
     let key_url = "https://issuer.test/keys/1.json";
-    let mut world = World::new(None);
-    world.serve(
+    let mut world = offline_web(None);
+    world.add(
         key_url,
         json!({"id": key_url, "type": "Multikey", "controller": issuer,
                "publicKeyMultibase": multikey(&issuer_key())})
         .to_string(),
     );
-    world.serve(
+    world.add(
         issuer,
         json!({"id": issuer, "type": "Profile", "name": "Harvard Medical School",
                "assertionMethod": [key_url]})
         .to_string(),
     );
     let attacker_doc = "https://attacker.test/key.json";
-    world.serve(
+    world.add(
         attacker_doc,
         json!({"id": attacker_doc, "type": "Multikey", "controller": issuer,
                "publicKeyMultibase": multikey(&attacker_key())})
@@ -647,7 +647,7 @@ fn forged_badges_fail_in_the_browser_even_under_a_stale_verified_report() {
     );
     let mut set_key = jwk(&attacker_key());
     set_key["kid"] = json!("k1");
-    world.serve(
+    world.add(
         "https://attacker.test/jwks.json",
         json!({"keys": [set_key]}).to_string(),
     );
@@ -744,7 +744,7 @@ fn pages_verify_themselves_in_chromium_with_satchels_verdict() {
     let mut badges = signed_badges();
     if let Some(root) = support::corpus() {
         // A real RS256-signed 1EdTech badge with its real issuer documents.
-        let world = World::new(Some(root.join("ob2/hosted/assets")));
+        let world = offline_web(Some(root.join("ob2/hosted/assets")));
         let bytes = std::fs::read(root.join("ob2/signed/dcpv_simple.jwt")).unwrap();
         badges.push(badges::export_badge(
             "dcpv-simple",
@@ -864,13 +864,13 @@ fn a_hosted_badge_page_explains_how_to_check_live() {
     let Some(bin) = browser::chromium() else {
         return;
     };
-    let mut world = World::new(None);
+    let mut world = offline_web(None);
     badges::ob2_issuer(&mut world, Alg::EdDsa, &[]);
     let assertion = json!({"@context": "https://w3id.org/openbadges/v2", "type": "Assertion",
         "id": "https://issuer.test/assertions/7", "recipient": badges::hashed_ada(),
         "badge": "https://issuer.test/badges/rust", "issuedOn": "2024-05-01T12:00:00Z",
         "verification": {"type": "hosted"}});
-    world.serve("https://issuer.test/assertions/7", assertion.to_string());
+    world.add("https://issuer.test/assertions/7", assertion.to_string());
     let b = badges::export_badge(
         "hosted",
         badges::baked(&assertion.to_string(), false, [1, 2, 3]),
@@ -923,8 +923,8 @@ fn hostile_badges(canary: &str) -> Vec<ExportBadge> {
     let svg = format!(
         r#"<svg xmlns="http://www.w3.org/2000/svg" width="64" height="64" onload="fetch('{canary}/svg-image-onload')"><script>fetch('{canary}/svg-image-script');parent.document.documentElement.setAttribute('{MARK}','svg')</script><image href="{canary}/svg-image.png" width="64" height="64"/><rect width="64" height="64" fill="red"/></svg>"#
     );
-    let mut world = World::new(None);
-    world.serve("https://issuer.test/hostile-image.svg", svg.clone());
+    let mut world = offline_web(None);
+    world.add("https://issuer.test/hostile-image.svg", svg.clone());
     let mut out = Vec::new();
     let variants: Vec<(&str, Value)> = vec![
         (
@@ -1218,7 +1218,7 @@ fn screenshots_of_the_index_and_badge_pages_and_a_one_page_print() {
 
 #[test]
 fn a_plaintext_email_is_never_published_and_hashes_and_names_are_warned_about() {
-    let mut world = World::new(None);
+    let mut world = offline_web(None);
     badges::ob2_issuer(&mut world, Alg::EdDsa, &[]);
     let plain = json!({"@context": "https://w3id.org/openbadges/v2", "type": "Assertion",
         "id": "https://issuer.test/assertions/plain",
@@ -1226,7 +1226,7 @@ fn a_plaintext_email_is_never_published_and_hashes_and_names_are_warned_about() 
         "badge": "https://issuer.test/badges/rust", "issuedOn": "2024-05-01T12:00:00Z",
         "evidence": [{"id": "https://evidence.test/secret", "narrative": "A private story."}],
         "verification": {"type": "hosted"}});
-    world.serve("https://issuer.test/assertions/plain", plain.to_string());
+    world.add("https://issuer.test/assertions/plain", plain.to_string());
     let signed_plain = badges::sign_jws(
         Alg::EdDsa,
         json!({"alg": "EdDSA"}),
@@ -1439,7 +1439,7 @@ fn assert_no_leftovers(dir: &Path) {
 
 #[test]
 fn the_output_folder_is_replaced_whole_or_left_alone() {
-    let world = World::new(None);
+    let world = offline_web(None);
     let cred = badges::sign_di(badges::ob3_credential("One"));
     let one = badges::export_badge("one", cred.to_string().into_bytes(), None, &world);
     let tmp = tempfile::tempdir().unwrap();
@@ -1526,7 +1526,7 @@ fn the_output_folder_is_replaced_whole_or_left_alone() {
 
 #[test]
 fn exporting_again_keeps_the_files_added_to_the_folder() {
-    let world = World::new(None);
+    let world = offline_web(None);
     let badge = |name: &str| {
         let cred = badges::sign_di(badges::ob3_credential(name));
         badges::export_badge(
@@ -1606,7 +1606,7 @@ fn an_empty_collection_and_badges_without_images_still_make_good_pages() {
     let s = export_collection(&ExportCollection::default(), &opts(), &out).unwrap();
     assert_eq!(s.pages, vec![PathBuf::from("index.html")]);
     check_pages(&out);
-    let world = World::new(None);
+    let world = offline_web(None);
     let bare = json!({"@context": "https://w3id.org/openbadges/v2", "type": "Assertion", "id": "https://x.test/a",
         "recipient": badges::hashed_ada(), "badge": {"type": "BadgeClass", "id": "https://x.test/b", "name": "Bare",
         "description": "No image.", "criteria": {"narrative": "n"}, "issuer": {"type": "Issuer", "id": "https://x.test/i", "name": "X"}},

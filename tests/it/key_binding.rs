@@ -8,15 +8,15 @@
 //! client; did:web (which always means https) is served from memory.
 
 use crate::server::{Route, TestServer};
+use crate::support::Web;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use ed25519_dalek::{Signer, SigningKey};
-use satchel::fetch::{Fetch, FetchError, Fetched, HttpFetch, NetPolicy, Source};
+use satchel::fetch::{Fetch, HttpFetch, NetPolicy};
 use satchel::inspect::inspect;
 use satchel::verify::proof::hash_data;
 use satchel::verify::{verify, CheckStatus, IdentifiedBy, Options, RecipientRule, Report, Verdict};
 use serde_json::{json, Value};
-use std::collections::HashMap;
 
 /// 2026-06-01T00:00:00Z.
 const NOW: i64 = 1_780_272_000;
@@ -362,29 +362,6 @@ fn keys_the_issuer_lists_verify_in_every_form() {
     }
 }
 
-/// did:web documents, served from memory (did:web always means https).
-struct DidWorld(HashMap<String, Value>);
-
-impl Fetch for DidWorld {
-    fn get(&self, url: &str) -> Result<Fetched, FetchError> {
-        match self.0.get(url) {
-            Some(doc) => Ok(Fetched {
-                url: url.to_owned(),
-                final_url: url.to_owned(),
-                status: 200,
-                content_type: Some("application/json".to_owned()),
-                body: doc.to_string().into_bytes(),
-                fetched_at: NOW,
-                source: Source::Network,
-            }),
-            None => Err(FetchError::Unreachable {
-                url: url.to_owned(),
-                reason: "not served".to_owned(),
-            }),
-        }
-    }
-}
-
 #[test]
 fn did_web_and_did_key_issuers() {
     let did = "did:web:club.example:badges";
@@ -397,10 +374,7 @@ fn did_web_and_did_key_issuers() {
         if listed {
             doc["assertionMethod"] = json!([vm]);
         }
-        DidWorld(HashMap::from([(
-            "https://club.example/badges/did.json".to_owned(),
-            doc,
-        )]))
+        Web::new().serve("https://club.example/badges/did.json", 200, doc.to_string())
     };
     let cred = credential(did);
     let signed = sign_di(cred.clone(), &vm, &issuer_key()).to_string();
@@ -425,7 +399,7 @@ fn did_web_and_did_key_issuers() {
         let report = verify_text(&text, &document(true));
         assert_eq!(report.status, Verdict::Invalid, "{}", describe(&report));
         assert_eq!(binding_check(&report).0, CheckStatus::Fail);
-        let report = verify_text(&text, &DidWorld(HashMap::new()));
+        let report = verify_text(&text, &Web::new());
         assert_eq!(
             report.status,
             Verdict::Unverifiable,
@@ -441,7 +415,7 @@ fn did_web_and_did_key_issuers() {
         &format!("{own}#{}", multikey(&issuer_key())),
         &issuer_key(),
     );
-    let report = verify_text(&text.to_string(), &DidWorld(HashMap::new()));
+    let report = verify_text(&text.to_string(), &Web::new());
     assert_eq!(report.status, Verdict::Verified, "{}", describe(&report));
     let identity = report.issuer_identity.clone().unwrap();
     assert_eq!(identity.by, IdentifiedBy::Key);
@@ -451,7 +425,7 @@ fn did_web_and_did_key_issuers() {
     );
     // The same did:key issuer, signed by another did:key: invalid.
     let text = sign_di(credential(&own), &did_key, &attacker_key());
-    let report = verify_text(&text.to_string(), &DidWorld(HashMap::new()));
+    let report = verify_text(&text.to_string(), &Web::new());
     assert_eq!(report.status, Verdict::Invalid, "{}", describe(&report));
 }
 

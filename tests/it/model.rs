@@ -816,17 +816,6 @@ fn wrong_types_yield_missing_fields() {
     assert_eq!(normalize(&json!([1, 2]), &d), None);
 }
 
-#[test]
-fn unix_dates_render_as_rfc3339() {
-    use satchel::model::normalize::unix_to_rfc3339;
-    assert_eq!(unix_to_rfc3339(0), "1970-01-01T00:00:00Z");
-    assert_eq!(unix_to_rfc3339(951_782_400), "2000-02-29T00:00:00Z");
-    assert_eq!(unix_to_rfc3339(-1), "1969-12-31T23:59:59Z");
-    assert_eq!(unix_to_rfc3339(1_361_561_067), "2013-02-22T19:24:27Z");
-    assert_eq!(unix_to_rfc3339(253_402_300_799), "9999-12-31T23:59:59Z");
-    let _ = (unix_to_rfc3339(i64::MAX), unix_to_rfc3339(i64::MIN)); // no overflow panic
-}
-
 // ---------------------------------------------------------------- robustness
 
 fn json_files(dir: &Path, out: &mut Vec<PathBuf>) {

@@ -4,104 +4,36 @@
 //! algorithms, wrong keys, hosted revocation, missing and unreachable servers,
 //! recipients, legacy versions.
 //!
-//! [`World`] stands in for the network layer only: it answers from files and
-//! per-test overrides, and says "unreachable" for every other host.
+//! [`World`] stands in for the network layer only: it answers from files
+//! (`DirFetch`) and per-test overrides, and says "unreachable" for every
+//! other host.
 
-use crate::support;
+use crate::support::{self, Web};
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 use base64::Engine;
 use satchel::crypto::{self, CryptoError, JwsAlg, PublicKey};
-use satchel::fetch::{Fetch, FetchError, Fetched, Source};
+use satchel::fetch::FetchError;
 use satchel::inspect::{inspect, inspect_path, Inspection};
 use satchel::verify::{verify, CheckStatus, Options, Report, Verdict};
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
 
 /// 2025-01-01T00:00:00Z.
 const NOW: i64 = 1_735_689_600;
 /// The recipient of the 1EdTech samples (salt "deadsea").
 const NOBODY: &str = "nobody@example.org";
 
-enum Answer {
-    Status(u16, Vec<u8>),
-    Error(FetchError),
-}
+/// The offline web (files read back by `satchel::fetch::DirFetch`).
+type World = Web;
 
-/// The offline world: the corpus assets under the example.org prefixes
-/// (missing files are 404), per-URL overrides, and nothing else.
-struct World {
-    assets: Option<PathBuf>,
-    overrides: HashMap<String, Answer>,
-    log: Mutex<Vec<String>>,
-}
-
-impl World {
-    fn new(assets: Option<PathBuf>) -> World {
-        World {
-            assets,
-            overrides: HashMap::new(),
-            log: Mutex::new(Vec::new()),
-        }
-    }
-
-    /// Serves `body` with `status` at `url`.
-    fn serve(mut self, url: &str, status: u16, body: impl Into<Vec<u8>>) -> World {
-        self.overrides
-            .insert(url.to_owned(), Answer::Status(status, body.into()));
-        self
-    }
-
-    /// Makes `url` fail with `err`.
-    fn fail(mut self, url: &str, err: FetchError) -> World {
-        self.overrides.insert(url.to_owned(), Answer::Error(err));
-        self
-    }
-
-    fn fetched(&self) -> Vec<String> {
-        self.log.lock().unwrap().clone()
-    }
-}
-
-impl Fetch for World {
-    fn get(&self, url: &str) -> Result<Fetched, FetchError> {
-        self.log.lock().unwrap().push(url.to_owned());
-        let answer = |status: u16, body: Vec<u8>| Fetched {
-            url: url.to_owned(),
-            final_url: url.to_owned(),
-            status,
-            content_type: Some("application/ld+json".to_owned()),
-            body,
-            fetched_at: NOW,
-            source: Source::Network,
-        };
-        match self.overrides.get(url) {
-            Some(Answer::Status(status, body)) => return Ok(answer(*status, body.clone())),
-            Some(Answer::Error(e)) => return Err(e.clone()),
-            None => {}
-        }
-        let name = [
-            "https://example.org/",
-            "http://example.org/",
-            "https://www.example.org/",
-        ]
-        .iter()
-        .find_map(|p| url.strip_prefix(p));
-        match (name, &self.assets) {
-            (Some(name), Some(assets)) => {
-                let file = assets.join(name);
-                let safe = !name.is_empty() && !name.contains(['/', '\\']) && !name.contains("..");
-                match std::fs::read(&file) {
-                    Ok(body) if safe => Ok(answer(200, body)),
-                    _ => Ok(answer(404, b"Not Found".to_vec())),
-                }
-            }
-            _ => Err(FetchError::Unreachable {
-                url: url.to_owned(),
-                reason: "no such host in the test world".to_owned(),
-            }),
-        }
-    }
+/// The corpus assets under the example.org prefixes (a missing file is a 404).
+fn with_assets(assets: &Path) -> World {
+    [
+        "https://example.org/",
+        "http://example.org/",
+        "https://www.example.org/",
+    ]
+    .into_iter()
+    .fold(Web::new(), |w, base| w.site(base, assets))
 }
 
 fn ob2() -> Option<PathBuf> {
@@ -143,7 +75,7 @@ fn extension_documents(ob2: &Path) -> Vec<(&'static str, PathBuf)> {
 }
 
 fn world(ob2: &Path) -> World {
-    let mut w = World::new(Some(ob2.join("hosted/assets")));
+    let mut w = with_assets(&ob2.join("hosted/assets"));
     for (url, file) in extension_documents(ob2) {
         w = w.serve(
             url,
@@ -234,7 +166,7 @@ fn the_signed_corpus_gets_the_expected_verdicts() {
     assert_eq!(simple.issuer.as_deref(), Some("An Example Badge Issuer"));
     // The assertion's own http id is never fetched for a signed badge.
     assert!(!w
-        .fetched()
+        .requested()
         .contains(&"https://example.org/beths-robotics-badge.json".to_owned()));
 
     let kept = run_path(&w, &ob2.join("signed/dcpv_simple-not-revoked.jwt"));
@@ -444,7 +376,7 @@ fn baked_images_from_the_corpus() {
         check(&gone, "hosted.fetch", CheckStatus::Fail).message,
         "The issuer's server no longer has this badge."
     );
-    let offline = World::new(None);
+    let offline = World::new();
     let legacy = run_path(
         &offline,
         &ob2.join("baked-png/mozbackpack_legacy_text_hosted_url.png"),
@@ -456,7 +388,7 @@ fn baked_images_from_the_corpus() {
             "could not reach the issuer's server at example.org (no such host in the test world)"
         ));
     assert_eq!(
-        offline.fetched(),
+        offline.requested(),
         vec!["https://example.org/assertion".to_owned()]
     );
 
@@ -505,7 +437,7 @@ fn refused_algorithms_are_named_and_explained() {
         .message
         .contains("uses alg none, which Satchel refuses"));
     // No key was fetched for a refused algorithm.
-    assert!(!w.fetched().iter().any(|u| u.contains("key1")));
+    assert!(!w.requested().iter().any(|u| u.contains("key1")));
 
     let lower = reforge(&jws, Some(r#"{"alg":"rs256"}"#), None);
     let report = run(&world(&ob2), &inspect(lower.as_bytes()).unwrap(), &[]);
@@ -751,7 +683,7 @@ fn a_url_serving_a_baked_image_is_unbaked_and_followed() {
     let input = satchel::inspect::inspect_text("https://example.org/loop.png").unwrap();
     let report = run(&w, &input, &[]);
     assert_verdict(&report, Verdict::Unverifiable, "loop");
-    assert!(w.fetched().len() <= 2, "{:?}", w.fetched());
+    assert!(w.requested().len() <= 2, "{:?}", w.requested());
 }
 
 #[test]
@@ -811,7 +743,7 @@ fn an_ob1_0_hosted_badge_with_its_badge_class_and_issuer() {
     let Some(ob2) = ob2() else { return };
     let legacy = ob2.join("legacy");
     let read = |f: &str| std::fs::read(legacy.join(f)).unwrap();
-    let w = World::new(None)
+    let w = World::new()
         .serve(
             "http://a.com/instance",
             200,
@@ -837,7 +769,7 @@ fn an_ob1_0_hosted_badge_with_its_badge_class_and_issuer() {
 
     // A bare-string recipient where 1.0 wants an identity object.
     let errors = inspect_path(&legacy.join("vcore_1_0_assertion_with_errors.json")).unwrap();
-    let report = run(&World::new(None), &errors, &[]);
+    let report = run(&World::new(), &errors, &[]);
     assert_verdict(&report, Verdict::Invalid, "1.0 with errors");
     check(&report, "assertion.recipient", CheckStatus::Fail);
 }
@@ -854,7 +786,7 @@ fn ob1_1_and_ob0_5_badges() {
     // 0.5 JSON on its own has no address to check it at …
     let old = ob2.join("legacy/vcore_0_5_assertion.json");
     let report = run(
-        &World::new(None),
+        &World::new(),
         &inspect_path(&old).unwrap(),
         &["test@example.com"],
     );
@@ -862,7 +794,7 @@ fn ob1_1_and_ob0_5_badges() {
     check(&report, "hosted.url", CheckStatus::Skip);
     assert_eq!(report.recipient_matched, Some(true));
     // … but the URL it was baked with is checked on the issuer's origin.
-    let w = World::new(None).serve("http://oldstyle.com/a/1", 200, std::fs::read(&old).unwrap());
+    let w = World::new().serve("http://oldstyle.com/a/1", 200, std::fs::read(&old).unwrap());
     let input = satchel::inspect::inspect_text("http://oldstyle.com/a/1").unwrap();
     let report = run(&w, &input, &[]);
     assert_verdict(&report, Verdict::Verified, "0.5 at its URL");
@@ -888,7 +820,7 @@ fn a_signed_badge_without_its_signature_is_unverifiable() {
 fn documents_that_are_not_awards_are_not_verified() {
     let Some(ob2) = ob2() else { return };
     let class = ob2.join("hosted/assets/robotics-badge.json");
-    let report = run_path(&World::new(None), &class);
+    let report = run_path(&World::new(), &class);
     assert_verdict(&report, Verdict::Unverifiable, "a BadgeClass");
     assert!(check(&report, "assertion.kind", CheckStatus::Skip)
         .message
@@ -1017,7 +949,7 @@ impl Issuer {
             "id": "https://issuer.test/badge", "name": "Test Badge", "description": "d",
             "image": "https://issuer.test/badge.png", "criteria": {"narrative": "Do it."},
             "issuer": ISSUER});
-        World::new(None)
+        World::new()
             .serve(ISSUER, 200, profile.to_string())
             .serve(KEY, 200, key.to_string())
             .serve("https://issuer.test/badge", 200, class.to_string())
@@ -1131,7 +1063,7 @@ fn an_ob1_1_signed_badge_with_a_pem_key_and_a_uid_revocation_list() {
         "issuer":"https://issuer.test/org"}"#;
     let org = r#"{"@context":"https://w3id.org/openbadges/v1","type":"Issuer","name":"Old Issuer",
         "url":"https://issuer.test","revocationList":"https://issuer.test/revoked-1x"}"#;
-    let w = World::new(None)
+    let w = World::new()
         .serve("https://issuer.test/key.pem", 200, issuer.pem())
         .serve("https://issuer.test/badge-1x", 200, class)
         .serve("https://issuer.test/org", 200, org)
@@ -1307,7 +1239,7 @@ fn the_corpus_endorsements_are_fetched_and_verified_as_their_own_documents() {
             .unwrap()
             .contains("endorsement.fields (pass)"));
     }
-    let fetched = w.fetched();
+    let fetched = w.requested();
     for n in 1..=4 {
         let url = format!("https://example.org/endorsement-{n}.json");
         assert!(fetched.contains(&url), "{url} not fetched: {fetched:?}");
@@ -1475,7 +1407,7 @@ fn extensions_are_checked_against_the_schema_their_context_names() {
         c.message,
         "The exampleExtension extension of the badge matches its schema."
     );
-    assert!(w.fetched().iter().any(|u| u == EXAMPLE_SCHEMA));
+    assert!(w.requested().iter().any(|u| u == EXAMPLE_SCHEMA));
 
     // Missing its required property, written with the term.
     let bad = with_extension(serde_json::json!({
@@ -1535,7 +1467,7 @@ fn an_extension_that_cannot_be_checked_is_a_warning() {
         "{:?}",
         c.detail
     );
-    assert!(!w.fetched().iter().any(|u| u.contains("evil.example")));
+    assert!(!w.requested().iter().any(|u| u.contains("evil.example")));
 
     // A schema that is not JSON.
     let w = world(&ob2)

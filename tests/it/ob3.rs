@@ -10,20 +10,18 @@
 //! everything else.
 
 use crate::server::{Route, TestServer};
-use crate::support;
+use crate::support::{self, Web};
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 use base64::Engine;
 use ed25519_dalek::{Signer, SigningKey};
 use satchel::detect::Version;
-use satchel::fetch::{Fetch, FetchError, Fetched, HttpFetch, NetPolicy, Source};
+use satchel::fetch::{HttpFetch, NetPolicy};
 use satchel::inspect::{inspect, inspect_path, Inspection};
 use satchel::verify::proof::{canonicalize, hash_data, hash_data_jcs, CanonError};
 use satchel::verify::{verify, Check, CheckStatus, Options, Report, Verdict};
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
-use std::collections::HashMap;
-use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::path::Path;
 use std::time::{Duration, Instant};
 
 /// 2026-06-01T00:00:00Z: after every fixture's proof was created, before 2030.
@@ -65,35 +63,65 @@ fn json_file(root: &Path, rel: &str) -> Value {
 // ---------------------------------------------------------------------------
 // The offline world
 
-/// Serves the corpus URLs SOURCES.md maps, plus per-test documents.
-struct World {
-    root: Option<PathBuf>,
-    docs: HashMap<String, (u16, Vec<u8>)>,
-    log: Mutex<Vec<String>>,
+/// The offline web: per-test documents and the corpus documents SOURCES.md
+/// maps, written into a temporary folder and read back by `DirFetch`.
+type World = Web;
+
+/// The corpus world, with the profile of [`ISSUER`] listing the test key
+/// (so the test's own badges are the issuer's).
+fn corpus_world(root: Option<&Path>) -> World {
+    bare_world(root).serve_json(ISSUER, &issuer_profile(ISSUER))
 }
 
-impl World {
-    /// The corpus world, with the profile of [`ISSUER`] listing the test key
-    /// (so the test's own badges are the issuer's).
-    fn new(root: Option<&Path>) -> World {
-        World {
-            root: root.map(Path::to_path_buf),
-            docs: HashMap::new(),
-            log: Mutex::new(Vec::new()),
+/// The corpus world without any issuer profile: the corpus files served at
+/// the URLs SOURCES.md gives them.
+fn bare_world(root: Option<&Path>) -> World {
+    let mut world = Web::new();
+    let Some(root) = root else { return world };
+    let files = |dir: &str| {
+        std::fs::read_dir(root.join(dir))
+            .map(|d| d.flatten().map(|e| e.path()).collect::<Vec<_>>())
+            .unwrap_or_default()
+    };
+    for file in files(&format!("{DCC}/statusLists")) {
+        let name = file.file_stem().unwrap().to_string_lossy().into_owned();
+        let bytes = std::fs::read(&file).unwrap();
+        if name == "e5WK8CbZ1GjycuPombrj" {
+            world.put("https://raw.githubusercontent.com/digitalcredentials/verifier-core/refs/heads/main/src/test-fixtures/status/e5WK8CbZ1GjycuPombrj", 200, bytes.clone());
         }
-        .serve(ISSUER, &issuer_profile(ISSUER))
+        world.put(&format!("https://digitalcredentials.github.io/vc-test-fixtures/statusLists/didkey-ed25519Signature2020/{name}"), 200, bytes);
     }
-
-    /// The corpus world without any issuer profile.
-    fn bare(root: Option<&Path>) -> World {
-        let mut world = World::new(root);
-        world.docs.clear();
-        world
+    for file in files(&format!("{DCC}/dids")) {
+        let name = file.file_name().unwrap().to_string_lossy().into_owned();
+        if let Some(did) = name.strip_suffix("-did.json") {
+            let url = format!(
+                "https://digitalcredentials.github.io/vc-test-fixtures/dids/{did}/did.json"
+            );
+            world.put(&url, 200, std::fs::read(&file).unwrap());
+        }
     }
+    let list = root.join("ob3/1edtech-validator/bit-string-list/testlist");
+    if let Ok(bytes) = std::fs::read(list) {
+        world.put("https://raw.githubusercontent.com/1EdTech/digital-credentials-public-validator/refs/heads/main/inspector-vc/src/test/resources/ob30/bit-string-list/testlist", 200, bytes);
+    }
+    world
+}
 
+/// What the OB 3.0 tests add to the offline web.
+trait Ob3World: Sized {
     /// Serves, at the issuer id of every signed credential inside `doc` (the
     /// credential itself, a CLR's credentials, endorsements), a profile that
     /// lists the keys its proofs name: the issuer's own document, at hand.
+    fn vouching(self, doc: &Value) -> World;
+    /// Serves a profile at `issuer` listing `entry` (a key id or a key object).
+    fn listing(self, issuer: &str, entry: Value) -> World;
+    /// Serves `body` at `url`.
+    fn serve_json(self, url: &str, body: &Value) -> World;
+    /// Answers `url` with `status`.
+    fn serve_status(self, url: &str, status: u16) -> World;
+}
+
+impl Ob3World for Web {
     fn vouching(mut self, doc: &Value) -> World {
         fn walk(v: &Value, found: &mut Vec<(String, Value)>) {
             match v {
@@ -129,88 +157,28 @@ impl World {
                 continue;
             }
             let mut profile = self
-                .docs
-                .get(&issuer)
-                .and_then(|(_, b)| serde_json::from_slice::<Value>(b).ok())
+                .body(&issuer)
+                .and_then(|b| serde_json::from_slice::<Value>(&b).ok())
                 .unwrap_or_else(|| json!({"id": issuer, "type": "Profile", "assertionMethod": []}));
             profile["assertionMethod"].as_array_mut().unwrap().push(vm);
-            self = self.serve(&issuer, &profile);
+            self = self.serve_json(&issuer, &profile);
         }
         self
     }
 
-    /// Serves a profile at `issuer` listing `entry` (a key id or a key object).
     fn listing(self, issuer: &str, entry: Value) -> World {
-        self.serve(
+        self.serve_json(
             issuer,
             &json!({"id": issuer, "type": "Profile", "assertionMethod": [entry]}),
         )
     }
 
-    fn serve(mut self, url: &str, body: &Value) -> World {
-        self.docs
-            .insert(url.to_owned(), (200, body.to_string().into_bytes()));
-        self
+    fn serve_json(self, url: &str, body: &Value) -> World {
+        self.serve(url, 200, body.to_string())
     }
 
-    fn serve_status(mut self, url: &str, status: u16) -> World {
-        self.docs
-            .insert(url.to_owned(), (status, b"not here".to_vec()));
-        self
-    }
-
-    fn fetched(&self) -> Vec<String> {
-        self.log.lock().unwrap().clone()
-    }
-
-    /// The corpus file SOURCES.md maps `url` to.
-    fn corpus_file(url: &str) -> Option<String> {
-        if let Some(name) = url.strip_prefix(
-            "https://digitalcredentials.github.io/vc-test-fixtures/statusLists/didkey-ed25519Signature2020/",
-        ) {
-            return Some(format!("{DCC}/statusLists/{name}.json"));
-        }
-        if url
-            == "https://raw.githubusercontent.com/digitalcredentials/verifier-core/refs/heads/main/src/test-fixtures/status/e5WK8CbZ1GjycuPombrj"
-        {
-            return Some(format!("{DCC}/statusLists/e5WK8CbZ1GjycuPombrj.json"));
-        }
-        if let Some(rest) =
-            url.strip_prefix("https://digitalcredentials.github.io/vc-test-fixtures/dids/")
-        {
-            return rest
-                .strip_suffix("/did.json")
-                .map(|name| format!("{DCC}/dids/{name}-did.json"));
-        }
-        if url == "https://raw.githubusercontent.com/1EdTech/digital-credentials-public-validator/refs/heads/main/inspector-vc/src/test/resources/ob30/bit-string-list/testlist" {
-            return Some("ob3/1edtech-validator/bit-string-list/testlist".to_owned());
-        }
-        None
-    }
-}
-
-impl Fetch for World {
-    fn get(&self, url: &str) -> Result<Fetched, FetchError> {
-        self.log.lock().unwrap().push(url.to_owned());
-        let found = self.docs.get(url).cloned().or_else(|| {
-            let file = World::corpus_file(url)?;
-            Some((200, std::fs::read(self.root.as_ref()?.join(file)).ok()?))
-        });
-        match found {
-            Some((status, body)) => Ok(Fetched {
-                url: url.to_owned(),
-                final_url: url.to_owned(),
-                status,
-                content_type: Some("application/json".to_owned()),
-                body,
-                fetched_at: NOW,
-                source: Source::Network,
-            }),
-            None => Err(FetchError::Unreachable {
-                url: url.to_owned(),
-                reason: "no network in tests".to_owned(),
-            }),
-        }
+    fn serve_status(self, url: &str, status: u16) -> World {
+        self.serve(url, status, "not here")
     }
 }
 
@@ -406,7 +374,7 @@ fn ob3_test_vector_is_reproduced_byte_for_byte() {
     let proof_value = format!("z{}", bs58::encode(signature).into_string());
     assert_eq!(proof_value, vectors["proofValue"].as_str().unwrap());
     assert_eq!(proof_value, proof["proofValue"].as_str().unwrap());
-    let report = verify_json(&cred, &World::new(None).vouching(&cred));
+    let report = verify_json(&cred, &corpus_world(None).vouching(&cred));
     assert_eq!(report.status, Verdict::Verified, "{}", describe(&report));
 }
 
@@ -447,11 +415,11 @@ fn clr2_test_vector_is_canonical() {
     // The CLR 2.0 sample of the validator canonicalizes and verifies.
     let clr = json_file(&root, "clr2/1edtech-validator/simple.json");
     assert_eq!(
-        verify_json(&clr, &World::new(None).vouching(&clr)).status,
+        verify_json(&clr, &corpus_world(None).vouching(&clr)).status,
         Verified
     );
     // Without the issuers' profiles the keys cannot be confirmed.
-    assert_eq!(verify_json(&clr, &World::new(None)).status, Unverifiable);
+    assert_eq!(verify_json(&clr, &corpus_world(None)).status, Unverifiable);
 }
 
 #[test]
@@ -492,7 +460,7 @@ fn w3c_test_vectors_are_reproduced_byte_for_byte() {
         );
         let report = verify_inspection(
             &inspect(read(&root, &format!("{dir}/{suite}/signed{tag}.json")).as_bytes()).unwrap(),
-            &World::new(None),
+            &corpus_world(None),
             &opts(),
         );
         assert_eq!(
@@ -673,7 +641,7 @@ fn every_fixture_gets_the_verdict_sources_md_gives() {
     let Some(root) = support::corpus() else {
         return;
     };
-    let world = World::new(Some(&root));
+    let world = corpus_world(Some(&root));
     let mut wrong = Vec::new();
     for (rel, want) in FIXTURES {
         let found = inspect_path(&root.join(rel));
@@ -759,7 +727,7 @@ fn status_list_credentials_verify_as_credentials() {
     let Some(root) = support::corpus() else {
         return;
     };
-    let world = World::new(Some(&root));
+    let world = corpus_world(Some(&root));
     let list = |name: &str| {
         let i = inspect_path(&root.join(format!("{DCC}/statusLists/{name}.json"))).unwrap();
         verify_inspection(&i, &world, &opts())
@@ -784,7 +752,7 @@ fn status_list_failures_are_worded() {
     let Some(root) = support::corpus() else {
         return;
     };
-    let world = World::new(Some(&root));
+    let world = corpus_world(Some(&root));
     let run = |name: &str| {
         let i = inspect_path(&root.join(format!("{DCC}/v2/ed25519/didKey/{name}.json"))).unwrap();
         verify_inspection(&i, &world, &opts())
@@ -828,7 +796,7 @@ fn fixture_details_name_the_key_and_what_it_proves() {
     let Some(root) = support::corpus() else {
         return;
     };
-    let world = World::new(Some(&root));
+    let world = corpus_world(Some(&root));
     let run =
         |rel: &str| verify_inspection(&inspect_path(&root.join(rel)).unwrap(), &world, &opts());
     let did_key = run(&format!(
@@ -900,7 +868,7 @@ fn recipients_are_matched() {
     let Some(root) = support::corpus() else {
         return;
     };
-    let world = World::new(Some(&root));
+    let world = corpus_world(Some(&root));
     let i = inspect_path(&root.join("ob3/1edtech-validator/simple.json")).unwrap();
     let mine = Options {
         now: NOW,
@@ -941,7 +909,7 @@ fn an_edited_field_makes_the_badge_invalid() {
     let Some(root) = support::corpus() else {
         return;
     };
-    let mut world = World::new(None);
+    let mut world = corpus_world(None);
     for rel in [
         "ob3/1edtech-validator/simple.json",
         "clr2/1edtech-validator/simple.json",
@@ -975,7 +943,7 @@ fn an_injected_undefined_term_makes_the_badge_invalid() {
     let Some(root) = support::corpus() else {
         return;
     };
-    let world = World::new(None);
+    let world = corpus_world(None);
     for rel in [
         "ob3/1edtech-validator/simple.json",
         "ob3/dcc-vc-test-fixtures/v1/dataIntegrityProof/didKey/legacy-noStatus-noExpiry.json",
@@ -1006,7 +974,7 @@ fn an_unknown_context_is_unverifiable_and_never_fetched() {
     let Some(root) = support::corpus() else {
         return;
     };
-    let world = World::new(None);
+    let world = corpus_world(None);
     let mut cred = json_file(&root, "ob3/1edtech-validator/simple.json");
     cred["@context"]
         .as_array_mut()
@@ -1020,15 +988,15 @@ fn an_unknown_context_is_unverifiable_and_never_fetched() {
         "uses a JSON-LD context Satchel does not have: https://contexts.example/unknown.jsonld"
     ));
     assert!(
-        world.fetched().is_empty(),
+        world.requested().is_empty(),
         "contexts are never fetched: {:?}",
-        world.fetched()
+        world.requested()
     );
 }
 
 #[test]
 fn proof_rules() {
-    let world = World::new(None);
+    let world = corpus_world(None);
     let vm = fragment_vm(ISSUER);
     let good = sign(badge(ISSUER), &vm);
     assert_eq!(verify_json(&good, &world).status, Verified);
@@ -1105,39 +1073,39 @@ fn did_web_keys_are_fetched_with_ports_and_paths() {
     let key_id = format!("{did}#key-1");
     let cred = sign(badge(did), &key_id);
     let url = "https://issuer.example:8443/badges/did.json";
-    let world = World::new(None).serve(url, &did_document(did, &key_id, true));
+    let world = corpus_world(None).serve_json(url, &did_document(did, &key_id, true));
     let r = verify_json(&cred, &world);
     assert_eq!(r.status, Verified, "{}", describe(&r));
     assert!(check(&r, "proof").detail.as_deref().unwrap().contains(url));
     // Fetched to find the key, then asked whether it lists it (a caching
     // fetcher answers the second from the first).
-    let mut fetched = world.fetched();
+    let mut fetched = world.requested();
     fetched.dedup();
     assert_eq!(fetched, vec![url.to_owned()]);
     // Unreachable: could not check.
-    assert_eq!(verify_json(&cred, &World::new(None)).status, Unverifiable);
+    assert_eq!(verify_json(&cred, &corpus_world(None)).status, Unverifiable);
     // The document answers 404: could not check.
     assert_eq!(
-        verify_json(&cred, &World::new(None).serve_status(url, 404)).status,
+        verify_json(&cred, &corpus_world(None).serve_status(url, 404)).status,
         Unverifiable
     );
     // The key is not an assertion key of the DID.
     let r = verify_json(
         &cred,
-        &World::new(None).serve(url, &did_document(did, &key_id, false)),
+        &corpus_world(None).serve_json(url, &did_document(did, &key_id, false)),
     );
     assert_eq!(r.status, Invalid, "{}", describe(&r));
     // The document is another DID's.
     let r = verify_json(
         &cred,
-        &World::new(None).serve(url, &did_document("did:web:evil.example", &key_id, true)),
+        &corpus_world(None).serve_json(url, &did_document("did:web:evil.example", &key_id, true)),
     );
     assert_eq!(r.status, Invalid);
     // A bare host: /.well-known/did.json.
     let did = "did:web:issuer.example";
     let key_id = format!("{did}#{TEST_KEY}");
     let cred = sign(badge(did), &key_id);
-    let world = World::new(None).serve(
+    let world = corpus_world(None).serve_json(
         "https://issuer.example/.well-known/did.json",
         &did_document(did, &key_id, true),
     );
@@ -1146,7 +1114,7 @@ fn did_web_keys_are_fetched_with_ports_and_paths() {
 
 #[test]
 fn did_key_and_https_key_documents() {
-    let world = World::new(None);
+    let world = corpus_world(None);
     let did = format!("did:key:{TEST_KEY}");
     for vm in [did.clone(), format!("{did}#{TEST_KEY}")] {
         let r = verify_json(&sign(badge(&did), &vm), &world);
@@ -1167,14 +1135,14 @@ fn did_key_and_https_key_documents() {
     let doc = json!({"@context": "https://w3id.org/security/multikey/v1", "id": key_url, "type": "Multikey",
         "controller": ISSUER, "publicKeyMultibase": TEST_KEY});
     let cred = sign(badge(ISSUER), key_url);
-    let r = verify_json(&cred, &World::new(None).serve(key_url, &doc));
+    let r = verify_json(&cred, &corpus_world(None).serve_json(key_url, &doc));
     assert_eq!(r.status, Verified, "{}", describe(&r));
     assert!(r.checks.iter().all(|c| c.id != "proof.identity"));
     // Controlled by someone else.
     let mut theirs = doc.clone();
     theirs["controller"] = json!("https://someone.example/");
     assert_eq!(
-        verify_json(&cred, &World::new(None).serve(key_url, &theirs)).status,
+        verify_json(&cred, &corpus_world(None).serve_json(key_url, &theirs)).status,
         Invalid
     );
     // A controller document listing the key.
@@ -1182,12 +1150,12 @@ fn did_key_and_https_key_documents() {
         "controller": ISSUER, "publicKeyMultibase": TEST_KEY}], "assertionMethod": [format!("{ISSUER}#k")]});
     let cred = sign(badge(ISSUER), &format!("{ISSUER}#k"));
     assert_eq!(
-        verify_json(&cred, &World::new(None).serve(ISSUER, &controller)).status,
+        verify_json(&cred, &corpus_world(None).serve_json(ISSUER, &controller)).status,
         Verified
     );
-    assert_eq!(verify_json(&cred, &World::bare(None)).status, Unverifiable);
+    assert_eq!(verify_json(&cred, &bare_world(None)).status, Unverifiable);
     // The issuer's profile at hand, listing another key: invalid.
-    assert_eq!(verify_json(&cred, &World::new(None)).status, Invalid);
+    assert_eq!(verify_json(&cred, &corpus_world(None)).status, Invalid);
 }
 
 // ---------------------------------------------------------------------------
@@ -1210,7 +1178,7 @@ fn jwt_claims(cred: &Value, v11: bool) -> Value {
 fn vc_jwt_with_did_key_and_jwk() {
     let did = format!("did:key:{TEST_KEY}");
     let cred = badge(&did);
-    let world = World::new(None);
+    let world = corpus_world(None);
     for v11 in [false, true] {
         let token = jws(
             &json!({"alg": "EdDSA", "typ": "JWT", "kid": format!("{did}#{TEST_KEY}")}),
@@ -1254,7 +1222,7 @@ fn vc_jwt_refusals_and_tampering() {
         .or(claims["vc"]["issuer"]["id"].as_str())
         .unwrap()
         .to_owned();
-    let world = World::new(None).listing(
+    let world = corpus_world(None).listing(
         &issuer,
         json!({"id": format!("{issuer}#rsa"), "type": "JsonWebKey2020", "publicKeyJwk": header["jwk"]}),
     );
@@ -1343,7 +1311,7 @@ fn vc_jwt_kid_from_a_jwk_set() {
         &jwt_claims(&badge(ISSUER), false),
         Some(&signing_key()),
     );
-    let world = World::new(None).serve("https://issuer.example/jwks.json", &jwks);
+    let world = corpus_world(None).serve_json("https://issuer.example/jwks.json", &jwks);
     let r = verify_text(&token, &world);
     assert_eq!(r.status, Verified, "{}", describe(&r));
 }
@@ -1417,18 +1385,18 @@ fn revocation_lists() {
     let cred = with_status(json!({"id": list_url, "type": "1EdTechRevocationList"}));
     let id = cred["id"].as_str().unwrap();
     let listed = json!({"revokedCredential": [{"id": id, "revocationReason": "Issued in error"}]});
-    let r = verify_json(&cred, &World::new(None).serve(list_url, &listed));
+    let r = verify_json(&cred, &corpus_world(None).serve_json(list_url, &listed));
     assert_eq!(r.status, Revoked, "{}", describe(&r));
     assert!(check(&r, "status").message.contains("Issued in error"));
     let unrevoked =
         json!({"revokedCredential": [{"id": id, "revoked": false}, {"id": "urn:other"}]});
     assert_eq!(
-        verify_json(&cred, &World::new(None).serve(list_url, &unrevoked)).status,
+        verify_json(&cred, &corpus_world(None).serve_json(list_url, &unrevoked)).status,
         Verified
     );
-    assert_eq!(verify_json(&cred, &World::new(None)).status, Unverifiable);
+    assert_eq!(verify_json(&cred, &corpus_world(None)).status, Unverifiable);
     assert_eq!(
-        verify_json(&cred, &World::new(None).serve_status(list_url, 500)).status,
+        verify_json(&cred, &corpus_world(None).serve_status(list_url, 500)).status,
         Unverifiable
     );
 }
@@ -1437,8 +1405,9 @@ fn revocation_lists() {
 fn bitstring_and_status_list_2021() {
     let url = "https://issuer.example/status/1";
     for legacy in [false, true] {
-        let world =
-            || World::new(None).serve(url, &status_list(url, "revocation", &[5, 42], legacy));
+        let world = || {
+            corpus_world(None).serve_json(url, &status_list(url, "revocation", &[5, 42], legacy))
+        };
         let r = verify_json(&with_status(entry(url, 42, "revocation", legacy)), &world());
         assert_eq!(r.status, Revoked, "legacy {legacy}: {}", describe(&r));
         let r = verify_json(&with_status(entry(url, 41, "revocation", legacy)), &world());
@@ -1454,7 +1423,7 @@ fn bitstring_and_status_list_2021() {
         assert_eq!(r.status, Invalid);
     }
     // Suspension: invalid, not revoked.
-    let world = World::new(None).serve(url, &status_list(url, "suspension", &[3], false));
+    let world = corpus_world(None).serve_json(url, &status_list(url, "suspension", &[3], false));
     let r = verify_json(&with_status(entry(url, 3, "suspension", false)), &world);
     assert_eq!(r.status, Invalid);
     assert!(!r.revoked);
@@ -1465,7 +1434,7 @@ fn bitstring_and_status_list_2021() {
         status_list(url, "revocation", &[42], false)["credentialSubject"]["encodedList"].clone();
     let r = verify_json(
         &with_status(entry(url, 42, "revocation", false)),
-        &World::new(None).serve(url, &list),
+        &corpus_world(None).serve_json(url, &list),
     );
     assert_eq!(r.status, Invalid);
     assert!(!r.revoked);
@@ -1474,7 +1443,7 @@ fn bitstring_and_status_list_2021() {
     cred["@context"].as_array_mut().unwrap().push(json!({"VelocityRevocationListJan2021": "https://x.example/vocab#VelocityRevocationListJan2021"}));
     cred["credentialStatus"] =
         json!({"id": "https://x.example/s", "type": "VelocityRevocationListJan2021"});
-    let r = verify_json(&sign(cred, &fragment_vm(ISSUER)), &World::new(None));
+    let r = verify_json(&sign(cred, &fragment_vm(ISSUER)), &corpus_world(None));
     assert_eq!(r.status, Unverifiable);
     assert!(check(&r, "status").message.contains("status is unknown"));
 }
@@ -1515,7 +1484,7 @@ fn endorsements_are_verified_as_credentials() {
     cred["issuer"]["endorsementJwt"] = json!([token]);
     let r = verify_json(
         &sign(cred, &fragment_vm(ISSUER)),
-        &World::new(None).listing(endorser, json!(fragment_vm(endorser))),
+        &corpus_world(None).listing(endorser, json!(fragment_vm(endorser))),
     );
     let statuses: Vec<CheckStatus> = (1..=3)
         .map(|i| status_of(&r, &format!("endorsement.{i}")))
@@ -1537,7 +1506,7 @@ fn endorsements_are_verified_as_credentials() {
     // Endorsements are verified up to a budget.
     let mut many = badge(ISSUER);
     many["endorsement"] = json!(vec![good; 40]);
-    let r = verify_json(&many, &World::new(None));
+    let r = verify_json(&many, &corpus_world(None));
     assert!(
         check(&r, "endorsement")
             .message
@@ -1570,10 +1539,10 @@ fn clr_credentials_report_their_own_proofs() {
             &fragment_vm(ISSUER),
         )
     };
-    let r = verify_json(&clr(vec![inner.clone()]), &World::new(None));
+    let r = verify_json(&clr(vec![inner.clone()]), &corpus_world(None));
     assert_eq!(r.status, Verified, "{}", describe(&r));
     assert_eq!(status_of(&r, "clr.credential.1"), Pass);
-    let r = verify_json(&clr(vec![inner, tampered]), &World::new(None));
+    let r = verify_json(&clr(vec![inner, tampered]), &corpus_world(None));
     assert_eq!(status_of(&r, "clr.credential.2"), Fail);
     assert_eq!(r.status, Invalid);
 }
@@ -1583,7 +1552,7 @@ fn clr_credentials_report_their_own_proofs() {
 
 #[test]
 fn hostile_documents_are_bounded_and_never_panic() {
-    let world = World::new(None);
+    let world = corpus_world(None);
     let vm = fragment_vm(ISSUER);
     // Poisoned blank-node graphs: cliques of indistinguishable blank nodes.
     // Canonicalization would try every ordering of a clique (n!); Satchel
@@ -1733,7 +1702,7 @@ fn loopback_status_list_key_document_and_revocation_list() {
 
 #[test]
 fn json_schema_violations_are_warnings_that_say_where() {
-    let world = World::new(None);
+    let world = corpus_world(None);
     // A well-formed signed badge matches the AchievementCredential schema.
     let good = verify_json(&sign(badge(ISSUER), &fragment_vm(ISSUER)), &world);
     let c = check(&good, "schema.json");
@@ -1765,7 +1734,7 @@ fn json_schema_follows_the_credential_class_and_runs_on_corpus_files() {
     let Some(root) = support::corpus() else {
         return;
     };
-    let world = World::new(Some(&root));
+    let world = corpus_world(Some(&root));
     for (rel, status, names) in [
         (
             "ob3/spec-examples/basicOpenBadgeCredential.json",
@@ -1802,17 +1771,12 @@ fn json_schema_follows_the_credential_class_and_runs_on_corpus_files() {
         assert!(c.message.contains(names), "{rel}: {}", c.message);
     }
     // Nothing was fetched for a schema.
-    assert!(world
-        .log
-        .lock()
-        .unwrap()
-        .iter()
-        .all(|u| !u.contains("schema")));
+    assert!(world.requested().iter().all(|u| !u.contains("schema")));
 }
 
 #[test]
 fn a_refresh_service_is_reported_in_plain_words_and_never_contacted() {
-    let world = World::new(None);
+    let world = corpus_world(None);
     let mut cred = badge(ISSUER);
     cred["refreshService"] =
         json!({"id": "https://issuer.example/refresh/7", "type": "1EdTechCredentialRefresh"});
@@ -1831,12 +1795,7 @@ fn a_refresh_service_is_reported_in_plain_words_and_never_contacted() {
         .as_deref()
         .unwrap()
         .contains("1EdTechCredentialRefresh"));
-    assert!(world
-        .log
-        .lock()
-        .unwrap()
-        .iter()
-        .all(|u| !u.contains("refresh")));
+    assert!(world.requested().iter().all(|u| !u.contains("refresh")));
     // Without one, no such check.
     let plain = verify_json(&sign(badge(ISSUER), &fragment_vm(ISSUER)), &world);
     assert!(plain.checks.iter().all(|c| c.id != "refresh"));
@@ -1859,7 +1818,7 @@ fn w3c_eddsa_jcs_2022_vectors_are_reproduced_byte_for_byte() {
         file("sigBTC58JCS.txt").trim()
     );
     // The published credential verifies (its did:key resolves locally) …
-    let world = World::new(None);
+    let world = corpus_world(None);
     let report = verify_inspection(&inspect(signed.as_bytes()).unwrap(), &world, &opts());
     assert_eq!(
         status_of(&report, "proof"),
@@ -1924,7 +1883,7 @@ fn w3c_ecdsa_rdfc_2019_p256_vectors_verify_with_a_p256_did_key() {
         hex(&h.signed_bytes()),
         file("combinedHashECDSAP256.txt").trim()
     );
-    let world = World::new(None);
+    let world = corpus_world(None);
     let report = verify_inspection(&inspect(signed.as_bytes()).unwrap(), &world, &opts());
     let proof = check(&report, "proof");
     assert_eq!(proof.status, CheckStatus::Pass, "{}", describe(&report));
@@ -1993,7 +1952,7 @@ fn selective_disclosure_proofs_verify_and_catch_every_change() {
     let Some(root) = support::corpus() else {
         return;
     };
-    let world = World::new(Some(&root));
+    let world = corpus_world(Some(&root));
     let original: Value = serde_json::from_str(&read(
         &root,
         "ob3/1edtech-validator/sd/derivedcredential.json",
@@ -2139,7 +2098,7 @@ fn w3c_ecdsa_p384_and_jcs_vectors_verify() {
             file("combinedHash").trim(),
             "{suffix}"
         );
-        let world = World::new(None);
+        let world = corpus_world(None);
         let report = verify_inspection(&inspect(signed.as_bytes()).unwrap(), &world, &opts());
         let proof = check(&report, "proof");
         assert_eq!(

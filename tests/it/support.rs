@@ -1,5 +1,6 @@
 //! Shared helpers: where the shared corpus is, small generated images.
 
+use satchel::fetch::{DirFetch, Fetch, FetchError, Fetched, Source};
 use std::path::PathBuf;
 
 /// The shared corpus of real public badges: `SATCHEL_CORPUS`, or
@@ -152,4 +153,187 @@ pub fn satchel_in(data: &std::path::Path, args: &[&str]) -> std::process::Output
         .env_remove("SATCHEL_ALLOW_PRIVATE_NETWORK")
         .output()
         .unwrap()
+}
+
+/// An offline web for verification tests: documents written into a
+/// temporary folder and read back by [`DirFetch`], folders served under a
+/// base URL, answers with other statuses, failures; every request logged.
+/// A URL nothing serves is unreachable, as a host that does not exist.
+pub struct Web {
+    files: tempfile::TempDir,
+    written: std::collections::HashSet<String>,
+    sites: Vec<DirFetch>,
+    answers: std::collections::HashMap<String, Result<(u16, Vec<u8>), FetchError>>,
+    log: std::sync::Mutex<Vec<(String, Option<Vec<u8>>)>>,
+}
+
+impl Default for Web {
+    fn default() -> Web {
+        Web::new()
+    }
+}
+
+impl Web {
+    /// Nothing served.
+    pub fn new() -> Web {
+        Web {
+            files: tempfile::tempdir().unwrap(),
+            written: Default::default(),
+            sites: Vec::new(),
+            answers: Default::default(),
+            log: Default::default(),
+        }
+    }
+
+    /// Serves the folder `dir` under `base` (a missing file answers 404).
+    pub fn site(mut self, base: &str, dir: &std::path::Path) -> Web {
+        self.sites.push(DirFetch::new(base, dir).unwrap());
+        self
+    }
+
+    /// The folder and the base URL that serve `url` among the written documents.
+    fn origin(&self, url: &str) -> (String, PathBuf) {
+        let u = url::Url::parse(url).unwrap();
+        let host = match u.port() {
+            Some(p) => format!("{}_{p}", u.host_str().unwrap_or("")),
+            None => u.host_str().unwrap_or("").to_owned(),
+        };
+        let base = format!(
+            "{}://{}/",
+            u.scheme(),
+            &u[url::Position::BeforeHost..url::Position::AfterPort]
+        );
+        (base, self.files.path().join(u.scheme()).join(host))
+    }
+
+    /// Serves `body` at `url` with `status` (a 200 answer is a file that
+    /// [`DirFetch`] reads).
+    pub fn serve(mut self, url: &str, status: u16, body: impl Into<Vec<u8>>) -> Web {
+        self.put(url, status, body);
+        self
+    }
+
+    /// [`serve`](Web::serve) in place.
+    pub fn put(&mut self, url: &str, status: u16, body: impl Into<Vec<u8>>) {
+        let body = body.into();
+        self.answers.remove(url);
+        if status != 200 {
+            self.written.remove(url);
+            self.answers.insert(url.to_owned(), Ok((status, body)));
+            return;
+        }
+        let (_, root) = self.origin(url);
+        let u = url::Url::parse(url).unwrap();
+        let mut file = root;
+        for segment in u.path().split('/').filter(|s| !s.is_empty()) {
+            let name = percent_encoding::percent_decode_str(segment)
+                .decode_utf8()
+                .unwrap();
+            file.push(name.as_ref());
+        }
+        if u.path().ends_with('/') {
+            file.push("index.html");
+        }
+        let other = self.written.iter().find(|w| {
+            w.as_str() != url
+                && self.origin(w).1 == self.origin(url).1
+                && url::Url::parse(w).unwrap().path() == u.path()
+        });
+        assert!(other.is_none(), "{url} and {other:?} would be one file");
+        std::fs::create_dir_all(file.parent().unwrap()).unwrap();
+        std::fs::write(&file, body).unwrap();
+        self.written.insert(url.to_owned());
+    }
+
+    /// Serves `body` at `url` with status 200, in place.
+    pub fn add(&mut self, url: &str, body: impl Into<Vec<u8>>) {
+        self.put(url, 200, body);
+    }
+
+    /// Makes `url` fail with `err`.
+    pub fn fail(mut self, url: &str, err: FetchError) -> Web {
+        self.written.remove(url);
+        self.answers.insert(url.to_owned(), Err(err));
+        self
+    }
+
+    /// The body served with status 200 at `url`, if any.
+    pub fn body(&self, url: &str) -> Option<Vec<u8>> {
+        if !self.written.contains(url) {
+            return None;
+        }
+        let (base, root) = self.origin(url);
+        DirFetch::new(&base, root)
+            .unwrap()
+            .get(url)
+            .ok()
+            .map(|f| f.body)
+    }
+
+    /// Forgets what was asked for so far.
+    pub fn forget(&self) {
+        self.log.lock().unwrap().clear();
+    }
+
+    /// Every URL asked for, in order.
+    pub fn requested(&self) -> Vec<String> {
+        self.log
+            .lock()
+            .unwrap()
+            .iter()
+            .map(|(u, _)| u.clone())
+            .collect()
+    }
+
+    /// Every document answered, once each, in order.
+    pub fn answered(&self) -> Vec<(String, Vec<u8>)> {
+        let mut out: Vec<(String, Vec<u8>)> = Vec::new();
+        for (u, b) in self.log.lock().unwrap().iter() {
+            if let Some(b) = b {
+                if !out.iter().any(|(x, _)| x == u) {
+                    out.push((u.clone(), b.clone()));
+                }
+            }
+        }
+        out
+    }
+
+    fn answer(&self, url: &str) -> Result<Fetched, FetchError> {
+        match self.answers.get(url) {
+            Some(Ok((status, body))) => {
+                return Ok(Fetched {
+                    url: url.to_owned(),
+                    final_url: url.to_owned(),
+                    status: *status,
+                    content_type: Some("text/plain".to_owned()),
+                    body: body.clone(),
+                    fetched_at: satchel::clock::now(),
+                    source: Source::Network,
+                })
+            }
+            Some(Err(e)) => return Err(e.clone()),
+            None => {}
+        }
+        if self.written.contains(url) {
+            let (base, root) = self.origin(url);
+            return DirFetch::new(&base, root).unwrap().get(url);
+        }
+        let base_of = |s: &DirFetch| url.starts_with(s.base());
+        match self.sites.iter().find(|s| base_of(s)) {
+            Some(site) => site.get(url),
+            None => Err(FetchError::Unreachable {
+                url: url.to_owned(),
+                reason: "no such host in the test world".to_owned(),
+            }),
+        }
+    }
+}
+
+impl Fetch for Web {
+    fn get(&self, url: &str) -> Result<Fetched, FetchError> {
+        let got = self.answer(url);
+        let body = got.as_ref().ok().map(|f| f.body.clone());
+        self.log.lock().unwrap().push((url.to_owned(), body));
+        got
+    }
 }

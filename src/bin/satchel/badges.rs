@@ -218,7 +218,7 @@ fn show_text(d: &BadgeDetail) -> String {
         "Issued:",
         &format!("{}   Expires: {expires}", date(b.issued_on)),
     );
-    let checked = crate::verify::rfc3339(b.checked_at);
+    let checked = satchel::clock::rfc3339(b.checked_at);
     field(
         &mut t,
         "Status:",
@@ -250,7 +250,7 @@ fn show_rest(t: &mut String, d: &BadgeDetail) {
         field(t, "Id:", &clean(a));
     }
     field(t, "Source:", &clean(&record.source));
-    field(t, "Imported:", &crate::verify::rfc3339(b.imported_at));
+    field(t, "Imported:", &satchel::clock::rfc3339(b.imported_at));
     if !record.tags.is_empty() {
         field(t, "Tags:", &clean(&record.tags.join(", ")));
     }
@@ -265,7 +265,7 @@ fn show_rest(t: &mut String, d: &BadgeDetail) {
         t.push_str("  History:\n");
         for h in &d.verifications {
             let offline = if h.offline { " (offline)" } else { "" };
-            let at = crate::verify::rfc3339(h.checked_at);
+            let at = satchel::clock::rfc3339(h.checked_at);
             t.push_str(&format!("    {at}  {}{offline}\n", h.status));
         }
     }

@@ -103,11 +103,8 @@ pub fn print_json(v: &impl serde::Serialize) {
 
 /// A day as YYYY-MM-DD, or a dash.
 pub fn date(t: Option<i64>) -> String {
-    t.map(|t| {
-        let full = crate::verify::rfc3339(t);
-        full.get(..10).unwrap_or(&full).to_owned()
-    })
-    .unwrap_or_else(|| "—".to_owned())
+    t.map(satchel::clock::date)
+        .unwrap_or_else(|| "—".to_owned())
 }
 
 /// Parses a date argument: YYYY-MM-DD (midnight UTC) or RFC 3339.

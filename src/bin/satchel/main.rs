@@ -594,30 +594,6 @@ fn bake(image: &Path, payload_arg: &str, out: &Path) -> Result<(), Failure> {
         .map_err(|e| Failure::io(image, format!("could not read the image ({e})")))?;
     let baked =
         satchel::bake::bake(&bytes, &payload, slot).map_err(|e| Failure::rejected(image, e))?;
-    write_atomically(out, &baked)
+    satchel::atomic::write_file(out, &baked)
         .map_err(|e| Failure::io(out, format!("could not write the baked image ({e})")))
-}
-
-/// Writes `bytes` to a temporary file beside `path`, then renames it into
-/// place, so a crash never leaves a half-written image.
-fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let tmp = dir.join(format!(".{name}.satchel-{}.tmp", std::process::id()));
-    let result = (|| {
-        let mut f = std::fs::File::create(&tmp)?;
-        f.write_all(bytes)?;
-        f.sync_all()?;
-        std::fs::rename(&tmp, path)
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    result
 }

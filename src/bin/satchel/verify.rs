@@ -74,10 +74,7 @@ fn load(input: &str) -> Loaded {
 /// Parses `--now`, or the clock.
 pub fn parse_now(now: Option<&str>) -> Result<i64, String> {
     match now {
-        None => Ok(std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.as_secs() as i64)
-            .unwrap_or(0)),
+        None => Ok(satchel::clock::now()),
         Some(text) => {
             time::OffsetDateTime::parse(text, &time::format_description::well_known::Rfc3339)
                 .map(|t| t.unix_timestamp())
@@ -327,7 +324,7 @@ fn json_line(o: &Done) -> String {
             status: r.status.as_str(),
             version: r.version,
             format: Some(&r.format),
-            checked_at: Some(rfc3339(r.checked_at)),
+            checked_at: Some(satchel::clock::rfc3339(r.checked_at)),
             checks: r
                 .checks
                 .iter()
@@ -388,17 +385,6 @@ fn json_line(o: &Done) -> String {
     text
 }
 
-/// RFC 3339 in UTC for a Unix time.
-pub fn rfc3339(t: i64) -> String {
-    time::OffsetDateTime::from_unix_timestamp(t)
-        .ok()
-        .and_then(|d| {
-            d.format(&time::format_description::well_known::Rfc3339)
-                .ok()
-        })
-        .unwrap_or_else(|| t.to_string())
-}
-
 fn text_block(o: &Done) -> String {
     let mut s = String::new();
     let Some(r) = &o.report else {
@@ -432,6 +418,9 @@ fn text_block(o: &Done) -> String {
         let mark = crate::output::mark(c.status);
         s.push_str(&format!("  {mark} {}\n", clean(&c.message)));
     }
-    s.push_str(&format!("  Checked {}.\n\n", rfc3339(r.checked_at)));
+    s.push_str(&format!(
+        "  Checked {}.\n\n",
+        satchel::clock::rfc3339(r.checked_at)
+    ));
     s
 }

@@ -25,6 +25,7 @@
 //! for extensions with no schema to check.
 
 use super::{clip, common, Run};
+use crate::detect;
 use crate::verify::report::Check;
 use serde_json::{Map, Value};
 use std::sync::Arc;
@@ -52,10 +53,6 @@ fn items(v: Option<&Value>) -> Vec<&Value> {
         Some(Value::Null) | None => Vec::new(),
         Some(other) => vec![other],
     }
-}
-
-fn string_items(v: Option<&Value>) -> Vec<&str> {
-    items(v).into_iter().filter_map(Value::as_str).collect()
 }
 
 fn is_extension_context(url: &str) -> bool {
@@ -166,7 +163,7 @@ impl Run<'_> {
     pub(super) fn extensions(&mut self, nodes: &[(&str, &Value)]) {
         let doc_contexts: Vec<String> = nodes
             .iter()
-            .flat_map(|(_, owner)| string_items(owner.get("@context")))
+            .flat_map(|(_, owner)| detect::strings(owner.get("@context")))
             .filter(|u| is_extension_context(u))
             .map(str::to_owned)
             .collect();
@@ -179,7 +176,7 @@ impl Run<'_> {
                 let Some(node) = v.as_object() else {
                     continue;
                 };
-                let typed = string_items(node.get("type").or_else(|| node.get("@type")))
+                let typed = detect::strings(node.get("type").or_else(|| node.get("@type")))
                     .iter()
                     .any(|t| local(t) == "Extension");
                 if k.starts_with("extensions:") || k.starts_with(EXTENSIONS) || typed {
@@ -193,7 +190,7 @@ impl Run<'_> {
         let mut unchecked = Vec::new();
         for (i, (name, whose, node)) in found.iter().enumerate().take(MAX_EXTENSIONS) {
             let id = format!("extension.{}", i + 1);
-            let mut urls: Vec<String> = string_items(node.get("@context"))
+            let mut urls: Vec<String> = detect::strings(node.get("@context"))
                 .into_iter()
                 .map(str::to_owned)
                 .collect();
@@ -229,7 +226,7 @@ impl Run<'_> {
         node: &Map<String, Value>,
         urls: &[String],
     ) -> Option<Check> {
-        let types: Vec<&str> = string_items(node.get("type").or_else(|| node.get("@type")))
+        let types: Vec<&str> = detect::strings(node.get("type").or_else(|| node.get("@type")))
             .into_iter()
             .filter(|t| local(t) != "Extension")
             .collect();

@@ -49,7 +49,7 @@ mod linked;
 mod signed;
 mod structure;
 
-use super::common::{self, DateField};
+use super::common::{self, clip, DateField};
 use super::{Check, Options, Report};
 use crate::detect::{self, DocKind, Version};
 use crate::fetch::{Fetch, Fetched};
@@ -842,7 +842,7 @@ fn fetched_detail(f: &Fetched) -> String {
         "GET {}{via} → HTTP {} ({source} {})",
         f.url,
         f.status,
-        common::format_time(f.fetched_at)
+        crate::clock::rfc3339(f.fetched_at)
     )
 }
 
@@ -877,7 +877,7 @@ pub(super) fn source_phrase(f: &Fetched) -> String {
         crate::fetch::Source::Network => "from the issuer's server".to_owned(),
         crate::fetch::Source::Cache => format!(
             "from the copy Satchel kept of the issuer's document (fetched {})",
-            common::format_day(f.fetched_at)
+            crate::clock::date(f.fetched_at)
         ),
     }
 }
@@ -967,15 +967,4 @@ fn authority(url: &str) -> Option<String> {
 
 fn same_authority(a: &str, b: &str) -> bool {
     matches!((authority(a), authority(b)), (Some(x), Some(y)) if x == y)
-}
-
-/// At most `n` characters, with an ellipsis when cut.
-fn clip(s: &str, n: usize) -> String {
-    if s.chars().count() <= n {
-        s.to_owned()
-    } else {
-        let mut out: String = s.chars().take(n).collect();
-        out.push('…');
-        out
-    }
 }

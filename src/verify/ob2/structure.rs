@@ -5,9 +5,9 @@
 //! types are warnings), strict where validator-core is (2.0 required
 //! properties, hashed identities, an Assertion image that is a `data:` URI).
 
-use super::{clip, common, prop, prop_str, strings};
+use super::{clip, common, prop, prop_str};
 use super::{Check, Report};
-use crate::detect::{self, Version};
+use crate::detect::{self, types, Version};
 use crate::model::recipient::looks_hashed;
 use serde_json::Value;
 
@@ -41,10 +41,6 @@ fn has_type(doc: &Value, name: &str) -> bool {
             || t.strip_prefix("https://w3id.org/openbadges#") == Some(name)
             || t.strip_prefix("http://w3id.org/openbadges#") == Some(name)
     })
-}
-
-fn types(doc: &Value) -> Vec<&str> {
-    strings(doc.get("type").or_else(|| doc.get("@type")))
 }
 
 fn present(doc: &Value, key: &str) -> bool {

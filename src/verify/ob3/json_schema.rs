@@ -9,6 +9,7 @@
 //! credential is malformed is decided by the structural `schema` check.
 
 use super::Kind;
+use crate::verify::common::clip;
 use crate::verify::report::Check;
 use crate::verify::Report;
 use serde_json::Value;
@@ -60,17 +61,6 @@ fn compile(text: &str) -> Result<jsonschema::Validator, String> {
         .should_validate_formats(true)
         .build(&schema)
         .map_err(|e| e.to_string())
-}
-
-/// At most `n` characters, with an ellipsis when cut.
-fn clip(s: &str, n: usize) -> String {
-    if s.chars().count() <= n {
-        s.to_owned()
-    } else {
-        let mut out: String = s.chars().take(n).collect();
-        out.push('…');
-        out
-    }
 }
 
 /// One violation for people: where, and what. The crate's message quotes the

@@ -30,7 +30,7 @@ mod json_schema;
 mod schema;
 mod status;
 
-use super::common::{self, DateField};
+use super::common::{self, lower_first, DateField};
 use super::proof::binding::{self, Binding};
 use super::proof::integrity::{self, Outcome};
 use super::proof::jwt;
@@ -80,15 +80,6 @@ fn issuer_name(credential: &Value) -> String {
         .to_owned()
 }
 
-/// The `type` values of an object (a string or an array of strings).
-pub(super) fn types(v: &Value) -> Vec<&str> {
-    match v.get("type") {
-        Some(Value::String(s)) => vec![s.as_str()],
-        Some(Value::Array(a)) => a.iter().filter_map(Value::as_str).collect(),
-        _ => Vec::new(),
-    }
-}
-
 /// What kind of credential a document is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(super) enum Kind {
@@ -104,7 +95,7 @@ pub(super) enum Kind {
 
 impl Kind {
     fn of(credential: &Value) -> Kind {
-        let t = types(credential);
+        let t = detect::strings(credential.get("type"));
         if t.contains(&"ClrCredential") {
             Kind::Clr
         } else if t.contains(&"OpenBadgeCredential") || t.contains(&"AchievementCredential") {
@@ -403,7 +394,7 @@ fn check_context(cred: &Value, kind: Kind, jwt_v11: bool, report: &mut Report) {
 
 /// `type`: a Verifiable Credential, and an Open Badges / CLR one.
 fn check_type(cred: &Value, kind: Kind, report: &mut Report) {
-    let t = types(cred);
+    let t = detect::strings(cred.get("type"));
     let listed = if t.is_empty() {
         "none".to_owned()
     } else {
@@ -486,8 +477,8 @@ fn check_claims(cred: &Value, claims: &Value, report: &mut Report) {
             if (c.secs - d.secs).abs() > 1 {
                 wrong.push(format!(
                     "{claim_name} is {}, but the credential says {}",
-                    common::format_time(c.secs),
-                    common::format_time(d.secs)
+                    crate::clock::rfc3339(c.secs),
+                    crate::clock::rfc3339(d.secs)
                 ));
             }
         }
@@ -639,17 +630,6 @@ fn first(report: &Report, status: CheckStatus) -> Option<&Check> {
         .checks
         .iter()
         .find(|c| c.status == status && !(status == CheckStatus::Fail && c.id == super::EXPIRY))
-}
-
-fn lower_first(s: &str) -> String {
-    if s.starts_with("Satchel ") {
-        return s.to_owned();
-    }
-    let mut c = s.chars();
-    match c.next() {
-        Some(f) => f.to_lowercase().chain(c).collect(),
-        None => String::new(),
-    }
 }
 
 /// `refresh`: the credential names a `refreshService`, where its issuer offers

@@ -8,7 +8,7 @@
 //! descriptions, criteria, a subject `id` or `identifier` …) is a warning:
 //! real badges bend it, and it does not change what was signed.
 
-use super::{types, Kind};
+use super::Kind;
 use crate::verify::report::Check;
 use crate::verify::Report;
 use serde_json::Value;
@@ -34,7 +34,7 @@ impl Findings {
         if !v.is_object() {
             return false;
         }
-        let t = types(v);
+        let t = crate::detect::strings(v.get("type"));
         if v.get("type").is_none() {
             self.warnings
                 .push(format!("{path} has no type (it should be {want})"));

@@ -12,7 +12,7 @@
 //! Satchel does not know is "status unknown" (skip), never a pass.
 
 use crate::fetch::{Fetch, Fetched};
-use crate::verify::common::{self, fetch_failure, format_day, parse_date};
+use crate::verify::common::{self, fetch_failure, lower_first, parse_date};
 use crate::verify::proof::integrity::{self, Outcome};
 use crate::verify::report::Check;
 use crate::verify::Report;
@@ -295,10 +295,10 @@ fn status_list(entry: &Value, cred: &Value, fetch: &dyn Fetch, now: i64, legacy:
             list
         }
     };
-    if !super::types(&list).contains(&list_type) {
+    if !crate::detect::strings(list.get("type")).contains(&list_type) {
         return fail(
             format!("The issuer's status list is not a {list_type}, so it cannot say whether the badge was revoked."),
-            detail(&format!("its type is {}", super::types(&list).join(", "))),
+            detail(&format!("its type is {}", crate::detect::strings(list.get("type")).join(", "))),
         );
     }
     let signer = match &doc {
@@ -318,7 +318,7 @@ fn status_list(entry: &Value, cred: &Value, fetch: &dyn Fetch, now: i64, legacy:
         return skip(
             format!(
                 "Satchel could not check whether the badge was revoked: the issuer's status list is not valid until {}.",
-                format_day(from.secs)
+                crate::clock::date(from.secs)
             ),
             detail("status list not valid yet"),
         );
@@ -327,7 +327,7 @@ fn status_list(entry: &Value, cred: &Value, fetch: &dyn Fetch, now: i64, legacy:
         return skip(
             format!(
                 "Satchel could not check whether the badge was revoked: the issuer's status list expired on {}.",
-                format_day(until.secs)
+                crate::clock::date(until.secs)
             ),
             detail("status list expired"),
         );
@@ -338,12 +338,12 @@ fn status_list(entry: &Value, cred: &Value, fetch: &dyn Fetch, now: i64, legacy:
             detail("no list"),
         );
     };
-    if !super::types(subject).contains(&subject_type) {
+    if !crate::detect::strings(subject.get("type")).contains(&subject_type) {
         return fail(
             format!("The issuer's status list does not hold a {subject_type}."),
             detail(&format!(
                 "credentialSubject type {}",
-                super::types(subject).join(", ")
+                crate::detect::strings(subject.get("type")).join(", ")
             )),
         );
     }
@@ -509,14 +509,6 @@ fn signer_bound(
     }
 }
 
-fn lower_first(s: &str) -> String {
-    let mut c = s.chars();
-    match c.next() {
-        Some(f) => f.to_lowercase().chain(c).collect(),
-        None => String::new(),
-    }
-}
-
 /// Pushes the `status` check(s) of `cred`; sets `report.revoked` when the issuer revoked it.
 pub(super) fn check(cred: &Value, fetch: &dyn Fetch, now: i64, report: &mut Report) {
     let entries: Vec<&Value> = match cred.get("credentialStatus") {
@@ -532,7 +524,7 @@ pub(super) fn check(cred: &Value, fetch: &dyn Fetch, now: i64, report: &mut Repo
         Some(one) => vec![one],
     };
     for entry in entries.iter().take(MAX_ENTRIES) {
-        let ty = super::types(entry);
+        let ty = crate::detect::strings(entry.get("type"));
         let found = if ty.contains(&"1EdTechRevocationList") {
             revocation_list(entry, cred, fetch, now)
         } else if ty.contains(&"BitstringStatusListEntry") {

@@ -16,7 +16,7 @@
 use super::keys::{resolve_verification_method, KeyError, ResolvedKey};
 use super::{canonicalize, hash_data_jcs, hash_with_document, unsecured, CanonError};
 use crate::fetch::Fetch;
-use crate::verify::common::{format_time, parse_date};
+use crate::verify::common::parse_date;
 use ed25519_dalek::{Signature, VerifyingKey};
 use serde_json::{Map, Value};
 
@@ -167,7 +167,7 @@ fn check_one(
             Ok(t) if t.secs > now + CLOCK_SKEW_SECONDS => {
                 return invalid(format!(
                     "the proof says it was created in the future ({})",
-                    format_time(t.secs)
+                    crate::clock::rfc3339(t.secs)
                 ))
             }
             Ok(_) => {}

@@ -4,18 +4,16 @@
 //! into a real PNG, plus the [`World`] of issuer documents that verification
 //! fetches (and the export embeds).
 
+use crate::support::Web;
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 use base64::Engine;
 use ed25519_dalek::{Signer, SigningKey};
 use satchel::bake::{bake, Slot};
 use satchel::export::ExportBadge;
-use satchel::fetch::{Fetch, FetchError, Fetched, Source};
 use satchel::inspect::inspect;
 use satchel::verify::{verify, Options, Report};
 use serde_json::{json, Value};
-use std::collections::HashMap;
 use std::path::PathBuf;
-use std::sync::Mutex;
 
 /// 2025-01-01T00:00:00Z: when the test badges were "checked".
 pub const NOW: i64 = 1_735_689_600;
@@ -27,79 +25,24 @@ const ES256_PUBLIC: &str = include_str!("es256-public.pem");
 
 pub const ISSUER: &str = "https://issuer.test/issuer";
 
-/// Issuer documents by URL; records what verification fetched. Serves the
-/// corpus's OB 2.0 assets for `https://example.org/` and `http://example.org/`
+/// Issuer documents by URL, written into a temporary folder and read back by
+/// `DirFetch`; records what verification fetched.
+pub type World = Web;
+
+/// The offline web, serving the corpus's OB 2.0 assets for
+/// `https://example.org/`, `http://example.org/` and `https://www.example.org/`
 /// when given.
-pub struct World {
-    docs: HashMap<String, Vec<u8>>,
-    assets: Option<PathBuf>,
-    log: Mutex<Vec<(String, Vec<u8>)>>,
-}
-
-impl World {
-    pub fn new(assets: Option<PathBuf>) -> World {
-        World {
-            docs: HashMap::new(),
-            assets,
-            log: Mutex::new(Vec::new()),
-        }
-    }
-
-    pub fn serve(&mut self, url: &str, body: impl Into<Vec<u8>>) {
-        self.docs.insert(url.to_owned(), body.into());
-    }
-
-    /// Every document fetched successfully, once each.
-    pub fn fetched(&self) -> Vec<(String, Vec<u8>)> {
-        let mut out: Vec<(String, Vec<u8>)> = Vec::new();
-        for (u, b) in self.log.lock().unwrap().iter() {
-            if !out.iter().any(|(x, _)| x == u) {
-                out.push((u.clone(), b.clone()));
-            }
-        }
-        out
-    }
-
-    fn asset(&self, url: &str) -> Option<Vec<u8>> {
-        let name = [
-            "https://example.org/",
-            "http://example.org/",
-            "https://www.example.org/",
-        ]
-        .iter()
-        .find_map(|p| url.strip_prefix(p))?;
-        if name.is_empty() || name.contains(['/', '\\']) || name.contains("..") {
-            return None;
-        }
-        std::fs::read(self.assets.as_ref()?.join(name)).ok()
-    }
-}
-
-impl Fetch for World {
-    fn get(&self, url: &str) -> Result<Fetched, FetchError> {
-        let body = self.docs.get(url).cloned().or_else(|| self.asset(url));
-        match body {
-            Some(body) => {
-                self.log
-                    .lock()
-                    .unwrap()
-                    .push((url.to_owned(), body.clone()));
-                Ok(Fetched {
-                    url: url.to_owned(),
-                    final_url: url.to_owned(),
-                    status: 200,
-                    content_type: Some("application/ld+json".to_owned()),
-                    body,
-                    fetched_at: NOW,
-                    source: Source::Network,
-                })
-            }
-            None => Err(FetchError::Unreachable {
-                url: url.to_owned(),
-                reason: "no network in tests".to_owned(),
-            }),
-        }
-    }
+pub fn offline_web(assets: Option<PathBuf>) -> World {
+    let Some(assets) = assets else {
+        return Web::new();
+    };
+    [
+        "https://example.org/",
+        "http://example.org/",
+        "https://www.example.org/",
+    ]
+    .into_iter()
+    .fold(Web::new(), |w, base| w.site(base, &assets))
 }
 
 /// Verifies `original` in `world` and packs everything an export needs.
@@ -116,7 +59,7 @@ pub fn export_badge_at(
     now: i64,
 ) -> ExportBadge {
     let inspection = inspect(&original).unwrap_or_else(|e| panic!("{id}: {e}"));
-    world.log.lock().unwrap().clear();
+    world.forget();
     let report = verify(
         &inspection,
         world,
@@ -132,7 +75,7 @@ pub fn export_badge_at(
         original_name: name.map(str::to_owned),
         inspection,
         report,
-        documents: world.fetched(),
+        documents: world.answered(),
         image: None,
     }
 }
@@ -266,7 +209,7 @@ pub fn ob2_issuer(world: &mut World, alg: Alg, revoked: &[&str]) {
         Alg::Es256 => ES256_PUBLIC.to_owned(),
         Alg::EdDsa => ed25519_spki_pem(&ed25519_key()),
     };
-    world.serve(
+    world.add(
         ISSUER,
         json!({"@context": "https://w3id.org/openbadges/v2", "type": "Issuer", "id": ISSUER,
             "name": "Test Guild of Makers", "url": "https://issuer.test", "email": "badges@issuer.test",
@@ -277,13 +220,13 @@ pub fn ob2_issuer(world: &mut World, alg: Alg, revoked: &[&str]) {
             "revocationList": "https://issuer.test/revoked"})
         .to_string(),
     );
-    world.serve(
+    world.add(
         &key_url,
         json!({"@context": "https://w3id.org/openbadges/v2", "type": "CryptographicKey",
             "id": key_url, "owner": ISSUER, "publicKeyPem": pem})
         .to_string(),
     );
-    world.serve(
+    world.add(
         "https://issuer.test/badges/rust",
         json!({"@context": "https://w3id.org/openbadges/v2", "type": "BadgeClass",
             "id": "https://issuer.test/badges/rust", "name": "Rust Ranger",
@@ -297,7 +240,7 @@ pub fn ob2_issuer(world: &mut World, alg: Alg, revoked: &[&str]) {
         .to_string(),
     );
     let list: Vec<Value> = revoked.iter().map(|id| json!({"id": id})).collect();
-    world.serve(
+    world.add(
         "https://issuer.test/revoked",
         json!({"@context": "https://w3id.org/openbadges/v2", "type": "RevocationList",
             "id": "https://issuer.test/revoked", "issuer": ISSUER, "revokedAssertions": list})

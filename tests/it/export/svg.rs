@@ -9,7 +9,7 @@
 use super::{badges, browser, collection, opts, page_requests, screenshot_path, serve_export};
 use crate::server::{Route, TestServer};
 use crate::support;
-use badges::World;
+use badges::offline_web;
 use satchel::detect::InputKind;
 use satchel::export::{export_collection, ExportBadge};
 use serde_json::{json, Value};
@@ -125,7 +125,7 @@ fn assertion(id: &str, class_image: &str, issuer_image: Option<&str>) -> Value {
 /// Each hostile SVG baked as a badge's original, plus badges carrying all of
 /// them at once as a display image, a `data:` image and an issuer image.
 fn hostile_svg_badges(svgs: &[(&'static str, String)]) -> Vec<ExportBadge> {
-    let world = World::new(None);
+    let world = offline_web(None);
     let mut out = Vec::new();
     for (name, svg) in svgs {
         let baked = satchel::bake::bake(
@@ -465,7 +465,7 @@ fn benign_svg() -> String {
 
 #[test]
 fn benign_svg_badges_look_the_same_after_cleaning() {
-    let world = World::new(None);
+    let world = offline_web(None);
     let generated = satchel::bake::bake(
         benign_svg().as_bytes(),
         &assertion("benign", "https://issuer.test/x.png", None).to_string(),
