@@ -505,7 +505,7 @@ fn refusal(host: Option<&str>, ip: Option<IpAddr>, allow_private: bool) -> Fetch
         ));
     }
     FetchError::Refused(format!(
-        "{what} is a private or local network address; Satchel does not contact those unless you pass --allow-private-network or set {ALLOW_PRIVATE_ENV}=1"
+        "{what} is a private or local network address; Satchel does not contact those unless private network addresses are allowed"
     ))
 }
 
@@ -807,7 +807,7 @@ mod tests {
         let err = check_ip("192.168.0.7".parse().unwrap(), Some("printer.lan"), false).unwrap_err();
         assert_eq!(
             err.to_string(),
-            "printer.lan (192.168.0.7) is a private or local network address; Satchel does not contact those unless you pass --allow-private-network or set SATCHEL_ALLOW_PRIVATE_NETWORK=1"
+            "printer.lan (192.168.0.7) is a private or local network address; Satchel does not contact those unless private network addresses are allowed"
         );
         assert!(check_ip("192.168.0.7".parse().unwrap(), None, true).is_ok());
         assert!(check_ip("93.184.215.14".parse().unwrap(), None, false).is_ok());

@@ -389,7 +389,7 @@ pub fn restore(file: &Path, target: &Path) -> Result<(Store, BackupSummary), Sto
         if !existing.is_empty()? {
             return Err(StoreError::File {
                 path: target.to_path_buf(),
-                reason: "this data folder already holds badges or documents; restore into an empty data folder (--data-dir)".to_owned(),
+                reason: "this data folder already holds badges or documents; restore into an empty data folder".to_owned(),
             });
         }
         drop(existing);

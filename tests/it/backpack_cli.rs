@@ -76,7 +76,9 @@ fn a_backpack_from_import_to_backup_restore_and_export() {
     assert!(item["reason"]
         .as_str()
         .unwrap()
-        .contains("allow-private-network"));
+        .contains("unless private network addresses are allowed"));
+    let err = String::from_utf8(refused.stderr.clone()).unwrap();
+    assert!(err.contains("pass --allow-private-network"), "{err}");
 
     let imported = satchel(d, &["import", dir, "--allow-private-network", "--json"]);
     assert_eq!(imported.status.code(), Some(1), "notes.txt is not a badge");

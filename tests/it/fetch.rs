@@ -98,7 +98,7 @@ fn private_addresses_are_refused_by_default_with_the_way_to_allow_them() {
             panic!("{url}: not refused: {err:?}")
         };
         assert!(
-            msg.contains("is a private or local network address; Satchel does not contact those unless you pass --allow-private-network or set SATCHEL_ALLOW_PRIVATE_NETWORK=1"),
+            msg.contains("is a private or local network address; Satchel does not contact those unless private network addresses are allowed"),
             "{msg}"
         );
     }

@@ -59,9 +59,13 @@ fn private_addresses_are_refused_unless_allowed() {
         "refused is not invalid: {line}"
     );
     assert!(
-        line.to_string().contains("--allow-private-network"),
+        line.to_string()
+            .contains("unless private network addresses are allowed"),
         "{line}"
     );
+    // The report speaks of the setting; the CLI says how to set it.
+    let err = String::from_utf8(o.stderr).unwrap();
+    assert!(err.contains("pass --allow-private-network"), "{err}");
     assert_eq!(
         server.requests().len(),
         0,

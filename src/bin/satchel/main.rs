@@ -279,6 +279,9 @@ fn main() -> ExitCode {
         Command::Export(args) => files::export(args, cli.data_dir),
         Command::ExportAll { out, json } => files::export_all(&out, json, cli.data_dir),
     };
+    if output::SAID_PRIVATE.load(std::sync::atomic::Ordering::Relaxed) {
+        eprintln!("satchel: to let Satchel fetch from private or local network addresses, pass --allow-private-network (or set SATCHEL_ALLOW_PRIVATE_NETWORK=1).");
+    }
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(f) => {

@@ -14,6 +14,12 @@ use std::borrow::Cow;
 use std::fmt::Write;
 use std::path::Path;
 
+/// How the core words a document it did not fetch from a private address.
+const PRIVATE_REFUSED: &str = "unless private network addresses are allowed";
+
+/// Set once the output said that; `main` then says how to allow them.
+pub static SAID_PRIVATE: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
 /// What replaces a character that could control the terminal: a visible mark.
 pub const REPLACEMENT: char = '\u{fffd}';
 
@@ -42,6 +48,9 @@ pub fn clean(s: &str) -> Cow<'_, str> {
 /// Makes text of several lines safe to print: each line as [`clean`] makes
 /// it, the line breaks kept. For the CLI's own output, as a last guard.
 pub fn clean_lines(s: &str) -> Cow<'_, str> {
+    if s.contains(PRIVATE_REFUSED) {
+        SAID_PRIVATE.store(true, std::sync::atomic::Ordering::Relaxed);
+    }
     if !s
         .split('\n')
         .any(|line| matches!(clean(line), Cow::Owned(_)))
@@ -178,6 +187,9 @@ pub fn inspection_text(file: &Path, found: &Inspection) -> String {
 /// JSON value, safe on a terminal. (Outside strings JSON has only ASCII, so
 /// every such character is inside a string, where an escape means the same.)
 pub fn json_text(json: String) -> String {
+    if json.contains(PRIVATE_REFUSED) {
+        SAID_PRIVATE.store(true, std::sync::atomic::Ordering::Relaxed);
+    }
     let escape = |c: char| matches!(c, '\u{7f}'..='\u{9f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}');
     if !json.chars().any(escape) {
         return json;
