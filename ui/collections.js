@@ -280,7 +280,7 @@ function membersSection(c, items) {
   const members = el("ol", { class: "members", id: "collection-badges", "aria-label": `Badges in ${c.name}` });
   members.append(...items.map((b, i) => memberRow(c, items, b, i)), dropEnd(c, items));
   const help = el("p", { class: "field-help" }, "Drag the handles to reorder, or focus one and press Alt+Up or Alt+Down.");
-  return card("members-title", `Badges (${plural(items.length, "badge")})`, help, members);
+  return card("members-title", `Badges (${items.length})`, help, members);
 }
 
 /** Moves `badge` to `position`, then puts focus back on its handle. */

@@ -89,7 +89,7 @@ fn a_backpack_from_import_to_backup_restore_and_export() {
     let text = satchel(d, &["import", dir, "--allow-private-network"]);
     let text = String::from_utf8(text.stdout).unwrap();
     assert!(
-        text.contains("0 imported, 3 already present, 1 not badges, 0 failed."),
+        text.contains("0 imported, 3 already present, 1 not a badge, 0 failed."),
         "{text}"
     );
     assert!(text.contains("not a badge "), "{text}");
@@ -601,4 +601,66 @@ fn common_mistakes_get_one_plain_sentence_and_the_promised_exit_code() {
         .unwrap();
     let err = String::from_utf8(o.stderr).unwrap();
     assert!(err.contains("Usage: satchel show <ID>"), "{err}");
+}
+
+#[test]
+fn counts_of_zero_one_and_two_read_right() {
+    let server = issuer(2);
+    let data = tempfile::tempdir().unwrap();
+    let files = tempfile::tempdir().unwrap();
+    for i in 0..2 {
+        std::fs::write(files.path().join(format!("{i}.png")), baked_png(&server, i)).unwrap();
+    }
+    let d = data.path();
+    let imported = lines(&satchel(
+        d,
+        &[
+            "import",
+            files.path().to_str().unwrap(),
+            "--allow-private-network",
+            "--json",
+        ],
+    ));
+    let ids: Vec<String> = imported[..2]
+        .iter()
+        .map(|l| l["badge_id"].to_string())
+        .collect();
+    let (a, b) = (ids[0].as_str(), ids[1].as_str());
+    ok(&satchel(d, &["collection", "create", "CV"]));
+    ok(&satchel(d, &["collection", "create", "Empty"]));
+    for (args, says) in [
+        (vec![a], "Added 1 badge to CV (now 1)."),
+        (
+            vec![a, b],
+            "Added 1 badge to CV (now 2); 1 was already in it.",
+        ),
+        (
+            vec![a, b],
+            "Added 0 badges to CV (now 2); 2 were already in it.",
+        ),
+    ] {
+        let mut all = vec!["collection", "add", "CV"];
+        all.extend(args);
+        assert_eq!(ok(&satchel(d, &all)).trim(), says);
+    }
+    let listed = ok(&satchel(d, &["collection", "list"]));
+    assert!(listed.contains("CV  (2 badges)"), "{listed}");
+    assert!(listed.contains("Empty  (0 badges)"), "{listed}");
+    ok(&satchel(d, &["collection", "remove", "CV", b]));
+    let listed = ok(&satchel(d, &["collection", "list"]));
+    assert!(listed.contains("CV  (1 badge)"), "{listed}");
+    let out = tempfile::tempdir().unwrap();
+    let backup = out.path().join("b.sqlite3");
+    let said = ok(&satchel(d, &["backup", "--out", backup.to_str().unwrap()]));
+    assert!(
+        said.starts_with("Backed up 2 badges, 2 collections and "),
+        "{said}"
+    );
+    let said = ok(&satchel(d, &["identity", "add", "ada@example.org"]));
+    assert!(
+        said.contains("2 badges in your backpack were issued to one of your identities."),
+        "{said}"
+    );
+    let said = ok(&satchel(d, &["reverify", a, "--offline"]));
+    assert!(said.contains("Checked 1 badge; 0 changed"), "{said}");
 }

@@ -138,9 +138,9 @@ pub fn progress_bar(hidden: bool, message: &'static str) -> indicatif::ProgressB
     } else {
         indicatif::ProgressBar::with_draw_target(None, indicatif::ProgressDrawTarget::stderr())
     };
-    if let Ok(style) = indicatif::ProgressStyle::with_template(
-        "{msg} [{bar:30}] {pos}/{len} ({per_sec}, {eta} left)",
-    ) {
+    if let Ok(style) =
+        indicatif::ProgressStyle::with_template("{msg} [{bar:30}] {pos}/{len} ({elapsed})")
+    {
         bar.set_style(style.progress_chars("=> "));
     }
     bar.set_message(message);

@@ -1,8 +1,8 @@
 //! `satchel import`.
 
 use crate::common::{
-    on_ctrl_c, open_with_net, out, progress_bar, rejected, silent_failure, warn_unkept, NetArgs,
-    CANCEL,
+    count, on_ctrl_c, open_with_net, out, progress_bar, rejected, silent_failure, warn_unkept,
+    NetArgs, CANCEL,
 };
 use crate::output::{clean, clean_lines, json_text};
 use crate::{sentence, Failure};
@@ -144,9 +144,13 @@ fn summary(o: &mut impl Write, report: &ImportReport, json: bool) -> std::io::Re
     } else {
         String::new()
     };
+    let n = |o: ItemOutcome| report.count(o);
     writeln!(
         o,
-        "{} imported, {} already present, {} not badges, {} failed{cancelled}.",
-        counts["imported"], counts["duplicate"], counts["not_a_badge"], counts["failed"],
+        "{} imported, {} already present, {}, {} failed{cancelled}.",
+        n(ItemOutcome::Imported),
+        n(ItemOutcome::Duplicate),
+        count(n(ItemOutcome::NotABadge), "not a badge", "not badges"),
+        n(ItemOutcome::Failed),
     )
 }
