@@ -454,17 +454,17 @@ struct BadgeModel {
 
 fn verdict_words(v: Verdict) -> (&'static str, &'static str, &'static str) {
     match v {
-        Verdict::Verified => ("verified", "Verified", "every required check passed"),
-        Verdict::Expired => ("expired", "Expired", "authentic, but past its expiry date"),
-        Verdict::Revoked => ("revoked", "Revoked", "the issuer has revoked it"),
+        Verdict::Verified => ("verified", v.label(), "every required check passed"),
+        Verdict::Expired => ("expired", v.label(), "authentic, but past its expiry date"),
+        Verdict::Revoked => ("revoked", v.label(), "the issuer has revoked it"),
         Verdict::Invalid => (
             "invalid",
-            "Not valid",
+            Verdict::Invalid.label(),
             "a check failed: it was changed, forged or is malformed",
         ),
         Verdict::Unverifiable => (
             "unverifiable",
-            "Not checked",
+            Verdict::Unverifiable.label(),
             "something needed could not be reached or resolved; this is not evidence of forgery",
         ),
     }

@@ -158,8 +158,34 @@ pub enum Verdict {
 }
 
 impl Verdict {
-    /// The word for it: `verified`, `expired`, `revoked`, `invalid`,
-    /// `unverifiable` (as in JSON output and the store).
+    /// What people read, the same in the app, the share pages and the
+    /// CLI's text: Verified, Expired, Revoked, Invalid, Could not check.
+    pub fn label(self) -> &'static str {
+        match self {
+            Verdict::Verified => "Verified",
+            Verdict::Expired => "Expired",
+            Verdict::Revoked => "Revoked",
+            Verdict::Invalid => "Invalid",
+            Verdict::Unverifiable => "Could not check",
+        }
+    }
+
+    /// The verdict named by its id ([`Verdict::as_str`]).
+    pub fn from_id(id: &str) -> Option<Verdict> {
+        [
+            Verdict::Verified,
+            Verdict::Expired,
+            Verdict::Revoked,
+            Verdict::Invalid,
+            Verdict::Unverifiable,
+        ]
+        .into_iter()
+        .find(|v| v.as_str() == id)
+    }
+
+    /// The id for it: `verified`, `expired`, `revoked`, `invalid`,
+    /// `unverifiable` (as in JSON output and the store; people read
+    /// [`Verdict::label`]).
     pub fn as_str(self) -> &'static str {
         match self {
             Verdict::Verified => "verified",

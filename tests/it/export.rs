@@ -193,6 +193,14 @@ fn the_shared_corpus_exports_to_valid_html5_whose_links_all_resolve() {
                 .any(|w| w.contains(m["page"].as_str().unwrap()) && w.contains("plain text"))),
         }
         assert_eq!(m["verdict"], serde_json::to_value(b.report.status).unwrap());
+        // The page names the verdict with the app's and the CLI's words.
+        let page = std::fs::read_to_string(out.join(m["page"].as_str().unwrap())).unwrap();
+        let chip = format!(
+            "chip-{}\">{}</span>",
+            b.report.status.as_str(),
+            b.report.status.label()
+        );
+        assert!(page.contains(&chip), "{}: {chip}", b.id);
         assert!(m["url"]
             .as_str()
             .unwrap()

@@ -63,6 +63,10 @@ fn private_addresses_are_refused_unless_allowed() {
             .contains("unless private network addresses are allowed"),
         "{line}"
     );
+    // In text, the verdict has the app's words.
+    let text = String::from_utf8(satchel(data.path(), &["verify", &url]).stdout).unwrap();
+    assert!(text.contains("COULD NOT CHECK"), "{text}");
+    assert!(!text.contains("UNVERIFIABLE"), "{text}");
     // The report speaks of the setting; the CLI says how to set it.
     let err = String::from_utf8(o.stderr).unwrap();
     assert!(err.contains("pass --allow-private-network"), "{err}");

@@ -1,6 +1,6 @@
 //! `satchel list`, `show`, `delete`, `tag`, `untag` and `note`.
 
-use crate::common::{date, open, out, parse_day, print_json, usage};
+use crate::common::{date, open, out, parse_day, print_json, status_label, usage};
 use crate::output::{clean, clean_lines, json_text};
 use crate::Failure;
 use satchel::app::{App, BadgeDetail};
@@ -137,9 +137,9 @@ pub fn list(args: ListArgs, data_dir: Option<PathBuf>) -> Result<(), Failure> {
 
 fn list_line(b: &BadgeSummary, tags: &[String]) -> String {
     format!(
-        "{:>5}  {:<12} {}  —  {}  (issued {}{}){}\n",
+        "{:>5}  {:<15} {}  —  {}  (issued {}{}){}\n",
         b.id,
-        b.status,
+        status_label(&b.status),
         clean(b.name.as_deref().unwrap_or("(unnamed badge)")),
         clean(b.issuer_name.as_deref().unwrap_or("unknown issuer")),
         date(b.issued_on),
@@ -222,7 +222,10 @@ fn show_text(d: &BadgeDetail) -> String {
     field(
         &mut t,
         "Status:",
-        &format!("{} (checked {checked})", b.status.to_uppercase()),
+        &format!(
+            "{} (checked {checked})",
+            status_label(&b.status).to_uppercase()
+        ),
     );
     for c in d
         .last_report()

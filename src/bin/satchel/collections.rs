@@ -268,10 +268,10 @@ fn show(app: &App, collection: &str, json: bool) -> Result<Done, AppError> {
     }
     for (i, b) in badges.iter().enumerate() {
         text.push_str(&format!(
-            "{:>4}. badge {:<5} {:<12} {} — {}\n",
+            "{:>4}. badge {:<5} {:<15} {} — {}\n",
             i + 1,
             b.id,
-            b.status,
+            crate::common::status_label(&b.status),
             clean(b.name.as_deref().unwrap_or("(unnamed badge)")),
             clean(b.issuer_name.as_deref().unwrap_or("unknown issuer"))
         ));

@@ -167,3 +167,8 @@ pub fn badge_number(text: &str) -> Result<i64, String> {
         .filter(|n| *n > 0)
         .ok_or_else(|| format!("{text:?} is not a badge number (`satchel list` shows them)"))
 }
+
+/// A stored status as people read it ("Could not check" for `unverifiable`).
+pub fn status_label(id: &str) -> &str {
+    satchel::verify::Verdict::from_id(id).map_or(id, |v| v.label())
+}

@@ -108,7 +108,9 @@ fn item_line(item: &ItemReport) -> String {
         ItemOutcome::Imported => format!(
             "imported    {source}{what} as badge {} ({}): {reason}\n",
             item.badge_id.unwrap_or(0),
-            item.status.as_deref().unwrap_or("?"),
+            item.status
+                .as_deref()
+                .map_or("?", crate::common::status_label),
         ),
         ItemOutcome::Duplicate => format!("duplicate   {source}: {reason}\n"),
         ItemOutcome::NotABadge => format!("not a badge {source}: {}\n", sentence(&reason)),

@@ -93,9 +93,11 @@ pub fn run(args: ReverifyArgs, data_dir: Option<PathBuf>) -> Result<(), Failure>
 /// One badge's lines, for people.
 fn item_text(item: &ReverifyItem) -> String {
     let mut l = format!(
-        "{:>5}  {:<12} {}",
+        "{:>5}  {:<15} {}",
         item.id,
-        item.after.as_deref().unwrap_or("not checked"),
+        item.after
+            .as_deref()
+            .map_or("Not checked", crate::common::status_label),
         clean(item.name.as_deref().unwrap_or("(unnamed badge)"))
     );
     l.push_str(match (item.changes.is_empty(), item.after.is_some()) {

@@ -409,7 +409,7 @@ fn text_block(o: &Done) -> String {
     s.push_str(&format!(
         "{}: {}{what}\n",
         clean(&o.input),
-        r.status.as_str().to_uppercase()
+        r.status.label().to_uppercase()
     ));
     if let Some(identity) = &r.issuer_identity {
         s.push_str(&format!("  {}\n", identity.sentence()));

@@ -26,12 +26,13 @@
 (function () {
   'use strict';
 
+  // The same words as the app and the CLI (satchel::verify::Verdict::label).
   var VERDICT_WORDS = {
-    verified: 'verified',
-    expired: 'authentic, but expired',
-    revoked: 'revoked by its issuer',
-    invalid: 'NOT valid',
-    unverifiable: 'could not be checked here'
+    verified: 'Verified',
+    expired: 'Expired',
+    revoked: 'Revoked',
+    invalid: 'Invalid',
+    unverifiable: 'Could not check'
   };
 
   function el(id) { return document.getElementById(id); }
