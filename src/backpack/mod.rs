@@ -128,7 +128,7 @@ pub(crate) fn view_of(
     let hosted;
     let (doc, version, own) = match &found.document {
         Some(doc) => (doc, found.version, found.badge.as_ref()),
-        None if found.payload_kind == "URL" => {
+        None if found.payload_kind == crate::inspect::PayloadKind::Url => {
             let answer = fetch.get(found.payload.trim()).ok()?;
             if !(200..300).contains(&answer.status) {
                 return None;

@@ -11,9 +11,6 @@ use rusqlite::types::Value as SqlValue;
 use rusqlite::{params, params_from_iter, OptionalExtension, Row};
 use serde::Serialize;
 
-/// The verdict words stored in `status` columns.
-pub const STATUSES: [&str; 5] = ["verified", "expired", "revoked", "invalid", "unverifiable"];
-
 /// A badge to store, everything already extracted by the caller.
 #[derive(Clone, Debug)]
 pub struct NewBadge<'a> {
@@ -65,7 +62,8 @@ pub struct NewBadge<'a> {
 pub struct NewVerification<'a> {
     /// When it was made.
     pub checked_at: i64,
-    /// One of [`STATUSES`].
+    /// The verdict's word (`verify::Verdict::as_str`: `verified`, `expired`,
+    /// `revoked`, `invalid`, `unverifiable`; the column's CHECK refuses others).
     pub status: &'a str,
     /// Whether it used only kept documents.
     pub offline: bool,

@@ -38,7 +38,7 @@ pub(crate) mod partial;
 pub use backup::{inspect_backup, restore, BackupSummary};
 pub use badges::{
     BadgeQuery, BadgeRecord, BadgeSummary, DuplicateBy, Inserted, NewBadge, NewVerification,
-    SortBy, VerificationRecord, STATUSES,
+    SortBy, VerificationRecord,
 };
 pub use collections::CollectionSummary;
 pub(crate) use documents::sha256_hex;

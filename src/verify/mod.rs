@@ -14,7 +14,8 @@ pub mod proof;
 mod report;
 
 pub use report::{
-    Check, CheckStatus, IdentifiedBy, IssuerIdentity, Report, Verdict, EXPIRY, ISSUER_CONFIRMING,
+    BadgeFormat, Check, CheckStatus, IdentifiedBy, IssuerIdentity, Report, Verdict, EXPIRY,
+    ISSUER_CONFIRMING,
 };
 
 use crate::fetch::Fetch;

@@ -12,6 +12,7 @@ use satchel::backpack::{
 use satchel::bake::{bake, Slot};
 use satchel::fetch::{CachingFetch, HttpFetch, NetPolicy};
 use satchel::store::{BadgeQuery, DuplicateBy, SortBy, Store, StoreError};
+use satchel::verify::Verdict;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -239,7 +240,7 @@ fn files_folders_zips_urls_and_pasted_text_are_imported_with_a_report_per_item()
     ] {
         let item = outcome_of(&report, source);
         assert_eq!(item.outcome, ItemOutcome::Imported, "{item:?}");
-        assert_eq!(item.status.as_deref(), Some("verified"), "{item:?}");
+        assert_eq!(item.status, Some(Verdict::Verified), "{item:?}");
         assert_eq!(item.name.as_deref(), Some(name));
         assert_eq!(item.issuer.as_deref(), Some("Local Guild"));
     }
@@ -392,7 +393,7 @@ fn badges_that_do_not_verify_are_stored_with_the_reason() {
     ]);
     let revoked = outcome_of(&report, "revoked.png");
     assert_eq!(revoked.outcome, ItemOutcome::Imported);
-    assert_eq!(revoked.status.as_deref(), Some("revoked"));
+    assert_eq!(revoked.status, Some(Verdict::Revoked));
     assert!(
         revoked
             .reason
@@ -403,7 +404,7 @@ fn badges_that_do_not_verify_are_stored_with_the_reason() {
     );
     let gone = outcome_of(&report, "gone.png");
     assert_eq!(gone.outcome, ItemOutcome::Imported);
-    assert_eq!(gone.status.as_deref(), Some("invalid"));
+    assert_eq!(gone.status, Some(Verdict::Invalid));
     assert_eq!(
         bp.ids(BadgeQuery {
             status: vec!["revoked".into()],
@@ -763,7 +764,7 @@ fn reverify_keeps_history_and_says_what_changed() {
     );
     let changed = bp.reverify(&ids, false);
     let item = |id: i64| changed.items.iter().find(|i| i.id == id).unwrap();
-    assert_eq!(item(ids[0]).after.as_deref(), Some("revoked"));
+    assert_eq!(item(ids[0]).after, Some(Verdict::Revoked));
     assert!(item(ids[0]).changes.contains(&Change::NewlyRevoked));
     assert!(
         item(ids[1]).changes.contains(&Change::BadgeChanged {
@@ -784,8 +785,8 @@ fn reverify_keeps_history_and_says_what_changed() {
     let history_before = bp.store().verifications(ids[3]).unwrap().len();
     let offline = bp.reverify(&[ids[3]], true);
     assert_eq!(
-        offline.items[0].after.as_deref(),
-        Some("verified"),
+        offline.items[0].after,
+        Some(Verdict::Verified),
         "{offline:#?}"
     );
     bp.store()
@@ -800,11 +801,7 @@ fn reverify_keeps_history_and_says_what_changed() {
     drop(server);
     let down = fresh.reverify(&[lonely], false);
     // The server is gone, but the kept documents still answer.
-    assert_eq!(
-        down.items[0].after.as_deref(),
-        Some("verified"),
-        "{down:#?}"
-    );
+    assert_eq!(down.items[0].after, Some(Verdict::Verified), "{down:#?}");
     assert_eq!(
         bp.store().verifications(ids[3]).unwrap().len(),
         history_before + 1
@@ -832,7 +829,7 @@ fn a_badge_whose_documents_were_never_kept_could_not_be_checked_offline() {
         }
     }
     let offline = bp.reverify(&[id], true);
-    assert_eq!(offline.items[0].after.as_deref(), Some("unverifiable"));
+    assert_eq!(offline.items[0].after, Some(Verdict::Unverifiable));
     assert_eq!(offline.items[0].changes, vec![Change::CouldNotCheck]);
     let last = bp.store().last_verification(id).unwrap().unwrap();
     assert!(last.offline);

@@ -378,7 +378,7 @@ fn the_shared_corpus_imports_with_the_expected_report() {
             .strip_prefix(&format!("{}/", root.display()))
             .unwrap_or(&item.source);
         let detail = match item.outcome {
-            ItemOutcome::Imported => item.status.clone().unwrap_or_default(),
+            ItemOutcome::Imported => item.status.map(|s| s.to_string()).unwrap_or_default(),
             ItemOutcome::Duplicate => format!("{:?}", item.duplicate_by.unwrap()),
             _ => item.reason.clone().unwrap_or_default(),
         };

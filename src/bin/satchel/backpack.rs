@@ -431,7 +431,7 @@ pub fn import(args: ImportArgs, data_dir: Option<PathBuf>) -> Result<(), Failure
                 ItemOutcome::Imported => format!(
                     "imported    {source}{what} as badge {} ({}): {reason}\n",
                     item.badge_id.unwrap_or(0),
-                    item.status.as_deref().unwrap_or("?"),
+                    item.status.map_or("?", |s| s.as_str()),
                 ),
                 ItemOutcome::Duplicate => format!("duplicate   {source}: {reason}\n"),
                 ItemOutcome::NotABadge => format!("not a badge {source}: {}\n", sentence(&reason)),
@@ -524,7 +524,7 @@ pub fn list(args: ListArgs, data_dir: Option<PathBuf>) -> Result<(), Failure> {
     let s = lock(&store);
     for st in &args.status {
         let st = st.to_lowercase();
-        if !store::STATUSES.contains(&st.as_str()) {
+        if satchel::verify::Verdict::parse(&st).is_none() {
             return Err(usage(format!(
                 "--status {st:?} is not one of verified, expired, revoked, invalid, unverifiable"
             )));
@@ -1084,7 +1084,7 @@ pub fn reverify(args: ReverifyArgs, data_dir: Option<PathBuf>) -> Result<(), Fai
             let mut l = format!(
                 "{:>5}  {:<12} {}",
                 item.id,
-                item.after.as_deref().unwrap_or("not checked"),
+                item.after.map_or("not checked", |s| s.as_str()),
                 clean(item.name.as_deref().unwrap_or("(unnamed badge)"))
             );
             if item.changes.is_empty() {
@@ -1099,7 +1099,7 @@ pub fn reverify(args: ReverifyArgs, data_dir: Option<PathBuf>) -> Result<(), Fai
             for c in &item.changes {
                 l.push_str(&format!("         {}\n", clean(&c.message())));
             }
-            if item.after.is_none() || item.after.as_deref() != Some("verified") {
+            if item.after != Some(satchel::verify::Verdict::Verified) {
                 l.push_str(&format!("         {}\n", clean(&sentence(&item.message))));
             }
             l

@@ -321,7 +321,7 @@ fn json_line(o: &Done) -> String {
             input: &o.input,
             status: r.status.as_str(),
             version: r.version,
-            format: Some(&r.format),
+            format: Some(r.format.as_str()),
             checked_at: Some(rfc3339(r.checked_at)),
             checks: r
                 .checks

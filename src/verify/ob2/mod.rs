@@ -50,10 +50,10 @@ mod signed;
 mod structure;
 
 use super::common::{self, DateField};
-use super::{Check, Options, Report};
+use super::{BadgeFormat, Check, Options, Report};
 use crate::detect::{self, DocKind, Version};
 use crate::fetch::{Fetch, Fetched};
-use crate::inspect::Inspection;
+use crate::inspect::{Inspection, PayloadKind};
 use crate::jws::CompactJws;
 use linked::Node;
 use serde_json::Value;
@@ -113,12 +113,12 @@ impl Run<'_> {
 
     fn input(&mut self, input: &Inspection) {
         match input.payload_kind {
-            "URL" => {
+            PayloadKind::Url => {
                 let url = input.payload.trim().to_owned();
                 self.hosted(&url, None);
             }
-            "JWS" => self.signed_jws(input),
-            _ => match &input.document {
+            PayloadKind::Jws => self.signed_jws(input),
+            PayloadKind::Json => match &input.document {
                 Some(doc) => self.presented(doc, input.version),
                 None => self.push(Check::skip(
                     "assertion.kind",
@@ -140,7 +140,7 @@ impl Run<'_> {
         match method(doc, version) {
             Method::Hosted(Some(url)) => self.hosted(&url, Some(doc)),
             Method::Hosted(None) => {
-                self.report.format = "hosted".to_owned();
+                self.report.format = BadgeFormat::Hosted;
                 let message = if version == Version::V0_5 {
                     "This Open Badges 0.5 badge came without the web address it was published at, so Satchel cannot check it with its issuer.".to_owned()
                 } else {
@@ -155,7 +155,7 @@ impl Run<'_> {
                 self.assertion(doc, version, Mode::Presented);
             }
             Method::Signed => {
-                self.report.format = "signed".to_owned();
+                self.report.format = BadgeFormat::Signed;
                 self.push(Check::skip(
                     "signature.jws",
                     "This badge says it is signed, but Satchel was given it without its signature, so the signature cannot be checked.",
@@ -168,7 +168,7 @@ impl Run<'_> {
 
     /// A compact JWS (a signed assertion).
     fn signed_jws(&mut self, input: &Inspection) {
-        self.report.format = "signed".to_owned();
+        self.report.format = BadgeFormat::Signed;
         let decoded = match &input.jws {
             Some(jws) => Ok(std::borrow::Cow::Borrowed(jws)),
             None => crate::jws::decode(&input.payload).map(std::borrow::Cow::Owned),
@@ -227,7 +227,7 @@ impl Run<'_> {
 
     /// Fetches a hosted assertion at `url`; `presented` is the copy the user has.
     fn hosted(&mut self, url: &str, presented: Option<&Value>) {
-        self.report.format = "hosted".to_owned();
+        self.report.format = BadgeFormat::Hosted;
         if self.visited.len() >= MAX_HOPS || self.visited.iter().any(|v| same_url(v, url)) {
             self.push(Check::skip(
                 "hosted.fetch",
@@ -317,19 +317,19 @@ impl Run<'_> {
             return;
         }
         match found.payload_kind {
-            "URL" => {
+            PayloadKind::Url => {
                 // A baked image (legacy 0.5/1.0) that holds a URL: follow it.
                 self.push(fetched_check(&fetched, how));
                 let next = found.payload.trim().to_owned();
                 self.hosted(&next, presented);
                 return;
             }
-            "JWS" => {
+            PayloadKind::Jws => {
                 self.push(fetched_check(&fetched, how));
                 self.signed_jws(&found);
                 return;
             }
-            _ => {}
+            PayloadKind::Json => {}
         }
         let Some(doc) = found.document.as_ref() else {
             return;

@@ -35,7 +35,7 @@ use super::proof::binding::{self, Binding};
 use super::proof::integrity::{self, Outcome};
 use super::proof::jwt;
 use super::proof::keys::ResolvedKey;
-use super::report::{Check, CheckStatus, Verdict};
+use super::report::{BadgeFormat, Check, CheckStatus, Verdict};
 use super::{Options, Report};
 use crate::detect;
 use crate::fetch::Fetch;
@@ -145,7 +145,7 @@ pub(crate) fn verify(input: &Inspection, fetch: &dyn Fetch, opts: &Options, repo
         budget: &budget,
     };
     let credential = match input.payload_kind {
-        "JWS" => {
+        crate::inspect::PayloadKind::Jws => {
             match crate::jws::decode(&input.payload) {
                 Ok(jws) => {
                     match jws.payload_json() {
@@ -223,7 +223,7 @@ fn verify_credential(
     let issuer = issuer_id(&cred);
     let key: Option<ResolvedKey> = match jwt {
         Some((jws, claims, _)) => {
-            report.format = "vc-jwt".to_owned();
+            report.format = BadgeFormat::VcJwt;
             let r = jwt::check(jws, claims, ctx.fetch);
             report.push(check_of("proof", r.outcome, r.message, Some(r.detail)));
             check_claims(&cred, claims, report);
@@ -232,7 +232,7 @@ fn verify_credential(
         None => {
             let r = integrity::check(&cred, issuer, ctx.fetch, ctx.opts.now);
             if cred.get("proof").is_some_and(|p| !p.is_null()) {
-                report.format = "data-integrity".to_owned();
+                report.format = BadgeFormat::DataIntegrity;
             }
             let suite = r.valid.as_ref().map(|v| v.suite.clone());
             report.push(check_of("proof", r.outcome, r.message, Some(r.detail)));
