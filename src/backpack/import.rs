@@ -519,7 +519,7 @@ impl Context<'_> {
                 offline: self.opts.offline,
                 report_json: &rec.report_json,
                 documents: &rec.documents,
-                recipient_matched: rec.recipient_matched.as_deref(),
+                recipient: &rec.recipient,
             },
             tags: &[],
         };

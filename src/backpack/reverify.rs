@@ -250,7 +250,7 @@ fn one(
             offline: opts.offline,
             report_json: &rec.report_json,
             documents: &rec.documents,
-            recipient_matched: rec.recipient_matched.as_deref(),
+            recipient: &rec.recipient,
         },
     );
     if let Err(e) = written {

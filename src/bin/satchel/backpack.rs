@@ -679,8 +679,9 @@ pub fn show(id: i64, json_out: bool, data_dir: Option<PathBuf>) -> Result<(), Fa
             ));
         }
     }
-    if let Some(m) = &record.recipient_matched {
-        t.push_str(&format!("  Recipient:   matched {}\n", clean(m)));
+    if let Some(m) = record.recipient_match.matched() {
+        let (who, how) = (clean(&m.identity), m.how());
+        t.push_str(&format!("  Recipient:   matched {who} ({how})\n"));
     }
     t.push_str(&format!(
         "  Format:      Open Badges {} {} ({})\n",
