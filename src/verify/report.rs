@@ -2,16 +2,21 @@
 
 use crate::detect::{DocKind, Version};
 use crate::inspect::Inspection;
+use crate::verify::checks;
 use serde::{Deserialize, Serialize};
 
 /// The id of the expiry check: when it fails the badge is expired, not invalid.
-pub const EXPIRY: &str = "expiry";
+pub use crate::verify::checks::EXPIRY;
 
 /// The checks that, when they pass, confirm the issuer through a document or
 /// address the issuer controls: the OB 3.0 key binding, the OB 2.0 key owned
 /// by and listed in the issuer's profile, the OB 2.0 hosted address inside
 /// the issuer's verification policy.
-pub const ISSUER_CONFIRMING: [&str; 3] = ["proof.issuer", "signature.issuer", "hosted.scope"];
+pub const ISSUER_CONFIRMING: [&str; 3] = [
+    checks::PROOF_ISSUER,
+    checks::SIGNATURE_ISSUER,
+    checks::HOSTED_SCOPE,
+];
 
 /// How an issuer is identified.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]

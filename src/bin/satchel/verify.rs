@@ -351,7 +351,7 @@ fn json_line(o: &Done) -> String {
             format: None,
             checked_at: None,
             checks: vec![JsonCheck {
-                id: "input",
+                id: satchel::verify::checks::INPUT,
                 status: CheckStatus::Fail,
                 message: e.as_deref().unwrap_or_default(),
                 detail: None,
