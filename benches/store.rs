@@ -116,7 +116,7 @@ fn main() {
                         offline: true,
                         report_json: report,
                         documents: &[],
-                        recipient_matched: None,
+                        recipient: &satchel::store::RecipientMatch::NoRecipient,
                     },
                     tags: &tags,
                 })?;

@@ -6,6 +6,7 @@
 use crate::bake::{self, BakeError, ImageFormat, Unbaked};
 use crate::detect::{self, DocKind, InputKind, Vcdm, Version};
 use crate::model::{self, BadgeView};
+pub use crate::payload::PayloadKind;
 use crate::payload::{self, Payload, PayloadError};
 use serde::Serialize;
 use serde_json::Value;
@@ -19,8 +20,8 @@ pub struct Inspection {
     pub container: InputKind,
     /// For images: where the payload was found and what was odd about it.
     pub baked: Option<Unbaked>,
-    /// "JSON", "JWS" or "URL".
-    pub payload_kind: &'static str,
+    /// JSON, a JWS or a URL (serialized as `"JSON"`, `"JWS"`, `"URL"`).
+    pub payload_kind: PayloadKind,
     /// The payload exactly as embedded or given.
     pub payload: String,
     /// The Open Badges version, when it can be told.
@@ -483,7 +484,7 @@ fn finish(
         Payload::Jws { jws, .. } => jws.alg().map(str::to_owned),
         _ => None,
     };
-    let payload_kind = p.kind_name();
+    let payload_kind = p.kind();
     let (document, jws) = match p {
         Payload::Json(doc) => (Some(doc), None),
         Payload::Jws { jws, claims } => (Some(claims), Some(jws)),

@@ -3,6 +3,7 @@
 
 use crate::detect::{self, InputKind};
 use crate::jws::{self, CompactJws};
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 /// Badge text, classified.
@@ -21,13 +22,45 @@ pub enum Payload {
     Url(String),
 }
 
-impl Payload {
+/// Which of the three forms badge text took, without its content
+/// (serialized as `"JSON"`, `"JWS"`, `"URL"`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum PayloadKind {
+    /// A JSON object.
+    #[serde(rename = "JSON")]
+    Json,
+    /// A compact JWS.
+    #[serde(rename = "JWS")]
+    Jws,
+    /// An http(s) URL of a hosted assertion.
+    #[serde(rename = "URL")]
+    Url,
+}
+
+impl PayloadKind {
     /// "JSON", "JWS" or "URL".
-    pub fn kind_name(&self) -> &'static str {
+    pub fn as_str(self) -> &'static str {
         match self {
-            Payload::Json(_) => "JSON",
-            Payload::Jws { .. } => "JWS",
-            Payload::Url(_) => "URL",
+            PayloadKind::Json => "JSON",
+            PayloadKind::Jws => "JWS",
+            PayloadKind::Url => "URL",
+        }
+    }
+}
+
+impl std::fmt::Display for PayloadKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Payload {
+    /// Which form it is.
+    pub fn kind(&self) -> PayloadKind {
+        match self {
+            Payload::Json(_) => PayloadKind::Json,
+            Payload::Jws { .. } => PayloadKind::Jws,
+            Payload::Url(_) => PayloadKind::Url,
         }
     }
 

@@ -200,18 +200,24 @@ function reportSection(d, latest) {
   const checks = [...report.checks].sort((a, b) => (order[a.status] ?? 9) - (order[b.status] ?? 9));
   const list = el("ul", { class: "checks", id: "checks" }, checks.map(checkItem));
   const summary = el("p", { class: "muted" }, checkCounts(report.checks));
-  // Whether the badge is the user's is read from the badge as it is now
-  // (identities added or removed since the last check re-match it at once),
-  // not from the report of that check.
-  const named = Array.isArray(d.badge && d.badge.recipient) && d.badge.recipient.length > 0;
-  // "matched ada@example.org (as lowercased)" names the identity.
-  const who = d.recipient_matched ? (/^matched (.+) \(as (?:given|lowercased)\)$/.exec(d.recipient_matched) || [null, d.recipient_matched])[1] : null;
-  const recipient = d.recipient_matched
-    ? el("p", { class: "notice notice--info", id: "recipient-notice", title: d.recipient_matched }, icon("check", "notice__icon"), el("span", {}, `Awarded to you (${who}).`))
-    : d.has_identities && named
-      ? el("p", { class: "notice notice--warning", id: "recipient-notice" }, icon("warning", "notice__icon"), el("span", {}, "The recipient matches none of your identities. If this badge is yours, add the address it was sent to under Settings → Your identities."))
-      : null;
-  return section("Verification", summary, recipient, list);
+  return section("Verification", summary, recipientNotice(d), list);
+}
+
+const IDENTITY_WORDS = { email: "email", url: "web address", telephone: "phone number", did: "DID" };
+
+/** Whether the badge is the user's (`recipient_match`, kept up to date when
+ *  identities are added or removed, not only at the last check). */
+function recipientNotice(d) {
+  const m = d.recipient_match || {};
+  if (m.result === "matched") {
+    const kind = IDENTITY_WORDS[m.kind] || "identity";
+    const how = `Matched ${m.hashed ? `the badge's hash of your ${kind}` : `your ${kind} as written in the badge`}${m.lowercased ? ", in lower case" : ""}.`;
+    return el("p", { class: "notice notice--info", id: "recipient-notice", title: how }, icon("check", "notice__icon"), el("span", {}, `Awarded to you (${m.identity}).`));
+  }
+  if (m.result === "no_match" && d.has_identities) {
+    return el("p", { class: "notice notice--warning", id: "recipient-notice" }, icon("warning", "notice__icon"), el("span", {}, "The recipient matches none of your identities. If this badge is yours, add the address it was sent to under Settings → Your identities."));
+  }
+  return null;
 }
 
 /** "3 passed · 1 note" */

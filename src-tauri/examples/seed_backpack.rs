@@ -62,7 +62,7 @@ pub fn seed(data: &Path, n: usize) {
                         offline: true,
                         report_json: "{}",
                         documents: &[],
-                        recipient_matched: None,
+                        recipient: &satchel::store::RecipientMatch::NoRecipient,
                     },
                     tags: &[],
                 })?;

@@ -759,8 +759,8 @@ fn badges_not_checked_recently_are_checked_again_at_launch() {
             &std::sync::atomic::AtomicBool::new(false),
         );
         assert_eq!(
-            report.items[0].status.as_deref(),
-            Some("invalid"),
+            report.items[0].status,
+            Some(satchel::verify::Verdict::Invalid),
             "{report:?}"
         );
     }

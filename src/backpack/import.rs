@@ -104,7 +104,7 @@ pub struct ItemReport {
     /// The issuer's name, when known.
     pub issuer: Option<String>,
     /// The verification status of an imported badge.
-    pub status: Option<String>,
+    pub status: Option<crate::verify::Verdict>,
     /// For duplicates: how it was recognized.
     pub duplicate_by: Option<DuplicateBy>,
     /// Why: the not-a-badge or failure reason, or what the verification said.
@@ -398,7 +398,7 @@ impl Context<'_> {
         if let Some(report) = self.duplicate(&source, &sha, None) {
             return report;
         }
-        let is_link = found.payload_kind == "URL";
+        let is_link = found.payload_kind == crate::inspect::PayloadKind::Url;
         if !found.kind.is_award() && !is_link {
             let what = match found.kind {
                 crate::detect::DocKind::Unknown => "an Open Badges document".to_owned(),
@@ -489,7 +489,7 @@ impl Context<'_> {
             container,
             source: &source,
             version: version.as_deref(),
-            format: &report.format,
+            format: report.format.as_str(),
             assertion_id: assertion_id.as_deref(),
             payload: &found.payload,
             badge_json: &badge_json,
@@ -511,7 +511,7 @@ impl Context<'_> {
                 offline: self.opts.offline,
                 report_json: &rec.report_json,
                 documents: &rec.documents,
-                recipient_matched: rec.recipient_matched.as_deref(),
+                recipient: &rec.recipient,
             },
             tags: &[],
         };
@@ -521,7 +521,7 @@ impl Context<'_> {
         match lock(self.store).insert_badge(&new) {
             Ok(Inserted::New(id)) => {
                 line.badge_id = Some(id);
-                line.status = Some(status.to_owned());
+                line.status = Some(report.status);
                 line.reason = Some(summary_sentence(&report));
                 line
             }

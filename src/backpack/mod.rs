@@ -36,7 +36,7 @@ pub use sources::{files_in_folder, ImportInput, MAX_ITEMS};
 use crate::fetch::{cache_key, Fetch, FetchError, Fetched, SharedDoc};
 use crate::inspect::Inspection;
 use crate::model::BadgeView;
-use crate::store::{Store, StoreError};
+use crate::store::{IdentityKind, MatchedIdentity, RecipientMatch, Store, StoreError};
 use crate::verify::Report;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
@@ -117,7 +117,7 @@ pub(crate) fn view_of(
     let hosted;
     let (doc, version, own) = match &found.document {
         Some(doc) => (doc, found.version, found.badge.as_ref()),
-        None if found.payload_kind == "URL" => {
+        None if found.payload_kind == crate::inspect::PayloadKind::Url => {
             let answer = fetch.get(found.payload.trim()).ok()?;
             if !(200..300).contains(&answer.status) {
                 return None;
@@ -200,12 +200,12 @@ pub(crate) fn unix_date(text: Option<&str>) -> Option<i64> {
 pub(crate) struct Recorded {
     pub(crate) report_json: String,
     pub(crate) documents: Vec<(String, String)>,
-    pub(crate) recipient_matched: Option<String>,
+    pub(crate) recipient: RecipientMatch,
 }
 
-/// `view` is the badge as displayed, matched against `identities` when the
-/// check did not get as far as its recipient (a hosted badge that could not
-/// be fetched still names its recipient in what was imported).
+/// `view` is the badge as displayed (verification compares the same
+/// recipient identities, those of the badge it read), matched against
+/// `identities`; a badge with no view names no recipient as stored.
 pub(crate) fn recorded(
     report: &Report,
     documents: Vec<(String, String)>,
@@ -215,33 +215,38 @@ pub(crate) fn recorded(
     Recorded {
         report_json: serde_json::to_string(report).unwrap_or_else(|_| "{}".to_owned()),
         documents,
-        recipient_matched: if report.recipient_matched == Some(true) {
-            report.recipient_detail.clone()
-        } else {
-            view.and_then(|v| match_identities(v, identities))
-        },
+        recipient: view.map_or(RecipientMatch::NoRecipient, |v| {
+            match_identities(v, identities)
+        }),
     }
 }
 
-/// The first of `identities` the badge's recipient matches, worded as a
-/// check words it ("matched ada@example.org (as lowercased)").
-pub(crate) fn match_identities(view: &BadgeView, identities: &[String]) -> Option<String> {
+/// Whether the badge's recipient is one of `identities` (the user's, as
+/// stored): the first that matches, tried in the order the badge names its
+/// identities and then the order given.
+pub(crate) fn match_identities(view: &BadgeView, identities: &[String]) -> RecipientMatch {
     use crate::model::recipient::MatchVariant;
     use crate::model::IdentityCheck;
-    view.recipient.iter().find_map(|r| {
-        identities
-            .iter()
-            .find_map(|candidate| match r.check(candidate) {
-                IdentityCheck::Match { variant } => Some(format!(
-                    "matched {candidate} ({})",
-                    match variant {
-                        MatchVariant::AsGiven => "as given",
-                        MatchVariant::Lowercased => "as lowercased",
-                    }
-                )),
-                _ => None,
-            })
-    })
+    if view.recipient.is_empty() {
+        return RecipientMatch::NoRecipient;
+    }
+    view.recipient
+        .iter()
+        .find_map(|r| {
+            identities
+                .iter()
+                .find_map(|candidate| match r.check(candidate) {
+                    IdentityCheck::Match { variant } => Some(MatchedIdentity {
+                        identity: candidate.trim().to_owned(),
+                        // Stored identities were classified when added.
+                        kind: IdentityKind::classify(candidate).unwrap_or(IdentityKind::Email),
+                        hashed: r.hashed,
+                        lowercased: variant == MatchVariant::Lowercased,
+                    }),
+                    _ => None,
+                })
+        })
+        .map_or(RecipientMatch::NoMatch, RecipientMatch::Matched)
 }
 
 /// The identities to match recipients against, read once per run.
@@ -251,10 +256,9 @@ pub(crate) fn identities(store: &Mutex<Store>) -> Result<Vec<String>, StoreError
 
 /// Matches every stored badge's recipient against the user's identities
 /// again (after an identity was added or removed), without re-verifying:
-/// each badge's `recipient_matched` then names the identity that matched
-/// now, as a check would ("matched ada@example.org (as lowercased)"), or
-/// nothing. The verification history is left as it was. Returns how many
-/// badges match one of the identities.
+/// each badge's [`RecipientMatch`] then names the identity that matches
+/// now, or says that none does. The verification history is left as it
+/// was. Returns how many badges match one of the identities.
 pub fn rematch_identities(store: &Mutex<Store>) -> Result<usize, StoreError> {
     let identities = identities(store)?;
     let ids = lock(store).badge_ids()?;
@@ -265,9 +269,9 @@ pub fn rematch_identities(store: &Mutex<Store>) -> Result<usize, StoreError> {
         };
         let view: BadgeView = serde_json::from_str(&record.badge_json).unwrap_or_default();
         let found = match_identities(&view, &identities);
-        matched += usize::from(found.is_some());
-        if found != record.recipient_matched {
-            lock(store).set_recipient_matched(id, found.as_deref())?;
+        matched += usize::from(found.matched().is_some());
+        if found != record.recipient_match {
+            lock(store).set_recipient_match(id, &found)?;
         }
     }
     Ok(matched)

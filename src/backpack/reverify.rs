@@ -5,7 +5,7 @@ use super::{lock, recorded, Recording};
 use crate::fetch::Fetch;
 use crate::pool::{self, Indexed, Slots};
 use crate::store::{NewVerification, Store};
-use crate::verify::{self, Options};
+use crate::verify::{self, Options, Verdict};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::sync::atomic::AtomicBool;
@@ -103,9 +103,9 @@ pub struct ReverifyItem {
     /// Its name.
     pub name: Option<String>,
     /// Its status before.
-    pub before: Option<String>,
+    pub before: Option<Verdict>,
     /// Its status now (None when it could not be re-read at all).
-    pub after: Option<String>,
+    pub after: Option<Verdict>,
     /// What changed (empty: nothing).
     pub changes: Vec<Change>,
     /// One sentence: why it has its status now, or what went wrong.
@@ -160,7 +160,7 @@ fn one(
     opts: &ReverifyOptions,
     identities: &[String],
 ) -> ReverifyItem {
-    let failed = |name: Option<String>, before: Option<String>, message: String| ReverifyItem {
+    let failed = |name: Option<String>, before: Option<Verdict>, message: String| ReverifyItem {
         id,
         name,
         before,
@@ -184,7 +184,7 @@ fn one(
         Err(e) => return failed(None, None, format!("The backpack could not be read: {e}.")),
     };
     let name = record.summary.name.clone();
-    let before = Some(record.summary.status.clone());
+    let before = Verdict::parse(&record.summary.status);
     let bytes = match file {
         Ok(Some((_, bytes))) => bytes,
         _ => record.payload.clone().into_bytes(),
@@ -211,8 +211,8 @@ fn one(
     );
     let view: Option<crate::model::BadgeView> = serde_json::from_str(&record.badge_json).ok();
     let rec = recorded(&report, recording.documents(), view.as_ref(), identities);
-    let after = report.status.as_str();
-    let mut changes = status_changes(before.as_deref(), after);
+    let after = report.status;
+    let mut changes = status_changes(before, after);
     if let Ok(Some(last)) = &last {
         let old: BTreeMap<String, String> =
             serde_json::from_str(&last.documents_json).unwrap_or_default();
@@ -235,11 +235,11 @@ fn one(
         id,
         &NewVerification {
             checked_at: report.checked_at,
-            status: after,
+            status: after.as_str(),
             offline: opts.offline,
             report_json: &rec.report_json,
             documents: &rec.documents,
-            recipient_matched: rec.recipient_matched.as_deref(),
+            recipient: &rec.recipient,
         },
     );
     if let Err(e) = written {
@@ -253,22 +253,21 @@ fn one(
         id,
         name,
         before,
-        after: Some(after.to_owned()),
+        after: Some(after),
         changes,
         message: super::import::summary_sentence(&report),
     }
 }
 
-fn status_changes(before: Option<&str>, after: &str) -> Vec<Change> {
+fn status_changes(before: Option<Verdict>, after: Verdict) -> Vec<Change> {
     if before == Some(after) {
         return Vec::new();
     }
-    match after {
-        "revoked" => vec![Change::NewlyRevoked],
-        "expired" => vec![Change::NewlyExpired],
-        "verified" => vec![Change::NowVerified],
-        "invalid" => vec![Change::NowInvalid],
-        "unverifiable" => vec![Change::CouldNotCheck],
-        _ => Vec::new(),
-    }
+    vec![match after {
+        Verdict::Revoked => Change::NewlyRevoked,
+        Verdict::Expired => Change::NewlyExpired,
+        Verdict::Verified => Change::NowVerified,
+        Verdict::Invalid => Change::NowInvalid,
+        Verdict::Unverifiable => Change::CouldNotCheck,
+    }]
 }

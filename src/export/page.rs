@@ -4,8 +4,9 @@
 use super::{svg_clean, verify_data};
 use super::{ExportBadge, ExportCollection, ExportError, ExportOptions, MANIFEST, MANIFEST_FORMAT};
 use crate::detect::InputKind;
+use crate::inspect::PayloadKind;
 use crate::model::{BadgeView, RecipientIdentity};
-use crate::verify::{CheckStatus, Report, Verdict};
+use crate::verify::{BadgeFormat, CheckStatus, Report, Verdict};
 use minijinja::{context, Environment, Value as JValue};
 use serde::Serialize;
 use serde_json::{json, Value};
@@ -439,7 +440,7 @@ struct BadgeModel {
     verdict_explained: String,
     checked_at: String,
     checked_at_iso: String,
-    format: String,
+    format: BadgeFormat,
     version: Option<&'static str>,
     checks: Vec<CheckItem>,
     files: Vec<FileLink>,
@@ -454,17 +455,17 @@ struct BadgeModel {
 
 fn verdict_words(v: Verdict) -> (&'static str, &'static str, &'static str) {
     match v {
-        Verdict::Verified => ("verified", v.label(), "every required check passed"),
-        Verdict::Expired => ("expired", v.label(), "authentic, but past its expiry date"),
-        Verdict::Revoked => ("revoked", v.label(), "the issuer has revoked it"),
+        Verdict::Verified => (v.as_str(), v.label(), "every required check passed"),
+        Verdict::Expired => (v.as_str(), v.label(), "authentic, but past its expiry date"),
+        Verdict::Revoked => (v.as_str(), v.label(), "the issuer has revoked it"),
         Verdict::Invalid => (
-            "invalid",
-            Verdict::Invalid.label(),
+            v.as_str(),
+            v.label(),
             "a check failed: it was changed, forged or is malformed",
         ),
         Verdict::Unverifiable => (
-            "unverifiable",
-            Verdict::Unverifiable.label(),
+            v.as_str(),
+            v.label(),
             "something needed could not be reached or resolved; this is not evidence of forgery",
         ),
     }
@@ -586,7 +587,7 @@ fn enriched_view(ins: &crate::inspect::Inspection, docs: &HashMap<&str, &[u8]>) 
             .filter(Value::is_object)
     };
     let base = ins.document.clone().or_else(|| {
-        (ins.payload_kind == "URL")
+        (ins.payload_kind == PayloadKind::Url)
             .then(|| json_doc(&ins.payload))
             .flatten()
     });
@@ -704,13 +705,13 @@ fn build_badge(
         files.push((PathBuf::from(&rel), b.original.clone()));
         original_path = Some(rel);
         let json_text: Option<Vec<u8>> = match b.inspection.payload_kind {
-            "JSON" => Some(b.inspection.payload.clone().into_bytes()),
-            "JWS" => b
+            PayloadKind::Json => Some(b.inspection.payload.clone().into_bytes()),
+            PayloadKind::Jws => b
                 .inspection
                 .document
                 .as_ref()
                 .and_then(|d| serde_json::to_vec_pretty(d).ok()),
-            _ => docs
+            PayloadKind::Url => docs
                 .get(b.inspection.payload.trim())
                 .map(|d| d.to_vec())
                 .filter(|d| serde_json::from_slice::<Value>(d).is_ok()),
@@ -719,7 +720,7 @@ fn build_badge(
             let rel = format!("{dir}/credential.json");
             file_links.push(FileLink {
                 href: format!("../{rel}"),
-                label: if b.inspection.payload_kind == "JWS" {
+                label: if b.inspection.payload_kind == PayloadKind::Jws {
                     "The signed assertion or credential, decoded (JSON)".to_owned()
                 } else {
                     "The assertion or credential (JSON)".to_owned()
@@ -729,7 +730,7 @@ fn build_badge(
             });
             files.push((PathBuf::from(rel), json_bytes));
         }
-        if b.inspection.payload_kind == "JWS" {
+        if b.inspection.payload_kind == PayloadKind::Jws {
             let rel = format!("{dir}/credential.jws");
             let jws = b.inspection.payload.trim().as_bytes().to_vec();
             file_links.push(FileLink {
@@ -858,13 +859,10 @@ fn build_badge(
         .id
         .as_deref()
         .and_then(safe_link)
-        .filter(|_| b.report.format == "hosted");
+        .filter(|_| b.report.format == BadgeFormat::Hosted);
 
     // The data the in-browser check reads.
-    let checkable = matches!(
-        b.report.format.as_str(),
-        "signed" | "vc-jwt" | "data-integrity" | "hosted"
-    );
+    let checkable = b.report.format.is_signed() || b.report.format == BadgeFormat::Hosted;
     // Offered only for badges Satchel verified: a page never claims more
     // than Satchel's last report.
     let satchel_verified = b.report.status == crate::verify::Verdict::Verified;
@@ -923,7 +921,7 @@ fn build_badge(
         verdict_explained: explained.to_owned(),
         checked_at: show_time(b.report.checked_at),
         checked_at_iso: crate::clock::rfc3339(b.report.checked_at),
-        format: b.report.format.clone(),
+        format: b.report.format,
         version: b.report.version.map(|v| v.as_str()),
         checks,
         files: file_links,

@@ -15,7 +15,7 @@
 //! checks that every string of the credential it shows appears in the signed
 //! N-Quads; the page says exactly that.
 
-use crate::inspect::Inspection;
+use crate::inspect::{Inspection, PayloadKind};
 use crate::verify::Report;
 use serde_json::{json, Map, Value};
 
@@ -56,16 +56,16 @@ pub(crate) fn build(
         },
     });
     match input.payload_kind {
-        "JWS" => data["jws"] = Value::String(input.payload.trim().to_owned()),
-        "URL" => data["assertion_url"] = Value::String(input.payload.trim().to_owned()),
-        _ => data["credential"] = doc.clone(),
+        PayloadKind::Jws => data["jws"] = Value::String(input.payload.trim().to_owned()),
+        PayloadKind::Url => data["assertion_url"] = Value::String(input.payload.trim().to_owned()),
+        PayloadKind::Json => data["credential"] = doc.clone(),
     }
-    if input.payload_kind != "JWS" {
+    if input.payload_kind != PayloadKind::Jws {
         if let Some(id) = doc.get("id").and_then(Value::as_str) {
             data["assertion_url"] = Value::String(id.to_owned());
         }
     }
-    if report.format == "data-integrity" {
+    if report.format == crate::verify::BadgeFormat::DataIntegrity {
         let (ok, errors) = integrity(doc);
         data["di"] = Value::Array(ok);
         data["di_errors"] = Value::Array(errors);

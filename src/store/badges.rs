@@ -6,13 +6,11 @@
 //! (file, first verification, document links, index row) is written in one
 //! savepoint: it lands whole or not at all.
 
+use super::recipient::{self, RecipientMatch};
 use super::{db, Store, StoreError};
 use rusqlite::types::Value as SqlValue;
 use rusqlite::{params, params_from_iter, OptionalExtension, Row};
 use serde::Serialize;
-
-/// The verdict words stored in `status` columns.
-pub const STATUSES: [&str; 5] = ["verified", "expired", "revoked", "invalid", "unverifiable"];
 
 /// A badge to store, everything already extracted by the caller.
 #[derive(Clone, Debug)]
@@ -65,7 +63,8 @@ pub struct NewBadge<'a> {
 pub struct NewVerification<'a> {
     /// When it was made.
     pub checked_at: i64,
-    /// One of [`STATUSES`].
+    /// The verdict's word (`verify::Verdict::as_str`: `verified`, `expired`,
+    /// `revoked`, `invalid`, `unverifiable`; the column's CHECK refuses others).
     pub status: &'a str,
     /// Whether it used only kept documents.
     pub offline: bool,
@@ -73,8 +72,8 @@ pub struct NewVerification<'a> {
     pub report_json: &'a str,
     /// The documents the check used, `(url, sha256)`.
     pub documents: &'a [(String, String)],
-    /// The identity the recipient matched, if any.
-    pub recipient_matched: Option<&'a str>,
+    /// Whether the recipient is one of the user's identities, and which.
+    pub recipient: &'a RecipientMatch,
 }
 
 /// How a badge was found to be already present.
@@ -137,8 +136,8 @@ pub struct BadgeRecord {
     pub sha256: String,
     /// Where it came from.
     pub source: String,
-    /// The identity the recipient matched at the last check.
-    pub recipient_matched: Option<String>,
+    /// Whether the recipient is one of the user's identities, and which.
+    pub recipient_match: RecipientMatch,
     /// The user's note.
     pub note: String,
     /// The badge text as embedded or given.
@@ -326,12 +325,17 @@ impl Store {
             let v = &b.verification;
             s.conn
                 .prepare_cached(
+                    &format!(
                     "INSERT INTO badges (name, issuer_name, issuer_id, status, checked_at,
                         issued_on, expires, imported_at, container, version, format,
-                        assertion_id, sha256, source, recipient_matched, payload, badge_json)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
+                        assertion_id, sha256, source, payload, badge_json, {})
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16,
+                        ?17, ?18, ?19, ?20, ?21)",
+                    recipient::COLUMNS
+                ),
                 )
                 .and_then(|mut st| {
+                    let [m, identity, kind, hashed, lowercased] = v.recipient.to_sql();
                     st.execute(params![
                         b.name,
                         b.issuer_name,
@@ -347,9 +351,13 @@ impl Store {
                         b.assertion_id,
                         sha,
                         b.source,
-                        v.recipient_matched,
                         b.payload,
                         b.badge_json,
+                        m,
+                        identity,
+                        kind,
+                        hashed,
+                        lowercased,
                     ])
                 })
                 .map_err(db)?;
@@ -435,25 +443,29 @@ impl Store {
         self.savepoint(|s| {
             let n = s
                 .conn
-                .prepare_cached(
-                    "UPDATE badges SET status = ?2, checked_at = ?3, recipient_matched = ?4 WHERE id = ?1",
-                )
-                .and_then(|mut st| st.execute(params![id, v.status, v.checked_at, v.recipient_matched]))
+                .prepare_cached("UPDATE badges SET status = ?2, checked_at = ?3 WHERE id = ?1")
+                .and_then(|mut st| st.execute(params![id, v.status, v.checked_at]))
                 .map_err(db)?;
             if n == 0 {
                 return Ok(false);
             }
+            s.set_recipient_match(id, v.recipient)?;
             s.record_verification(id, v)?;
             Ok(true)
         })
     }
 
-    /// Records which identity the recipient of badge `id` matches now (see
-    /// `backpack::rematch_identities`).
-    pub fn set_recipient_matched(&self, id: i64, matched: Option<&str>) -> Result<(), StoreError> {
+    /// Records whether, and which, identity the recipient of badge `id`
+    /// matches now (see `backpack::rematch_identities`).
+    pub fn set_recipient_match(&self, id: i64, found: &RecipientMatch) -> Result<(), StoreError> {
+        let [m, identity, kind, hashed, lowercased] = found.to_sql();
         self.conn
-            .prepare_cached("UPDATE badges SET recipient_matched = ?2 WHERE id = ?1")
-            .and_then(|mut st| st.execute(params![id, matched]))
+            .prepare_cached(
+                "UPDATE badges SET recipient_match = ?2, recipient_identity = ?3,
+                    recipient_kind = ?4, recipient_hashed = ?5, recipient_lowercased = ?6
+                 WHERE id = ?1",
+            )
+            .and_then(|mut st| st.execute(params![id, m, identity, kind, hashed, lowercased]))
             .map_err(db)?;
         Ok(())
     }
@@ -490,8 +502,9 @@ impl Store {
     /// One badge, without its original bytes.
     pub fn badge(&self, id: i64) -> Result<Option<BadgeRecord>, StoreError> {
         let sql = format!(
-            "SELECT {SUMMARY_COLUMNS}, b.sha256, b.source, b.recipient_matched, b.note, b.payload, b.badge_json
-             FROM badges b WHERE b.id = ?1"
+            "SELECT {SUMMARY_COLUMNS}, b.sha256, b.source, b.note, b.payload, b.badge_json, {}
+             FROM badges b WHERE b.id = ?1",
+            recipient::COLUMNS
         );
         let found = self
             .conn
@@ -502,10 +515,10 @@ impl Store {
                         summary: summary_from(r)?,
                         sha256: r.get(13)?,
                         source: r.get(14)?,
-                        recipient_matched: r.get(15)?,
-                        note: r.get(16)?,
-                        payload: r.get(17)?,
-                        badge_json: r.get(18)?,
+                        note: r.get(15)?,
+                        payload: r.get(16)?,
+                        badge_json: r.get(17)?,
+                        recipient_match: RecipientMatch::from_row(r, 18)?,
                         tags: Vec::new(),
                         collections: Vec::new(),
                         documents: Vec::new(),

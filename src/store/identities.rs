@@ -3,10 +3,10 @@
 
 use super::{db, Store, StoreError};
 use rusqlite::params;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// What kind of identity a value is.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum IdentityKind {
     /// An email address.
@@ -30,7 +30,7 @@ impl IdentityKind {
         }
     }
 
-    fn parse(s: &str) -> IdentityKind {
+    pub(crate) fn parse(s: &str) -> IdentityKind {
         match s {
             "url" => IdentityKind::Url,
             "telephone" => IdentityKind::Telephone,

@@ -33,16 +33,18 @@ mod badges;
 mod collections;
 mod documents;
 mod identities;
+mod recipient;
 
 pub use backup::{inspect_backup, restore, BackupSummary};
 pub use badges::{
     BadgeQuery, BadgeRecord, BadgeSummary, DuplicateBy, Inserted, NewBadge, NewVerification,
-    SortBy, VerificationRecord, STATUSES,
+    SortBy, VerificationRecord,
 };
 pub use collections::CollectionSummary;
 pub(crate) use documents::sha256_hex;
 pub use documents::{DocumentRecord, DocumentSource, DocumentSummary, StoredDocument};
 pub use identities::{Identity, IdentityKind};
+pub use recipient::{MatchedIdentity, RecipientMatch};
 
 use rusqlite::{Connection, TransactionBehavior};
 use std::path::{Path, PathBuf};
@@ -60,6 +62,7 @@ pub const DATABASE_FILE: &str = "satchel.sqlite3";
 const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0001_documents.sql"),
     include_str!("migrations/0002_badges.sql"),
+    include_str!("migrations/0003_recipient_match.sql"),
 ];
 
 /// How long a write waits for another process writing to the database

@@ -11,6 +11,7 @@ use crate::clock;
 use crate::fetch::FetchError;
 use crate::model::recipient::MatchVariant;
 use crate::model::{IdentityCheck, RecipientIdentity};
+use crate::verify::checks;
 use serde_json::Value;
 use time::format_description::well_known::{Iso8601, Rfc3339};
 use time::{Date, OffsetDateTime, PrimitiveDateTime};
@@ -186,7 +187,7 @@ pub(crate) fn check_dates(
             Ok(date) => {
                 if strict && !date.conforming {
                     report.push(Check::warn(
-                        "dates.format",
+                        checks::DATES_FORMAT,
                         format!(
                             "The date in {} is not written as a date and time with a time zone, as the standard asks; Satchel read it as {}.",
                             field.name,
@@ -199,7 +200,7 @@ pub(crate) fn check_dates(
             }
             Err(why) => {
                 report.push(Check::fail(
-                    "dates.format",
+                    checks::DATES_FORMAT,
                     format!("The badge's {} is not a date Satchel can read.", field.name),
                     Some(format!("{}: {why}", field.name)),
                 ));
@@ -224,19 +225,19 @@ pub(crate) fn check_dates(
         ));
         report.push(if from > now {
             Check::fail(
-                "dates.start",
+                checks::DATES_START,
                 format!("This badge is not valid yet: {said}, which is still in the future."),
                 detail,
             )
         } else if field.name.to_ascii_lowercase().contains("valid") {
             Check::pass(
-                "dates.start",
+                checks::DATES_START,
                 format!("This badge is valid from {}.", clock::date(from)),
                 detail,
             )
         } else {
             Check::pass(
-                "dates.start",
+                checks::DATES_START,
                 format!("This badge was issued on {}.", clock::date(from)),
                 detail,
             )
@@ -245,7 +246,7 @@ pub(crate) fn check_dates(
     if let (Some(from), Some(until)) = (from, until) {
         if until < from {
             report.push(Check::fail(
-                "dates.order",
+                checks::DATES_ORDER,
                 format!(
                     "This badge's dates are wrong: it expires ({}) before it starts ({}).",
                     clock::date(until),
@@ -317,7 +318,7 @@ pub(crate) fn check_recipient(
     if identities.is_empty() {
         report.recipient_matched = None;
         report.push(Check::warn(
-            "recipient",
+            checks::RECIPIENT,
             "This badge does not name its recipient, so Satchel cannot tell whether it is yours.",
             None,
         ));
@@ -336,7 +337,7 @@ pub(crate) fn check_recipient(
                     report.recipient_matched = Some(true);
                     report.recipient_detail = Some(format!("matched {candidate} ({how})"));
                     report.push(Check::pass(
-                        "recipient",
+                        checks::RECIPIENT,
                         format!("This badge was issued to you ({candidate})."),
                         Some(describe_identity(identity, Some(how))),
                     ));
@@ -359,7 +360,7 @@ pub(crate) fn check_recipient(
     if !comparable {
         report.recipient_matched = None;
         report.push(Check::warn(
-            "recipient",
+            checks::RECIPIENT,
             format!(
                 "Satchel cannot compare this badge's recipient with your identities: {}.",
                 unsupported.join("; ")
@@ -381,12 +382,12 @@ pub(crate) fn check_recipient(
     ));
     report.push(match opts.recipient_rule {
         RecipientRule::MustMatch => Check::fail(
-            "recipient",
+            checks::RECIPIENT,
             "This badge was not issued to any of your identities.",
             detail,
         ),
         RecipientRule::Note => Check::warn(
-            "recipient",
+            checks::RECIPIENT,
             "This badge was issued to an identity you have not added; if it is yours, add it under Your identities.",
             detail,
         ),

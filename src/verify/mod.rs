@@ -7,6 +7,7 @@
 //!
 //! Network only through a [`Fetch`]; time only through [`Options::now`].
 
+pub mod checks;
 pub(crate) mod common;
 mod ob2;
 mod ob3;
@@ -14,7 +15,8 @@ pub mod proof;
 mod report;
 
 pub use report::{
-    Check, CheckStatus, IdentifiedBy, IssuerIdentity, Report, Verdict, EXPIRY, ISSUER_CONFIRMING,
+    BadgeFormat, Check, CheckStatus, IdentifiedBy, IssuerIdentity, Report, Verdict, EXPIRY,
+    ISSUER_CONFIRMING,
 };
 
 use crate::fetch::Fetch;
@@ -68,7 +70,7 @@ fn dispatch(input: &Inspection, fetch: &dyn Fetch, opts: &Options, report: &mut 
     }
     if report.checks.is_empty() {
         report.push(Check::skip(
-            "verification.supported",
+            checks::VERIFICATION_SUPPORTED,
             "Satchel cannot verify this kind of document yet.",
             None,
         ));

@@ -2,16 +2,21 @@
 
 use crate::detect::{DocKind, Version};
 use crate::inspect::Inspection;
+use crate::verify::checks;
 use serde::{Deserialize, Serialize};
 
 /// The id of the expiry check: when it fails the badge is expired, not invalid.
-pub const EXPIRY: &str = "expiry";
+pub use crate::verify::checks::EXPIRY;
 
 /// The checks that, when they pass, confirm the issuer through a document or
 /// address the issuer controls: the OB 3.0 key binding, the OB 2.0 key owned
 /// by and listed in the issuer's profile, the OB 2.0 hosted address inside
 /// the issuer's verification policy.
-pub const ISSUER_CONFIRMING: [&str; 3] = ["proof.issuer", "signature.issuer", "hosted.scope"];
+pub const ISSUER_CONFIRMING: [&str; 3] = [
+    checks::PROOF_ISSUER,
+    checks::SIGNATURE_ISSUER,
+    checks::HOSTED_SCOPE,
+];
 
 /// How an issuer is identified.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -170,22 +175,23 @@ impl Verdict {
         }
     }
 
-    /// The verdict named by its id ([`Verdict::as_str`]).
-    pub fn from_id(id: &str) -> Option<Verdict> {
-        [
-            Verdict::Verified,
-            Verdict::Expired,
-            Verdict::Revoked,
-            Verdict::Invalid,
-            Verdict::Unverifiable,
-        ]
-        .into_iter()
-        .find(|v| v.as_str() == id)
+    /// Every verdict, in the order of the words the store's `status` columns allow.
+    pub const ALL: [Verdict; 5] = [
+        Verdict::Verified,
+        Verdict::Expired,
+        Verdict::Revoked,
+        Verdict::Invalid,
+        Verdict::Unverifiable,
+    ];
+
+    /// The verdict named by its word (see [`Verdict::as_str`]), if it is one.
+    pub fn parse(word: &str) -> Option<Verdict> {
+        Verdict::ALL.into_iter().find(|v| v.as_str() == word)
     }
 
-    /// The id for it: `verified`, `expired`, `revoked`, `invalid`,
-    /// `unverifiable` (as in JSON output and the store; people read
-    /// [`Verdict::label`]).
+    /// The word for it: `verified`, `expired`, `revoked`, `invalid`,
+    /// `unverifiable` (as in JSON output and the store). The one list of
+    /// these words: the store's `status` columns hold exactly these.
     pub fn as_str(self) -> &'static str {
         match self {
             Verdict::Verified => "verified",
@@ -194,6 +200,69 @@ impl Verdict {
             Verdict::Invalid => "invalid",
             Verdict::Unverifiable => "unverifiable",
         }
+    }
+}
+
+impl std::fmt::Display for Verdict {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// How a badge is made verifiable (serialized as `hosted`, `signed`,
+/// `vc-jwt`, `data-integrity`, `unknown`, in JSON output and the store).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum BadgeFormat {
+    /// OB 0.5–2.0 hosted: the issuer serves the assertion at its id.
+    Hosted,
+    /// OB 1.0–2.0 signed: a compact JWS over the assertion.
+    Signed,
+    /// OB 3.0 / CLR 2.0 as a VC-JWT.
+    VcJwt,
+    /// OB 3.0 / CLR 2.0 with a Data Integrity proof.
+    DataIntegrity,
+    /// Not told (yet): nothing verifiable was found.
+    #[default]
+    Unknown,
+}
+
+impl BadgeFormat {
+    /// The word for it, as serialized.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            BadgeFormat::Hosted => "hosted",
+            BadgeFormat::Signed => "signed",
+            BadgeFormat::VcJwt => "vc-jwt",
+            BadgeFormat::DataIntegrity => "data-integrity",
+            BadgeFormat::Unknown => "unknown",
+        }
+    }
+
+    /// Its name for people: "Hosted", "Signed", "VC-JWT", "Data Integrity
+    /// proof", "Unknown format".
+    pub fn label(self) -> &'static str {
+        match self {
+            BadgeFormat::Hosted => "Hosted",
+            BadgeFormat::Signed => "Signed",
+            BadgeFormat::VcJwt => "VC-JWT",
+            BadgeFormat::DataIntegrity => "Data Integrity proof",
+            BadgeFormat::Unknown => "Unknown format",
+        }
+    }
+
+    /// Does a signature or proof carry it (as opposed to a hosted or unknown badge)?
+    pub fn is_signed(self) -> bool {
+        matches!(
+            self,
+            BadgeFormat::Signed | BadgeFormat::VcJwt | BadgeFormat::DataIntegrity
+        )
+    }
+}
+
+impl std::fmt::Display for BadgeFormat {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 
@@ -208,8 +277,8 @@ pub struct Report {
     pub version: Option<Version>,
     /// The document kind.
     pub kind: DocKind,
-    /// "hosted", "signed", "vc-jwt", "data-integrity", or "unknown".
-    pub format: String,
+    /// Hosted, signed, VC-JWT, Data Integrity, or unknown.
+    pub format: BadgeFormat,
     /// Every check, in the order made.
     pub checks: Vec<Check>,
     /// The assertion or credential id.
@@ -256,7 +325,7 @@ impl Report {
             checked_at: now,
             version,
             kind,
-            format: "unknown".to_owned(),
+            format: BadgeFormat::Unknown,
             checks: Vec::new(),
             assertion_id: None,
             badge_name: None,
@@ -358,5 +427,27 @@ mod tests {
         );
         assert_eq!(verdict(&[("proof", Pass)], false, false), Verdict::Verified);
         assert_eq!(verdict(&[], false, false), Verdict::Unverifiable);
+    }
+
+    #[test]
+    fn enums_serialize_as_their_words() {
+        for v in Verdict::ALL {
+            assert_eq!(serde_json::to_value(v).unwrap(), v.as_str());
+            assert_eq!(Verdict::parse(v.as_str()), Some(v));
+        }
+        assert_eq!(Verdict::parse("Verified"), None);
+        for f in [
+            BadgeFormat::Hosted,
+            BadgeFormat::Signed,
+            BadgeFormat::VcJwt,
+            BadgeFormat::DataIntegrity,
+            BadgeFormat::Unknown,
+        ] {
+            assert_eq!(serde_json::to_value(f).unwrap(), f.as_str());
+            assert_eq!(
+                serde_json::from_value::<BadgeFormat>(f.as_str().into()).unwrap(),
+                f
+            );
+        }
     }
 }

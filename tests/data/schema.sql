@@ -51,13 +51,21 @@ CREATE TABLE badges (
     -- Where it came from: the file path, archive member or URL.
     source        TEXT    NOT NULL,
     -- The identity the recipient matched at the last check, if any.
-    recipient_matched TEXT,
     note          TEXT    NOT NULL DEFAULT '',
     -- The badge text exactly as embedded or given (JSON, JWS or URL).
     payload       TEXT    NOT NULL,
     -- The normalized badge (satchel::model::BadgeView as JSON).
     badge_json    TEXT    NOT NULL
-) STRICT;
+, recipient_match TEXT NOT NULL DEFAULT 'no_match'
+    CHECK (recipient_match IN ('matched', 'no_match', 'no_recipient')), recipient_identity TEXT, recipient_kind TEXT
+    CHECK (recipient_kind IN ('email', 'url', 'telephone', 'did')), recipient_hashed INTEGER
+    CHECK (recipient_hashed IN (0, 1)), recipient_lowercased INTEGER
+    CHECK (CASE recipient_match
+        WHEN 'matched' THEN recipient_identity IS NOT NULL AND recipient_kind IS NOT NULL
+            AND recipient_hashed IS NOT NULL AND recipient_lowercased IN (0, 1)
+        ELSE recipient_identity IS NULL AND recipient_kind IS NULL
+            AND recipient_hashed IS NULL AND recipient_lowercased IS NULL
+    END)) STRICT;
 CREATE TABLE collection_badges (
     collection_id INTEGER NOT NULL REFERENCES collections (id) ON DELETE CASCADE,
     badge_id      INTEGER NOT NULL REFERENCES badges (id) ON DELETE CASCADE,

@@ -5,7 +5,7 @@
 use crate::backpack::{baked_png, issuer, NOW};
 use satchel::app::{App, Clock, ErrorCode, Reverify, Settings, ShareOptions, SETTINGS_FILE};
 use satchel::backpack::{ImportInput, ItemOutcome};
-use satchel::store::BadgeQuery;
+use satchel::store::{BadgeQuery, RecipientMatch};
 use std::sync::atomic::AtomicBool;
 
 /// An app in a fresh data folder that may reach 127.0.0.1, at [`NOW`].
@@ -50,22 +50,17 @@ fn identities_rematch_every_badge_when_they_change() {
     let app = app(&dir.path().join("data"));
     let ids = import(&app, &server, dir.path(), 3);
     // Nobody's yet: the recipient is a hashed ada@example.org.
-    assert_eq!(app.badge(ids[0]).unwrap().record.recipient_matched, None);
+    let yours = |app: &App| app.badge(ids[0]).unwrap().record.recipient_match;
+    assert_eq!(yours(&app), RecipientMatch::NoMatch);
 
     let added = app.add_identity("ada@example.org").unwrap();
     assert!(added.changed);
     assert_eq!(added.yours, 3);
     assert_eq!(added.identities.len(), 1);
     let detail = app.badge(ids[0]).unwrap();
-    assert!(
-        detail
-            .record
-            .recipient_matched
-            .as_deref()
-            .is_some_and(|m| m.contains("ada@example.org")),
-        "{:?}",
-        detail.record.recipient_matched
-    );
+    let matched = detail.record.recipient_match.matched().expect("matched");
+    assert_eq!(matched.identity, "ada@example.org");
+    assert!(matched.hashed);
     assert!(detail.has_identities);
 
     // Adding it again changes nothing.
@@ -77,7 +72,7 @@ fn identities_rematch_every_badge_when_they_change() {
     let removed = app.remove_identity("ada@example.org").unwrap();
     assert_eq!(removed.yours, 0);
     assert!(removed.identities.is_empty());
-    assert_eq!(app.badge(ids[0]).unwrap().record.recipient_matched, None);
+    assert_eq!(yours(&app), RecipientMatch::NoMatch);
 
     let missing = app.remove_identity("ada@example.org").unwrap_err();
     assert_eq!(missing.code(), ErrorCode::NotFound);

@@ -11,7 +11,11 @@ use satchel::backpack::{
 };
 use satchel::bake::{bake, Slot};
 use satchel::fetch::{CachingFetch, HttpFetch, NetPolicy};
-use satchel::store::{BadgeQuery, DuplicateBy, SortBy, Store, StoreError};
+use satchel::store::{
+    BadgeQuery, DuplicateBy, IdentityKind, MatchedIdentity, RecipientMatch, SortBy, Store,
+    StoreError,
+};
+use satchel::verify::Verdict;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -243,7 +247,7 @@ fn files_folders_zips_urls_and_pasted_text_are_imported_with_a_report_per_item()
     ] {
         let item = outcome_of(&report, source);
         assert_eq!(item.outcome, ItemOutcome::Imported, "{item:?}");
-        assert_eq!(item.status.as_deref(), Some("verified"), "{item:?}");
+        assert_eq!(item.status, Some(Verdict::Verified), "{item:?}");
         assert_eq!(item.name.as_deref(), Some(name));
         assert_eq!(item.issuer.as_deref(), Some("Local Guild"));
     }
@@ -396,7 +400,7 @@ fn badges_that_do_not_verify_are_stored_with_the_reason() {
     ]);
     let revoked = outcome_of(&report, "revoked.png");
     assert_eq!(revoked.outcome, ItemOutcome::Imported);
-    assert_eq!(revoked.status.as_deref(), Some("revoked"));
+    assert_eq!(revoked.status, Some(Verdict::Revoked));
     assert!(
         revoked
             .reason
@@ -407,7 +411,7 @@ fn badges_that_do_not_verify_are_stored_with_the_reason() {
     );
     let gone = outcome_of(&report, "gone.png");
     assert_eq!(gone.outcome, ItemOutcome::Imported);
-    assert_eq!(gone.status.as_deref(), Some("invalid"));
+    assert_eq!(gone.status, Some(Verdict::Invalid));
     assert_eq!(
         bp.ids(BadgeQuery {
             status: vec!["revoked".into()],
@@ -440,8 +444,12 @@ fn every_badge_is_matched_against_every_identity() {
     let report = bp.import(&[ImportInput::Text(served(&server, 0))]);
     let id = report.items[0].badge_id.unwrap();
     let record = bp.store().badge(id).unwrap().unwrap();
-    let matched = record.recipient_matched.expect("the recipient matched");
-    assert!(matched.contains("Ada@Example.org"), "{matched}");
+    // The badge names a hashed email; the address as added matched once lower-cased.
+    assert_eq!(
+        record.recipient_match,
+        matched_email("Ada@Example.org", true),
+        "{record:?}"
+    );
     let last = bp.store().last_verification(id).unwrap().unwrap();
     assert!(last.report_json.contains("\"recipient_matched\":true"));
 
@@ -450,7 +458,7 @@ fn every_badge_is_matched_against_every_identity() {
     assert!(bp.store().remove_identity("ada@example.org").unwrap());
     bp.reverify(&[id], false);
     let record = bp.store().badge(id).unwrap().unwrap();
-    assert_eq!(record.recipient_matched, None);
+    assert_eq!(record.recipient_match, RecipientMatch::NoMatch);
     assert_eq!(record.summary.status, "verified");
     let last = bp.store().last_verification(id).unwrap().unwrap();
     let report: serde_json::Value = serde_json::from_str(&last.report_json).unwrap();
@@ -483,14 +491,17 @@ fn a_badge_that_could_not_be_checked_is_still_matched_to_its_recipient() {
     let record = bp.store().badge(id).unwrap().unwrap();
     assert_eq!(record.summary.status, "unverifiable");
     assert_eq!(
-        record.recipient_matched.as_deref(),
-        Some("matched ada@example.org (as given)")
+        record.recipient_match,
+        matched_email("ada@example.org", false)
     );
     // And again after a check that still cannot reach the issuer.
     bp.reverify(&[id], true);
     let record = bp.store().badge(id).unwrap().unwrap();
     assert_eq!(record.summary.status, "unverifiable");
-    assert!(record.recipient_matched.is_some());
+    assert_eq!(
+        record.recipient_match,
+        matched_email("ada@example.org", false)
+    );
 }
 
 #[test]
@@ -511,15 +522,25 @@ fn a_badge_sent_to_an_identity_not_yet_added_is_imported_as_verified_with_a_warn
     );
     let record = bp.store().badge(id).unwrap().unwrap();
     assert_eq!(record.summary.status, "verified");
-    assert_eq!(record.recipient_matched, None);
+    assert_eq!(record.recipient_match, RecipientMatch::NoMatch);
     // Adding the address it was sent to makes it the user's at once.
     bp.store().add_identity("ada@example.org", NOW).unwrap();
     assert_eq!(backpack::rematch_identities(&bp.store).unwrap(), 1);
     let record = bp.store().badge(id).unwrap().unwrap();
     assert_eq!(
-        record.recipient_matched.as_deref(),
-        Some("matched ada@example.org (as given)")
+        record.recipient_match,
+        matched_email("ada@example.org", false)
     );
+}
+
+/// A match of the hashed email the test issuer's badges name.
+fn matched_email(identity: &str, lowercased: bool) -> RecipientMatch {
+    RecipientMatch::Matched(MatchedIdentity {
+        identity: identity.to_owned(),
+        kind: IdentityKind::Email,
+        hashed: true,
+        lowercased,
+    })
 }
 
 #[test]
@@ -767,7 +788,7 @@ fn reverify_keeps_history_and_says_what_changed() {
     );
     let changed = bp.reverify(&ids, false);
     let item = |id: i64| changed.items.iter().find(|i| i.id == id).unwrap();
-    assert_eq!(item(ids[0]).after.as_deref(), Some("revoked"));
+    assert_eq!(item(ids[0]).after, Some(Verdict::Revoked));
     assert!(item(ids[0]).changes.contains(&Change::NewlyRevoked));
     assert!(
         item(ids[1]).changes.contains(&Change::BadgeChanged {
@@ -788,8 +809,8 @@ fn reverify_keeps_history_and_says_what_changed() {
     let history_before = bp.store().verifications(ids[3]).unwrap().len();
     let offline = bp.reverify(&[ids[3]], true);
     assert_eq!(
-        offline.items[0].after.as_deref(),
-        Some("verified"),
+        offline.items[0].after,
+        Some(Verdict::Verified),
         "{offline:#?}"
     );
     bp.store()
@@ -804,11 +825,7 @@ fn reverify_keeps_history_and_says_what_changed() {
     drop(server);
     let down = fresh.reverify(&[lonely], false);
     // The server is gone, but the kept documents still answer.
-    assert_eq!(
-        down.items[0].after.as_deref(),
-        Some("verified"),
-        "{down:#?}"
-    );
+    assert_eq!(down.items[0].after, Some(Verdict::Verified), "{down:#?}");
     assert_eq!(
         bp.store().verifications(ids[3]).unwrap().len(),
         history_before + 1
@@ -836,7 +853,7 @@ fn a_badge_whose_documents_were_never_kept_could_not_be_checked_offline() {
         }
     }
     let offline = bp.reverify(&[id], true);
-    assert_eq!(offline.items[0].after.as_deref(), Some("unverifiable"));
+    assert_eq!(offline.items[0].after, Some(Verdict::Unverifiable));
     assert_eq!(offline.items[0].changes, vec![Change::CouldNotCheck]);
     let last = bp.store().last_verification(id).unwrap().unwrap();
     assert!(last.offline);
@@ -1129,6 +1146,81 @@ fn a_database_from_the_previous_schema_is_migrated_with_its_documents() {
     store.integrity_check().unwrap();
 }
 
+/// Schema 2 kept the recipient match as a sentence ("matched ada@example.org
+/// (as lowercased)"); opening such a database turns each row into data.
+#[test]
+fn recipient_sentences_from_schema_2_become_data() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("satchel.sqlite3");
+    let hashed =
+        r#"{"recipient":[{"kind":"email","value":"sha256$ab12","hashed":true,"salt":null}]}"#;
+    let plain =
+        r#"{"recipient":[{"kind":"email","value":"ada@example.org","hashed":false,"salt":null}]}"#;
+    let url = r#"{"recipient":[{"kind":"url","value":"https://ada.example/me","hashed":false,"salt":null}]}"#;
+    let rows: [(i64, Option<&str>, &str); 6] = [
+        (1, Some("matched Ada@Example.org (as lowercased)"), hashed),
+        (2, Some("matched ada@example.org (as given)"), plain),
+        (3, Some("matched https://ada.example/me (as given)"), url),
+        (4, Some("matched +44 20 7946 0000 (as given)"), hashed),
+        (5, None, hashed),
+        (6, None, "{}"),
+    ];
+    {
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        for sql in [
+            include_str!("../../src/store/migrations/0001_documents.sql"),
+            include_str!("../../src/store/migrations/0002_badges.sql"),
+        ] {
+            conn.execute_batch(sql).unwrap();
+        }
+        conn.pragma_update(None, "user_version", 2).unwrap();
+        conn.execute(
+            "INSERT INTO identities (kind, value, added_at) VALUES ('email', 'ada@example.org', 1)",
+            [],
+        )
+        .unwrap();
+        for (id, sentence, badge_json) in rows {
+            conn.execute(
+                "INSERT INTO badges (id, status, checked_at, imported_at, container, format,
+                    sha256, source, recipient_matched, payload, badge_json)
+                 VALUES (?1, 'verified', 1, 1, 'json', 'hosted', ?2, 'x.json', ?3, '{}', ?4)",
+                rusqlite::params![id, sha256_hex(&id.to_string()), sentence, badge_json],
+            )
+            .unwrap();
+        }
+    }
+    let store = Store::open(&path).unwrap();
+    assert_eq!(store.schema_version().unwrap(), 3);
+    store.integrity_check().unwrap();
+    let matched = |identity: &str, kind, hashed, lowercased| {
+        RecipientMatch::Matched(MatchedIdentity {
+            identity: identity.to_owned(),
+            kind,
+            hashed,
+            lowercased,
+        })
+    };
+    let expected = [
+        matched("Ada@Example.org", IdentityKind::Email, true, true),
+        matched("ada@example.org", IdentityKind::Email, false, false),
+        matched("https://ada.example/me", IdentityKind::Url, false, false),
+        matched("+44 20 7946 0000", IdentityKind::Telephone, true, false),
+        RecipientMatch::NoMatch,
+        RecipientMatch::NoRecipient,
+    ];
+    for ((id, ..), want) in rows.iter().zip(expected) {
+        let record = store.badge(*id).unwrap().unwrap();
+        assert_eq!(record.recipient_match, want, "badge {id}");
+    }
+    // The columns refuse a match without its identity.
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    let refused = conn.execute(
+        "UPDATE badges SET recipient_match = 'matched' WHERE id = 5",
+        [],
+    );
+    assert!(refused.is_err(), "{refused:?}");
+}
+
 #[test]
 fn identities_added_later_are_matched_without_a_new_check() {
     let server = issuer(2);
@@ -1139,15 +1231,15 @@ fn identities_added_later_are_matched_without_a_new_check() {
     ]);
     let id = report.items[0].badge_id.unwrap();
     assert_eq!(
-        bp.store().badge(id).unwrap().unwrap().recipient_matched,
-        None
+        bp.store().badge(id).unwrap().unwrap().recipient_match,
+        RecipientMatch::NoMatch
     );
     bp.store().add_identity("ADA@example.org", NOW).unwrap();
     assert_eq!(backpack::rematch_identities(&bp.store).unwrap(), 2);
     let record = bp.store().badge(id).unwrap().unwrap();
     assert_eq!(
-        record.recipient_matched.as_deref(),
-        Some("matched ADA@example.org (as lowercased)")
+        record.recipient_match,
+        matched_email("ADA@example.org", true)
     );
     assert_eq!(
         bp.store().verifications(id).unwrap().len(),
@@ -1157,8 +1249,8 @@ fn identities_added_later_are_matched_without_a_new_check() {
     bp.store().remove_identity("ada@example.org").unwrap();
     assert_eq!(backpack::rematch_identities(&bp.store).unwrap(), 0);
     assert_eq!(
-        bp.store().badge(id).unwrap().unwrap().recipient_matched,
-        None
+        bp.store().badge(id).unwrap().unwrap().recipient_match,
+        RecipientMatch::NoMatch
     );
 }
 

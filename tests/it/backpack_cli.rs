@@ -190,10 +190,14 @@ fn a_backpack_from_import_to_backup_restore_and_export() {
     assert_eq!(later.len(), 3);
     // The recipient now matches the identity added after the import.
     let shown = &lines(&satchel(d, &["show", &ids[2], "--json"]))[0];
-    assert!(shown["recipient_matched"]
-        .as_str()
-        .unwrap()
-        .contains("ada@example.org"));
+    assert_eq!(shown["recipient_match"]["result"], "matched", "{shown}");
+    assert_eq!(
+        shown["recipient_match"]["identity"]
+            .as_str()
+            .map(str::to_lowercase),
+        Some("ada@example.org".to_owned()),
+        "{shown}"
+    );
     assert_eq!(shown["history"].as_array().unwrap().len(), 3);
 
     // Backup, restore into an empty data dir, and the open export.
@@ -382,7 +386,7 @@ fn the_shared_corpus_imports_with_the_expected_report() {
             .strip_prefix(&format!("{}/", root.display()))
             .unwrap_or(&item.source);
         let detail = match item.outcome {
-            ItemOutcome::Imported => item.status.clone().unwrap_or_default(),
+            ItemOutcome::Imported => item.status.map(|s| s.to_string()).unwrap_or_default(),
             ItemOutcome::Duplicate => format!("{:?}", item.duplicate_by.unwrap()),
             _ => item.reason.clone().unwrap_or_default(),
         };

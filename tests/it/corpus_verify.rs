@@ -317,6 +317,7 @@ fn the_corpus_verifies_offline_from_the_document_cache() {
     }
     let mut actual = String::new();
     let mut verified = 0;
+    let mut unknown = std::collections::BTreeSet::new();
     for f in &files {
         let rel = rel_of(&root, f);
         let Ok(found) = inspect_path(f) else { continue };
@@ -327,11 +328,22 @@ fn the_corpus_verifies_offline_from_the_document_cache() {
         }
         let (report, answers) = offline.verify(&rel, &found);
         assert_cached(&rel, &answers);
+        unknown.extend(
+            report
+                .checks
+                .iter()
+                .filter(|c| !satchel::verify::checks::is_known(&c.id))
+                .map(|c| c.id.clone()),
+        );
         actual.push_str(&line(&rel, &report));
         actual.push('\n');
         verified += 1;
     }
     assert!(verified > 100, "only {verified} files verified");
+    assert!(
+        unknown.is_empty(),
+        "check ids missing from verify::checks: {unknown:?}"
+    );
 
     crate::support::check_expectation("corpus-verdicts.expected", &actual);
 }

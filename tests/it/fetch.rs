@@ -907,7 +907,11 @@ fn importing_badges_of_dead_hosts_costs_one_attempt_per_host_and_says_could_not_
     );
     assert_eq!(report.count(ItemOutcome::Imported), 2 * N, "{report:#?}");
     for item in &report.items {
-        assert_eq!(item.status.as_deref(), Some("unverifiable"), "{item:?}");
+        assert_eq!(
+            item.status,
+            Some(satchel::verify::Verdict::Unverifiable),
+            "{item:?}"
+        );
         let reason = item.reason.as_deref().unwrap_or_default();
         assert!(reason.contains("could not reach"), "{item:?}");
     }

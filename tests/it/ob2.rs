@@ -14,7 +14,7 @@ use base64::Engine;
 use satchel::crypto::{self, CryptoError, JwsAlg, PublicKey};
 use satchel::fetch::FetchError;
 use satchel::inspect::{inspect, inspect_path, Inspection};
-use satchel::verify::{verify, CheckStatus, Options, Report, Verdict};
+use satchel::verify::{verify, BadgeFormat, CheckStatus, Options, Report, Verdict};
 use std::path::{Path, PathBuf};
 
 /// 2025-01-01T00:00:00Z.
@@ -156,7 +156,7 @@ fn the_signed_corpus_gets_the_expected_verdicts() {
     let w = world(&ob2);
     let simple = run_path(&w, &ob2.join("signed/dcpv_simple.jwt"));
     assert_verdict(&simple, Verdict::Verified, "dcpv_simple.jwt");
-    assert_eq!(simple.format, "signed");
+    assert_eq!(simple.format, BadgeFormat::Signed);
     check(&simple, "signature.jws", CheckStatus::Pass);
     check(&simple, "signature.key", CheckStatus::Pass);
     check(&simple, "signature.issuer", CheckStatus::Pass);
@@ -306,7 +306,7 @@ fn the_hosted_corpus_gets_the_expected_verdicts() {
         let w = world_with_self(&ob2, &path);
         let report = run(&w, &inspect_path(&path).unwrap(), &[NOBODY]);
         assert_verdict(&report, *verdict, file);
-        assert_eq!(report.format, "hosted", "{file}");
+        assert_eq!(report.format, BadgeFormat::Hosted, "{file}");
         if let Some((id, status)) = decisive {
             check(&report, id, *status);
         }
@@ -812,7 +812,7 @@ fn a_signed_badge_without_its_signature_is_unverifiable() {
         &[],
     );
     assert_verdict(&report, Verdict::Unverifiable, "signed JSON without JWS");
-    assert_eq!(report.format, "signed");
+    assert_eq!(report.format, BadgeFormat::Signed);
     check(&report, "signature.jws", CheckStatus::Skip);
 }
 

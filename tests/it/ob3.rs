@@ -1187,7 +1187,7 @@ fn vc_jwt_with_did_key_and_jwk() {
         );
         let r = verify_text(&token, &world);
         assert_eq!(r.status, Verified, "v11 {v11}: {}", describe(&r));
-        assert_eq!(r.format, "vc-jwt");
+        assert_eq!(r.format, satchel::verify::BadgeFormat::VcJwt);
         assert_eq!(status_of(&r, "proof.jwt-claims"), Pass);
         assert_eq!(r.checks.iter().any(|c| c.id == "data-model"), v11);
     }

@@ -48,7 +48,7 @@ fn every_sample_verifies_offline() {
             "{}: {failed:?}",
             sample.file_name
         );
-        assert_eq!(report.format, "data-integrity");
+        assert_eq!(report.format, satchel::verify::BadgeFormat::DataIntegrity);
         // Exemplary: no warning beyond the note on how the demo issuer is identified.
         let warnings: Vec<_> = report
             .checks

@@ -4,7 +4,7 @@ use crate::common::{date, open, out, parse_day, print_json, status_label, usage}
 use crate::output::{clean, clean_lines, json_text};
 use crate::Failure;
 use satchel::app::{App, BadgeDetail};
-use satchel::store::{self, BadgeQuery, BadgeSummary, SortBy};
+use satchel::store::{BadgeQuery, BadgeSummary, SortBy};
 use serde_json::{json, Value};
 use std::io::Write;
 use std::path::PathBuf;
@@ -75,7 +75,7 @@ fn sort_by(word: &str) -> Result<SortBy, Failure> {
 fn query(args: &ListArgs, app: &App) -> Result<BadgeQuery, Failure> {
     for st in &args.status {
         let st = st.to_lowercase();
-        if !store::STATUSES.contains(&st.as_str()) {
+        if satchel::verify::Verdict::parse(&st).is_none() {
             return Err(usage(format!(
                 "--status {st:?} is not one of verified, expired, revoked, invalid, unverifiable"
             )));
@@ -243,8 +243,9 @@ fn show_text(d: &BadgeDetail) -> String {
 /// note and history.
 fn show_rest(t: &mut String, d: &BadgeDetail) {
     let (b, record) = (&d.record.summary, &d.record);
-    if let Some(m) = &record.recipient_matched {
-        field(t, "Recipient:", &format!("matched {}", clean(m)));
+    if let Some(m) = record.recipient_match.matched() {
+        let (who, how) = (clean(&m.identity), m.how());
+        field(t, "Recipient:", &format!("matched {who} ({how})"));
     }
     let version = b.version.as_deref().unwrap_or("?");
     let format = format!("Open Badges {version} {} ({})", b.format, b.container);

@@ -170,5 +170,5 @@ pub fn badge_number(text: &str) -> Result<i64, String> {
 
 /// A stored status as people read it ("Could not check" for `unverifiable`).
 pub fn status_label(id: &str) -> &str {
-    satchel::verify::Verdict::from_id(id).map_or(id, |v| v.label())
+    satchel::verify::Verdict::parse(id).map_or(id, |v| v.label())
 }

@@ -108,9 +108,7 @@ fn item_line(item: &ItemReport) -> String {
         ItemOutcome::Imported => format!(
             "imported    {source}{what} as badge {} ({}): {reason}\n",
             item.badge_id.unwrap_or(0),
-            item.status
-                .as_deref()
-                .map_or("?", crate::common::status_label),
+            item.status.map_or("?", |v| v.label()),
         ),
         ItemOutcome::Duplicate => format!("duplicate   {source}: {reason}\n"),
         ItemOutcome::NotABadge => format!("not a badge {source}: {}\n", sentence(&reason)),

@@ -83,7 +83,7 @@ pub fn inspection_text(file: &Path, found: &Inspection) -> String {
         Some(b) => row("Container", &format!("{} image, {}", b.format, b.location)),
         None => row("Container", &found.container.to_string()),
     }
-    let mut payload = found.payload_kind.to_owned();
+    let mut payload = found.payload_kind.to_string();
     if let Some(alg) = &found.jws_alg {
         let _ = write!(payload, " (alg {alg})");
     }

@@ -95,9 +95,7 @@ fn item_text(item: &ReverifyItem) -> String {
     let mut l = format!(
         "{:>5}  {:<15} {}",
         item.id,
-        item.after
-            .as_deref()
-            .map_or("Not checked", crate::common::status_label),
+        item.after.map_or("Not checked", |v| v.label()),
         clean(item.name.as_deref().unwrap_or("(unnamed badge)"))
     );
     l.push_str(match (item.changes.is_empty(), item.after.is_some()) {
@@ -107,7 +105,7 @@ fn item_text(item: &ReverifyItem) -> String {
     for c in &item.changes {
         l.push_str(&format!("         {}\n", clean(&c.message())));
     }
-    if item.after.as_deref() != Some("verified") {
+    if item.after != Some(satchel::verify::Verdict::Verified) {
         l.push_str(&format!("         {}\n", clean(&sentence(&item.message))));
     }
     l

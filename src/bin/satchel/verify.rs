@@ -323,7 +323,7 @@ fn json_line(o: &Done) -> String {
             input: &o.input,
             status: r.status.as_str(),
             version: r.version,
-            format: Some(&r.format),
+            format: Some(r.format.as_str()),
             checked_at: Some(satchel::clock::rfc3339(r.checked_at)),
             checks: r
                 .checks
@@ -357,7 +357,7 @@ fn json_line(o: &Done) -> String {
             format: None,
             checked_at: None,
             checks: vec![JsonCheck {
-                id: "input",
+                id: satchel::verify::checks::INPUT,
                 status: CheckStatus::Fail,
                 message: e.as_deref().unwrap_or_default(),
                 detail: None,

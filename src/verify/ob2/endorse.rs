@@ -12,6 +12,7 @@
 
 use super::{common, prop, Run};
 use crate::detect::DocKind;
+use crate::verify::checks;
 use crate::verify::report::{Check, CheckStatus, Report, Verdict};
 use serde_json::Value;
 
@@ -99,12 +100,12 @@ impl Run<'_> {
             }
         }
         for (i, (of, e)) in found.iter().enumerate().take(MAX_ENDORSEMENTS) {
-            let check = self.endorsement(&format!("endorsement.{}", i + 1), *of, e);
+            let check = self.endorsement(&checks::numbered_endorsement(i + 1), *of, e);
             self.push(check);
         }
         if found.len() > MAX_ENDORSEMENTS {
             self.push(Check::warn(
-                "endorsement",
+                checks::ENDORSEMENT,
                 format!(
                     "This badge carries {} endorsements; Satchel checked the first {MAX_ENDORSEMENTS}.",
                     found.len()
@@ -131,7 +132,7 @@ impl Run<'_> {
                 }
                 Value::Object(_) => run.presented(e, None),
                 _ => run.push(Check::skip(
-                    "endorsement.kind",
+                    checks::ENDORSEMENT_KIND,
                     "It is neither a web address nor an endorsement document.",
                     Some(format!("endorsement: {}", super::clip(&e.to_string(), 120))),
                 )),

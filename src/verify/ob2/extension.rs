@@ -26,6 +26,7 @@
 
 use super::{clip, common, Run};
 use crate::detect;
+use crate::verify::checks;
 use crate::verify::report::Check;
 use serde_json::{Map, Value};
 use std::sync::Arc;
@@ -189,7 +190,7 @@ impl Run<'_> {
         }
         let mut unchecked = Vec::new();
         for (i, (name, whose, node)) in found.iter().enumerate().take(MAX_EXTENSIONS) {
-            let id = format!("extension.{}", i + 1);
+            let id = crate::verify::checks::extension(i + 1);
             let mut urls: Vec<String> = detect::strings(node.get("@context"))
                 .into_iter()
                 .map(str::to_owned)
@@ -207,7 +208,7 @@ impl Run<'_> {
         }
         if !unchecked.is_empty() {
             self.push(Check::warn(
-                "assertion.extensions",
+                checks::ASSERTION_EXTENSIONS,
                 format!(
                     "This badge carries extensions that name no schema to check them against ({}); Satchel shows them but does not check them.",
                     unchecked.join(", ")

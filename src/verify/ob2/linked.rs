@@ -110,8 +110,8 @@ impl Run<'_> {
     /// (pass, or skip when it cannot be had) and `{prefix}.id` (warn when it
     /// declares another address).
     pub(super) fn linked(&mut self, url: &str, prefix: &str, what: &str) -> Option<Node> {
-        let fetch_id = format!("{prefix}.fetch");
-        let id_id = format!("{prefix}.id");
+        let fetch_id = crate::verify::checks::linked_fetch(prefix);
+        let id_id = crate::verify::checks::linked_id(prefix);
         let (doc, f) = match self.get_json(url, what) {
             Ok((doc, shared)) => (doc, shared),
             Err((message, detail)) => {

@@ -50,11 +50,12 @@ mod signed;
 mod structure;
 
 use super::common::{self, clip, DateField};
-use super::{Check, Options, Report};
+use super::{BadgeFormat, Check, Options, Report};
 use crate::detect::{self, DocKind, Version};
 use crate::fetch::{Fetch, Fetched};
-use crate::inspect::Inspection;
+use crate::inspect::{Inspection, PayloadKind};
 use crate::jws::CompactJws;
+use crate::verify::checks;
 use linked::Node;
 use serde_json::Value;
 
@@ -113,15 +114,15 @@ impl Run<'_> {
 
     fn input(&mut self, input: &Inspection) {
         match input.payload_kind {
-            "URL" => {
+            PayloadKind::Url => {
                 let url = input.payload.trim().to_owned();
                 self.hosted(&url, None);
             }
-            "JWS" => self.signed_jws(input),
-            _ => match &input.document {
+            PayloadKind::Jws => self.signed_jws(input),
+            PayloadKind::Json => match &input.document {
                 Some(doc) => self.presented(doc, input.version),
                 None => self.push(Check::skip(
-                    "assertion.kind",
+                    checks::ASSERTION_KIND,
                     "Satchel found nothing it can verify in this input.",
                     None,
                 )),
@@ -140,7 +141,7 @@ impl Run<'_> {
         match method(doc, version) {
             Method::Hosted(Some(url)) => self.hosted(&url, Some(doc)),
             Method::Hosted(None) => {
-                self.report.format = "hosted".to_owned();
+                self.report.format = BadgeFormat::Hosted;
                 let message = if version == Version::V0_5 {
                     "This Open Badges 0.5 badge came without the web address it was published at, so Satchel cannot check it with its issuer.".to_owned()
                 } else {
@@ -148,16 +149,16 @@ impl Run<'_> {
                     format!("This badge has no web address where its issuer hosts it (its id is {}), so Satchel cannot check it with its issuer.", clip(id, 80))
                 };
                 self.push(Check::skip(
-                    "hosted.url",
+                    checks::HOSTED_URL,
                     message,
                     Some("a hosted assertion is verified by fetching its http(s) id (1.x: verify.url)".to_owned()),
                 ));
                 self.assertion(doc, version, Mode::Presented);
             }
             Method::Signed => {
-                self.report.format = "signed".to_owned();
+                self.report.format = BadgeFormat::Signed;
                 self.push(Check::skip(
-                    "signature.jws",
+                    checks::SIGNATURE_JWS,
                     "This badge says it is signed, but Satchel was given it without its signature, so the signature cannot be checked.",
                     Some("verification type is signed, but the input is plain JSON, not a compact JWS".to_owned()),
                 ));
@@ -168,7 +169,7 @@ impl Run<'_> {
 
     /// A compact JWS (a signed assertion).
     fn signed_jws(&mut self, input: &Inspection) {
-        self.report.format = "signed".to_owned();
+        self.report.format = BadgeFormat::Signed;
         let decoded = match &input.jws {
             Some(jws) => Ok(std::borrow::Cow::Borrowed(jws)),
             None => crate::jws::decode(&input.payload).map(std::borrow::Cow::Owned),
@@ -177,7 +178,7 @@ impl Run<'_> {
             Ok(jws) => jws,
             Err(e) => {
                 self.push(Check::fail(
-                    "signature.jws",
+                    checks::SIGNATURE_JWS,
                     "The badge's signature is damaged and cannot be read.",
                     Some(e.to_string()),
                 ));
@@ -186,7 +187,7 @@ impl Run<'_> {
         };
         let Some(doc) = input.document.as_ref() else {
             self.push(Check::fail(
-                "signature.jws",
+                checks::SIGNATURE_JWS,
                 "The signed badge's content is not readable JSON.",
                 None,
             ));
@@ -219,7 +220,7 @@ impl Run<'_> {
             )
         };
         self.push(Check::skip(
-            "assertion.kind",
+            checks::ASSERTION_KIND,
             message,
             Some(format!("document kind: {}", d.kind)),
         ));
@@ -227,10 +228,10 @@ impl Run<'_> {
 
     /// Fetches a hosted assertion at `url`; `presented` is the copy the user has.
     fn hosted(&mut self, url: &str, presented: Option<&Value>) {
-        self.report.format = "hosted".to_owned();
+        self.report.format = BadgeFormat::Hosted;
         if self.visited.len() >= MAX_HOPS || self.visited.iter().any(|v| same_url(v, url)) {
             self.push(Check::skip(
-                "hosted.fetch",
+                checks::HOSTED_FETCH,
                 "The badge's web addresses lead in a circle or too far, so Satchel stopped following them.",
                 Some(format!("followed: {}; next: {url}", self.visited.join(" → "))),
             ));
@@ -245,7 +246,11 @@ impl Run<'_> {
                     "Satchel could not check this badge with its issuer: {}.",
                     common::fetch_failure("the issuer's server", &e)
                 );
-                self.push(Check::skip("hosted.fetch", message, Some(e.to_string())));
+                self.push(Check::skip(
+                    checks::HOSTED_FETCH,
+                    message,
+                    Some(e.to_string()),
+                ));
                 self.fallback(presented);
                 return;
             }
@@ -259,7 +264,7 @@ impl Run<'_> {
             }
             404 => {
                 self.push(Check::fail(
-                    "hosted.fetch",
+                    checks::HOSTED_FETCH,
                     "The issuer's server no longer has this badge.",
                     Some(fetched_detail(&fetched)),
                 ));
@@ -268,7 +273,7 @@ impl Run<'_> {
             200..=299 => {}
             status => {
                 self.push(Check::skip(
-                    "hosted.fetch",
+                    checks::HOSTED_FETCH,
                     format!("Satchel could not check this badge with its issuer: the issuer's server answered with an error (HTTP {status})."),
                     Some(fetched_detail(&fetched)),
                 ));
@@ -289,7 +294,7 @@ impl Run<'_> {
             Ok(found) => found,
             Err(e) => {
                 self.push(Check::fail(
-                    "hosted.fetch",
+                    checks::HOSTED_FETCH,
                     "The issuer's server did not return a badge at this badge's address.",
                     Some(format!("{}: {e}", fetched_detail(&fetched))),
                 ));
@@ -317,19 +322,19 @@ impl Run<'_> {
             return;
         }
         match found.payload_kind {
-            "URL" => {
+            PayloadKind::Url => {
                 // A baked image (legacy 0.5/1.0) that holds a URL: follow it.
                 self.push(fetched_check(&fetched, how));
                 let next = found.payload.trim().to_owned();
                 self.hosted(&next, presented);
                 return;
             }
-            "JWS" => {
+            PayloadKind::Jws => {
                 self.push(fetched_check(&fetched, how));
                 self.signed_jws(&found);
                 return;
             }
-            _ => {}
+            PayloadKind::Json => {}
         }
         let Some(doc) = found.document.as_ref() else {
             return;
@@ -337,7 +342,7 @@ impl Run<'_> {
         let version = found.version.unwrap_or_else(|| version_of(doc));
         if !self.accepts(doc) {
             self.push(Check::fail(
-                "hosted.fetch",
+                checks::HOSTED_FETCH,
                 format!(
                     "The issuer's server returned {} at this badge's address, not a badge.",
                     match found.kind {
@@ -372,14 +377,14 @@ impl Run<'_> {
             Some(d) if !same_url(d, url) && !same_url(d, &fetched.final_url) => {
                 if same_authority(d, url) {
                     self.push(Check::warn(
-                        "hosted.id",
+                        checks::HOSTED_ID,
                         "The issuer's copy gives a slightly different address for itself; Satchel accepted it because it is on the same site.",
                         Some(format!("fetched {url}; the assertion's id is {d}")),
                     ));
                     d.clone()
                 } else {
                     self.push(Check::warn(
-                        "hosted.id",
+                        checks::HOSTED_ID,
                         "The badge found at this address says it lives on another site; Satchel checked it there.",
                         Some(format!("fetched {url}; the assertion's id is {d}")),
                     ));
@@ -392,20 +397,20 @@ impl Run<'_> {
         };
         self.push(fetched_check(&fetched, how));
         self.push(Check::pass(
-            "revocation.hosted",
+            checks::REVOCATION_HOSTED,
             "The issuer's server does not say this badge was revoked.",
             None,
         ));
         if let Some(presented) = presented {
             if presented == doc {
                 self.push(Check::pass(
-                    "hosted.copy",
+                    checks::HOSTED_COPY,
                     "Your copy of the badge is the same as the issuer's.",
                     None,
                 ));
             } else {
                 self.push(Check::warn(
-                    "hosted.copy",
+                    checks::HOSTED_COPY,
                     "Your copy of the badge differs from the issuer's; Satchel checked the issuer's copy.",
                     Some(format!("differing properties: {}", differing_keys(presented, doc))),
                 ));
@@ -432,7 +437,11 @@ impl Run<'_> {
             )),
             None => "The issuer's server says this badge was revoked.".to_owned(),
         };
-        self.push(Check::fail("revocation.hosted", message, Some(detail)));
+        self.push(Check::fail(
+            checks::REVOCATION_HOSTED,
+            message,
+            Some(detail),
+        ));
     }
 
     /// Is `doc` what this run verifies: an assertion (or trying to be one),
@@ -669,13 +678,13 @@ impl Run<'_> {
             };
             self.push(if site.eq_ignore_ascii_case(&host) {
                 Check::pass(
-                    "hosted.scope",
+                    checks::HOSTED_SCOPE,
                     format!("The badge is hosted on its issuer's site ({host})."),
                     None,
                 )
             } else {
                 Check::warn(
-                    "hosted.scope",
+                    checks::HOSTED_SCOPE,
                     format!("The badge is hosted on another site ({host}) than its issuer's ({site}); badges of this version cannot prove that the issuer made them."),
                     Some(format!("assertion {id}; issuer site {site}")),
                 )
@@ -684,7 +693,7 @@ impl Run<'_> {
         }
         let Some(issuer) = issuer else {
             self.push(Check::skip(
-                "hosted.scope",
+                checks::HOSTED_SCOPE,
                 "Satchel could not check that the badge is hosted on its issuer's site, because the issuer's profile could not be read.",
                 None,
             ));
@@ -700,7 +709,7 @@ impl Run<'_> {
         let outside = "This badge is not hosted where its issuer says its badges live.";
         if !starts.is_empty() && !starts.iter().any(|s| id.starts_with(s)) {
             self.push(Check::fail(
-                "hosted.scope",
+                checks::HOSTED_SCOPE,
                 outside,
                 Some(format!(
                     "the id {id} does not start with any of the issuer's startsWith values: {}",
@@ -712,13 +721,13 @@ impl Run<'_> {
         if !origins.is_empty() {
             if origins.iter().any(|o| o.trim().eq_ignore_ascii_case(&host)) {
                 self.push(Check::pass(
-                    "hosted.scope",
+                    checks::HOSTED_SCOPE,
                     format!("The badge is hosted on a site its issuer allows ({host})."),
                     Some(format!("allowedOrigins: {}", origins.join(", "))),
                 ));
             } else {
                 self.push(Check::fail(
-                    "hosted.scope",
+                    checks::HOSTED_SCOPE,
                     outside,
                     Some(format!(
                         "host {host} is not in the issuer's allowedOrigins: {}",
@@ -730,7 +739,7 @@ impl Run<'_> {
         }
         if !starts.is_empty() {
             self.push(Check::pass(
-                "hosted.scope",
+                checks::HOSTED_SCOPE,
                 "The badge is hosted where its issuer says its badges live.",
                 Some(format!("startsWith: {}", starts.join(", "))),
             ));
@@ -738,17 +747,17 @@ impl Run<'_> {
         }
         match issuer.id().and_then(authority) {
             Some(site) if site.eq_ignore_ascii_case(&host) => self.push(Check::pass(
-                "hosted.scope",
+                checks::HOSTED_SCOPE,
                 format!("The badge is hosted on its issuer's site ({host})."),
                 None,
             )),
             Some(site) => self.push(Check::fail(
-                "hosted.scope",
+                checks::HOSTED_SCOPE,
                 format!("This badge is hosted on another site ({host}) than its issuer's ({site})."),
                 Some(format!("assertion {id}; issuer {}", issuer.id().unwrap_or_default())),
             )),
             None => self.push(Check::warn(
-                "hosted.scope",
+                checks::HOSTED_SCOPE,
                 "The issuer is not identified by a web address, so Satchel cannot check that the badge is hosted on the issuer's site.",
                 Some(format!("issuer id: {}", issuer.id().unwrap_or("none"))),
             )),
@@ -889,7 +898,7 @@ fn fetched_check(f: &Fetched, how: &str) -> Check {
     } else {
         format!("Satchel got this badge {from} ({how}).")
     };
-    Check::pass("hosted.fetch", message, Some(fetched_detail(f)))
+    Check::pass(checks::HOSTED_FETCH, message, Some(fetched_detail(f)))
 }
 
 /// Top-level properties whose values differ, for a detail line.

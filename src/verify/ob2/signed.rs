@@ -18,6 +18,7 @@ use crate::crypto::{self, CryptoError, PublicKey};
 use crate::detect::{self, Version};
 use crate::fetch::Fetched;
 use crate::jws::CompactJws;
+use crate::verify::checks;
 use serde_json::Value;
 
 /// At most this many keys of an issuer are tried when the badge names none.
@@ -34,7 +35,7 @@ pub(super) fn check(
     match crypto::allowed_alg(jws) {
         Ok(_) => signature(run, doc, version, jws, issuer),
         Err(e) => run.push(Check::fail(
-            "signature.jws",
+            checks::SIGNATURE_JWS,
             common::sentence(&e.to_string()),
             Some(header_detail(jws)),
         )),
@@ -123,7 +124,7 @@ fn fetch_key(run: &mut Run<'_>, url: &str) -> Option<Key> {
     let shared = match run.get(url, "the key this badge was signed with") {
         Ok(f) => f,
         Err((message, detail)) => {
-            run.push(Check::skip("signature.key", message, Some(detail)));
+            run.push(Check::skip(checks::SIGNATURE_KEY, message, Some(detail)));
             no_signature_check(run);
             return None;
         }
@@ -134,7 +135,7 @@ fn fetch_key(run: &mut Run<'_>, url: &str) -> Option<Key> {
         Ok(mut key) => {
             url.clone_into(&mut key.url);
             run.push(Check::pass(
-                "signature.key",
+                checks::SIGNATURE_KEY,
                 "Satchel got the public key this badge was signed with.",
                 Some(format!(
                     "{url}: {} key; {}",
@@ -147,10 +148,18 @@ fn fetch_key(run: &mut Run<'_>, url: &str) -> Option<Key> {
         Err(e) => {
             let message = common::sentence(&format!("the issuer's key cannot be used: {e}"));
             if e.is_unreadable_key() {
-                run.push(Check::skip("signature.key", message, Some(url.to_owned())));
+                run.push(Check::skip(
+                    checks::SIGNATURE_KEY,
+                    message,
+                    Some(url.to_owned()),
+                ));
                 no_signature_check(run);
             } else {
-                run.push(Check::fail("signature.key", message, Some(url.to_owned())));
+                run.push(Check::fail(
+                    checks::SIGNATURE_KEY,
+                    message,
+                    Some(url.to_owned()),
+                ));
             }
             None
         }
@@ -162,7 +171,7 @@ struct KeyRead(Result<Key, CryptoError>);
 
 fn no_signature_check(run: &mut Run<'_>) {
     run.push(Check::skip(
-        "signature.jws",
+        checks::SIGNATURE_JWS,
         "The signature could not be checked without the issuer's key.",
         None,
     ));
@@ -172,7 +181,7 @@ fn verify_with(run: &mut Run<'_>, jws: &CompactJws, key: &Key) -> bool {
     match crypto::verify_jws(jws, &key.key) {
         Ok(()) => {
             run.push(Check::pass(
-                "signature.jws",
+                checks::SIGNATURE_JWS,
                 "The signature is valid: the badge has not been changed since it was signed.",
                 Some(format!(
                     "{} with the {} key at {}",
@@ -185,7 +194,7 @@ fn verify_with(run: &mut Run<'_>, jws: &CompactJws, key: &Key) -> bool {
         }
         Err(e) => {
             run.push(Check::fail(
-                "signature.jws",
+                checks::SIGNATURE_JWS,
                 common::sentence(&e.to_string()),
                 Some(format!(
                     "{}; key {} ({})",
@@ -204,7 +213,7 @@ fn fetched_issuer<'n>(run: &mut Run<'_>, issuer: Option<&'n Node>) -> Option<&'n
     let found = issuer.filter(|i| i.fetched);
     if found.is_none() {
         run.push(Check::skip(
-            "signature.issuer",
+            checks::SIGNATURE_ISSUER,
             "Satchel could not get the issuer's profile from its web address, so it cannot confirm that the signing key is the issuer's.",
             issuer.and_then(Node::id).map(|id| format!("issuer: {id}")),
         ));
@@ -216,7 +225,7 @@ fn fetched_issuer<'n>(run: &mut Run<'_>, issuer: Option<&'n Node>) -> Option<&'n
 fn by_creator(run: &mut Run<'_>, jws: &CompactJws, creator: &str, issuer: Option<&Node>) {
     if !common::is_http_url(creator) {
         run.push(Check::skip(
-            "signature.key",
+            checks::SIGNATURE_KEY,
             format!(
                 "The badge names its signing key as {}, which is not a web address Satchel can look up.",
                 clip(creator, 80)
@@ -237,13 +246,13 @@ fn by_creator(run: &mut Run<'_>, jws: &CompactJws, creator: &str, issuer: Option
     let listed = strings(issuer.doc.get("publicKey"));
     if let Some(owner) = key.owner.as_deref().filter(|o| !same_url(o, issuer_id)) {
         run.push(Check::fail(
-            "signature.issuer",
+            checks::SIGNATURE_ISSUER,
             "The key this badge was signed with belongs to someone else, not to the badge's issuer.",
             Some(format!("key {creator} is owned by {owner}; the issuer is {issuer_id}")),
         ));
     } else if !listed.iter().any(|k| same_url(k, creator)) {
         run.push(Check::fail(
-            "signature.issuer",
+            checks::SIGNATURE_ISSUER,
             "The issuer's profile does not list the key this badge was signed with, so nothing shows that the issuer signed it.",
             Some(format!(
                 "key {creator}; keys in the issuer's profile ({issuer_id}): {}",
@@ -252,13 +261,13 @@ fn by_creator(run: &mut Run<'_>, jws: &CompactJws, creator: &str, issuer: Option
         ));
     } else if key.owner.is_none() {
         run.push(Check::warn(
-            "signature.issuer",
+            checks::SIGNATURE_ISSUER,
             "The signing key does not name its owner, but the issuer's profile lists it.",
             Some(format!("key {creator}; issuer {issuer_id}")),
         ));
     } else {
         run.push(Check::pass(
-            "signature.issuer",
+            checks::SIGNATURE_ISSUER,
             "The signing key belongs to the badge's issuer, and the issuer's profile lists it.",
             Some(format!("key {creator}; issuer {issuer_id}")),
         ));
@@ -269,7 +278,7 @@ fn by_creator(run: &mut Run<'_>, jws: &CompactJws, creator: &str, issuer: Option
 fn listed_keys(run: &mut Run<'_>, jws: &CompactJws, issuer: Option<&Node>) {
     let Some(issuer) = fetched_issuer(run, issuer) else {
         run.push(Check::skip(
-            "signature.key",
+            checks::SIGNATURE_KEY,
             "The badge does not name its signing key, and the issuer's profile could not be read to find it.",
             None,
         ));
@@ -283,7 +292,7 @@ fn listed_keys(run: &mut Run<'_>, jws: &CompactJws, issuer: Option<&Node>) {
     };
     if entries.is_empty() {
         run.push(Check::skip(
-            "signature.key",
+            checks::SIGNATURE_KEY,
             "Neither the badge nor its issuer's profile names a key to check the signature with.",
             None,
         ));
@@ -328,13 +337,13 @@ fn listed_keys(run: &mut Run<'_>, jws: &CompactJws, issuer: Option<&Node>) {
         tried.push(key.url.clone());
         if crypto::verify_jws(jws, &key.key).is_ok() {
             run.push(Check::pass(
-                "signature.key",
+                checks::SIGNATURE_KEY,
                 "Satchel found the signing key among the keys the issuer's profile lists.",
                 Some(format!("{}: {} key", key.url, key.key.describe())),
             ));
             verify_with(run, jws, &key);
             run.push(Check::pass(
-                "signature.issuer",
+                checks::SIGNATURE_ISSUER,
                 "The signing key is listed in the issuer's profile.",
                 Some(format!("issuer {}", issuer.id().unwrap_or_default())),
             ));
@@ -343,14 +352,14 @@ fn listed_keys(run: &mut Run<'_>, jws: &CompactJws, issuer: Option<&Node>) {
     }
     if unreachable || tried.is_empty() {
         run.push(Check::skip(
-            "signature.key",
+            checks::SIGNATURE_KEY,
             "The badge does not name its signing key, and Satchel could not get every key the issuer's profile lists.",
             Some(format!("keys tried: {}", tried.join(", "))),
         ));
         no_signature_check(run);
     } else {
         run.push(Check::fail(
-            "signature.jws",
+            checks::SIGNATURE_JWS,
             "The signature does not match any of the issuer's keys: the badge was changed after it was signed, or it was signed with another key.",
             Some(format!("{}; keys tried: {}", header_detail(jws), tried.join(", "))),
         ));
@@ -361,7 +370,7 @@ fn listed_keys(run: &mut Run<'_>, jws: &CompactJws, issuer: Option<&Node>) {
 fn legacy_key(run: &mut Run<'_>, jws: &CompactJws, url: &str, issuer: Option<&Node>) {
     if !common::is_http_url(url) {
         run.push(Check::skip(
-            "signature.key",
+            checks::SIGNATURE_KEY,
             format!(
                 "The badge gives its key's address as {}, which is not a web address.",
                 clip(url, 80)
@@ -382,17 +391,17 @@ fn legacy_key(run: &mut Run<'_>, jws: &CompactJws, url: &str, issuer: Option<&No
     });
     match (site, authority(url)) {
         (Some(site), Some(key_site)) if site == key_site => run.push(Check::pass(
-            "signature.issuer",
+            checks::SIGNATURE_ISSUER,
             format!("The key is published on the issuer's website ({site})."),
             None,
         )),
         (Some(site), Some(key_site)) => run.push(Check::warn(
-            "signature.issuer",
+            checks::SIGNATURE_ISSUER,
             format!("The key is published on another site ({key_site}) than the issuer's ({site}), so nothing ties it to the issuer."),
             Some(format!("key {url}")),
         )),
         _ => run.push(Check::warn(
-            "signature.issuer",
+            checks::SIGNATURE_ISSUER,
             "Satchel cannot tell whether the key is the issuer's: badges of this version do not say.",
             Some(format!("key {url}")),
         )),
@@ -402,7 +411,7 @@ fn legacy_key(run: &mut Run<'_>, jws: &CompactJws, url: &str, issuer: Option<&No
 /// The issuer's revocation list: 2.0 `RevocationList` (entries by id, or
 /// legacy `{uid}`), or a 1.x object keyed by `uid` with reasons as values.
 fn revocation(run: &mut Run<'_>, doc: &Value, issuer: Option<&Node>) {
-    const ID: &str = "revocation.list";
+    const ID: &str = checks::REVOCATION_LIST;
     let Some(issuer) = issuer else {
         run.push(Check::skip(
             ID,

@@ -9,6 +9,7 @@ use super::{clip, common, prop, prop_str};
 use super::{Check, Report};
 use crate::detect::{self, types, Version};
 use crate::model::recipient::looks_hashed;
+use crate::verify::checks;
 use serde_json::Value;
 
 const OB2_CONTEXTS: &[&str] = &[
@@ -69,25 +70,25 @@ pub(super) fn assertion(report: &mut Report, doc: &Value, version: Version) {
         let found = types(doc);
         if has_type(doc, "Assertion") {
             report.push(Check::pass(
-                "assertion.type",
+                checks::ASSERTION_TYPE,
                 "The document says it is an Open Badges assertion.",
                 None,
             ));
         } else if found.is_empty() && version == Version::V1_1 {
             report.push(Check::warn(
-                "assertion.type",
+                checks::ASSERTION_TYPE,
                 "The badge does not say what type of document it is (it should say Assertion).",
                 None,
             ));
         } else if found.is_empty() {
             report.push(Check::fail(
-                "assertion.type",
+                checks::ASSERTION_TYPE,
                 "The badge does not say what type of document it is, and an Open Badges 2.0 assertion must say Assertion.",
                 None,
             ));
         } else {
             report.push(Check::fail(
-                "assertion.type",
+                checks::ASSERTION_TYPE,
                 format!(
                     "This is not an Open Badges assertion: its type is {}.",
                     clip(&found.join(", "), 80)
@@ -108,13 +109,13 @@ pub(super) fn assertion(report: &mut Report, doc: &Value, version: Version) {
             if let Some(src) = src {
                 if is_data_uri(src) {
                     report.push(Check::fail(
-                        "assertion.image",
+                        checks::ASSERTION_IMAGE,
                         "The badge's own image is embedded in it (a data: URI), which Open Badges 2.0 does not allow for an award; it must be a link.",
                         Some(format!("image: {}", clip(src, 60))),
                     ));
                 } else {
                     report.push(Check::pass(
-                        "assertion.image",
+                        checks::ASSERTION_IMAGE,
                         "The badge's own image is a link, as Open Badges 2.0 requires.",
                         Some(format!("image: {}", clip(src, 120))),
                     ));
@@ -149,7 +150,7 @@ fn context(report: &mut Report, doc: &Value, version: Version) {
     ));
     if !has_known && !inline {
         report.push(Check::fail(
-            "assertion.context",
+            checks::ASSERTION_CONTEXT,
             format!(
                 "The badge does not use the Open Badges {version} vocabulary: its @context is {}.",
                 if unknown.is_empty() {
@@ -162,7 +163,7 @@ fn context(report: &mut Report, doc: &Value, version: Version) {
         ));
     } else if !unknown.is_empty() {
         report.push(Check::warn(
-            "assertion.context",
+            checks::ASSERTION_CONTEXT,
             format!(
                 "The badge also uses vocabularies Satchel does not know ({}).",
                 list(&unknown)
@@ -171,7 +172,7 @@ fn context(report: &mut Report, doc: &Value, version: Version) {
         ));
     } else {
         report.push(Check::pass(
-            "assertion.context",
+            checks::ASSERTION_CONTEXT,
             format!("The badge uses the Open Badges {version} vocabulary."),
             detail,
         ));
@@ -214,7 +215,7 @@ fn fields(report: &mut Report, doc: &Value, version: Version) {
                     "its verification type \"{}\" is neither HostedBadge nor SignedBadge",
                     clip(k, 40)
                 )),
-                None => missing.push("verification.type".to_owned()),
+                None => missing.push(checks::VERIFICATION_TYPE.to_owned()),
             }
         }
     }
@@ -229,7 +230,7 @@ fn fields(report: &mut Report, doc: &Value, version: Version) {
     }
     if missing.is_empty() && problems.is_empty() {
         report.push(Check::pass(
-            "assertion.fields",
+            checks::ASSERTION_FIELDS,
             format!("The badge has everything Open Badges {version} requires of an award."),
             None,
         ));
@@ -241,7 +242,7 @@ fn fields(report: &mut Report, doc: &Value, version: Version) {
     }
     parts.extend(problems);
     report.push(Check::fail(
-        "assertion.fields",
+        checks::ASSERTION_FIELDS,
         format!("The badge is incomplete or malformed: {}.", list(&parts)),
         Some(format!(
             "required for Open Badges {version}: {}",
@@ -268,7 +269,7 @@ fn is_valid_hash(identity: &str) -> bool {
 }
 
 fn recipient(report: &mut Report, doc: &Value, version: Version) {
-    const ID: &str = "assertion.recipient";
+    const ID: &str = checks::ASSERTION_RECIPIENT;
     let Some(r) = prop(doc, "recipient") else {
         return;
     };
@@ -402,7 +403,7 @@ pub(super) fn badge_class(report: &mut Report, doc: &Value, version: Version) {
         let found = types(doc);
         if !has_type(doc, "BadgeClass") && (!found.is_empty() || version != Version::V1_1) {
             report.push(Check::fail(
-                "badge.type",
+                checks::BADGE_TYPE,
                 if found.is_empty() {
                     "The badge description does not say it is a BadgeClass.".to_owned()
                 } else {
@@ -430,13 +431,13 @@ pub(super) fn badge_class(report: &mut Report, doc: &Value, version: Version) {
     }
     if missing.is_empty() {
         report.push(Check::pass(
-            "badge.fields",
+            checks::BADGE_FIELDS,
             "The badge description is complete.",
             None,
         ));
     } else {
         report.push(Check::fail(
-            "badge.fields",
+            checks::BADGE_FIELDS,
             format!(
                 "The badge description is incomplete: it lacks {}.",
                 list(&missing)
@@ -444,7 +445,7 @@ pub(super) fn badge_class(report: &mut Report, doc: &Value, version: Version) {
             Some(format!("a BadgeClass requires {}", required.join(", "))),
         ));
     }
-    image(report, doc, "badge.image", "The badge image");
+    image(report, doc, checks::BADGE_IMAGE, "The badge image");
 }
 
 /// Checks an issuer Profile: `issuer.type`, `issuer.fields`, `issuer.http`, `issuer.image`.
@@ -454,7 +455,7 @@ pub(super) fn issuer(report: &mut Report, doc: &Value, version: Version) {
         let ok = has_type(doc, "Issuer") || has_type(doc, "Profile");
         if !ok && (!found.is_empty() || version != Version::V1_1) {
             report.push(Check::fail(
-                "issuer.type",
+                checks::ISSUER_TYPE,
                 if found.is_empty() {
                     "The issuer's profile does not say it is an issuer profile.".to_owned()
                 } else {
@@ -474,10 +475,14 @@ pub(super) fn issuer(report: &mut Report, doc: &Value, version: Version) {
             .map(|k| (*k).to_owned())
             .collect();
         report.push(if missing.is_empty() {
-            Check::pass("issuer.fields", "The issuer's details are complete.", None)
+            Check::pass(
+                checks::ISSUER_FIELDS,
+                "The issuer's details are complete.",
+                None,
+            )
         } else {
             Check::fail(
-                "issuer.fields",
+                checks::ISSUER_FIELDS,
                 format!(
                     "The issuer's details are incomplete: they lack {}.",
                     list(&missing)
@@ -496,19 +501,19 @@ pub(super) fn issuer(report: &mut Report, doc: &Value, version: Version) {
     }
     if !present(doc, "name") {
         report.push(Check::fail(
-            "issuer.fields",
+            checks::ISSUER_FIELDS,
             "The issuer's profile has no name.",
             None,
         ));
     } else if !soft.is_empty() {
         report.push(Check::warn(
-            "issuer.fields",
+            checks::ISSUER_FIELDS,
             format!("The issuer's profile lacks {}.", list(&soft)),
             None,
         ));
     } else {
         report.push(Check::pass(
-            "issuer.fields",
+            checks::ISSUER_FIELDS,
             "The issuer's profile is complete.",
             None,
         ));
@@ -517,14 +522,14 @@ pub(super) fn issuer(report: &mut Report, doc: &Value, version: Version) {
         if let Some(id) = prop_str(doc, "id") {
             if !common::is_http_url(id.trim()) {
                 report.push(Check::warn(
-                    "issuer.http",
+                    checks::ISSUER_HTTP,
                     "The issuer is not identified by a web address, so nothing ties it to a website.",
                     Some(format!("issuer id: {}", clip(id, 100))),
                 ));
             }
         }
     }
-    image(report, doc, "issuer.image", "The issuer's image");
+    image(report, doc, checks::ISSUER_IMAGE, "The issuer's image");
 }
 
 fn is_data_uri(src: &str) -> bool {
@@ -589,15 +594,15 @@ pub(super) fn endorsement(report: &mut Report, doc: &Value) {
     if let Some(c) = report
         .checks
         .last_mut()
-        .filter(|c| c.id == "assertion.context")
+        .filter(|c| c.id == checks::ASSERTION_CONTEXT)
     {
-        c.id = "endorsement.context".to_owned();
+        c.id = checks::ENDORSEMENT_CONTEXT.to_owned();
         c.message = c.message.replace("The badge", "The endorsement");
     }
     if !has_type(doc, "Endorsement") {
         let found = types(doc);
         report.push(Check::fail(
-            "endorsement.type",
+            checks::ENDORSEMENT_TYPE,
             if found.is_empty() {
                 "The endorsement does not say it is an Endorsement.".to_owned()
             } else {
@@ -621,13 +626,13 @@ pub(super) fn endorsement(report: &mut Report, doc: &Value) {
     }
     if missing.is_empty() {
         report.push(Check::pass(
-            "endorsement.fields",
+            checks::ENDORSEMENT_FIELDS,
             "The endorsement has everything Open Badges 2.0 requires of one.",
             None,
         ));
     } else {
         report.push(Check::fail(
-            "endorsement.fields",
+            checks::ENDORSEMENT_FIELDS,
             format!(
                 "The endorsement is incomplete: it lacks {}.",
                 list(&missing)

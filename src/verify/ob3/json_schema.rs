@@ -9,6 +9,7 @@
 //! credential is malformed is decided by the structural `schema` check.
 
 use super::Kind;
+use crate::verify::checks;
 use crate::verify::common::clip;
 use crate::verify::report::Check;
 use crate::verify::Report;
@@ -94,7 +95,7 @@ pub(super) fn check(cred: &Value, kind: Kind, report: &mut Report) {
             // A bundled schema that does not compile is Satchel's bug; say so
             // rather than pretend the credential was checked.
             report.push(Check::skip(
-                "schema.json",
+                checks::SCHEMA_JSON,
                 format!(
                     "Satchel could not use its copy of the {} JSON Schema, so it did not check the credential against it.",
                     b.name
@@ -114,7 +115,7 @@ pub(super) fn check(cred: &Value, kind: Kind, report: &mut Report) {
     }
     if total == 0 {
         report.push(Check::pass(
-            "schema.json",
+            checks::SCHEMA_JSON,
             format!(
                 "The credential matches the official {} JSON Schema.",
                 b.name
@@ -133,7 +134,7 @@ pub(super) fn check(cred: &Value, kind: Kind, report: &mut Report) {
         detail.push_str(&format!("\n… {} more", total - listed.len()));
     }
     report.push(Check::warn(
-        "schema.json",
+        checks::SCHEMA_JSON,
         format!(
             "The credential does not fully match the official {} JSON Schema: {}{more}.",
             b.name,

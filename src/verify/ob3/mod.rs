@@ -35,12 +35,13 @@ use super::proof::binding::{self, Binding};
 use super::proof::integrity::{self, Outcome};
 use super::proof::jwt;
 use super::proof::keys::ResolvedKey;
-use super::report::{Check, CheckStatus, Verdict};
+use super::report::{BadgeFormat, Check, CheckStatus, Verdict};
 use super::{Options, Report};
 use crate::detect;
 use crate::fetch::Fetch;
 use crate::inspect::Inspection;
 use crate::jws::CompactJws;
+use crate::verify::checks;
 use serde_json::Value;
 
 /// Most proofs of one credential that are checked.
@@ -136,20 +137,20 @@ pub(crate) fn verify(input: &Inspection, fetch: &dyn Fetch, opts: &Options, repo
         budget: &budget,
     };
     let credential = match input.payload_kind {
-        "JWS" => {
+        crate::inspect::PayloadKind::Jws => {
             match crate::jws::decode(&input.payload) {
                 Ok(jws) => {
                     match jws.payload_json() {
                         Ok(claims @ Value::Object(_)) => Credential::Jwt(jws, claims),
                         _ => {
-                            report.push(Check::fail("proof", "The JWT's payload is not a JSON object, so it is not a credential.", None));
+                            report.push(Check::fail(checks::PROOF, "The JWT's payload is not a JSON object, so it is not a credential.", None));
                             return;
                         }
                     }
                 }
                 Err(e) => {
                     report.push(Check::fail(
-                        "proof",
+                        checks::PROOF,
                         common::sentence(&format!("the badge is not a readable JWT: {e}")),
                         None,
                     ));
@@ -161,7 +162,7 @@ pub(crate) fn verify(input: &Inspection, fetch: &dyn Fetch, opts: &Options, repo
             Some(doc) => Credential::Json(doc),
             None => {
                 report.push(Check::skip(
-                    "verification.supported",
+                    checks::VERIFICATION_SUPPORTED,
                     "Satchel cannot verify this kind of document yet.",
                     None,
                 ));
@@ -192,13 +193,13 @@ fn verify_credential(
             (cred, Some((jws, claims, v11)))
         }
         Credential::Unreadable(why) => {
-            report.push(Check::fail("proof", common::sentence(why), None));
+            report.push(Check::fail(checks::PROOF, common::sentence(why), None));
             return;
         }
     };
     if !cred.is_object() {
         report.push(Check::fail(
-            "schema",
+            checks::SCHEMA,
             "The credential is not a JSON object.",
             None,
         ));
@@ -214,22 +215,32 @@ fn verify_credential(
     let issuer = issuer_id(&cred);
     let key: Option<ResolvedKey> = match jwt {
         Some((jws, claims, _)) => {
-            report.format = "vc-jwt".to_owned();
+            report.format = BadgeFormat::VcJwt;
             let r = jwt::check(jws, claims, ctx.fetch);
-            report.push(check_of("proof", r.outcome, r.message, Some(r.detail)));
+            report.push(check_of(
+                checks::PROOF,
+                r.outcome,
+                r.message,
+                Some(r.detail),
+            ));
             check_claims(&cred, claims, report);
             r.key.filter(|_| r.outcome == Outcome::Valid)
         }
         None => {
             let r = integrity::check(&cred, issuer, ctx.fetch, ctx.opts.now);
             if cred.get("proof").is_some_and(|p| !p.is_null()) {
-                report.format = "data-integrity".to_owned();
+                report.format = BadgeFormat::DataIntegrity;
             }
             let suite = r.valid.as_ref().map(|v| v.suite.clone());
-            report.push(check_of("proof", r.outcome, r.message, Some(r.detail)));
+            report.push(check_of(
+                checks::PROOF,
+                r.outcome,
+                r.message,
+                Some(r.detail),
+            ));
             if suite.as_deref() == Some("eddsa-2022") {
                 report.push(Check::warn(
-                    "proof.suite",
+                    checks::PROOF_SUITE,
                     "The signature uses the cryptosuite's old name eddsa-2022; it is the same algorithm as eddsa-rdfc-2022, which issuers should now write.",
                     None,
                 ));
@@ -239,7 +250,12 @@ fn verify_credential(
     };
     if let Some(key) = &key {
         let (outcome, message, detail) = issuer_key(&cred, key, ctx.fetch);
-        report.push(check_of("proof.issuer", outcome, message, Some(detail)));
+        report.push(check_of(
+            checks::PROOF_ISSUER,
+            outcome,
+            message,
+            Some(detail),
+        ));
         if outcome == Outcome::Valid && issuer.is_some_and(|i| i.starts_with("did:key:")) {
             report.push(did_key_note(&cred));
         }
@@ -307,7 +323,7 @@ pub(super) fn issuer_key(
 fn did_key_note(cred: &Value) -> Check {
     let issuer = issuer_name(cred);
     Check::warn(
-        "proof.identity",
+        checks::PROOF_IDENTITY,
         format!(
             "The issuer ({issuer}) is identified only by a key (did:key), not by a web address: anyone can create such a key, so the name is the issuer's own claim."
         ),
@@ -332,7 +348,7 @@ fn check_context(cred: &Value, kind: Kind, jwt_v11: bool, report: &mut Report) {
         Some(VC2) | Some(VC1) => {}
         Some(other) => {
             report.push(Check::fail(
-                "context",
+                checks::CONTEXT,
                 "The credential's first JSON-LD context is not the W3C Verifiable Credentials context, so it is not a valid Verifiable Credential.",
                 Some(format!("first @context: {other}")),
             ));
@@ -340,7 +356,7 @@ fn check_context(cred: &Value, kind: Kind, jwt_v11: bool, report: &mut Report) {
         }
         None => {
             report.push(Check::fail(
-                "context",
+                checks::CONTEXT,
                 "The credential has no @context naming the W3C Verifiable Credentials context, so it is not a valid Verifiable Credential.",
                 None,
             ));
@@ -349,7 +365,7 @@ fn check_context(cred: &Value, kind: Kind, jwt_v11: bool, report: &mut Report) {
     }
     if v11 {
         report.push(Check::warn(
-            "data-model",
+            checks::DATA_MODEL,
             "The credential uses the older W3C Verifiable Credentials Data Model 1.1; Satchel accepts it, but Open Badges 3.0 asks for version 2.0.",
             Some(if jwt_v11 { "VC-JWT with a vc claim".to_owned() } else { format!("@context {VC1}") }),
         ));
@@ -365,29 +381,29 @@ fn check_context(cred: &Value, kind: Kind, jwt_v11: bool, report: &mut Report) {
     let listed = contexts.join(", ");
     let check = match kind {
         Kind::Clr => match clr {
-            Some(c) => Check::pass("context", "The credential uses the CLR 2.0 JSON-LD context.", Some(c.to_owned())),
+            Some(c) => Check::pass(checks::CONTEXT, "The credential uses the CLR 2.0 JSON-LD context.", Some(c.to_owned())),
             None => Check::warn(
-                "context",
+                checks::CONTEXT,
                 "The credential does not use the CLR 2.0 JSON-LD context.",
                 Some(format!("@context: {listed}")),
             ),
         },
         Kind::Achievement | Kind::Endorsement => match ob {
             Some(OB_CURRENT) => {
-                Check::pass("context", "The credential uses the current Open Badges 3.0 JSON-LD context.", None)
+                Check::pass(checks::CONTEXT, "The credential uses the current Open Badges 3.0 JSON-LD context.", None)
             }
             Some(older) => Check::warn(
-                "context",
+                checks::CONTEXT,
                 format!("The credential uses an older version of the Open Badges 3.0 JSON-LD context; the current one is {OB_CURRENT}."),
                 Some(format!("uses {older}")),
             ),
             None => Check::warn(
-                "context",
+                checks::CONTEXT,
                 "The credential does not use the Open Badges 3.0 JSON-LD context.",
                 Some(format!("@context: {listed}")),
             ),
         },
-        Kind::Other => Check::pass("context", "The credential uses the W3C Verifiable Credentials context.", None),
+        Kind::Other => Check::pass(checks::CONTEXT, "The credential uses the W3C Verifiable Credentials context.", None),
     };
     report.push(check);
 }
@@ -402,23 +418,23 @@ fn check_type(cred: &Value, kind: Kind, report: &mut Report) {
     };
     let check = if !t.contains(&"VerifiableCredential") {
         Check::fail(
-            "type",
+            checks::TYPE,
             "The credential's type does not include VerifiableCredential, so it is not a Verifiable Credential.",
             Some(format!("type: {listed}")),
         )
     } else {
         match kind {
-            Kind::Achievement => Check::pass("type", "It is an Open Badges 3.0 credential.", Some(format!("type: {listed}"))),
+            Kind::Achievement => Check::pass(checks::TYPE, "It is an Open Badges 3.0 credential.", Some(format!("type: {listed}"))),
             Kind::Endorsement => {
-                Check::pass("type", "It is an Open Badges 3.0 endorsement.", Some(format!("type: {listed}")))
+                Check::pass(checks::TYPE, "It is an Open Badges 3.0 endorsement.", Some(format!("type: {listed}")))
             }
             Kind::Clr => Check::pass(
-                "type",
+                checks::TYPE,
                 "It is a CLR 2.0 Comprehensive Learner Record.",
                 Some(format!("type: {listed}")),
             ),
             Kind::Other => Check::fail(
-                "type",
+                checks::TYPE,
                 "This is a Verifiable Credential, but not an Open Badge: its type includes neither OpenBadgeCredential, AchievementCredential, EndorsementCredential nor ClrCredential.",
                 Some(format!("type: {listed}")),
             ),
@@ -485,19 +501,19 @@ fn check_claims(cred: &Value, claims: &Value, report: &mut Report) {
     }
     if !wrong.is_empty() {
         report.push(Check::fail(
-            "proof.jwt-claims",
+            checks::PROOF_JWT_CLAIMS,
             "The JWT's claims contradict the credential it carries.",
             Some(wrong.join("; ")),
         ));
     } else if !notes.is_empty() {
         report.push(Check::warn(
-            "proof.jwt-claims",
+            checks::PROOF_JWT_CLAIMS,
             "The JWT's claims agree with the credential, but some are missing.",
             Some(notes.join("; ")),
         ));
     } else {
         report.push(Check::pass(
-            "proof.jwt-claims",
+            checks::PROOF_JWT_CLAIMS,
             "The JWT's claims agree with the credential.",
             None,
         ));
@@ -664,7 +680,7 @@ fn check_refresh(cred: &Value, report: &mut Report) {
         None => "The credential names a refresh service where its issuer may offer an updated copy; Satchel checked the copy you have and did not contact it.".to_owned(),
     };
     report.push(Check::pass(
-        "refresh",
+        checks::REFRESH,
         message,
         Some(format!("refreshService: {}", described.join(", "))),
     ));
@@ -696,7 +712,7 @@ fn check_endorsements(cred: &Value, ctx: &Ctx<'_>, report: &mut Report) {
         verify_credential(e, &inner, &mut sub, None);
         sub.finish();
         let who = issuer_name(&value);
-        let id = format!("endorsement.{}", i + 1);
+        let id = checks::numbered_endorsement(i + 1);
         let detail = Some(
             sub.checks
                 .iter()
@@ -745,7 +761,7 @@ fn check_endorsements(cred: &Value, ctx: &Ctx<'_>, report: &mut Report) {
     }
     if found.len() > checked {
         report.push(Check::warn(
-            "endorsement",
+            checks::ENDORSEMENT,
             format!(
                 "The credential carries {} endorsements; Satchel checked {checked} of them.",
                 found.len()
@@ -817,7 +833,7 @@ fn check_clr_credentials(cred: &Value, ctx: &Ctx<'_>, report: &mut Report) {
                 "an entry of credentialSubject.verifiableCredential".to_owned(),
             ),
         };
-        let id = format!("clr.credential.{}", i + 1);
+        let id = checks::numbered_clr_credential(i + 1);
         let message = match outcome {
             Outcome::Valid => {
                 format!("The record's credential {name} has a valid signature of its own.")
@@ -828,7 +844,7 @@ fn check_clr_credentials(cred: &Value, ctx: &Ctx<'_>, report: &mut Report) {
     }
     if inner.len() > MAX_NESTED {
         report.push(Check::warn(
-            "clr.credential",
+            checks::CLR_CREDENTIAL,
             format!(
                 "The record bundles {} credentials; Satchel checked the first {MAX_NESTED}.",
                 inner.len()

@@ -9,6 +9,7 @@
 //! real badges bend it, and it does not change what was signed.
 
 use super::Kind;
+use crate::verify::checks;
 use crate::verify::report::Check;
 use crate::verify::Report;
 use serde_json::Value;
@@ -211,7 +212,7 @@ pub(super) fn check(cred: &Value, kind: Kind, report: &mut Report) {
     f.each(cred, "evidence", "Evidence", "");
     let check = if !f.errors.is_empty() {
         Check::fail(
-            "schema",
+            checks::SCHEMA,
             format!("The credential is malformed: {}.", f.errors.join("; ")),
             (!f.warnings.is_empty()).then(|| format!("also: {}", f.warnings.join("; "))),
         )
@@ -222,7 +223,7 @@ pub(super) fn check(cred: &Value, kind: Kind, report: &mut Report) {
             _ => String::new(),
         };
         Check::warn(
-            "schema",
+            checks::SCHEMA,
             format!(
                 "The credential lacks things the Open Badges 3.0 schema asks for: {}{more}.",
                 shown.join("; ")
@@ -231,7 +232,7 @@ pub(super) fn check(cred: &Value, kind: Kind, report: &mut Report) {
         )
     } else {
         Check::pass(
-            "schema",
+            checks::SCHEMA,
             "The credential has the structure the standard asks for.",
             None,
         )

@@ -12,6 +12,7 @@
 //! Satchel does not know is "status unknown" (skip), never a pass.
 
 use crate::fetch::{Fetch, Fetched};
+use crate::verify::checks;
 use crate::verify::common::{self, fetch_failure, lower_first, parse_date};
 use crate::verify::proof::integrity::{self, Outcome};
 use crate::verify::report::Check;
@@ -34,21 +35,21 @@ struct Found {
 
 fn skip(message: String, detail: Option<String>) -> Found {
     Found {
-        check: Check::skip("status", message, detail),
+        check: Check::skip(checks::STATUS, message, detail),
         revoked: false,
     }
 }
 
 fn fail(message: String, detail: Option<String>) -> Found {
     Found {
-        check: Check::fail("status", message, detail),
+        check: Check::fail(checks::STATUS, message, detail),
         revoked: false,
     }
 }
 
 fn pass(message: String, detail: Option<String>) -> Found {
     Found {
-        check: Check::pass("status", message, detail),
+        check: Check::pass(checks::STATUS, message, detail),
         revoked: false,
     }
 }
@@ -170,7 +171,7 @@ fn revocation_list(entry: &Value, cred: &Value, fetch: &dyn Fetch, now: i64) -> 
             let reason = e.get("revocationReason").and_then(Value::as_str);
             Found {
                 check: Check::fail(
-                    "status",
+                    checks::STATUS,
                     match reason {
                         Some(r) => {
                             format!("The issuer revoked this badge: {}", common::sentence(r))
@@ -399,13 +400,13 @@ fn status_list(entry: &Value, cred: &Value, fetch: &dyn Fetch, now: i64, legacy:
         (false, "revocation" | "suspension") => pass(format!("The issuer has not {}ed this badge.", if purpose == "revocation" { "revok" } else { "suspend" }), detail),
         (false, other) => pass(format!("The issuer's status list ({other}) sets nothing for this badge."), detail),
         (true, "revocation") => Found {
-            check: Check::fail("status", "The issuer revoked this badge.", detail),
+            check: Check::fail(checks::STATUS, "The issuer revoked this badge.", detail),
             revoked: true,
         },
         (true, "suspension") => fail("The issuer has suspended this badge.".to_owned(), detail),
         (true, other) => Found {
             check: Check::warn(
-                "status",
+                checks::STATUS,
                 format!("The issuer's status list flags this badge for {other}; Satchel does not act on that purpose."),
                 detail,
             ),
@@ -514,7 +515,7 @@ pub(super) fn check(cred: &Value, fetch: &dyn Fetch, now: i64, report: &mut Repo
     let entries: Vec<&Value> = match cred.get("credentialStatus") {
         None | Some(Value::Null) => {
             report.push(Check::pass(
-                "status",
+                checks::STATUS,
                 "The issuer publishes no revocation status for this badge.",
                 None,
             ));
