@@ -6,7 +6,7 @@ use super::{ExportBadge, ExportCollection, ExportError, ExportOptions, MANIFEST,
 use crate::detect::InputKind;
 use crate::inspect::PayloadKind;
 use crate::model::{BadgeView, RecipientIdentity};
-use crate::verify::{BadgeFormat, CheckStatus, Report, Verdict};
+use crate::verify::{checks, BadgeFormat, CheckStatus, Report, Verdict};
 use minijinja::{context, Environment, Value as JValue};
 use serde::Serialize;
 use serde_json::{json, Value};
@@ -471,6 +471,30 @@ fn verdict_words(v: Verdict) -> (&'static str, &'static str, &'static str) {
     }
 }
 
+/// The checks as a public page shows them, read by people who are not the
+/// badge's owner: whether the recipient is one of the owner's identities
+/// is the owner's business (and would advise them), and the JSON Schema's
+/// own error paths are left in the credential's technical data.
+fn public_checks(report: &Report) -> Vec<CheckItem> {
+    report
+        .checks
+        .iter()
+        .filter(|c| c.id != checks::RECIPIENT)
+        .map(|c| {
+            let (status, symbol) = status_words(c.status);
+            let message = match c.message.split_once(" JSON Schema: ") {
+                Some((said, _)) if c.id == checks::SCHEMA_JSON => format!("{said} JSON Schema."),
+                _ => c.message.clone(),
+            };
+            CheckItem {
+                status,
+                symbol,
+                message,
+            }
+        })
+        .collect()
+}
+
 fn status_words(s: CheckStatus) -> (&'static str, &'static str) {
     match s {
         CheckStatus::Pass => ("pass", "✓"),
@@ -796,19 +820,7 @@ fn build_badge(
     let issued_secs = view.issued_on.as_deref().and_then(parse_badge_date);
     let expires_secs = view.expires.as_deref().and_then(parse_badge_date);
     let (verdict, verdict_text, explained) = verdict_words(b.report.status);
-    let checks = b
-        .report
-        .checks
-        .iter()
-        .map(|c| {
-            let (status, symbol) = status_words(c.status);
-            CheckItem {
-                status,
-                symbol,
-                message: c.message.clone(),
-            }
-        })
-        .collect();
+    let checks = public_checks(&b.report);
     let evidence: Vec<EvidenceItem> = if opts.include_evidence {
         view.evidence
             .iter()
@@ -1212,4 +1224,39 @@ pub(crate) fn build_site(
         pages,
         warnings,
     })
+}
+
+#[cfg(test)]
+mod public_tests {
+    use super::*;
+    use crate::verify::Check;
+
+    #[test]
+    fn public_pages_leave_out_owner_advice_and_schema_error_paths() {
+        let mut report = Report::blank(0, None, crate::detect::DocKind::Unknown);
+        report.checks = vec![
+            Check::warn(
+                checks::RECIPIENT,
+                "The recipient matches none of your identities; add it under Your identities.",
+                None,
+            ),
+            Check::warn(
+                checks::SCHEMA_JSON,
+                "The credential does not fully match the official OB 3.0 JSON Schema: at /credentialSubject: oneOf failed.",
+                Some("at /credentialSubject: oneOf failed".to_owned()),
+            ),
+            Check::pass(checks::EXPIRY, "This badge does not expire.", None),
+        ];
+        let shown: Vec<String> = public_checks(&report)
+            .into_iter()
+            .map(|c| c.message)
+            .collect();
+        assert_eq!(
+            shown,
+            [
+                "The credential does not fully match the official OB 3.0 JSON Schema.",
+                "This badge does not expire."
+            ]
+        );
+    }
 }
