@@ -44,6 +44,7 @@ pub mod fetch;
 pub mod inspect;
 pub mod jws;
 pub mod limits;
+pub mod media;
 pub mod model;
 pub mod payload;
 pub mod samples;

@@ -6,6 +6,7 @@
 //! `issuer.id`) and the names stay `None` (fetching is not this module's job).
 
 use super::recipient::looks_hashed;
+pub use super::v0::unix_to_rfc3339;
 use super::v0::{DateValue, IriOrObject};
 use super::{v0, v1, v2, v3};
 use super::{AlignmentView, BadgeView, Criteria, EvidenceView, IssuerView, RecipientIdentity};
@@ -64,32 +65,6 @@ pub fn normalize(doc: &Value, detected: &Detected) -> Option<BadgeView> {
         fill_from_claims(&mut view, &claims);
     }
     Some(view)
-}
-
-/// Renders Unix seconds as an RFC 3339 UTC date-time (`1970-01-01T00:00:00Z`).
-pub fn unix_to_rfc3339(secs: i64) -> String {
-    let (y, m, d) = civil_from_days(secs.div_euclid(86_400));
-    let rem = secs.rem_euclid(86_400);
-    format!(
-        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
-        rem / 3600,
-        rem % 3600 / 60,
-        rem % 60
-    )
-}
-
-/// Year, month, day of a count of days since 1970-01-01 (proleptic Gregorian;
-/// H. Hinnant's `civil_from_days`).
-fn civil_from_days(days: i64) -> (i64, i64, i64) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    (yoe + era * 400 + i64::from(m <= 2), m, d)
 }
 
 fn parse<T: for<'de> Deserialize<'de>>(doc: &Value) -> Option<T> {

@@ -28,7 +28,7 @@ pub(crate) mod jwt;
 pub(crate) mod keys;
 mod sd;
 
-pub use binding::issuer_domain;
+pub use super::report::issuer_domain;
 pub use canon::{canonicalize, CanonError};
 pub use contexts::bundled_urls;
 
@@ -120,4 +120,16 @@ pub(crate) fn hash_with_document(
         canonical_document,
         canonical_proof,
     })
+}
+
+/// Most proofs of one credential that are checked.
+pub(crate) const MAX_PROOFS: usize = 8;
+
+/// The issuer id of a credential (`issuer` as a string, or its `id`).
+pub(crate) fn issuer_id(credential: &Value) -> Option<&str> {
+    match credential.get("issuer")? {
+        Value::String(s) => Some(s),
+        Value::Object(m) => m.get("id")?.as_str(),
+        _ => None,
+    }
 }
