@@ -18,7 +18,7 @@
 //! assert!(all.iter().all(|s| s.name.starts_with("Sample:")));
 //! ```
 
-use crate::bake::{bake, Slot};
+use crate::bake::{bake, write_png_chunk, Slot};
 use crate::verify::proof::hash_data;
 use ed25519_dalek::{Signer, SigningKey};
 use serde_json::{json, Value};
@@ -325,18 +325,8 @@ fn png_art(d: &Design) -> Vec<u8> {
     ihdr.extend_from_slice(&SIZE.to_be_bytes());
     ihdr.extend_from_slice(&SIZE.to_be_bytes());
     ihdr.extend_from_slice(&[8, 6, 0, 0, 0]); // 8-bit RGBA, no interlace
-    chunk(&mut out, b"IHDR", &ihdr);
-    chunk(&mut out, b"IDAT", &idat);
-    chunk(&mut out, b"IEND", &[]);
+    write_png_chunk(&mut out, b"IHDR", &ihdr);
+    write_png_chunk(&mut out, b"IDAT", &idat);
+    write_png_chunk(&mut out, b"IEND", &[]);
     out
-}
-
-fn chunk(out: &mut Vec<u8>, kind: &[u8; 4], data: &[u8]) {
-    out.extend_from_slice(&(data.len() as u32).to_be_bytes());
-    out.extend_from_slice(kind);
-    out.extend_from_slice(data);
-    let mut crc = crc32fast::Hasher::new();
-    crc.update(kind);
-    crc.update(data);
-    out.extend_from_slice(&crc.finalize().to_be_bytes());
 }

@@ -16,7 +16,7 @@ mod svg;
 
 use std::fmt;
 
-pub use png::{bake_png, unbake_png, unbake_png_reader};
+pub use png::{bake_png, unbake_png, unbake_png_reader, write_chunk as write_png_chunk};
 pub use svg::{bake_svg, unbake_svg, unbake_svg_full};
 
 /// The kind of image a payload is baked into.
