@@ -37,6 +37,7 @@
 pub mod backpack;
 pub mod bake;
 pub mod crypto;
+pub mod data_integrity;
 pub mod detect;
 /// Share pages: a collection exported as static pages that verify themselves.
 pub mod export;

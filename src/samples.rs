@@ -19,7 +19,7 @@
 //! ```
 
 use crate::bake::{bake, write_png_chunk, Slot};
-use crate::verify::proof::hash_data;
+use crate::data_integrity::hash_data;
 use ed25519_dalek::{Signer, SigningKey};
 use serde_json::{json, Value};
 use std::io::Write as _;

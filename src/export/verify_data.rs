@@ -99,7 +99,7 @@ fn integrity(credential: &Value) -> (Vec<Value>, Vec<Value>) {
         if !browser_checks {
             continue;
         }
-        match crate::verify::proof::hash_data(credential, proof) {
+        match crate::data_integrity::hash_data(credential, proof) {
             Ok(h) => out.push(json!({
                 "index": index,
                 "canonical_document": h.canonical_document,
