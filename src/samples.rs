@@ -19,8 +19,8 @@
 //! ```
 
 use crate::bake::{bake, write_png_chunk, Slot};
-use crate::data_integrity::hash_data;
-use ed25519_dalek::{Signer, SigningKey};
+use crate::data_integrity::sign_eddsa_rdfc_2022;
+use ed25519_dalek::SigningKey;
 use serde_json::{json, Value};
 use std::io::Write as _;
 
@@ -198,23 +198,14 @@ fn credential(d: &Design, i: usize, did: &str) -> Value {
     })
 }
 
-fn sign(key: &SigningKey, did: &str, mut credential: Value) -> Value {
-    let mut proof = json!({
-        "type": "DataIntegrityProof",
-        "cryptosuite": "eddsa-rdfc-2022",
+fn sign(key: &SigningKey, did: &str, credential: Value) -> Value {
+    let options = json!({
         "created": VALID_FROM,
         "verificationMethod": format!("{did}#{}", did.trim_start_matches("did:key:")),
         "proofPurpose": "assertionMethod"
     });
-    let hashes = hash_data(&credential, &proof)
-        .expect("the sample credential uses only bundled contexts and defined terms");
-    let signature = key.sign(&hashes.signed_bytes());
-    proof["proofValue"] = json!(format!(
-        "z{}",
-        bs58::encode(signature.to_bytes()).into_string()
-    ));
-    credential["proof"] = proof;
-    credential
+    sign_eddsa_rdfc_2022(&credential, &options, key)
+        .expect("the sample credential uses only bundled contexts and defined terms")
 }
 
 // ------------------------------------------------------------------ art

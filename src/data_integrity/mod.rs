@@ -103,3 +103,37 @@ pub(crate) fn hash_with_document(
         canonical_proof,
     })
 }
+
+/// Signs `credential` with an `eddsa-rdfc-2022` Data Integrity proof and
+/// returns it with that proof as its `proof` (any proof it had is replaced).
+/// `options` are the proof's other members (`created`, `verificationMethod`,
+/// `proofPurpose` …); `type` and `cryptosuite` are set here and any
+/// `proofValue` is dropped. The signature is Ed25519 (deterministic) over
+/// [`HashData::signed_bytes`], written as base58btc multibase (`z…`).
+pub fn sign_eddsa_rdfc_2022(
+    credential: &Value,
+    options: &Value,
+    key: &ed25519_dalek::SigningKey,
+) -> Result<Value, CanonError> {
+    use ed25519_dalek::Signer;
+    let Value::Object(mut proof) = options.clone() else {
+        return Err(CanonError::Malformed(
+            "the proof options are not a JSON object".to_owned(),
+        ));
+    };
+    proof.insert("type".to_owned(), Value::from("DataIntegrityProof"));
+    proof.insert("cryptosuite".to_owned(), Value::from("eddsa-rdfc-2022"));
+    proof.remove("proofValue");
+    let mut proof = Value::Object(proof);
+    let hashes = hash_data(credential, &proof)?;
+    let signature = key.sign(&hashes.signed_bytes()).to_bytes();
+    proof["proofValue"] = Value::from(format!("z{}", bs58::encode(signature).into_string()));
+    let mut signed = unsecured(credential);
+    let Value::Object(map) = &mut signed else {
+        return Err(CanonError::Malformed(
+            "the credential is not a JSON object".to_owned(),
+        ));
+    };
+    map.insert("proof".to_owned(), proof);
+    Ok(signed)
+}

@@ -14,6 +14,7 @@ use crate::support;
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 use base64::Engine;
 use ed25519_dalek::{Signer, SigningKey};
+use satchel::data_integrity::sign_eddsa_rdfc_2022;
 use satchel::detect::Version;
 use satchel::fetch::{Fetch, FetchError, Fetched, HttpFetch, NetPolicy, Source};
 use satchel::inspect::{inspect, inspect_path, Inspection};
@@ -502,6 +503,59 @@ fn w3c_test_vectors_are_reproduced_byte_for_byte() {
             describe(&report)
         );
     }
+}
+
+/// The one signer (`data_integrity::sign_eddsa_rdfc_2022`) reproduces the
+/// W3C vc-di-eddsa `eddsa-rdfc-2022` example byte for byte from its unsigned
+/// credential and published test key, and its output passes the verifier.
+#[test]
+fn the_signer_reproduces_the_w3c_eddsa_rdfc_2022_vector() {
+    let Some(root) = support::corpus() else {
+        return;
+    };
+    let dir = "ob3/test-vectors/w3c-vc-di-eddsa";
+    let pair = json_file(&root, &format!("{dir}/keyPair.json"));
+    let private = bs58::decode(&pair["privateKeyMultibase"].as_str().unwrap()[1..])
+        .into_vec()
+        .unwrap();
+    // Multicodec ed25519-priv (0x8026), then the 32-byte seed.
+    assert_eq!(&private[..2], &[0x80, 0x26]);
+    let key = SigningKey::from_bytes(&private[2..].try_into().unwrap());
+    let unsigned = json_file(&root, &format!("{dir}/unsigned.json"));
+    let published = json_file(&root, &format!("{dir}/eddsa-rdfc-2022/signedDataInt.json"));
+    let mut options = published["proof"].clone();
+    options.as_object_mut().unwrap().remove("proofValue");
+    let signed = sign_eddsa_rdfc_2022(&unsigned, &options, &key).unwrap();
+    assert_eq!(
+        signed["proof"]["proofValue"],
+        read(&root, &format!("{dir}/eddsa-rdfc-2022/sigBTC58DataInt.txt")).trim()
+    );
+    assert_eq!(signed, published);
+    let report = verify_inspection(
+        &inspect(signed.to_string().as_bytes()).unwrap(),
+        &World::new(None),
+        &opts(),
+    );
+    assert_eq!(
+        status_of(&report, "proof"),
+        CheckStatus::Pass,
+        "{}",
+        describe(&report)
+    );
+    // A proof over other content does not verify.
+    let mut tampered = signed.clone();
+    tampered["credentialSubject"]["id"] = json!("did:example:someone-else");
+    let report = verify_inspection(
+        &inspect(tampered.to_string().as_bytes()).unwrap(),
+        &World::new(None),
+        &opts(),
+    );
+    assert_eq!(
+        status_of(&report, "proof"),
+        CheckStatus::Fail,
+        "{}",
+        describe(&report)
+    );
 }
 
 #[test]
