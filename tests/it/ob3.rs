@@ -266,22 +266,8 @@ fn signing_key() -> SigningKey {
 }
 
 /// Adds an `eddsa-rdfc-2022` proof made with the test key under verification method `vm`.
-fn sign(mut cred: Value, vm: &str) -> Value {
-    let mut proof = json!({
-        "type": "DataIntegrityProof",
-        "cryptosuite": "eddsa-rdfc-2022",
-        "created": "2024-01-01T00:00:00Z",
-        "verificationMethod": vm,
-        "proofPurpose": "assertionMethod"
-    });
-    let hashes = hash_data(&cred, &proof).unwrap();
-    let signature = signing_key().sign(&hashes.signed_bytes());
-    proof["proofValue"] = json!(format!(
-        "z{}",
-        bs58::encode(signature.to_bytes()).into_string()
-    ));
-    cred["proof"] = proof;
-    cred
+fn sign(cred: Value, vm: &str) -> Value {
+    crate::key_binding::sign_di(cred, vm, &signing_key())
 }
 
 /// [`sign`] for documents Satchel may refuse to canonicalize: the proof is
