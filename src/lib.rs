@@ -44,6 +44,7 @@ pub mod export;
 pub mod fetch;
 pub mod inspect;
 pub mod jws;
+pub mod keys;
 pub mod limits;
 pub mod media;
 pub mod model;

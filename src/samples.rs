@@ -66,18 +66,11 @@ pub struct Sample {
 
 /// The demo issuer's `did:key` (a base58btc multibase Ed25519 public key).
 pub fn issuer_did() -> String {
-    format!("did:key:{}", multikey(&signing_key()))
+    crate::keys::ed25519_did_key(signing_key().verifying_key().as_bytes())
 }
 
 fn signing_key() -> SigningKey {
     SigningKey::from_bytes(&DEMO_SEED)
-}
-
-fn multikey(key: &SigningKey) -> String {
-    // Multicodec ed25519-pub (0xed, varint 0xed 0x01), then the 32 key bytes.
-    let mut bytes = vec![0xed, 0x01];
-    bytes.extend_from_slice(key.verifying_key().as_bytes());
-    format!("z{}", bs58::encode(bytes).into_string())
 }
 
 struct Design {
@@ -144,7 +137,7 @@ const DESIGNS: [Design; 4] = [
 /// The sample badges, baked and signed. Deterministic: the same bytes every time.
 pub fn samples() -> Vec<Sample> {
     let key = signing_key();
-    let did = format!("did:key:{}", multikey(&key));
+    let did = crate::keys::ed25519_did_key(key.verifying_key().as_bytes());
     DESIGNS
         .iter()
         .enumerate()

@@ -2215,3 +2215,15 @@ fn w3c_ecdsa_p384_and_jcs_vectors_verify() {
         );
     }
 }
+
+/// `keys` encodes the published test key's public half as the vector's
+/// multikey and did:key, and decodes it back (what a signer will publish).
+#[test]
+fn keys_encode_the_test_vectors_ed25519_key() {
+    let public = signing_key().verifying_key().to_bytes();
+    assert_eq!(satchel::keys::ed25519_multikey(&public), TEST_KEY);
+    assert_eq!(
+        satchel::keys::ed25519_did_key(&public),
+        format!("did:key:{TEST_KEY}")
+    );
+}
