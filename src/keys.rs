@@ -90,14 +90,20 @@ impl KeyMaterial {
     }
 }
 
-/// Decodes a multibase (`z` = base58btc) multicodec Ed25519 public key (`z6Mk…`).
-pub(crate) fn decode_multikey(s: &str) -> Result<[u8; 32], String> {
+/// The bytes of a base58btc multibase string (`z…`).
+fn multibase_bytes(s: &str) -> Result<Vec<u8>, String> {
     let b58 = s.strip_prefix('z').ok_or_else(|| {
         format!("{s} is not a base58btc multibase key (it does not start with z)")
     })?;
     let bytes = bs58::decode(b58)
         .into_vec()
         .map_err(|_| format!("{s} is not valid base58btc"))?;
+    Ok(bytes)
+}
+
+/// Decodes a multibase (`z` = base58btc) multicodec Ed25519 public key (`z6Mk…`).
+pub(crate) fn decode_multikey(s: &str) -> Result<[u8; 32], String> {
+    let bytes = multibase_bytes(s)?;
     match bytes.as_slice() {
         [0xed, 0x01, key @ ..] if key.len() == 32 => Ok(key.try_into().unwrap_or([0; 32])),
         [0x80, 0x24, ..] => Err(format!(
@@ -113,12 +119,7 @@ pub(crate) fn decode_multikey(s: &str) -> Result<[u8; 32], String> {
 /// (`z6Mk…`, 0xed01 + 32 bytes) or P-256 (`zDn…`, 0x8024 + a 33-byte
 /// compressed point).
 pub(crate) fn decode_multikey_material(s: &str) -> Result<KeyMaterial, String> {
-    let b58 = s.strip_prefix('z').ok_or_else(|| {
-        format!("{s} is not a base58btc multibase key (it does not start with z)")
-    })?;
-    let bytes = bs58::decode(b58)
-        .into_vec()
-        .map_err(|_| format!("{s} is not valid base58btc"))?;
+    let bytes = multibase_bytes(s)?;
     match bytes.as_slice() {
         [0x80, 0x24, point @ ..] if point.len() == 33 && matches!(point[0], 2 | 3) => {
             Ok(KeyMaterial::P256(point.to_vec()))
