@@ -80,21 +80,7 @@ pub fn sniff_text(text: &str) -> InputKind {
     }
 }
 
-/// Strips a leading UTF-8 byte-order mark and surrounding whitespace.
-pub fn trim_text(text: &str) -> &str {
-    text.trim_start_matches('\u{feff}').trim()
-}
-
-/// Is `s` an absolute http(s) URL with a host and no whitespace?
-pub fn is_http_url(s: &str) -> bool {
-    if s.chars().any(char::is_whitespace) {
-        return false;
-    }
-    match url::Url::parse(s) {
-        Ok(u) => matches!(u.scheme(), "http" | "https") && u.host().is_some(),
-        Err(_) => false,
-    }
-}
+pub use crate::bake::{is_http_url, trim_text};
 
 /// An Open Badges (or CLR) version.
 #[derive(

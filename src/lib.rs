@@ -40,13 +40,16 @@ pub mod backpack;
 pub mod bake;
 pub mod clock;
 pub mod crypto;
+pub mod data_integrity;
 pub mod detect;
 /// Share pages: a collection exported as static pages that verify themselves.
 pub mod export;
 pub mod fetch;
 pub mod inspect;
 pub mod jws;
+pub mod keys;
 pub mod limits;
+pub mod media;
 pub mod model;
 pub mod payload;
 pub mod pool;

@@ -18,9 +18,9 @@
 //! assert!(all.iter().all(|s| s.name.starts_with("Sample:")));
 //! ```
 
-use crate::bake::{bake, Slot};
-use crate::verify::proof::hash_data;
-use ed25519_dalek::{Signer, SigningKey};
+use crate::bake::{bake, write_png_chunk, Slot};
+use crate::data_integrity::sign_eddsa_rdfc_2022;
+use ed25519_dalek::SigningKey;
 use serde_json::{json, Value};
 use std::io::Write as _;
 
@@ -66,18 +66,11 @@ pub struct Sample {
 
 /// The demo issuer's `did:key` (a base58btc multibase Ed25519 public key).
 pub fn issuer_did() -> String {
-    format!("did:key:{}", multikey(&signing_key()))
+    crate::keys::ed25519_did_key(signing_key().verifying_key().as_bytes())
 }
 
 fn signing_key() -> SigningKey {
     SigningKey::from_bytes(&DEMO_SEED)
-}
-
-fn multikey(key: &SigningKey) -> String {
-    // Multicodec ed25519-pub (0xed, varint 0xed 0x01), then the 32 key bytes.
-    let mut bytes = vec![0xed, 0x01];
-    bytes.extend_from_slice(key.verifying_key().as_bytes());
-    format!("z{}", bs58::encode(bytes).into_string())
 }
 
 struct Design {
@@ -144,7 +137,7 @@ const DESIGNS: [Design; 4] = [
 /// The sample badges, baked and signed. Deterministic: the same bytes every time.
 pub fn samples() -> Vec<Sample> {
     let key = signing_key();
-    let did = format!("did:key:{}", multikey(&key));
+    let did = crate::keys::ed25519_did_key(key.verifying_key().as_bytes());
     DESIGNS
         .iter()
         .enumerate()
@@ -198,23 +191,14 @@ fn credential(d: &Design, i: usize, did: &str) -> Value {
     })
 }
 
-fn sign(key: &SigningKey, did: &str, mut credential: Value) -> Value {
-    let mut proof = json!({
-        "type": "DataIntegrityProof",
-        "cryptosuite": "eddsa-rdfc-2022",
+fn sign(key: &SigningKey, did: &str, credential: Value) -> Value {
+    let options = json!({
         "created": VALID_FROM,
         "verificationMethod": format!("{did}#{}", did.trim_start_matches("did:key:")),
         "proofPurpose": "assertionMethod"
     });
-    let hashes = hash_data(&credential, &proof)
-        .expect("the sample credential uses only bundled contexts and defined terms");
-    let signature = key.sign(&hashes.signed_bytes());
-    proof["proofValue"] = json!(format!(
-        "z{}",
-        bs58::encode(signature.to_bytes()).into_string()
-    ));
-    credential["proof"] = proof;
-    credential
+    sign_eddsa_rdfc_2022(&credential, &options, key)
+        .expect("the sample credential uses only bundled contexts and defined terms")
 }
 
 // ------------------------------------------------------------------ art
@@ -325,18 +309,8 @@ fn png_art(d: &Design) -> Vec<u8> {
     ihdr.extend_from_slice(&SIZE.to_be_bytes());
     ihdr.extend_from_slice(&SIZE.to_be_bytes());
     ihdr.extend_from_slice(&[8, 6, 0, 0, 0]); // 8-bit RGBA, no interlace
-    chunk(&mut out, b"IHDR", &ihdr);
-    chunk(&mut out, b"IDAT", &idat);
-    chunk(&mut out, b"IEND", &[]);
+    write_png_chunk(&mut out, b"IHDR", &ihdr);
+    write_png_chunk(&mut out, b"IDAT", &idat);
+    write_png_chunk(&mut out, b"IEND", &[]);
     out
-}
-
-fn chunk(out: &mut Vec<u8>, kind: &[u8; 4], data: &[u8]) {
-    out.extend_from_slice(&(data.len() as u32).to_be_bytes());
-    out.extend_from_slice(kind);
-    out.extend_from_slice(data);
-    let mut crc = crc32fast::Hasher::new();
-    crc.update(kind);
-    crc.update(data);
-    out.extend_from_slice(&crc.finalize().to_be_bytes());
 }

@@ -8,7 +8,7 @@ use crate::store::Store;
 /// The media type of image bytes, by content (PNG, JPEG, GIF, WebP, SVG);
 /// `None` for anything else.
 pub fn image_media_type(bytes: &[u8]) -> Option<&'static str> {
-    crate::export::page::sniff_image(bytes).map(|(_, media)| media)
+    crate::media::sniff_image(bytes).map(|(_, media)| media)
 }
 
 fn typed(bytes: Vec<u8>) -> Option<(&'static str, Vec<u8>)> {
@@ -45,7 +45,7 @@ fn named_image(
 fn image_from(store: &Store, reference: &str) -> Option<(&'static str, Vec<u8>)> {
     let reference = reference.trim();
     if let Some(rest) = reference.strip_prefix("data:") {
-        return typed(crate::export::page::data_uri_bytes(rest)?);
+        return typed(crate::media::data_uri_bytes(rest)?);
     }
     let key = crate::fetch::cache_key(reference).ok()?;
     let doc = store.get_document(&key).ok()??;

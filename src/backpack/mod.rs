@@ -19,6 +19,7 @@
 mod archive;
 mod images;
 mod import;
+mod problem;
 mod queue;
 mod reverify;
 mod share;
@@ -26,9 +27,8 @@ mod sources;
 
 pub use archive::{export_all, ExportAllSummary};
 pub use images::{badge_image, image_media_type, issuer_image};
-pub use import::{
-    import, ImportOptions, ImportProgress, ImportReport, ItemOutcome, ItemReport, Problem,
-};
+pub use import::{import, ImportOptions, ImportProgress, ImportReport, ItemOutcome, ItemReport};
+pub use problem::Problem;
 pub use reverify::{reverify, Change, ReverifyItem, ReverifyOptions, ReverifyReport};
 pub use share::{share_collection, ShareError};
 pub use sources::{files_in_folder, ImportInput, MAX_ITEMS};

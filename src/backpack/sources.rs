@@ -3,7 +3,7 @@
 //! turned into a list of items first (so progress knows the total) and read
 //! one at a time later (so memory stays bounded however large the import).
 
-use super::import::Problem;
+use super::problem::Problem;
 use crate::limits;
 use std::io::Read;
 use std::path::{Path, PathBuf};

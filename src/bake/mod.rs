@@ -16,7 +16,7 @@ mod svg;
 
 use std::fmt;
 
-pub use png::{bake_png, unbake_png, unbake_png_reader};
+pub use png::{bake_png, unbake_png, unbake_png_reader, write_chunk as write_png_chunk};
 pub use svg::{bake_svg, unbake_svg, unbake_svg_full};
 
 /// The kind of image a payload is baked into.
@@ -202,4 +202,22 @@ pub const PNG_SIGNATURE: [u8; 8] = [0x89, b'P', b'N', b'G', b'\r', b'\n', 0x1a, 
 /// as the root element's name, so it is cheap on large files.
 pub fn is_svg(bytes: &[u8]) -> bool {
     svg::root_is_svg(bytes)
+}
+
+// Text shapes, shared with `detect` (which re-exports them).
+
+/// Strips a leading UTF-8 byte-order mark and surrounding whitespace.
+pub fn trim_text(text: &str) -> &str {
+    text.trim_start_matches('\u{feff}').trim()
+}
+
+/// Is `s` an absolute http(s) URL with a host and no whitespace?
+pub fn is_http_url(s: &str) -> bool {
+    if s.chars().any(char::is_whitespace) {
+        return false;
+    }
+    match url::Url::parse(s) {
+        Ok(u) => matches!(u.scheme(), "http" | "https") && u.host().is_some(),
+        Err(_) => false,
+    }
 }

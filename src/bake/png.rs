@@ -460,11 +460,18 @@ fn write_itxt(out: &mut Vec<u8>, keyword: &str, text: &str) {
     data.extend_from_slice(keyword.as_bytes());
     data.extend_from_slice(&[0, 0, 0, 0, 0]);
     data.extend_from_slice(text.as_bytes());
+    write_chunk(out, &ChunkType::ITXT.0, &data);
+}
+
+/// Appends one PNG chunk: length, type, data, CRC-32 of type and data. The
+/// caller keeps `data` under 2^31 bytes (PNG's limit; every caller here is
+/// bounded far below it).
+pub fn write_chunk(out: &mut Vec<u8>, kind: &[u8; 4], data: &[u8]) {
     out.extend_from_slice(&(data.len() as u32).to_be_bytes());
-    out.extend_from_slice(&ChunkType::ITXT.0);
-    out.extend_from_slice(&data);
+    out.extend_from_slice(kind);
+    out.extend_from_slice(data);
     let mut hasher = crc32fast::Hasher::new();
-    hasher.update(&ChunkType::ITXT.0);
-    hasher.update(&data);
+    hasher.update(kind);
+    hasher.update(data);
     out.extend_from_slice(&hasher.finalize().to_be_bytes());
 }

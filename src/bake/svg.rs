@@ -23,7 +23,6 @@ use quick_xml::name::{Namespace, PrefixDeclaration, QName, ResolveResult};
 use quick_xml::reader::{NsReader, Reader};
 
 use super::{too_large_payload, BakeError, ImageFormat, Slot, Unbaked};
-use crate::detect;
 use crate::limits::{MAX_PAYLOAD_BYTES, MAX_SVG_BYTES, MAX_SVG_DEPTH, MAX_SVG_ELEMENTS};
 
 /// The SVG namespace.
@@ -101,7 +100,7 @@ fn unbake_svg_in(svg: &[u8], extent: Extent) -> Result<Option<Unbaked>, BakeErro
         first.slot.svg_namespace()
     );
     let body = scan.body.finish()?;
-    let (payload, verify_attribute) = if !detect::trim_text(&body).is_empty() {
+    let (payload, verify_attribute) = if !super::trim_text(&body).is_empty() {
         if let Some(verify) = &first.verify {
             // Bakers often write the same JWS or URL in both places.
             if body.trim() != verify.trim() && !looks_usable(&body) && looks_usable(verify) {
@@ -551,8 +550,8 @@ fn scan_in(svg: &[u8], text: &str, extent: Extent) -> Result<Scan, BakeError> {
 /// Does badge text look like JSON, a compact JWS or an http(s) URL? A cheap
 /// test of shape only: the payload classifier decides for real.
 fn looks_usable(text: &str) -> bool {
-    let t = detect::trim_text(text);
-    t.starts_with('{') || crate::jws::has_compact_shape(t) || detect::is_http_url(t)
+    let t = super::trim_text(text);
+    t.starts_with('{') || crate::jws::has_compact_shape(t) || super::is_http_url(t)
 }
 
 fn offset(pos: u64) -> usize {
@@ -861,7 +860,7 @@ fn choose_prefix(bindings: &[(String, String)], slot: Slot) -> (String, bool) {
 /// The badge element's markup.
 fn badge_element(prefix: &str, payload: &str, slot: Slot) -> String {
     let name = format!("{prefix}:{}", slot.svg_element());
-    if !detect::trim_text(payload).starts_with('{') {
+    if !super::trim_text(payload).starts_with('{') {
         return format!("<{name} verify=\"{}\"/>", escape_attribute(payload));
     }
     let url = if slot == Slot::OpenBadges {
@@ -879,10 +878,10 @@ fn badge_element(prefix: &str, payload: &str, slot: Slot) -> String {
 /// The hosted URL of an OB 1.x/2.0 assertion: `id` if it is an http(s) URL,
 /// else the 1.x `verify.url` if it is one.
 fn hosted_url(json: &str) -> Option<String> {
-    let value: serde_json::Value = serde_json::from_str(detect::trim_text(json)).ok()?;
+    let value: serde_json::Value = serde_json::from_str(super::trim_text(json)).ok()?;
     let http = |v: Option<&serde_json::Value>| {
         v.and_then(serde_json::Value::as_str)
-            .filter(|s| detect::is_http_url(s))
+            .filter(|s| super::is_http_url(s))
             .map(str::to_owned)
     };
     http(value.get("id")).or_else(|| http(value.get("verify").and_then(|v| v.get("url"))))

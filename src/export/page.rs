@@ -5,6 +5,7 @@ use super::{svg_clean, verify_data};
 use super::{ExportBadge, ExportCollection, ExportError, ExportOptions, MANIFEST, MANIFEST_FORMAT};
 use crate::detect::InputKind;
 use crate::inspect::PayloadKind;
+use crate::media::{data_uri_bytes, sniff_image};
 use crate::model::{BadgeView, RecipientIdentity};
 use crate::verify::{checks, BadgeFormat, CheckStatus, Report, Verdict};
 use minijinja::{context, Environment, Value as JValue};
@@ -171,23 +172,6 @@ fn original_file_name(name: Option<&str>, container: InputKind) -> String {
     format!("{stem}.{ext}")
 }
 
-/// An image format by content: (extension, media type).
-pub(crate) fn sniff_image(bytes: &[u8]) -> Option<(&'static str, &'static str)> {
-    if bytes.starts_with(&crate::bake::PNG_SIGNATURE) {
-        Some(("png", "image/png"))
-    } else if bytes.starts_with(&[0xff, 0xd8, 0xff]) {
-        Some(("jpg", "image/jpeg"))
-    } else if bytes.starts_with(b"GIF87a") || bytes.starts_with(b"GIF89a") {
-        Some(("gif", "image/gif"))
-    } else if bytes.len() > 12 && &bytes[..4] == b"RIFF" && &bytes[8..12] == b"WEBP" {
-        Some(("webp", "image/webp"))
-    } else if crate::detect::sniff(bytes) == InputKind::Svg {
-        Some(("svg", "image/svg+xml"))
-    } else {
-        None
-    }
-}
-
 /// The bytes of an image named by a badge: a `data:` URI, or a URL whose
 /// bytes verification fetched. Never fetched here.
 fn image_bytes(src: &str, docs: &HashMap<&str, &[u8]>) -> Option<(&'static str, Vec<u8>)> {
@@ -202,45 +186,6 @@ fn image_bytes(src: &str, docs: &HashMap<&str, &[u8]>) -> Option<(&'static str, 
     }
     let (ext, _) = sniff_image(&bytes)?;
     Some((ext, bytes))
-}
-
-/// The bytes of a `data:` URI (given without its `data:` prefix): base64
-/// (lenient about padding and whitespace) or percent-encoded.
-pub(crate) fn data_uri_bytes(rest: &str) -> Option<Vec<u8>> {
-    let (meta, data) = rest.split_once(',')?;
-    if meta.ends_with(";base64") {
-        use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
-        use base64::Engine;
-        const LENIENT: GeneralPurpose = GeneralPurpose::new(
-            &base64::alphabet::STANDARD,
-            GeneralPurposeConfig::new().with_decode_padding_mode(DecodePaddingMode::Indifferent),
-        );
-        let clean: String = data.chars().filter(|c| !c.is_ascii_whitespace()).collect();
-        LENIENT.decode(clean).ok()
-    } else {
-        Some(percent_decode(data))
-    }
-}
-
-fn percent_decode(s: &str) -> Vec<u8> {
-    let b = s.as_bytes();
-    let mut out = Vec::with_capacity(b.len());
-    let mut i = 0;
-    while i < b.len() {
-        if b[i] == b'%' && i + 2 < b.len() {
-            if let Some(v) = std::str::from_utf8(&b[i + 1..i + 3])
-                .ok()
-                .and_then(|h| u8::from_str_radix(h, 16).ok())
-            {
-                out.push(v);
-                i += 3;
-                continue;
-            }
-        }
-        out.push(b[i]);
-        i += 1;
-    }
-    out
 }
 
 // ---------------------------------------------------------------- dates

@@ -32,7 +32,7 @@ pub(crate) fn build(
     let doc = input.document.as_ref()?;
     let mut docs = Map::new();
     for (url, bytes) in documents {
-        if bytes.len() > MAX_EMBEDDED_DOCUMENT || super::page::sniff_image(bytes).is_some() {
+        if bytes.len() > MAX_EMBEDDED_DOCUMENT || crate::media::sniff_image(bytes).is_some() {
             continue;
         }
         if let Ok(text) = std::str::from_utf8(bytes) {
@@ -99,7 +99,7 @@ fn integrity(credential: &Value) -> (Vec<Value>, Vec<Value>) {
         if !browser_checks {
             continue;
         }
-        match crate::verify::proof::hash_data(credential, proof) {
+        match crate::data_integrity::hash_data(credential, proof) {
             Ok(h) => out.push(json!({
                 "index": index,
                 "canonical_document": h.canonical_document,

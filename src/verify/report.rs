@@ -47,7 +47,7 @@ impl IssuerIdentity {
     /// The identity of issuer id `id`.
     pub fn of(id: &str, confirmed: bool) -> IssuerIdentity {
         let id = id.trim();
-        if let Some(domain) = crate::verify::proof::issuer_domain(id) {
+        if let Some(domain) = issuer_domain(id) {
             IssuerIdentity {
                 by: IdentifiedBy::Web,
                 name: domain,
@@ -375,6 +375,28 @@ impl Report {
             self.issuer_identity = Some(IssuerIdentity::of(id, confirmed));
         }
     }
+}
+
+/// The domain people judge an issuer by: the host of an https id or a
+/// did:web, without a leading `www.`; `None` for a did:key and other ids.
+pub fn issuer_domain(issuer: &str) -> Option<String> {
+    let host = if let Some(rest) = issuer.strip_prefix("did:web:") {
+        let host = rest.split([':', '#', '?']).next().unwrap_or("");
+        host.replace("%3A", ":").replace("%3a", ":")
+    } else {
+        let url = url::Url::parse(issuer).ok()?;
+        if !matches!(url.scheme(), "https" | "http") {
+            return None;
+        }
+        let mut h = url.host_str()?.to_owned();
+        if let Some(port) = url.port() {
+            h.push_str(&format!(":{port}"));
+        }
+        h
+    };
+    let host = host.trim_end_matches('.').to_ascii_lowercase();
+    let host = host.strip_prefix("www.").unwrap_or(&host).to_owned();
+    (!host.is_empty()).then_some(host)
 }
 
 #[cfg(test)]

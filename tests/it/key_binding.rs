@@ -12,9 +12,9 @@ use crate::support::Web;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use ed25519_dalek::{Signer, SigningKey};
+use satchel::data_integrity::sign_eddsa_rdfc_2022;
 use satchel::fetch::{Fetch, HttpFetch, NetPolicy};
 use satchel::inspect::inspect;
-use satchel::verify::proof::hash_data;
 use satchel::verify::{verify, CheckStatus, IdentifiedBy, Options, RecipientRule, Report, Verdict};
 use serde_json::{json, Value};
 
@@ -65,21 +65,17 @@ pub(crate) fn credential(issuer: &str) -> Value {
 }
 
 /// An `eddsa-rdfc-2022` proof by `key` naming verification method `vm`.
-pub(crate) fn sign_di(mut cred: Value, vm: &str, key: &SigningKey) -> Value {
-    let mut proof = json!({
-        "type": "DataIntegrityProof",
-        "cryptosuite": "eddsa-rdfc-2022",
-        "created": "2024-01-01T00:00:00Z",
-        "verificationMethod": vm,
-        "proofPurpose": "assertionMethod"
-    });
-    let signature = key.sign(&hash_data(&cred, &proof).unwrap().signed_bytes());
-    proof["proofValue"] = json!(format!(
-        "z{}",
-        bs58::encode(signature.to_bytes()).into_string()
-    ));
-    cred["proof"] = proof;
-    cred
+pub(crate) fn sign_di(cred: Value, vm: &str, key: &SigningKey) -> Value {
+    sign_eddsa_rdfc_2022(
+        &cred,
+        &json!({
+            "created": "2024-01-01T00:00:00Z",
+            "verificationMethod": vm,
+            "proofPurpose": "assertionMethod"
+        }),
+        key,
+    )
+    .unwrap()
 }
 
 /// A VC-JWT (VCDM 2.0 claims) signed by `key` with `header` fields.

@@ -14,6 +14,7 @@ use crate::support::{self, Web};
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 use base64::Engine;
 use ed25519_dalek::{Signer, SigningKey};
+use satchel::data_integrity::sign_eddsa_rdfc_2022;
 use satchel::detect::Version;
 use satchel::fetch::{HttpFetch, NetPolicy};
 use satchel::inspect::{inspect, inspect_path, Inspection};
@@ -233,22 +234,8 @@ fn signing_key() -> SigningKey {
 }
 
 /// Adds an `eddsa-rdfc-2022` proof made with the test key under verification method `vm`.
-fn sign(mut cred: Value, vm: &str) -> Value {
-    let mut proof = json!({
-        "type": "DataIntegrityProof",
-        "cryptosuite": "eddsa-rdfc-2022",
-        "created": "2024-01-01T00:00:00Z",
-        "verificationMethod": vm,
-        "proofPurpose": "assertionMethod"
-    });
-    let hashes = hash_data(&cred, &proof).unwrap();
-    let signature = signing_key().sign(&hashes.signed_bytes());
-    proof["proofValue"] = json!(format!(
-        "z{}",
-        bs58::encode(signature.to_bytes()).into_string()
-    ));
-    cred["proof"] = proof;
-    cred
+fn sign(cred: Value, vm: &str) -> Value {
+    crate::key_binding::sign_di(cred, vm, &signing_key())
 }
 
 /// [`sign`] for documents Satchel may refuse to canonicalize: the proof is
@@ -470,6 +457,59 @@ fn w3c_test_vectors_are_reproduced_byte_for_byte() {
             describe(&report)
         );
     }
+}
+
+/// The one signer (`data_integrity::sign_eddsa_rdfc_2022`) reproduces the
+/// W3C vc-di-eddsa `eddsa-rdfc-2022` example byte for byte from its unsigned
+/// credential and published test key, and its output passes the verifier.
+#[test]
+fn the_signer_reproduces_the_w3c_eddsa_rdfc_2022_vector() {
+    let Some(root) = support::corpus() else {
+        return;
+    };
+    let dir = "ob3/test-vectors/w3c-vc-di-eddsa";
+    let pair = json_file(&root, &format!("{dir}/keyPair.json"));
+    let private = bs58::decode(&pair["privateKeyMultibase"].as_str().unwrap()[1..])
+        .into_vec()
+        .unwrap();
+    // Multicodec ed25519-priv (0x8026), then the 32-byte seed.
+    assert_eq!(&private[..2], &[0x80, 0x26]);
+    let key = SigningKey::from_bytes(&private[2..].try_into().unwrap());
+    let unsigned = json_file(&root, &format!("{dir}/unsigned.json"));
+    let published = json_file(&root, &format!("{dir}/eddsa-rdfc-2022/signedDataInt.json"));
+    let mut options = published["proof"].clone();
+    options.as_object_mut().unwrap().remove("proofValue");
+    let signed = sign_eddsa_rdfc_2022(&unsigned, &options, &key).unwrap();
+    assert_eq!(
+        signed["proof"]["proofValue"],
+        read(&root, &format!("{dir}/eddsa-rdfc-2022/sigBTC58DataInt.txt")).trim()
+    );
+    assert_eq!(signed, published);
+    let report = verify_inspection(
+        &inspect(signed.to_string().as_bytes()).unwrap(),
+        &World::new(),
+        &opts(),
+    );
+    assert_eq!(
+        status_of(&report, "proof"),
+        CheckStatus::Pass,
+        "{}",
+        describe(&report)
+    );
+    // A proof over other content does not verify.
+    let mut tampered = signed.clone();
+    tampered["credentialSubject"]["id"] = json!("did:example:someone-else");
+    let report = verify_inspection(
+        &inspect(tampered.to_string().as_bytes()).unwrap(),
+        &World::new(),
+        &opts(),
+    );
+    assert_eq!(
+        status_of(&report, "proof"),
+        CheckStatus::Fail,
+        "{}",
+        describe(&report)
+    );
 }
 
 #[test]
@@ -2133,4 +2173,16 @@ fn w3c_ecdsa_p384_and_jcs_vectors_verify() {
             describe(&report)
         );
     }
+}
+
+/// `keys` encodes the published test key's public half as the vector's
+/// multikey and did:key, and decodes it back (what a signer will publish).
+#[test]
+fn keys_encode_the_test_vectors_ed25519_key() {
+    let public = signing_key().verifying_key().to_bytes();
+    assert_eq!(satchel::keys::ed25519_multikey(&public), TEST_KEY);
+    assert_eq!(
+        satchel::keys::ed25519_did_key(&public),
+        format!("did:key:{TEST_KEY}")
+    );
 }

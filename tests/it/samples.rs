@@ -105,3 +105,32 @@ fn samples_are_deterministic_and_tamper_evident() {
     );
     assert_eq!(report.status, Verdict::Invalid);
 }
+
+/// The sample PNGs are written with `bake`'s chunk writer; a real PNG decoder
+/// (which checks every chunk's CRC) reads their pixels and the baked text.
+#[test]
+fn sample_pngs_decode_with_a_real_png_decoder() {
+    let mut seen = 0;
+    for sample in samples().iter().filter(|s| s.file_name.ends_with(".png")) {
+        let mut decoder = png::Decoder::new(std::io::Cursor::new(sample.bytes.clone()));
+        decoder.ignore_checksums(false);
+        let mut reader = decoder
+            .read_info()
+            .unwrap_or_else(|e| panic!("{}: {e}", sample.file_name));
+        let mut pixels = vec![0; reader.output_buffer_size().unwrap()];
+        reader
+            .next_frame(&mut pixels)
+            .unwrap_or_else(|e| panic!("{}: {e}", sample.file_name));
+        reader.finish().unwrap();
+        let info = reader.info();
+        assert!(
+            info.utf8_text
+                .iter()
+                .any(|t| t.keyword == "openbadgecredential"),
+            "{} carries the credential in iTXt",
+            sample.file_name
+        );
+        seen += 1;
+    }
+    assert!(seen > 0, "at least one PNG sample");
+}

@@ -108,3 +108,259 @@ fn no_stubs_or_skipped_tests() {
         }
     }
 }
+
+/// The code map's "may use" column, read from ARCHITECTURE.md: module → the
+/// core modules it may name. `all of the above` means every earlier row;
+/// `every core module` means every row but its own.
+fn allowed_uses() -> std::collections::BTreeMap<String, Vec<String>> {
+    let doc = std::fs::read_to_string(root().join("ARCHITECTURE.md")).unwrap();
+    let table = doc
+        .split("## Code map")
+        .nth(1)
+        .expect("ARCHITECTURE.md has a `## Code map` section");
+    let mut rows: Vec<(String, String)> = Vec::new();
+    for line in table.lines().skip_while(|l| !l.starts_with('|')) {
+        if !line.starts_with('|') {
+            break;
+        }
+        let cells: Vec<&str> = line.split('|').map(str::trim).collect();
+        let (Some(name), Some(may)) = (cells.get(1), cells.get(3)) else {
+            continue;
+        };
+        let name = name.trim_matches('`');
+        if name.is_empty()
+            || !name.chars().all(|c| c.is_ascii_lowercase() || c == '_')
+            || !cells[1].starts_with('`')
+        {
+            continue;
+        }
+        rows.push((name.to_string(), may.to_string()));
+    }
+    let names: Vec<String> = rows.iter().map(|(n, _)| n.clone()).collect();
+    let mut out = std::collections::BTreeMap::new();
+    for (i, (name, may)) in rows.iter().enumerate() {
+        // Crates come in `[…]`, remarks in `(…)`: neither names a module.
+        let mut modules = String::new();
+        let mut depth = 0;
+        for c in may.split('[').next().unwrap().chars() {
+            match c {
+                '(' => depth += 1,
+                ')' => depth -= 1,
+                _ if depth == 0 => modules.push(c),
+                _ => {}
+            }
+        }
+        let mut uses: Vec<String> = Vec::new();
+        if modules.contains("all of the above") {
+            uses.extend(names[..i].iter().cloned());
+        }
+        if modules.contains("every core module") {
+            uses.extend(names.iter().filter(|n| *n != name).cloned());
+        }
+        for (k, part) in modules.split('`').enumerate() {
+            if k % 2 == 1 {
+                let top = part.split("::").next().unwrap();
+                assert!(
+                    names.iter().any(|n| n == top),
+                    "ARCHITECTURE.md: row `{name}` may use `{part}`, which has no row"
+                );
+                uses.push(top.to_string());
+            }
+        }
+        out.insert(name.clone(), uses);
+    }
+    out
+}
+
+/// One `crate::…` or `super::…` path in a core source file.
+struct Edge {
+    file: PathBuf,
+    line: usize,
+    /// The module path of the file, e.g. `["verify", "proof", "canon"]`.
+    from: Vec<String>,
+    /// The path named, resolved to start at the crate root.
+    to: Vec<String>,
+}
+
+fn core_edges() -> Vec<Edge> {
+    let mut files = Vec::new();
+    rust_files(&root().join("src"), &mut files);
+    let mut edges = Vec::new();
+    for f in files {
+        let rel = f.strip_prefix(root().join("src")).unwrap();
+        if rel.starts_with("bin") || rel == Path::new("lib.rs") {
+            continue;
+        }
+        let mut from: Vec<String> = rel
+            .with_extension("")
+            .iter()
+            .map(|s| s.to_string_lossy().into_owned())
+            .collect();
+        if from.last().is_some_and(|l| l == "mod") {
+            from.pop();
+        }
+        let text = std::fs::read_to_string(&f).unwrap();
+        for (n, line) in text.lines().enumerate() {
+            let code = line.split("//").next().unwrap();
+            for (at, _) in code
+                .match_indices("crate::")
+                .chain(code.match_indices("super::"))
+            {
+                let before = code[..at].chars().next_back();
+                if before.is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '$' || c == ':') {
+                    continue;
+                }
+                let path: Vec<String> = code[at..]
+                    .split(|c: char| !(c.is_alphanumeric() || c == '_' || c == ':'))
+                    .next()
+                    .unwrap()
+                    .split("::")
+                    .filter(|s| !s.is_empty())
+                    .map(String::from)
+                    .collect();
+                let mut to = if path[0] == "crate" {
+                    Vec::new()
+                } else {
+                    from.clone()
+                };
+                for seg in &path {
+                    match seg.as_str() {
+                        "crate" => {}
+                        "super" => {
+                            to.pop();
+                        }
+                        _ => to.push(seg.clone()),
+                    }
+                }
+                edges.push(Edge {
+                    file: rel.to_path_buf(),
+                    line: n + 1,
+                    from: from.clone(),
+                    to,
+                });
+            }
+        }
+    }
+    edges
+}
+
+#[test]
+fn core_modules_use_only_what_the_code_map_allows() {
+    let allowed = allowed_uses();
+    let mut wrong = Vec::new();
+    for e in core_edges() {
+        let (from, Some(to)) = (&e.from[0], e.to.first()) else {
+            continue;
+        };
+        if from == to {
+            continue;
+        }
+        match allowed.get(from) {
+            None => wrong.push(format!(
+                "{}: module `{from}` has no row in the code map",
+                e.file.display()
+            )),
+            Some(ok) if !ok.contains(to) => wrong.push(format!(
+                "src/{}:{}: `{from}` uses `{to}`, which its row in ARCHITECTURE.md does not allow",
+                e.file.display(),
+                e.line
+            )),
+            Some(_) => {}
+        }
+    }
+    wrong.dedup();
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
+
+/// A cycle in `edges` (node → nodes), as the list of nodes around it.
+fn find_cycle(
+    edges: &std::collections::BTreeMap<String, std::collections::BTreeSet<String>>,
+) -> Option<Vec<String>> {
+    fn visit(
+        n: &str,
+        edges: &std::collections::BTreeMap<String, std::collections::BTreeSet<String>>,
+        state: &mut std::collections::BTreeMap<String, u8>,
+        stack: &mut Vec<String>,
+    ) -> Option<Vec<String>> {
+        match state.get(n) {
+            Some(2) => return None,
+            Some(1) => {
+                let start = stack.iter().position(|s| s == n).unwrap();
+                let mut cycle = stack[start..].to_vec();
+                cycle.push(n.to_string());
+                return Some(cycle);
+            }
+            _ => {}
+        }
+        state.insert(n.to_string(), 1);
+        stack.push(n.to_string());
+        for m in edges.get(n).into_iter().flatten() {
+            if let Some(c) = visit(m, edges, state, stack) {
+                return Some(c);
+            }
+        }
+        stack.pop();
+        state.insert(n.to_string(), 2);
+        None
+    }
+    let mut state = std::collections::BTreeMap::new();
+    for n in edges.keys() {
+        if let Some(c) = visit(n, edges, &mut state, &mut Vec::new()) {
+            return Some(c);
+        }
+    }
+    None
+}
+
+/// No circles between core modules, nor between the submodules of one module
+/// (`verify::proof` and `verify::ob3`, say). A module's own `mod.rs` declares
+/// its children, so edges to and from the parent itself do not count.
+#[test]
+fn core_modules_have_no_cycles() {
+    use std::collections::{BTreeMap, BTreeSet};
+    let edges = core_edges();
+    let exists = |m: &[String]| {
+        let p = root().join("src").join(m.join("/"));
+        p.is_dir() || p.with_extension("rs").is_file()
+    };
+    let mut graph: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    let mut sub: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    let mut line_of = BTreeMap::new();
+    for e in &edges {
+        let Some(to) = e.to.first() else { continue };
+        if &e.from[0] != to {
+            graph
+                .entry(e.from[0].clone())
+                .or_default()
+                .insert(to.clone());
+            line_of
+                .entry((e.from[0].clone(), to.clone()))
+                .or_insert(format!("src/{}:{}", e.file.display(), e.line));
+        } else if e.from.len() >= 2 && e.to.len() >= 2 && e.from[1] != e.to[1] {
+            let to2 = e.to[..2].to_vec();
+            if exists(&to2) {
+                let (a, b) = (e.from[..2].join("::"), to2.join("::"));
+                sub.entry(a.clone()).or_default().insert(b.clone());
+                line_of
+                    .entry((a, b))
+                    .or_insert(format!("src/{}:{}", e.file.display(), e.line));
+            }
+        }
+    }
+    for g in [&graph, &sub] {
+        if let Some(cycle) = find_cycle(g) {
+            let steps: Vec<String> = cycle
+                .windows(2)
+                .map(|w| {
+                    format!(
+                        "{} -> {} ({})",
+                        w[0],
+                        w[1],
+                        line_of[&(w[0].clone(), w[1].clone())]
+                    )
+                })
+                .collect();
+            panic!("module cycle: {}", steps.join(", "));
+        }
+    }
+}

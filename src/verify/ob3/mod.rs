@@ -33,6 +33,7 @@ mod status;
 use super::common::{self, lower_first, DateField};
 use super::proof::binding::{self, Binding};
 use super::proof::integrity::{self, Outcome};
+use super::proof::issuer_id;
 use super::proof::jwt;
 use super::proof::keys::ResolvedKey;
 use super::report::{BadgeFormat, Check, CheckStatus, Verdict};
@@ -44,8 +45,6 @@ use crate::jws::CompactJws;
 use crate::verify::checks;
 use serde_json::Value;
 
-/// Most proofs of one credential that are checked.
-pub(crate) const MAX_PROOFS: usize = 8;
 /// Most endorsements (or CLR credentials) of one credential that are verified.
 const MAX_NESTED: usize = 32;
 /// Most nested credentials (endorsements at any depth) one run verifies: each
@@ -60,15 +59,6 @@ const VC1: &str = "https://www.w3.org/2018/credentials/v1";
 const OB_CONTEXT: &str = "https://purl.imsglobal.org/spec/ob/v3p0/context";
 const OB_CURRENT: &str = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json";
 const CLR_CONTEXT: &str = "https://purl.imsglobal.org/spec/clr/v2p0/context";
-
-/// The issuer id of a credential (`issuer` as a string, or its `id`).
-pub(crate) fn issuer_id(credential: &Value) -> Option<&str> {
-    match credential.get("issuer")? {
-        Value::String(s) => Some(s),
-        Value::Object(m) => m.get("id")?.as_str(),
-        _ => None,
-    }
-}
 
 /// The issuer's name, or its id, for messages.
 fn issuer_name(credential: &Value) -> String {

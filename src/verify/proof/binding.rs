@@ -195,28 +195,6 @@ fn entries<'a>(doc: &'a Map<String, Value>, key: &str) -> Vec<&'a Value> {
     }
 }
 
-/// The domain people judge an issuer by: the host of an https id or a
-/// did:web, without a leading `www.`; `None` for a did:key and other ids.
-pub fn issuer_domain(issuer: &str) -> Option<String> {
-    let host = if let Some(rest) = issuer.strip_prefix("did:web:") {
-        let host = rest.split([':', '#', '?']).next().unwrap_or("");
-        host.replace("%3A", ":").replace("%3a", ":")
-    } else {
-        let url = url::Url::parse(issuer).ok()?;
-        if !matches!(url.scheme(), "https" | "http") {
-            return None;
-        }
-        let mut h = url.host_str()?.to_owned();
-        if let Some(port) = url.port() {
-            h.push_str(&format!(":{port}"));
-        }
-        h
-    };
-    let host = host.trim_end_matches('.').to_ascii_lowercase();
-    let host = host.strip_prefix("www.").unwrap_or(&host).to_owned();
-    (!host.is_empty()).then_some(host)
-}
-
 /// Asks the issuer's own documents whether `key` is theirs. `issuer` is the
 /// credential's issuer id.
 pub(crate) fn confirm(issuer: Option<&str>, key: &ResolvedKey, fetch: &dyn Fetch) -> Binding {
@@ -315,6 +293,7 @@ fn short(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::verify::report::issuer_domain;
 
     #[test]
     fn domains_people_judge_by() {

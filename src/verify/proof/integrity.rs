@@ -379,7 +379,7 @@ pub(crate) fn check(
     let mut document = None;
     let results: Vec<ProofResult> = proofs
         .iter()
-        .take(crate::verify::ob3::MAX_PROOFS)
+        .take(super::MAX_PROOFS)
         .map(|p| check_one(credential, p, issuer, &mut document, fetch, now))
         .collect();
     let detail = results

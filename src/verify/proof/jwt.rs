@@ -67,7 +67,7 @@ pub(crate) fn check(jws: &CompactJws, claims: &Value, fetch: &dyn Fetch) -> JwtR
     let iss = claims
         .get("iss")
         .and_then(Value::as_str)
-        .or_else(|| super::super::ob3::issuer_id(&credential));
+        .or_else(|| super::issuer_id(&credential));
     let key = match resolve_jwt_key(&jws.header, iss, fetch) {
         Ok(k) => k,
         Err(KeyError::Unresolvable(why)) => {

@@ -300,20 +300,14 @@ pub fn ob3_credential(name: &str) -> Value {
 }
 
 /// Adds an eddsa-rdfc-2022 proof made with the test key (did:key).
-pub fn sign_di(mut cred: Value) -> Value {
+pub fn sign_di(cred: Value) -> Value {
     let vm = format!("{}#{}", did_key(), &did_key()["did:key:".len()..]);
-    let mut proof = json!({
-        "type": "DataIntegrityProof",
-        "cryptosuite": "eddsa-rdfc-2022",
+    let options = json!({
         "created": "2024-01-01T00:00:00Z",
         "verificationMethod": vm,
         "proofPurpose": "assertionMethod"
     });
-    let hashes = satchel::verify::proof::hash_data(&cred, &proof).unwrap();
-    let sig = ed25519_key().sign(&hashes.signed_bytes());
-    proof["proofValue"] = json!(format!("z{}", bs58::encode(sig.to_bytes()).into_string()));
-    cred["proof"] = proof;
-    cred
+    satchel::data_integrity::sign_eddsa_rdfc_2022(&cred, &options, &ed25519_key()).unwrap()
 }
 
 /// The multikey (`z…`) of an uncompressed EC point (`0x04 ‖ x ‖ y`, each

@@ -4,7 +4,7 @@
 //! today may differ from the one the issuer signed against, and a differing
 //! copy changes which terms are signed and which are silently dropped. So the
 //! loader knows exactly the URLs below, each mapped to a file in
-//! `src/verify/contexts/` (origins and licences in its `SOURCES.md`), and
+//! `src/data_integrity/contexts/` (origins and licences in its `SOURCES.md`), and
 //! nothing else. The loader is built once per process.
 
 use json_ld::syntax::Parse;
@@ -23,7 +23,7 @@ struct Bundled {
 
 macro_rules! bundled {
     ($($url:literal => $file:literal,)*) => {
-        &[$(Bundled { url: $url, file: $file, text: include_str!(concat!("../contexts/", $file)) },)*]
+        &[$(Bundled { url: $url, file: $file, text: include_str!(concat!("contexts/", $file)) },)*]
     };
 }
 
@@ -201,7 +201,8 @@ mod tests {
 
     #[test]
     fn every_file_in_the_folder_is_bundled() {
-        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/verify/contexts");
+        let dir =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/data_integrity/contexts");
         for e in std::fs::read_dir(dir).unwrap() {
             let name = e.unwrap().file_name().into_string().unwrap();
             if name != "SOURCES.md" {
@@ -209,7 +210,7 @@ mod tests {
                     BUNDLED.iter().any(|b| b.file == name),
                     "{name} is not bundled"
                 );
-                let sources = include_str!("../contexts/SOURCES.md");
+                let sources = include_str!("contexts/SOURCES.md");
                 assert!(
                     sources.contains(&format!("`{name}`")),
                     "SOURCES.md does not list {name}"

@@ -529,9 +529,9 @@ mod tests {
                 None => Vec::new(),
             };
             for p in proofs {
-                docs.push(super::super::proof_config(&doc, &p));
+                docs.push(crate::data_integrity::proof_config(&doc, &p));
             }
-            docs.push(super::super::unsecured(&doc));
+            docs.push(crate::data_integrity::unsecured(&doc));
             docs.push(doc);
         }
         assert!(docs.len() > 20, "only {} documents", docs.len());
