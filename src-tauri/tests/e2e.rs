@@ -233,7 +233,10 @@ fn backpack_app_end_to_end() {
     // pasted badge is ada@example.org's, then nobody's, then hers again (the
     // detail below shows it).
     wd.click(&wd.find("#nav-settings"));
-    wd.click(&wd.find("#identity-list button[aria-label='Remove ada@example.org']"));
+    // Clicked in the page: the list is drawn again once Settings has loaded.
+    wd.wait_for_script(
+        "const b = document.querySelector(\"#identity-list button[aria-label='Remove ada@example.org']\"); if (b) b.click(); return !!b;",
+    );
     wd.wait_for_text("#identity-matched", |t| {
         t == "0 badges in your backpack are yours."
     });
