@@ -44,7 +44,8 @@ pub enum ItemOutcome {
 /// The report line of one item.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct ItemReport {
-    /// The file, archive member (`archive.zip!path`), URL or "pasted text".
+    /// The file, archive member (`archive.zip!path`), URL, "pasted text" or
+    /// "pasted text, line N" (a line of a paste of several).
     pub source: String,
     /// What happened.
     pub outcome: ItemOutcome,
@@ -192,7 +193,8 @@ pub fn import(
 enum Loaded {
     Bytes(String, Vec<u8>),
     Url(String),
-    Text(String),
+    /// Pasted text and how the report names it.
+    Text(String, String),
     Failed(String, Refusal),
 }
 
@@ -201,7 +203,8 @@ impl Loaded {
     fn bytes(&self) -> usize {
         match self {
             Loaded::Bytes(source, bytes) => source.len() + bytes.len(),
-            Loaded::Url(text) | Loaded::Text(text) => text.len(),
+            Loaded::Url(text) => text.len(),
+            Loaded::Text(source, text) => source.len() + text.len(),
             Loaded::Failed(source, (_, why)) => source.len() + why.len(),
         }
     }
@@ -239,7 +242,7 @@ fn load(item: Item, archive: &mut Option<OpenArchive>) -> Loaded {
             }
         }
         Item::Url(u) => Loaded::Url(u),
-        Item::Text(t) => Loaded::Text(t),
+        Item::Text { text, .. } => Loaded::Text(source, text),
         Item::Bytes(name, bytes) => Loaded::Bytes(name, bytes),
         Item::Broken(name, why) => Loaded::Failed(name, why),
     }
@@ -279,13 +282,13 @@ impl Context<'_> {
                 let found = inspect::inspect(&bytes);
                 self.store_one(source, bytes, found, None)
             }
-            Loaded::Text(text) => {
+            Loaded::Text(source, text) => {
                 let trimmed = text.trim();
                 if crate::detect::is_http_url(trimmed) {
                     return self.handle(Loaded::Url(trimmed.to_owned()));
                 }
                 let found = inspect::inspect_text(&text);
-                self.store_one("pasted text".to_owned(), text.into_bytes(), found, None)
+                self.store_one(source, text.into_bytes(), found, None)
             }
             Loaded::Url(url) => self.fetch_url(url),
         }

@@ -68,7 +68,9 @@ pub(crate) fn export_badge(store: &Mutex<Store>, id: i64) -> Result<ExportBadge,
     let original_name = Path::new(&record.source)
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
-        .filter(|_| record.summary.container != "url" && record.source != "pasted text");
+        .filter(|_| {
+            record.summary.container != "url" && !super::sources::is_pasted(&record.source)
+        });
     Ok(ExportBadge {
         id: format!(
             "{id}-{}",

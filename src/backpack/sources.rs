@@ -25,7 +25,8 @@ pub enum ImportInput {
     Path(PathBuf),
     /// A URL of a hosted badge or a baked image.
     Url(String),
-    /// Pasted text: assertion or credential JSON, a JWS, or a URL.
+    /// Pasted text: assertion or credential JSON, a JWS, or a URL; or
+    /// several of these, one a line (each line is then its own item).
     Text(String),
     /// Bytes already in memory (a dropped file), with a name for the report.
     Bytes {
@@ -67,8 +68,9 @@ pub(crate) enum Item {
     },
     /// A URL to fetch.
     Url(String),
-    /// Pasted text.
-    Text(String),
+    /// Pasted text, or its line `line` (counted from 1 as pasted) when a
+    /// paste holds several items.
+    Text { text: String, line: Option<usize> },
     /// Bytes given directly.
     Bytes(String, Vec<u8>),
     /// Something that could not even be listed (a missing file, an
@@ -83,7 +85,8 @@ impl Item {
             Item::File { path, .. } => path.display().to_string(),
             Item::Member { archive, name, .. } => format!("{}!{name}", archive.display()),
             Item::Url(u) => u.clone(),
-            Item::Text(_) => "pasted text".to_owned(),
+            Item::Text { line: None, .. } => PASTED.to_owned(),
+            Item::Text { line: Some(n), .. } => format!("{PASTED}, line {n}"),
             Item::Bytes(name, _) | Item::Broken(name, _) => name.clone(),
         }
     }
@@ -97,7 +100,7 @@ pub(crate) fn discover(inputs: &[ImportInput]) -> Vec<Item> {
         match input {
             ImportInput::Path(p) => walk(p, 0, None, &mut items),
             ImportInput::Url(u) => items.push(Item::Url(u.clone())),
-            ImportInput::Text(t) => items.push(Item::Text(t.clone())),
+            ImportInput::Text(t) => pasted(t, &mut items),
             ImportInput::Bytes { name, bytes } => {
                 items.push(Item::Bytes(name.clone(), bytes.clone()))
             }
@@ -111,6 +114,57 @@ pub(crate) fn discover(inputs: &[ImportInput]) -> Vec<Item> {
 }
 
 /// Why an item could not be read: what kind of problem, and in words.
+/// How pasted text is named in reports (a line of it adds ", line N").
+const PASTED: &str = "pasted text";
+
+/// Whether a report's source names pasted text (which has no file name).
+pub(crate) fn is_pasted(source: &str) -> bool {
+    source
+        .strip_prefix(PASTED)
+        .is_some_and(|rest| rest.is_empty() || rest.starts_with(", line "))
+}
+
+/// Lists the items of a paste: one JSON document (which may span many
+/// lines) or one line is a single item, as pasted; otherwise each non-blank
+/// line is its own item, numbered as pasted.
+fn pasted(text: &str, items: &mut Vec<Item>) {
+    let lines = text
+        .lines()
+        .enumerate()
+        .filter(|(_, line)| !line.trim().is_empty());
+    if lines.clone().nth(1).is_none() || is_one_json_document(text) {
+        items.push(Item::Text {
+            text: text.to_owned(),
+            line: None,
+        });
+        return;
+    }
+    for (i, line) in lines {
+        if items.len() >= MAX_ITEMS {
+            break;
+        }
+        items.push(Item::Text {
+            text: line.trim().to_owned(),
+            line: Some(i + 1),
+        });
+    }
+}
+
+/// Whether text spread over lines is one JSON object or array: it parses
+/// as one, or it starts like one whose first line is not JSON by itself (a
+/// damaged document, reported once rather than line by line). Several
+/// one-line JSON documents are not one.
+fn is_one_json_document(text: &str) -> bool {
+    use serde::de::IgnoredAny;
+    let text = text.trim_start();
+    if !text.starts_with(['{', '[']) {
+        return false;
+    }
+    let first_line = text.lines().next().unwrap_or_default();
+    serde_json::from_str::<IgnoredAny>(text).is_ok()
+        || serde_json::from_str::<IgnoredAny>(first_line).is_err()
+}
+
 pub(crate) type Refusal = (Problem, String);
 
 fn io_reason(e: &std::io::Error) -> Refusal {
@@ -590,7 +644,59 @@ impl OpenArchive {
 
 #[cfg(test)]
 mod tests {
-    use super::unsafe_member_name;
+    use super::{is_pasted, pasted, unsafe_member_name, Item};
+
+    /// The items of a paste, as (report name, text).
+    fn items_of(text: &str) -> Vec<(String, String)> {
+        let mut items = Vec::new();
+        pasted(text, &mut items);
+        items
+            .into_iter()
+            .map(|item| match &item {
+                Item::Text { text, .. } => (item.source(), text.clone()),
+                other => panic!("not text: {other:?}"),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_paste_of_several_lines_is_one_item_a_line_named_by_its_number() {
+        let text = "https://a.example/1.json\r\n\n  eyJ.eyJ.sig  \n{\"a\":1}\njunk\n";
+        let items = items_of(text);
+        let expected = [
+            ("pasted text, line 1", "https://a.example/1.json"),
+            ("pasted text, line 3", "eyJ.eyJ.sig"),
+            ("pasted text, line 4", "{\"a\":1}"),
+            ("pasted text, line 5", "junk"),
+        ];
+        let expected: Vec<(String, String)> = expected
+            .iter()
+            .map(|(s, t)| (s.to_string(), t.to_string()))
+            .collect();
+        assert_eq!(items, expected);
+        assert!(items.iter().all(|(source, _)| is_pasted(source)));
+        // Two one-line JSON documents are two items.
+        assert_eq!(items_of("{\"a\":1}\n[2]").len(), 2);
+    }
+
+    #[test]
+    fn one_line_and_one_json_document_over_many_lines_stay_one_item_as_pasted() {
+        for text in [
+            "  https://a.example/1.json \n\n",
+            "{\n  \"a\": [\n    1,\n    2\n  ]\n}\n",
+            "[\n  {\"a\": 1},\n  {\"b\": 2}\n]",
+            // Damaged JSON over many lines is reported once, not per line.
+            "{\n  \"a\": 1,\n  \"b\": \n",
+        ] {
+            assert_eq!(
+                items_of(text),
+                vec![("pasted text".to_owned(), text.to_owned())],
+                "{text:?}"
+            );
+        }
+        assert!(is_pasted("pasted text"));
+        assert!(!is_pasted("pasted text.png"));
+    }
 
     #[test]
     fn member_names_that_leave_the_archive_are_unsafe() {

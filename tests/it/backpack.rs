@@ -351,6 +351,42 @@ fn files_folders_zips_urls_and_pasted_text_are_imported_with_a_report_per_item()
 }
 
 #[test]
+fn a_paste_of_several_lines_is_judged_line_by_line_and_one_json_document_stays_whole() {
+    let server = issuer(3);
+    let bp = Backpack::new();
+    let paste = format!(
+        "{}\n{}\nnot a badge at all\n",
+        server.url("/a/0.json"),
+        server.url("/a/1.json")
+    );
+    let report = bp.import(&[ImportInput::Text(paste)]);
+    assert_eq!(report.items.len(), 2 + 1, "{:#?}", report.items);
+    for (source, name) in [
+        ("/a/0.json", "Loopback Listener"),
+        ("/a/1.json", "Port Prowler"),
+    ] {
+        let item = outcome_of(&report, source);
+        assert_eq!(item.outcome, ItemOutcome::Imported, "{item:?}");
+        assert_eq!(item.name.as_deref(), Some(name));
+    }
+    let junk = outcome_of(&report, "line 3");
+    assert_eq!(junk.source, "pasted text, line 3");
+    assert_eq!(junk.outcome, ItemOutcome::NotABadge, "{junk:?}");
+
+    // A pretty-printed assertion spans many lines and is one badge.
+    let doc: serde_json::Value = serde_json::from_str(&served(&server, 2)).unwrap();
+    let pretty = serde_json::to_string_pretty(&doc).unwrap();
+    assert!(pretty.lines().count() > 5);
+    let report = bp.import(&[ImportInput::Text(pretty)]);
+    assert_eq!(report.items.len(), 1, "{:#?}", report.items);
+    let item = &report.items[0];
+    assert_eq!(item.source, "pasted text");
+    assert_eq!(item.outcome, ItemOutcome::Imported, "{item:?}");
+    assert_eq!(item.status, Some(Verdict::Verified), "{item:?}");
+    assert_eq!(bp.store().badge_count().unwrap(), 3);
+}
+
+#[test]
 fn the_same_badge_in_another_container_is_a_duplicate_by_id() {
     let server = issuer(2);
     let bp = Backpack::new();

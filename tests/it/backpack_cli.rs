@@ -432,6 +432,33 @@ fn importing_an_empty_folder_says_there_was_nothing_to_import() {
     assert!(text.starts_with("Nothing to import"), "{text}");
 }
 
+#[test]
+fn a_pasted_list_of_urls_imports_each_line() {
+    let server = issuer(2);
+    let data = tempfile::tempdir().unwrap();
+    let paste = format!("{}\n{}", server.url("/a/0.json"), server.url("/a/1.json"));
+    let out = satchel(
+        data.path(),
+        &[
+            "import",
+            "--paste",
+            &paste,
+            "--allow-private-network",
+            "--json",
+        ],
+    );
+    let report = lines(&out);
+    assert_eq!(report.len(), 2 + 1, "two items and the summary: {report:?}");
+    for path in ["/a/0.json", "/a/1.json"] {
+        let item = report[..2]
+            .iter()
+            .find(|i| i["source"].as_str().is_some_and(|s| s.ends_with(path)))
+            .unwrap_or_else(|| panic!("no item {path}: {report:?}"));
+        assert_eq!(item["outcome"], "imported", "{item}");
+    }
+    assert_eq!(report[2]["summary"]["imported"], 2);
+}
+
 /// Characters that could control a terminal: C0 controls but the line
 /// break, DEL, C1 controls, bidi embeddings, overrides and isolates.
 fn terminal_controls(bytes: &[u8]) -> Vec<char> {

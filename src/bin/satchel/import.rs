@@ -17,7 +17,7 @@ pub struct ImportArgs {
     /// Badge files, folders (walked recursively), zip archives, URLs, or `-` for standard input.
     #[arg(value_name = "INPUT", required_unless_present = "paste")]
     pub inputs: Vec<String>,
-    /// Import this pasted text: assertion or credential JSON, a JWS, or a URL (repeatable).
+    /// Import this pasted text: assertion or credential JSON, a JWS, or a URL, or several one a line (repeatable).
     #[arg(long, value_name = "TEXT")]
     pub paste: Vec<String>,
     /// Print one JSON object per item and line, then a summary line.
