@@ -321,7 +321,7 @@ function createTile() {
   const node = el(
     "div",
     { class: "tile", role: "listitem", tabindex: "-1" },
-    el("div", { class: "tile__art" }, img, el("span", { class: "tile__placeholder icon icon--medal", "aria-hidden": "true" })),
+    el("div", { class: "tile__art" }, img, el("span", { class: "tile__placeholder icon icon--medal", "aria-hidden": "true" }), el("span", { class: "tile__yours", title: "Awarded to you (it names one of your identities)" }, "Yours")),
     el("p", { class: "tile__name" }),
     el("p", { class: "tile__issuer" }),
     el("span", { class: "tile__status" }),
@@ -342,6 +342,7 @@ function fillTile(node, index, item) {
     node.classList.add("tile--loading");
     node.removeAttribute("data-id");
     node.removeAttribute("data-status");
+    node.removeAttribute("data-yours");
     node.removeAttribute("draggable");
     node.setAttribute("aria-label", "Loading");
     nameEl.textContent = "";
@@ -358,8 +359,10 @@ function fillTile(node, index, item) {
   node.classList.remove("tile--loading");
   node.dataset.id = String(item.id);
   node.dataset.status = item.status;
+  if (item.yours) node.dataset.yours = "true";
+  else node.removeAttribute("data-yours");
   node.setAttribute("draggable", "true");
-  node.setAttribute("aria-label", `${name}, from ${issuer}, ${statusLabelFor(item.status)}`);
+  node.setAttribute("aria-label", `${name}, from ${issuer}, ${statusLabelFor(item.status)}${item.yours ? ", yours" : ""}`);
   nameEl.textContent = name;
   nameEl.title = name;
   issuerEl.textContent = issuer;

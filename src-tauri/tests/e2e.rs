@@ -304,6 +304,14 @@ fn backpack_app_end_to_end() {
         tile.contains("Analytical Engines") && tile.contains("Could not check"),
         "{tile}"
     );
+    // It is ada@example.org's, and the grid marks it as the user's.
+    assert_eq!(
+        wd.execute(
+            "return document.querySelector('#grid .tile[data-id]').dataset.yours || null",
+            json!([])
+        ),
+        json!("true")
+    );
     wd.screenshot(&shots.join("04-search.png"));
     // Its recipient is the identity added in Settings: the detail says so.
     wd.click(&wd.find("#grid .tile[data-id]"));

@@ -124,6 +124,8 @@ pub struct BadgeSummary {
     pub format: String,
     /// Assertion or credential id.
     pub assertion_id: Option<String>,
+    /// Whether it was issued to one of the user's identities.
+    pub yours: bool,
 }
 
 /// Everything about one badge except its original bytes (see [`Store::badge_file`]).
@@ -223,7 +225,8 @@ pub struct BadgeQuery {
 }
 
 const SUMMARY_COLUMNS: &str = "b.id, b.name, b.issuer_name, b.issuer_id, b.status, b.checked_at, \
-     b.issued_on, b.expires, b.imported_at, b.container, b.version, b.format, b.assertion_id";
+     b.issued_on, b.expires, b.imported_at, b.container, b.version, b.format, b.assertion_id, \
+     b.recipient_match = 'matched'";
 
 fn summary_from(row: &Row<'_>) -> rusqlite::Result<BadgeSummary> {
     Ok(BadgeSummary {
@@ -240,6 +243,7 @@ fn summary_from(row: &Row<'_>) -> rusqlite::Result<BadgeSummary> {
         version: row.get(10)?,
         format: row.get(11)?,
         assertion_id: row.get(12)?,
+        yours: row.get(13)?,
     })
 }
 
@@ -513,12 +517,12 @@ impl Store {
                 st.query_row([id], |r| {
                     Ok(BadgeRecord {
                         summary: summary_from(r)?,
-                        sha256: r.get(13)?,
-                        source: r.get(14)?,
-                        note: r.get(15)?,
-                        payload: r.get(16)?,
-                        badge_json: r.get(17)?,
-                        recipient_match: RecipientMatch::from_row(r, 18)?,
+                        sha256: r.get(14)?,
+                        source: r.get(15)?,
+                        note: r.get(16)?,
+                        payload: r.get(17)?,
+                        badge_json: r.get(18)?,
+                        recipient_match: RecipientMatch::from_row(r, 19)?,
                         tags: Vec::new(),
                         collections: Vec::new(),
                         documents: Vec::new(),

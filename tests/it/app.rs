@@ -62,6 +62,11 @@ fn identities_rematch_every_badge_when_they_change() {
     assert_eq!(matched.identity, "ada@example.org");
     assert!(matched.hashed);
     assert!(detail.has_identities);
+    let listed = |app: &App| -> Vec<bool> {
+        let page = app.list(&BadgeQuery::default()).unwrap();
+        page.items.iter().map(|b| b.yours).collect()
+    };
+    assert_eq!(listed(&app), [true, true, true], "the grid's 'yours' mark");
 
     // Adding it again changes nothing.
     let again = app.add_identity("ADA@example.org").unwrap();
@@ -73,6 +78,7 @@ fn identities_rematch_every_badge_when_they_change() {
     assert_eq!(removed.yours, 0);
     assert!(removed.identities.is_empty());
     assert_eq!(yours(&app), RecipientMatch::NoMatch);
+    assert_eq!(listed(&app), [false, false, false]);
 
     let missing = app.remove_identity("ada@example.org").unwrap_err();
     assert_eq!(missing.code(), ErrorCode::NotFound);
