@@ -5,7 +5,7 @@
 
 import * as api from "./api.js";
 import { el } from "./dom.js";
-import { plural } from "./format.js";
+import { badgeTitle, issuerTitle, plural } from "./format.js";
 import { showError } from "./notify.js";
 import { statusMark } from "./status.js";
 
@@ -354,8 +354,8 @@ function fillTile(node, index, item) {
     delete img.dataset.src;
     return;
   }
-  const name = item.name || "Untitled badge";
-  const issuer = item.issuer_name || item.issuer_id || "Unknown issuer";
+  const name = badgeTitle(item);
+  const issuer = issuerTitle(item);
   node.classList.remove("tile--loading");
   node.dataset.id = String(item.id);
   node.dataset.status = item.status;

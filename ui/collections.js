@@ -6,7 +6,7 @@
 
 import * as api from "./api.js";
 import { el, icon } from "./dom.js";
-import { plural } from "./format.js";
+import { badgeTitle, plural } from "./format.js";
 import { confirmDialog } from "./dialog.js";
 import { runJob } from "./jobs.js";
 import { latestOnly } from "./latest.js";
@@ -300,7 +300,7 @@ async function placeBadge(c, items, id, position) {
 }
 
 function memberRow(c, items, b, i) {
-  const name = b.name || "Untitled badge";
+  const name = badgeTitle(b);
   const openB = el("button", { type: "button", class: "linklike member__name" }, name);
   openB.addEventListener("click", () => hooks.open(b.id));
   const text = el("div", { class: "member__text" }, openB, el("span", { class: "muted" }, b.issuer_name || ""));
@@ -319,7 +319,7 @@ function memberRow(c, items, b, i) {
 }
 
 function memberHandle(c, items, b, i) {
-  const label = `${b.name || "Untitled badge"}, position ${i + 1} of ${items.length}. Alt+Up or Alt+Down moves it.`;
+  const label = `${badgeTitle(b)}, position ${i + 1} of ${items.length}. Alt+Up or Alt+Down moves it.`;
   const handle = el("button", { type: "button", class: "member__handle", draggable: "true", "aria-label": label }, icon("grip"));
   handle.addEventListener("keydown", (e) => {
     if (e.altKey && e.key === "ArrowUp" && i > 0) {
@@ -437,7 +437,7 @@ function pickerRow(c, b, drawTicked) {
     else picking.ticked.delete(b.id);
     drawTicked();
   });
-  const name = el("span", { class: "picker__name" }, b.name || "Untitled badge");
+  const name = el("span", { class: "picker__name" }, badgeTitle(b));
   const issuer = el("span", { class: "muted picker__issuer" }, b.issuer_name || "");
   const li = el("li", { class: "picker__row", draggable: "true", "data-id": String(b.id) }, el("label", { class: "picker__label" }, tick, name), issuer, add);
   dragBadge(li, b.id, "copy");

@@ -4,7 +4,7 @@
 
 import * as api from "./api.js";
 import { el, icon } from "./dom.js";
-import { linkHref, plural, versionLabel } from "./format.js";
+import { badgeTitle, issuerTitle, linkHref, plural, versionLabel } from "./format.js";
 import { confirmDialog } from "./dialog.js";
 import { latestOnly } from "./latest.js";
 import { attempt, showError } from "./notify.js";
@@ -87,8 +87,10 @@ function render(d, cols) {
 // ---------------------------------------------------------------- hero
 
 function hero(d, badge, latest) {
-  const name = d.name || badge.name || "Untitled badge";
-  const issuerName = d.issuer_name || (badge.issuer && badge.issuer.name) || d.issuer_id || "Unknown issuer";
+  const name = d.name || badge.name || badgeTitle(d);
+  const issuerName = d.issuer_name || (badge.issuer && badge.issuer.name) || issuerTitle(d);
+  // A badge that names no title or issuer is shown by what is known of it; say so.
+  const unnamed = !(d.name || badge.name) || !(d.issuer_name || (badge.issuer && badge.issuer.name));
   return el(
     "header",
     { class: "card hero detail-hero" },
@@ -99,6 +101,7 @@ function hero(d, badge, latest) {
       el("p", { class: "hero__pills" }, pill(versionLabel(d.version), "pill--accent"), pill(formatLabel(d.format))),
       el("h2", { id: "detail-name", class: "hero__name", tabindex: "-1" }, name),
       el("p", { class: "hero__issuer" }, "Issued by ", el("span", { id: "detail-issuer" }, issuerName)),
+      unnamed ? el("p", { class: "muted", id: "detail-unnamed" }, "This badge does not name itself or its issuer; Satchel shows the file it came from and the web address it names instead.") : null,
       identityLine(latest && latest.report && latest.report.issuer_identity),
       verdict(d, latest),
       el("div", { class: "button-row" }, verifyAgainButton(d), deleteButton(d, name)),
@@ -327,7 +330,7 @@ function issuerSection(d, issuer) {
   const text = el(
     "div",
     { class: "issuer__text" },
-    el("p", { class: "issuer__name" }, issuer.name || d.issuer_name || "Unnamed issuer"),
+    el("p", { class: "issuer__name" }, issuer.name || d.issuer_name || "Unknown issuer"),
     issuer.description ? prose(issuer.description) : null,
     rows.length ? el("dl", { class: "facts facts--compact" }, rows) : null,
   );

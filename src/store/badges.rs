@@ -126,6 +126,8 @@ pub struct BadgeSummary {
     pub assertion_id: Option<String>,
     /// Whether it was issued to one of the user's identities.
     pub yours: bool,
+    /// Where it came from (the file name, the URL, "pasted text").
+    pub source: String,
 }
 
 /// Everything about one badge except its original bytes (see [`Store::badge_file`]).
@@ -226,7 +228,7 @@ pub struct BadgeQuery {
 
 const SUMMARY_COLUMNS: &str = "b.id, b.name, b.issuer_name, b.issuer_id, b.status, b.checked_at, \
      b.issued_on, b.expires, b.imported_at, b.container, b.version, b.format, b.assertion_id, \
-     b.recipient_match = 'matched'";
+     b.recipient_match = 'matched', b.source";
 
 fn summary_from(row: &Row<'_>) -> rusqlite::Result<BadgeSummary> {
     Ok(BadgeSummary {
@@ -244,6 +246,7 @@ fn summary_from(row: &Row<'_>) -> rusqlite::Result<BadgeSummary> {
         format: row.get(11)?,
         assertion_id: row.get(12)?,
         yours: row.get(13)?,
+        source: row.get(14)?,
     })
 }
 
@@ -517,12 +520,12 @@ impl Store {
                 st.query_row([id], |r| {
                     Ok(BadgeRecord {
                         summary: summary_from(r)?,
-                        sha256: r.get(14)?,
-                        source: r.get(15)?,
-                        note: r.get(16)?,
-                        payload: r.get(17)?,
-                        badge_json: r.get(18)?,
-                        recipient_match: RecipientMatch::from_row(r, 19)?,
+                        sha256: r.get(15)?,
+                        source: r.get(16)?,
+                        note: r.get(17)?,
+                        payload: r.get(18)?,
+                        badge_json: r.get(19)?,
+                        recipient_match: RecipientMatch::from_row(r, 20)?,
                         tags: Vec::new(),
                         collections: Vec::new(),
                         documents: Vec::new(),
@@ -812,10 +815,33 @@ fn where_clause(q: &BadgeQuery) -> Option<(String, Vec<SqlValue>)> {
     let mut conds: Vec<String> = Vec::new();
     let mut args: Vec<SqlValue> = Vec::new();
     if let Some(text) = q.search.as_deref().filter(|t| !t.trim().is_empty()) {
-        let query = fts_query(text)?;
-        from.push_str(" JOIN badge_search s ON s.rowid = b.id");
-        conds.push("badge_search MATCH ?".to_owned());
-        args.push(SqlValue::Text(query));
+        // The words anywhere in the indexed text; or the whole text inside
+        // the file name it came from, its assertion or credential id, or
+        // its issuer's id (a host such as badges.example.org), so badges
+        // with little data are found by what is known about them.
+        let like = format!(
+            "%{}%",
+            text.trim()
+                .replace('\\', "\\\\")
+                .replace('%', "\\%")
+                .replace('_', "\\_")
+        );
+        let mut either = vec![
+            "b.source LIKE ? ESCAPE '\\'",
+            "b.assertion_id LIKE ? ESCAPE '\\'",
+            "b.issuer_id LIKE ? ESCAPE '\\'",
+        ];
+        let mut found = Vec::new();
+        if let Some(query) = fts_query(text) {
+            either.insert(
+                0,
+                "b.id IN (SELECT rowid FROM badge_search WHERE badge_search MATCH ?)",
+            );
+            found.push(SqlValue::Text(query));
+        }
+        conds.push(format!("({})", either.join(" OR ")));
+        args.extend(found);
+        args.extend(std::iter::repeat_n(SqlValue::Text(like), 3));
     }
     if let Some(c) = q.collection {
         from.push_str(" JOIN collection_badges cb ON cb.badge_id = b.id");

@@ -275,3 +275,37 @@ fn kept_documents_can_be_pinned_listed_and_forgotten() {
         .unwrap_err();
     assert_eq!(bad.code(), ErrorCode::Invalid);
 }
+
+#[test]
+fn search_finds_badges_by_file_name_assertion_id_and_issuer_host() {
+    let server = issuer(3);
+    let dir = tempfile::tempdir().unwrap();
+    let app = app(&dir.path().join("data"));
+    let ids = import(&app, &server, dir.path(), 3);
+    let found = |text: &str| -> Vec<i64> {
+        let q = BadgeQuery {
+            search: Some(text.to_owned()),
+            ..BadgeQuery::default()
+        };
+        let mut ids: Vec<i64> = app.list(&q).unwrap().items.iter().map(|b| b.id).collect();
+        ids.sort_unstable();
+        ids
+    };
+    let mut all = ids.clone();
+    all.sort_unstable();
+    assert_eq!(found("badge-1.png"), [ids[1]], "by the file it came from");
+    assert_eq!(found("/a/2.json"), [ids[2]], "by its assertion id");
+    let host = server.base().trim_start_matches("http://").to_owned();
+    assert_eq!(found(&host), all, "by the issuer's host");
+    assert_eq!(
+        found("Prowler"),
+        [ids[1]],
+        "by the words of its name, as before"
+    );
+    assert!(
+        found("100%_").is_empty(),
+        "LIKE wildcards are taken literally"
+    );
+    let listed = app.list(&BadgeQuery::default()).unwrap();
+    assert!(listed.items.iter().all(|b| b.source.ends_with(".png")));
+}

@@ -140,8 +140,8 @@ fn list_line(b: &BadgeSummary, tags: &[String]) -> String {
         "{:>5}  {:<15} {}  —  {}  (issued {}{}){}\n",
         b.id,
         status_label(&b.status),
-        clean(b.name.as_deref().unwrap_or("(unnamed badge)")),
-        clean(b.issuer_name.as_deref().unwrap_or("unknown issuer")),
+        clean(b.name.as_deref().unwrap_or("Untitled badge")),
+        clean(b.issuer_name.as_deref().unwrap_or("Unknown issuer")),
         date(b.issued_on),
         b.expires
             .map(|e| format!(", expires {}", date(Some(e))))
@@ -192,10 +192,10 @@ fn show_text(d: &BadgeDetail) -> String {
     let mut t = format!(
         "Badge {}: {}\n",
         b.id,
-        clean(b.name.as_deref().unwrap_or("(unnamed badge)"))
+        clean(b.name.as_deref().unwrap_or("Untitled badge"))
     );
     let issuer_id = b.issuer_id.as_deref().map(|i| format!(" <{}>", clean(i)));
-    let issuer = clean(b.issuer_name.as_deref().unwrap_or("unknown"));
+    let issuer = clean(b.issuer_name.as_deref().unwrap_or("Unknown issuer"));
     field(
         &mut t,
         "Issuer:",

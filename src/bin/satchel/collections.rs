@@ -272,8 +272,8 @@ fn show(app: &App, collection: &str, json: bool) -> Result<Done, AppError> {
             i + 1,
             b.id,
             crate::common::status_label(&b.status),
-            clean(b.name.as_deref().unwrap_or("(unnamed badge)")),
-            clean(b.issuer_name.as_deref().unwrap_or("unknown issuer"))
+            clean(b.name.as_deref().unwrap_or("Untitled badge")),
+            clean(b.issuer_name.as_deref().unwrap_or("Unknown issuer"))
         ));
     }
     if badges.is_empty() {

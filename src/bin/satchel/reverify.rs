@@ -96,7 +96,7 @@ fn item_text(item: &ReverifyItem) -> String {
         "{:>5}  {:<15} {}",
         item.id,
         item.after.map_or("Not checked", |v| v.label()),
-        clean(item.name.as_deref().unwrap_or("(unnamed badge)"))
+        clean(item.name.as_deref().unwrap_or("Untitled badge"))
     );
     l.push_str(match (item.changes.is_empty(), item.after.is_some()) {
         (true, true) => "  (unchanged)\n",
