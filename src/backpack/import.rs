@@ -472,7 +472,8 @@ impl Context<'_> {
         let mut line = ItemReport::new(source.clone(), ItemOutcome::Imported);
         line.name = new.name.map(str::to_owned);
         line.issuer = new.issuer_name.map(str::to_owned);
-        match lock(self.store).insert_badge(&new) {
+        let inserted = lock(self.store).insert_badge(&new);
+        match inserted {
             Ok(Inserted::New(id)) => {
                 line.badge_id = Some(id);
                 line.status = Some(report.status);
@@ -483,7 +484,7 @@ impl Context<'_> {
                 line.outcome = ItemOutcome::Duplicate;
                 line.badge_id = Some(id);
                 line.duplicate_by = Some(by);
-                line.reason = Some(duplicate_reason(id, by));
+                line.reason = Some(self.duplicate_reason(id, by));
                 line
             }
             Err(e) => ItemReport::refused(
@@ -494,13 +495,36 @@ impl Context<'_> {
         }
     }
 
+    /// Why an item was not stored again, naming the badge kept: "already
+    /// in the backpack as “Loopback Listener” (badge 7, from 0.png): the same
+    /// file". A different file with the same assertion or credential id says
+    /// so, and how to keep this one instead.
+    fn duplicate_reason(&self, id: i64, by: DuplicateBy) -> String {
+        let kept = lock(self.store).badge(id).ok().flatten();
+        let what = match &kept {
+            Some(r) => format!(
+                "“{}” (badge {id}, from {})",
+                r.summary.name.as_deref().unwrap_or("Untitled badge"),
+                r.source
+            ),
+            None => format!("badge {id}"),
+        };
+        match by {
+            DuplicateBy::SameBytes => format!("already in the backpack as {what}: the same file"),
+            DuplicateBy::SameId => format!(
+                "already in the backpack as {what}, with the same assertion or credential id, but this file differs from the one kept; to keep this one instead, delete badge {id} and import this file again"
+            ),
+        }
+    }
+
     fn duplicate(&self, source: &str, sha: &str, id: Option<&str>) -> Option<ItemReport> {
-        match lock(self.store).find_duplicate(sha, id) {
+        let found = lock(self.store).find_duplicate(sha, id);
+        match found {
             Ok(Some((badge, by))) => {
                 let mut line = ItemReport::new(source.to_owned(), ItemOutcome::Duplicate);
                 line.badge_id = Some(badge);
                 line.duplicate_by = Some(by);
-                line.reason = Some(duplicate_reason(badge, by));
+                line.reason = Some(self.duplicate_reason(badge, by));
                 Some(line)
             }
             Ok(None) => None,
@@ -512,15 +536,6 @@ impl Context<'_> {
                     format!("the backpack could not be read: {e}"),
                 ),
             )),
-        }
-    }
-}
-
-fn duplicate_reason(id: i64, by: DuplicateBy) -> String {
-    match by {
-        DuplicateBy::SameBytes => format!("already in the backpack as badge {id} (the same file)"),
-        DuplicateBy::SameId => {
-            format!("already in the backpack as badge {id} (the same assertion or credential id)")
         }
     }
 }

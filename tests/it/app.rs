@@ -309,3 +309,48 @@ fn search_finds_badges_by_file_name_assertion_id_and_issuer_host() {
     let listed = app.list(&BadgeQuery::default()).unwrap();
     assert!(listed.items.iter().all(|b| b.source.ends_with(".png")));
 }
+
+#[test]
+fn a_duplicate_names_the_badge_kept_and_says_when_its_file_differs() {
+    let server = issuer(1);
+    let dir = tempfile::tempdir().unwrap();
+    let app = app(&dir.path().join("data"));
+    let ids = import(&app, &server, dir.path(), 1);
+    let again = |name: &str, bytes: Vec<u8>| {
+        let path = dir.path().join(name);
+        std::fs::write(&path, bytes).unwrap();
+        let (report, _) = app.import(&[ImportInput::Path(path)], &|_| {}, &never());
+        assert_eq!(
+            report.items[0].outcome,
+            ItemOutcome::Duplicate,
+            "{report:?}"
+        );
+        assert_eq!(report.items[0].badge_id, Some(ids[0]));
+        report.items[0].reason.clone().unwrap()
+    };
+    let same = again("copy.png", baked_png(&server, 0));
+    assert_eq!(
+        same,
+        format!(
+            "already in the backpack as “Loopback Listener” (badge {}, from {}): the same file",
+            ids[0],
+            dir.path().join("badge-0.png").display()
+        )
+    );
+    // The same assertion baked into another image: another file.
+    let other = satchel::bake::bake(
+        &crate::support::make_png(16, 16),
+        &crate::backpack::served(&server, 0),
+        satchel::bake::Slot::OpenBadges,
+    )
+    .unwrap();
+    let differs = again("other.png", other);
+    assert!(
+        differs.contains("this file differs from the one kept")
+            && differs.contains(&format!(
+                "delete badge {} and import this file again",
+                ids[0]
+            )),
+        "{differs}"
+    );
+}
