@@ -56,3 +56,20 @@ pub mod pool;
 pub mod samples;
 pub mod store;
 pub mod verify;
+
+/// Satchel's version, from `Cargo.toml`.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+/// The commit Satchel was built from (12 hex digits), or `unknown` (`build.rs`).
+pub const COMMIT: &str = env!("SATCHEL_COMMIT");
+/// Satchel's licence, as an SPDX expression.
+pub const LICENSE: &str = env!("CARGO_PKG_LICENSE");
+/// What `--version` prints after the program's name:
+/// `0.1.0 (commit 0123456789ab, licence Apache-2.0)`.
+pub const LONG_VERSION: &str = concat!(
+    env!("CARGO_PKG_VERSION"),
+    " (commit ",
+    env!("SATCHEL_COMMIT"),
+    ", licence ",
+    env!("CARGO_PKG_LICENSE"),
+    ")"
+);

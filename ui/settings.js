@@ -110,7 +110,9 @@ export async function showSettings() {
     const [info, ids] = await Promise.all([api.appInfo(), api.identities()]);
     $("data-dir").textContent = info.data_dir;
     $("data-count").textContent = String(info.badges);
-    $("data-version").textContent = `Satchel ${info.version}`;
+    $("about-version").textContent = `Satchel ${info.version}`;
+    $("about-commit").textContent = info.commit === "unknown" ? "unknown commit" : `commit ${info.commit}`;
+    $("about-license").textContent = info.license === "Apache-2.0" ? "Apache License 2.0" : info.license;
     drawNet(info.net);
     drawIdentities(ids);
   } catch (err) {

@@ -13,7 +13,7 @@ fn main() -> ExitCode {
             return ExitCode::SUCCESS;
         }
         Ok(Launch::Version) => {
-            println!("satchel-desktop {}", env!("CARGO_PKG_VERSION"));
+            println!("satchel-desktop {}", satchel::LONG_VERSION);
             return ExitCode::SUCCESS;
         }
         Err(problem) => {

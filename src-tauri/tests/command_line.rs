@@ -26,10 +26,31 @@ fn help_and_version_print_and_exit() {
     }
     let out = desktop(&["--version"]).output().unwrap();
     assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
     assert_eq!(
-        String::from_utf8(out.stdout).unwrap().trim(),
-        format!("satchel-desktop {}", env!("CARGO_PKG_VERSION"))
+        text.trim(),
+        format!("satchel-desktop {}", satchel::LONG_VERSION)
     );
+    assert!(
+        text.starts_with(&format!(
+            "satchel-desktop {} (commit ",
+            env!("CARGO_PKG_VERSION")
+        )) && text.contains("licence Apache-2.0"),
+        "{text}"
+    );
+    // The commit is the checkout's HEAD when built from git.
+    if let Ok(head) = std::process::Command::new("git")
+        .args(["rev-parse", "--short=12", "HEAD"])
+        .output()
+    {
+        if head.status.success() && std::env::var("SATCHEL_COMMIT").is_err() {
+            let head = String::from_utf8(head.stdout).unwrap();
+            assert!(
+                text.contains(head.trim()),
+                "{text} names another commit than {head}"
+            );
+        }
+    }
 }
 
 #[test]

@@ -210,6 +210,14 @@ fn backpack_app_end_to_end() {
     // Settings: offline mode (so nothing below reaches the network) and an identity.
     wd.click(&wd.find("#nav-settings"));
     wd.wait_for_text("#data-dir", |t| t.contains("e2e-data"));
+    // About: the version, the commit it was built from and the licence.
+    wd.wait_for_text("#about-version", |t| {
+        t == format!("Satchel {}", satchel::VERSION)
+    });
+    wd.wait_for_text("#about-commit", |t| {
+        t == format!("commit {}", satchel::COMMIT)
+    });
+    wd.wait_for_text("#about-license", |t| t == "Apache License 2.0");
     wd.click(&wd.find("#net-offline"));
     wd.wait_for_script("return document.querySelector('#net-offline').checked");
     let id_input = wd.find("#identity-input");

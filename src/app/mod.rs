@@ -104,6 +104,10 @@ pub struct AppInfo {
     pub database: String,
     /// Satchel's version.
     pub version: &'static str,
+    /// The commit it was built from, or `unknown`.
+    pub commit: &'static str,
+    /// Its licence (SPDX).
+    pub license: &'static str,
     /// How many badges the backpack holds.
     pub badges: u64,
     /// The settings.
@@ -207,7 +211,9 @@ impl App {
         Ok(AppInfo {
             data_dir: self.data_dir.display().to_string(),
             database: self.database().display().to_string(),
-            version: env!("CARGO_PKG_VERSION"),
+            version: crate::VERSION,
+            commit: crate::COMMIT,
+            license: crate::LICENSE,
             badges: self.store().badge_count()?,
             net: self.settings(),
         })

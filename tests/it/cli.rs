@@ -46,6 +46,25 @@ fn assert_one_sentence(o: &Output, file: &Path) {
 }
 
 #[test]
+fn version_names_the_commit_and_the_licence() {
+    let out = satchel(&["--version"]);
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(text.trim(), format!("satchel {}", satchel::LONG_VERSION));
+    let commit = text
+        .split("(commit ")
+        .nth(1)
+        .and_then(|rest| rest.split(',').next())
+        .unwrap_or_default();
+    assert!(
+        commit == "unknown"
+            || (commit.len() == 12 && commit.bytes().all(|b| b.is_ascii_hexdigit())),
+        "{text}"
+    );
+    assert!(text.contains("licence Apache-2.0"), "{text}");
+}
+
+#[test]
 fn help_is_everywhere() {
     for args in [
         &["--help"][..],

@@ -33,7 +33,7 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 /// Satchel: a local-first backpack for Open Badges.
 #[derive(Parser)]
-#[command(name = "satchel", version, about, long_about = None, propagate_version = true)]
+#[command(name = "satchel", version = satchel::LONG_VERSION, about, long_about = None, propagate_version = true)]
 struct Cli {
     /// Where Satchel keeps its data (default: the platform data directory; also SATCHEL_DATA_DIR).
     #[arg(long, global = true, value_name = "DIR")]
