@@ -3,9 +3,11 @@
 # tests run (tests/it/interop.rs) into target/interop/, pinned by the lock files
 # beside this script; never system-wide, never into the source tree.
 #
-#   venv/           Python: 1EdTech validator core `openbadges`, `openbadgeslib`,
+#   venv/           Python: 1EdTech validator core `openbadges` and
 #                   the `openbadges-bakery` it pulls in (requirements-venv.lock)
 #   venv-bakery2/   Python: the latest `openbadges-bakery` alone (requirements-venv-bakery2.lock)
+#   venv-oblib/     Python: `openbadgeslib[ldp]` with the PyLD it needs for Data Integrity
+#                   (requirements-venv-oblib.lock)
 #   node/           npm: Digital Bazaar vc + cryptosuites, the npm bakery (node/package-lock.json)
 #
 # A stamp keyed on the lock files (and this script) makes a second run a no-op.
@@ -18,7 +20,7 @@ PY=${PYTHON:-python3.11}
 command -v "$PY" >/dev/null 2>&1 || PY=python3
 
 KEY=$(cat "$HERE/install.sh" "$HERE/requirements-venv.lock" "$HERE/requirements-venv-bakery2.lock" \
-  "$HERE/node/package.json" "$HERE/node/package-lock.json" | sha256sum | cut -c1-16)
+  "$HERE/requirements-venv-oblib.lock" "$HERE/node/package.json" "$HERE/node/package-lock.json" | sha256sum | cut -c1-16)
 STAMP="$DEST/installed-$KEY"
 if [ -f "$STAMP" ]; then
   exit 0
@@ -49,7 +51,7 @@ for _n in ('Mapping', 'MutableMapping', 'Iterable', 'Sequence', 'MutableSequence
         setattr(collections, _n, getattr(collections.abc, _n))
 PYEOF
 echo "import _ob_py310_compat" > "$SP/zz_py310_collections_compat.pth"
-"$DEST/venv/bin/python" -c "import openbadges, openbadgeslib, openbadges_bakery"
+"$DEST/venv/bin/python" -c "import openbadges, openbadges_bakery"
 
 # 2. openbadges 1.1.2 holds the bakery at 1.2.4, whose SVG reader returns bytes on
 # Python 3; the current bakery gets a venv of its own.
@@ -58,7 +60,14 @@ rm -rf "$DEST/venv-bakery2"
 "$DEST/venv-bakery2/bin/pip" install -q --no-deps -r "$HERE/requirements-venv-bakery2.lock"
 "$DEST/venv-bakery2/bin/python" -c "import openbadges_bakery"
 
-# 3. Node: exactly the lock file.
+# 3. openbadgeslib's OB 3.0 Data Integrity check needs PyLD 3.x, while openbadges
+# 1.1.2 holds PyLD at 0.7.1: openbadgeslib gets a venv of its own too.
+rm -rf "$DEST/venv-oblib"
+"$PY" -m venv "$DEST/venv-oblib"
+"$DEST/venv-oblib/bin/pip" install -q --no-deps -r "$HERE/requirements-venv-oblib.lock"
+"$DEST/venv-oblib/bin/python" -c "import openbadgeslib, pyld"
+
+# 4. Node: exactly the lock file.
 rm -rf "$DEST/node"
 mkdir -p "$DEST/node"
 cp "$HERE/node/package.json" "$HERE/node/package-lock.json" "$DEST/node/"
