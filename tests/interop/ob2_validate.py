@@ -1,0 +1,124 @@
+#!/usr/bin/env python3
+"""The 1EdTech Open Badges validator core (`openbadges` on PyPI) on one badge.
+
+usage: ob2_validate.py URL_OR_FILE
+
+URL_OR_FILE is a hosted assertion URL (served on http://127.0.0.1), a baked PNG or
+SVG, or a JSON/JWS file. Prints one JSON line:
+  {"ok": true|false, "verdict": "valid"|"invalid", "errors": [...], "warnings": [...]}
+
+Offline except 127.0.0.1: every request goes through `requests`, whose sessions get
+transport adapters here before the validator is imported; the OB 2.0 JSON-LD context
+(https://w3id.org/openbadges/v2, fetched on every run) is answered from the copy the
+validator ships (`openbadges_context.OPENBADGES_CONTEXT_V2_DICT`), 127.0.0.1 passes
+through, and anything else is refused and listed in `errors`.
+
+Compatibility: openbadges 1.1.2 holds openbadges-bakery at 1.2.4, whose SVG reader
+returns the `verify` attribute as bytes on Python 3, which the validator rejects
+("only URL, JSON, or JWS input implemented so far"); it is decoded to text here, as
+bakery 2.0.0 does. Nothing else of the validator is changed.
+"""
+import io
+import json
+import logging
+import os
+import sys
+
+sys.dont_write_bytecode = True  # nothing written into the source tree
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import _peer  # noqa: E402
+
+import requests  # noqa: E402
+import requests.adapters  # noqa: E402
+
+
+class _Refuse(requests.adapters.BaseAdapter):
+    def send(self, request, **kw):
+        _peer.refuse(request.url)
+
+    def close(self):
+        pass
+
+
+class _Context(requests.adapters.BaseAdapter):
+    """Answers the OB 2.0 context URL with the validator's own copy."""
+
+    def send(self, request, **kw):
+        from openbadges.verifier.openbadges_context import OPENBADGES_CONTEXT_V2_DICT
+        r = requests.Response()
+        r.status_code = 200
+        r.headers["Content-Type"] = "application/ld+json"
+        r._content = json.dumps(OPENBADGES_CONTEXT_V2_DICT).encode("utf-8")
+        r.encoding = "utf-8"
+        r.url = request.url
+        r.request = request
+        r.raw = io.BytesIO(r._content)
+        return r
+
+    def close(self):
+        pass
+
+
+_orig_init = requests.Session.__init__
+
+
+def _init(self, *a, **k):
+    _orig_init(self, *a, **k)
+    self.mount("http://", _Refuse())
+    self.mount("https://", _Refuse())
+    for scheme in ("http", "https"):
+        self.mount("%s://w3id.org/openbadges/v2" % scheme, _Context())
+    self.mount("http://127.0.0.1:", requests.adapters.HTTPAdapter())
+    self.mount("http://127.0.0.1/", requests.adapters.HTTPAdapter())
+
+
+requests.Session.__init__ = _init
+
+
+def main():
+    if len(sys.argv) != 2:
+        _peer.fail("usage: ob2_validate.py URL_OR_FILE")
+    arg = sys.argv[1]
+    logging.disable(logging.ERROR)  # the validator logs a traceback per failed task
+    try:
+        import openbadges
+        import openbadges.verifier.verifier as v
+        from importlib.metadata import version
+    except Exception as e:  # noqa: BLE001
+        _peer.fail("the validator core does not import: %s" % e)
+
+    orig_unbake = v.unbake
+
+    def unbake_text(f):
+        r = orig_unbake(f)
+        return r.decode("utf-8") if isinstance(r, bytes) else r
+    v.unbake = unbake_text
+
+    tool = "openbadges (1EdTech validator core) " + version("openbadges")
+    if arg.startswith(("http://", "https://")):
+        badge_input = arg
+    else:
+        try:
+            with open(arg, "rb") as f:
+                data = f.read()
+        except OSError as e:
+            _peer.fail("%s: %s" % (arg, e.strerror or e))
+        if data.lstrip()[:1] in (b"{", b"e"):
+            badge_input = data.decode("utf-8").strip()  # JSON or a compact JWS
+        else:
+            badge_input = io.BytesIO(data)
+            badge_input.name = arg
+    try:
+        result = openbadges.verify(badge_input)
+    except Exception as e:  # noqa: BLE001
+        _peer.emit(False, "invalid", ["the validator raised %s: %s" % (type(e).__name__, e)], tool=tool)
+    report = result["report"]
+    messages = report.get("messages", [])
+
+    def worded(level):
+        return ["%s: %s" % (m.get("name"), m.get("result")) for m in messages if m.get("messageLevel") == level]
+    ok = bool(report.get("valid"))
+    _peer.emit(ok, "valid" if ok else "invalid", worded("ERROR"), warnings=worded("WARNING"), tool=tool)
+
+
+main()
