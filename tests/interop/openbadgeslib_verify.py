@@ -2,14 +2,16 @@
 """openbadgeslib (PyPI, 4.6.3) verifying one baked badge (PNG or SVG).
 
 usage: openbadgeslib_verify.py [--key PUBLIC.pem] [--base URL=DIR ...] [--no-revocation]
-                               [--status] [--recipient EMAIL] FILE
+                               [--status [--no-list-proof]] [--recipient EMAIL] FILE
 
   OB 2.0 signed (a JWS in the `openbadges` slot): OB2Verifier. With --key the JWS is
       checked against that trusted key; without, the key is resolved from
       `verification.creator`. The issuer's RevocationList is checked unless --no-revocation.
   OB 3.0 (the `openbadgecredential` slot): a VC-JWT or a Data Integrity credential.
       With --key against that key; without, the issuer DID is resolved (did:key
-      offline, did:web through --base). --status also checks `credentialStatus`.
+      offline, did:web through --base). --status also checks `credentialStatus`; the
+      list's own proof is checked only for a VC-JWT list, so a JSON list with a Data
+      Integrity proof needs --no-list-proof (its bits are read, its proof is not checked).
 
 Documents are read from the --base folders (a URL under URL is the file at the same
 relative path under DIR; a did:web becomes its https URL first) or fetched from
@@ -30,6 +32,9 @@ ap.add_argument("--key", help="a trusted public key (PEM)")
 ap.add_argument("--base", action="append", metavar="URL=DIR")
 ap.add_argument("--no-revocation", action="store_true")
 ap.add_argument("--status", action="store_true", help="OB 3.0: check credentialStatus")
+ap.add_argument("--no-list-proof", action="store_true",
+                help="OB 3.0: read the status list without checking its own proof "
+                     "(openbadgeslib checks only VC-JWT lists; a Data Integrity list fails)")
 ap.add_argument("--recipient")
 ap.add_argument("file")
 a = ap.parse_args()
@@ -77,7 +82,7 @@ with contextlib.redirect_stdout(sys.stderr):
         try:
             r = verify_badge(data, "3", pubkey_pem=key, resolve_did=key is None,
                              expected_recipient=a.recipient, check_status=a.status,
-                             download=download)
+                             verify_status_list=not a.no_list_proof, download=download)
             ok, trusted = r.valid, r.trusted
             if not ok:
                 errors.append(r.reason)
