@@ -672,43 +672,48 @@ impl Published {
     /// A signed OB 3.0 credential with a `BitstringStatusListEntry` at `index`
     /// of the list for `purpose`.
     fn credential(&self, purpose: &str, index: u32) -> Value {
-        let list = format!("{BASE}status/{purpose}.json");
-        self.sign(json!({
-            "@context": [
-                "https://www.w3.org/ns/credentials/v2",
-                "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
-            ],
-            "id": format!("urn:uuid:7d3c1a52-0000-4000-8000-{index:012}"),
-            "type": ["VerifiableCredential", "OpenBadgeCredential"],
-            "name": "Trail Steward",
-            "issuer": {"id": DID, "type": ["Profile"], "name": "Interop Test Club", "url": BASE},
-            "validFrom": "2026-01-15T10:00:00Z",
-            "credentialSubject": {
-                "type": ["AchievementSubject"],
-                "identifier": [{
-                    "type": "IdentityObject",
-                    "identityHash": recipient()["identity"],
-                    "identityType": "emailAddress",
-                    "hashed": true,
-                    "salt": "interop-salt"
-                }],
-                "achievement": {
-                    "id": format!("{BASE}classes/trail-steward.json"),
-                    "type": ["Achievement"],
-                    "name": "Trail Steward",
-                    "description": "Kept a club trail clear for a season.",
-                    "criteria": {"narrative": "Clear the trail four times in one season."}
-                }
-            },
-            "credentialStatus": {
-                "id": format!("{list}#{index}"),
-                "type": "BitstringStatusListEntry",
-                "statusPurpose": purpose,
-                "statusListIndex": index.to_string(),
-                "statusListCredential": list
-            }
-        }))
+        self.sign(unsigned_credential(purpose, index))
     }
+}
+
+/// An OB 3.0 credential of the published issuer, not yet signed.
+fn unsigned_credential(purpose: &str, index: u32) -> Value {
+    let list = format!("{BASE}status/{purpose}.json");
+    json!({
+        "@context": [
+            "https://www.w3.org/ns/credentials/v2",
+            "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
+        ],
+        "id": format!("urn:uuid:7d3c1a52-0000-4000-8000-{index:012}"),
+        "type": ["VerifiableCredential", "OpenBadgeCredential"],
+        "name": "Trail Steward",
+        "issuer": {"id": DID, "type": ["Profile"], "name": "Interop Test Club", "url": BASE},
+        "validFrom": "2026-01-15T10:00:00Z",
+        "credentialSubject": {
+            "type": ["AchievementSubject"],
+            "identifier": [{
+                "type": "IdentityObject",
+                "identityHash": recipient()["identity"],
+                "identityType": "emailAddress",
+                "hashed": true,
+                "salt": "interop-salt"
+            }],
+            "achievement": {
+                "id": format!("{BASE}classes/trail-steward.json"),
+                "type": ["Achievement"],
+                "name": "Trail Steward",
+                "description": "Kept a club trail clear for a season.",
+                "criteria": {"narrative": "Clear the trail four times in one season."}
+            }
+        },
+        "credentialStatus": {
+            "id": format!("{list}#{index}"),
+            "type": "BitstringStatusListEntry",
+            "statusPurpose": purpose,
+            "statusListIndex": index.to_string(),
+            "statusListCredential": list
+        }
+    })
 }
 
 /// A Bitstring Status List `encodedList`: `bits` bits (index 0 the first
@@ -729,10 +734,10 @@ fn encoded_list(bits: usize, set: &[usize]) -> String {
     )
 }
 
-/// Satchel's own verdict on `credential` against the published folder.
-fn satchel_verdict(published: &Published, credential: &Value) -> satchel::verify::Verdict {
+/// Satchel's own verdict on a credential (JSON or VC-JWT) against the published folder.
+fn satchel_verdict(published: &Published, credential: &[u8]) -> satchel::verify::Verdict {
     let web = crate::support::Web::new().site(BASE, published.dir.path());
-    let found = satchel::inspect::inspect(credential.to_string().as_bytes()).unwrap();
+    let found = satchel::inspect::inspect(credential).unwrap();
     satchel::verify::verify(
         &found,
         &web,
@@ -788,7 +793,7 @@ fn did_web_status_lists_agree_in_vc_openbadgeslib_and_satchel() {
         );
         let vc = vc_verify(&json, &base);
         assert_eq!(vc.verdict, vc_word, "{name}: {vc:?}");
-        let satchel = satchel_verdict(&published, &credential);
+        let satchel = satchel_verdict(&published, credential.to_string().as_bytes());
         match ours {
             Some(ours) => assert_eq!(satchel, ours, "{name}"),
             None => assert_ne!(satchel, Verdict::Verified, "{name}"),
@@ -820,4 +825,68 @@ fn did_web_status_lists_agree_in_vc_openbadgeslib_and_satchel() {
         published.credential("revocation", 9).to_string().as_bytes(),
     );
     assert_rejected(&vc_verify(&json, &base), "not verified");
+}
+
+/// An OB 3.0 VC-JWT (EdDSA; the payload is the credential with `iss`, `nbf`
+/// and `jti`) signed with the Ed25519 key whose seed is `seed`, `kid` naming
+/// the published issuer's key.
+fn vc_jwt(seed: [u8; 32], credential: &Value) -> String {
+    let pair = aws_lc_rs::signature::Ed25519KeyPair::from_seed_unchecked(&seed).unwrap();
+    let key = jsonwebtoken::EncodingKey::from_ed_der(pair.to_pkcs8().unwrap().as_ref());
+    let mut payload = credential.clone();
+    payload["iss"] = json!(DID);
+    payload["jti"] = credential["id"].clone();
+    payload["nbf"] = json!(1_768_471_200); // validFrom, 2026-01-15T10:00:00Z
+    let header = jsonwebtoken::Header {
+        kid: Some(format!("{DID}#key-1")),
+        ..jsonwebtoken::Header::new(jsonwebtoken::Algorithm::EdDSA)
+    };
+    jsonwebtoken::encode(&header, &payload, &key).unwrap()
+}
+
+/// openbadgeslib 4.6.3 reads OB 3.0 VC-JWTs: one of the published did:web
+/// issuer passes (key by `kid` from `did.json`, status list read), a revoked
+/// one and one signed by another key do not; Satchel agrees.
+#[test]
+fn vc_jwt_verifies_in_openbadgeslib_and_satchel() {
+    use satchel::verify::Verdict;
+    if !available() {
+        return;
+    }
+    let published = Published::new();
+    let mapped = format!("{BASE}={}", published.dir.path().display());
+    let tmp = tempfile::tempdir().unwrap();
+    let cases = [
+        (
+            "good",
+            vc_jwt([7; 32], &unsigned_credential("revocation", 7)),
+            true,
+            Verdict::Verified,
+        ),
+        (
+            "revoked",
+            vc_jwt([7; 32], &unsigned_credential("revocation", 9)),
+            false,
+            Verdict::Revoked,
+        ),
+        (
+            "forged",
+            vc_jwt([8; 32], &unsigned_credential("revocation", 7)),
+            false,
+            Verdict::Invalid,
+        ),
+    ];
+    for (name, token, accepted, ours) in cases {
+        let png = bake(&make_png(256, 256), &token, Slot::OpenBadgeCredential).unwrap();
+        let png = write(tmp.path(), &format!("{name}.png"), &png);
+        let lib = openbadgeslib_verify(&png, &["--base", &mapped, "--status", "--no-list-proof"]);
+        assert_eq!(lib.ok, accepted, "{name}: {lib:?}");
+        assert_eq!(
+            satchel_verdict(&published, token.as_bytes()),
+            ours,
+            "{name}"
+        );
+    }
+    let forged = openbadgeslib_verify(&tmp.path().join("forged.png"), &["--base", &mapped]);
+    assert_rejected(&forged, "Invalid signature");
 }
