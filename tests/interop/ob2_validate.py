@@ -64,6 +64,7 @@ _orig_init = requests.Session.__init__
 
 def _init(self, *a, **k):
     _orig_init(self, *a, **k)
+    self.trust_env = False  # no proxy from the environment, even for 127.0.0.1
     self.mount("http://", _Refuse())
     self.mount("https://", _Refuse())
     for scheme in ("http", "https"):

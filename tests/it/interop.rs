@@ -87,16 +87,46 @@ pub fn available() -> bool {
     false
 }
 
+/// How long one peer may take before the test fails (they take about a second).
+const PEER_DEADLINE: std::time::Duration = std::time::Duration::from_secs(180);
+
 fn run(program: &Path, script: &str, args: &[&str]) -> PeerVerdict {
-    let out = Command::new(program)
+    use std::io::Read as _;
+    use std::process::Stdio;
+    let mut child = Command::new(program)
         .arg(scripts().join(script))
         .args(args)
         .env("SATCHEL_INTEROP_DIR", interop_dir())
         .env("PYTHONDONTWRITEBYTECODE", "1")
-        .output()
+        // 127.0.0.1 is never sent through a proxy.
+        .env("NO_PROXY", "127.0.0.1")
+        .env("no_proxy", "127.0.0.1")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
         .unwrap_or_else(|e| panic!("{}: {e}", program.display()));
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    let stderr = String::from_utf8_lossy(&out.stderr);
+    let drain = |mut pipe: Box<dyn std::io::Read + Send>| {
+        std::thread::spawn(move || {
+            let mut bytes = Vec::new();
+            let _ = pipe.read_to_end(&mut bytes);
+            bytes
+        })
+    };
+    let stdout = drain(Box::new(child.stdout.take().unwrap()));
+    let stderr = drain(Box::new(child.stderr.take().unwrap()));
+    let started = std::time::Instant::now();
+    while child.try_wait().unwrap().is_none() {
+        if started.elapsed() > PEER_DEADLINE {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("{script} {args:?} did not finish within {PEER_DEADLINE:?}");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let (out_bytes, err_bytes) = (stdout.join().unwrap(), stderr.join().unwrap());
+    let stdout = String::from_utf8_lossy(&out_bytes);
+    let stderr = String::from_utf8_lossy(&err_bytes);
     let line: Value = stdout
         .lines()
         .rev()
