@@ -9,7 +9,9 @@
 //
 // The document loader never touches the network. It answers:
 //   - the JSON-LD contexts Satchel bundles (the URL → file table of
-//     src/data_integrity/contexts.rs, files in src/data_integrity/contexts/);
+//     src/data_integrity/contexts.rs, files in src/data_integrity/contexts/), each
+//     compared with the copy the Digital Bazaar packages ship where they ship one (a
+//     difference stops the run), and the few only those packages ship;
 //   - did:key (Ed25519, `z6Mk…`), resolved here to a DID document with one Multikey;
 //   - did:web:HOST[%3APORT][:seg…] → https://HOST[:PORT]/seg…/did.json, or
 //     https://HOST/.well-known/did.json without segments, then as a URL:
@@ -22,6 +24,7 @@
 // credential's bit set) or "invalid"; ok is true only for "verified".
 import fs from 'node:fs';
 import path from 'node:path';
+import {isDeepStrictEqual} from 'node:util';
 import {emit, fail, load, ROOT, version} from './_peer.mjs';
 
 function args(argv) {
@@ -73,6 +76,39 @@ function bundledContexts() {
     throw new Error('no bundled contexts found in src/data_integrity/contexts.rs');
   }
   return contexts;
+}
+
+/** The contexts the Digital Bazaar packages ship themselves: URL → [package, document]. */
+async function peerContexts() {
+  const out = new Map();
+  for(const name of ['@digitalbazaar/credentials-context',
+    '@digitalbazaar/vc-bitstring-status-list-context',
+    '@digitalbazaar/security-context']) {
+    const mod = await load(name);
+    const map = mod.contexts || (mod.default && mod.default.contexts);
+    for(const [url, doc] of map || []) {
+      out.set(url, [name, doc]);
+    }
+  }
+  return out;
+}
+
+/**
+ * Satchel's bundled contexts, each compared with the peers' own copy where they
+ * ship one (so the check does not rest on Satchel's copies alone), plus the
+ * contexts only the peers ship.
+ */
+async function contexts() {
+  const ours = bundledContexts();
+  const all = new Map(ours);
+  for(const [url, [name, doc]] of await peerContexts()) {
+    if(!ours.has(url)) {
+      all.set(url, doc);
+    } else if(!isDeepStrictEqual(ours.get(url), doc)) {
+      throw new Error(`Satchel's copy of the context ${url} differs from the one ${name} ships`);
+    }
+  }
+  return all;
 }
 
 const MULTIKEY_CONTEXT = 'https://w3id.org/security/multikey/v1';
@@ -148,8 +184,7 @@ function nodeById(doc, id) {
   return {'@context': doc['@context'], ...node, id};
 }
 
-function makeLoader(bases, refused) {
-  const contexts = bundledContexts();
+function makeLoader(contexts, bases, refused) {
   const docs = new Map();
   const answer = (url, document) =>
     ({contextUrl: null, documentUrl: url, document});
@@ -220,7 +255,13 @@ async function main() {
     `vc-bitstring-status-list ${version('@digitalbazaar/vc-bitstring-status-list')}`;
 
   const refused = [];
-  const documentLoader = makeLoader(opts.bases, refused);
+  let known;
+  try {
+    known = await contexts();
+  } catch(e) {
+    return fail(e.message);
+  }
+  const documentLoader = makeLoader(known, opts.bases, refused);
   const suite = new DataIntegrityProof({cryptosuite});
   let result;
   try {
