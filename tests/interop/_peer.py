@@ -8,6 +8,7 @@ Network: only `http://127.0.0.1` is reachable, plus the folders named with
 `--base URL=DIR` (read from disk). Every other request is refused and listed in
 `errors`, so a test never reaches the internet and says which URL it tried.
 """
+import argparse
 import json
 import os
 import sys
@@ -31,6 +32,13 @@ def fail(message):
     line = {"ok": False, "verdict": "error", "errors": [str(message)]}
     sys.stdout.write(json.dumps(line) + "\n")
     sys.exit(2)
+
+
+class ArgumentParser(argparse.ArgumentParser):
+    """argparse whose usage errors are a JSON line too."""
+
+    def error(self, message):
+        fail("%s: %s" % (self.prog, message))
 
 
 def parse_bases(pairs):

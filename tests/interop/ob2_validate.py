@@ -1,13 +1,15 @@
 #!/usr/bin/env python3
 """The 1EdTech Open Badges validator core (`openbadges` on PyPI) on one badge.
 
-usage: ob2_validate.py URL_OR_FILE
+usage: ob2_validate.py [--base URL=DIR ...] URL_OR_FILE
 
-URL_OR_FILE is a hosted assertion URL (served on http://127.0.0.1), a baked PNG or
-SVG, or a JSON/JWS file. Prints one JSON line:
+URL_OR_FILE is a hosted assertion URL (served on http://127.0.0.1 or under a --base),
+a baked PNG or SVG, or a JSON/JWS file. A URL under a --base URL is answered with the
+file at the same relative path under DIR (404 when there is none), so a publish
+folder for `https://club.example/badges/` validates without a server. Prints one JSON line:
   {"ok": true|false, "verdict": "valid"|"invalid", "errors": [...], "warnings": [...]}
 
-Offline except 127.0.0.1: every request goes through `requests`, whose sessions get
+Offline except 127.0.0.1 and the --base folders: every request goes through `requests`, whose sessions get
 transport adapters here before the validator is imported; the OB 2.0 JSON-LD context
 (https://w3id.org/openbadges/v2, fetched on every run) is answered from the copy the
 validator ships (`openbadges_context.OPENBADGES_CONTEXT_V2_DICT`), 127.0.0.1 passes
@@ -45,20 +47,43 @@ class _Context(requests.adapters.BaseAdapter):
 
     def send(self, request, **kw):
         from openbadges.verifier.openbadges_context import OPENBADGES_CONTEXT_V2_DICT
-        r = requests.Response()
-        r.status_code = 200
-        r.headers["Content-Type"] = "application/ld+json"
-        r._content = json.dumps(OPENBADGES_CONTEXT_V2_DICT).encode("utf-8")
-        r.encoding = "utf-8"
-        r.url = request.url
-        r.request = request
-        r.raw = io.BytesIO(r._content)
-        return r
+        body = json.dumps(OPENBADGES_CONTEXT_V2_DICT).encode("utf-8")
+        return _answer(request, 200, "application/ld+json", body)
 
     def close(self):
         pass
 
 
+def _answer(request, status, content_type, body):
+    r = requests.Response()
+    r.status_code = status
+    r.headers["Content-Type"] = content_type
+    r._content = body
+    r.encoding = "utf-8"
+    r.url = request.url
+    r.request = request
+    r.raw = io.BytesIO(body)
+    return r
+
+
+class _Folder(requests.adapters.BaseAdapter):
+    """Answers URLs under the --base URLs from their folders."""
+
+    TYPES = {".json": "application/ld+json", ".png": "image/png", ".svg": "image/svg+xml"}
+
+    def send(self, request, **kw):
+        try:
+            body = _peer.from_bases(request.url, BASES)
+        except (OSError, ValueError) as e:
+            return _answer(request, 404, "text/plain", str(e).encode("utf-8"))
+        ext = os.path.splitext(request.url.split("#")[0].split("?")[0])[1]
+        return _answer(request, 200, self.TYPES.get(ext, "application/octet-stream"), body)
+
+    def close(self):
+        pass
+
+
+BASES = []
 _orig_init = requests.Session.__init__
 
 
@@ -71,15 +96,20 @@ def _init(self, *a, **k):
         self.mount("%s://w3id.org/openbadges/v2" % scheme, _Context())
     self.mount("http://127.0.0.1:", requests.adapters.HTTPAdapter())
     self.mount("http://127.0.0.1/", requests.adapters.HTTPAdapter())
+    for prefix, _ in BASES:
+        self.mount(prefix, _Folder())
 
 
 requests.Session.__init__ = _init
 
 
 def main():
-    if len(sys.argv) != 2:
-        _peer.fail("usage: ob2_validate.py URL_OR_FILE")
-    arg = sys.argv[1]
+    ap = _peer.ArgumentParser()
+    ap.add_argument("--base", action="append", metavar="URL=DIR")
+    ap.add_argument("input", metavar="URL_OR_FILE")
+    a = ap.parse_args()
+    BASES.extend(_peer.parse_bases(a.base))
+    arg = a.input
     logging.disable(logging.ERROR)  # the validator logs a traceback per failed task
     try:
         import openbadges

@@ -18,7 +18,6 @@ relative path under DIR; a did:web becomes its https URL first) or fetched from
 http://127.0.0.1; any other URL is refused. Prints one JSON line:
   {"ok", "verdict": "valid"|"invalid", "errors", "ob_version", "trusted", "tool"}.
 """
-import argparse
 import contextlib
 import os
 import sys
@@ -27,7 +26,7 @@ sys.dont_write_bytecode = True  # nothing written into the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import _peer  # noqa: E402
 
-ap = argparse.ArgumentParser()
+ap = _peer.ArgumentParser()
 ap.add_argument("--key", help="a trusted public key (PEM)")
 ap.add_argument("--base", action="append", metavar="URL=DIR")
 ap.add_argument("--no-revocation", action="store_true")

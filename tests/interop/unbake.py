@@ -11,7 +11,6 @@ usage: unbake.py [--impl bakery|openbadgeslib] FILE
 Prints one JSON line: {"ok", "verdict": "found"|"none", "payload": TEXT|null, "errors", "tool"}.
 Reads the file only; no network.
 """
-import argparse
 import os
 import sys
 
@@ -20,7 +19,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import _peer  # noqa: E402
 from importlib.metadata import version  # noqa: E402
 
-ap = argparse.ArgumentParser()
+ap = _peer.ArgumentParser()
 ap.add_argument("--impl", choices=["bakery", "openbadgeslib"], default="bakery")
 ap.add_argument("file")
 a = ap.parse_args()

@@ -174,7 +174,27 @@ fn path_str(p: &Path) -> &str {
 
 /// The 1EdTech validator core on a hosted assertion URL or a baked/JSON file.
 pub fn ob2_validate(url_or_file: &str) -> PeerVerdict {
-    run(&python(), "ob2_validate.py", &[url_or_file])
+    ob2_validate_with(url_or_file, &[])
+}
+
+/// [`ob2_validate`], with URLs under each base answered from its folder (a
+/// publish folder for `https://club.example/badges/`, no server needed).
+pub fn ob2_validate_with(url_or_file: &str, bases: &[(&str, &Path)]) -> PeerVerdict {
+    let mut args = base_args(bases);
+    args.push(url_or_file.to_owned());
+    run(&python(), "ob2_validate.py", &strs(&args))
+}
+
+/// `--base URL=DIR` for each pair.
+fn base_args(bases: &[(&str, &Path)]) -> Vec<String> {
+    bases
+        .iter()
+        .flat_map(|(url, dir)| ["--base".to_owned(), format!("{url}={}", dir.display())])
+        .collect()
+}
+
+fn strs(args: &[String]) -> Vec<&str> {
+    args.iter().map(String::as_str).collect()
 }
 
 /// openbadgeslib on a baked badge; `args` as `openbadgeslib_verify.py` takes
@@ -188,15 +208,9 @@ pub fn openbadgeslib_verify(file: &Path, args: &[&str]) -> PeerVerdict {
 /// Digital Bazaar vc on a credential JSON file, with `(base URL, folder)` pairs
 /// the document loader maps (did:web resolves through them too).
 pub fn vc_verify(path: &Path, bases: &[(&str, &Path)]) -> PeerVerdict {
-    let mapped: Vec<String> = bases
-        .iter()
-        .map(|(url, dir)| format!("{url}={}", dir.display()))
-        .collect();
-    let mut args = vec![path_str(path)];
-    for m in &mapped {
-        args.extend(["--base", m.as_str()]);
-    }
-    run(&node(), "vc_verify.mjs", &args)
+    let mut args = vec![path_str(path).to_owned()];
+    args.extend(base_args(bases));
+    run(&node(), "vc_verify.mjs", &strs(&args))
 }
 
 /// The Python bakery (`openbadges-bakery` 2.0.0) unbaking a PNG or SVG.
@@ -337,69 +351,80 @@ fn vc_rejects_a_tampered_sample_and_refuses_unmapped_urls() {
 
 // ------------------------------------------------------------------ OB 2.0 hosted, baked by Satchel
 
-/// An issuer's OB 2.0 documents served on 127.0.0.1: Profile, BadgeClass and
-/// its image, hosted assertion `1`; for signed badges also the
+/// An issuer's OB 2.0 documents at `base` (no final `/`), by path: Profile,
+/// BadgeClass and its image, hosted assertion `1`; for signed badges also the
 /// `CryptographicKey` (`publicKeyPem`) and a `RevocationList` revoking `revoked`.
-fn ob2_issuer(public_key_pem: Option<&str>, revoked: &[&str]) -> TestServer {
+fn ob2_documents(
+    base: &str,
+    public_key_pem: Option<&str>,
+    revoked: &[&str],
+) -> Vec<(&'static str, Vec<u8>)> {
     let ctx = "https://w3id.org/openbadges/v2";
     let mut issuer = json!({
         "@context": ctx,
         "type": "Issuer",
-        "id": "{{base}}/issuer.json",
+        "id": format!("{base}/issuer.json"),
         "name": "Interop Test Club",
-        "url": "{{base}}/",
+        "url": format!("{base}/"),
         "email": "badges@club.example"
     });
-    let mut routes = vec![
-        (
-            "/badges/1.json",
-            Route::json(
-                json!({
-                    "@context": ctx,
-                    "type": "BadgeClass",
-                    "id": "{{base}}/badges/1.json",
-                    "name": "Trail Steward",
-                    "description": "Kept a club trail clear for a season.",
-                    "image": "{{base}}/images/class.png",
-                    "criteria": {"narrative": "Clear the trail **four** times in one season."},
-                    "issuer": "{{base}}/issuer.json"
-                })
-                .to_string(),
-            ),
-        ),
-        (
-            "/images/class.png",
-            Route::ok("image/png", make_png(256, 256)),
-        ),
+    let badge_class = json!({
+        "@context": ctx,
+        "type": "BadgeClass",
+        "id": format!("{base}/badges/1.json"),
+        "name": "Trail Steward",
+        "description": "Kept a club trail clear for a season.",
+        "image": format!("{base}/images/class.png"),
+        "criteria": {"narrative": "Clear the trail **four** times in one season."},
+        "issuer": format!("{base}/issuer.json")
+    });
+    let mut docs = vec![
+        ("/badges/1.json", badge_class.to_string().into_bytes()),
+        ("/images/class.png", make_png(256, 256)),
         (
             "/assertions/1.json",
-            Route::json(hosted_assertion("{{base}}").to_string()),
+            hosted_assertion(base).to_string().into_bytes(),
         ),
     ];
     if let Some(pem) = public_key_pem {
-        issuer["publicKey"] = json!("{{base}}/key.json");
-        issuer["revocationList"] = json!("{{base}}/revocations.json");
-        routes.push(("/key.json", Route::json(key_document(pem))));
-        routes.push(("/revocations.json", Route::json(revocation_list(revoked))));
+        issuer["publicKey"] = json!(format!("{base}/key.json"));
+        issuer["revocationList"] = json!(format!("{base}/revocations.json"));
+        docs.push(("/key.json", key_document(base, pem).into_bytes()));
+        docs.push((
+            "/revocations.json",
+            revocation_list(base, revoked).into_bytes(),
+        ));
     }
-    routes.push(("/issuer.json", Route::json(issuer.to_string())));
-    TestServer::start(routes)
+    docs.push(("/issuer.json", issuer.to_string().into_bytes()));
+    docs
+}
+
+/// [`ob2_documents`] served on 127.0.0.1.
+fn ob2_issuer(public_key_pem: Option<&str>, revoked: &[&str]) -> TestServer {
+    TestServer::start(
+        ob2_documents("{{base}}", public_key_pem, revoked)
+            .into_iter()
+            .map(|(path, body)| match path.ends_with(".png") {
+                true => (path, Route::ok("image/png", body)),
+                false => (path, Route::json(body)),
+            }),
+    )
 }
 
 /// The issuer's `CryptographicKey` document holding `pem`.
-fn key_document(pem: &str) -> String {
+fn key_document(base: &str, pem: &str) -> String {
     json!({
         "@context": "https://w3id.org/openbadges/v2",
         "type": "CryptographicKey",
-        "id": "{{base}}/key.json",
-        "owner": "{{base}}/issuer.json",
+        "id": format!("{base}/key.json"),
+        "owner": format!("{base}/issuer.json"),
         "publicKeyPem": pem
     })
     .to_string()
 }
 
 /// The issuer's `RevocationList` revoking `ids`.
-fn revocation_list(ids: &[&str]) -> String {
+fn revocation_list(base: &str, ids: &[&str]) -> String {
     let entries: Vec<Value> = ids
         .iter()
         .map(|id| json!({"id": id, "revocationReason": "Awarded by mistake."}))
@@ -407,8 +432,8 @@ fn revocation_list(ids: &[&str]) -> String {
     json!({
         "@context": "https://w3id.org/openbadges/v2",
         "type": "RevocationList",
-        "id": "{{base}}/revocations.json",
-        "issuer": "{{base}}/issuer.json",
+        "id": format!("{base}/revocations.json"),
+        "issuer": format!("{base}/issuer.json"),
         "revokedAssertions": entries
     })
     .to_string()
@@ -619,14 +644,17 @@ fn ob2_signed_badge_verifies_in_openbadgeslib_and_the_validator() {
     // entry does not revoke (openbadgeslib still does).
     server.set(
         "/revocations.json",
-        Route::json(revocation_list(&[revoked_id])),
+        Route::json(revocation_list("{{base}}", &[revoked_id])),
     );
     assert!(ob2_validate(path_str(&revoked_png)).ok);
     assert!(!openbadgeslib_verify(&revoked_png, &[]).ok);
 
     // The issuer's key document now holds another key: the signature fails
     // in both peers when they resolve the key themselves.
-    server.set("/key.json", Route::json(key_document(&other_public)));
+    server.set(
+        "/key.json",
+        Route::json(key_document("{{base}}", &other_public)),
+    );
     let validator = ob2_validate(path_str(&png));
     assert_rejected(&validator, "failed verification");
     assert_rejected(&openbadgeslib_verify(&png, &[]), "Invalid signature");
@@ -919,4 +947,43 @@ fn vc_jwt_verifies_in_openbadgeslib_and_satchel() {
     }
     let forged = openbadgeslib_verify(&tmp.path().join("forged.png"), &["--base", &mapped]);
     assert_rejected(&forged, "Invalid signature");
+}
+
+/// The OB 2.0 signed issuer's documents as a publish folder for
+/// `https://club.example/badges/`: the validator core and openbadgeslib read
+/// them from the folder, no server, the URLs as issued.
+#[test]
+fn ob2_signed_badge_validates_from_a_publish_folder() {
+    if !available() {
+        return;
+    }
+    let base = "https://club.example/badges";
+    let (private, public) = rsa_key();
+    let folder = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(folder.path().join("badges")).unwrap();
+    std::fs::create_dir_all(folder.path().join("images")).unwrap();
+    std::fs::create_dir_all(folder.path().join("assertions")).unwrap();
+    for (path, body) in ob2_documents(base, Some(&public), &[]) {
+        std::fs::write(folder.path().join(&path[1..]), body).unwrap();
+    }
+    let bases = [("https://club.example/badges/", folder.path())];
+    let token = signed_badge(
+        base,
+        "urn:uuid:0b2e7d6a-4c1f-4f3e-9a55-000000000003",
+        &private,
+    );
+    let tmp = tempfile::tempdir().unwrap();
+    let (png, _) = bake_ob2(tmp.path(), "signed", &token);
+    let v = ob2_validate_with(path_str(&png), &bases);
+    assert!(v.ok, "{v:?}");
+    let hosted = ob2_validate_with(&format!("{base}/assertions/1.json"), &bases);
+    assert!(hosted.ok, "{hosted:?}");
+    let mapped = format!("{}={}", bases[0].0, folder.path().display());
+    let lib = openbadgeslib_verify(&png, &["--base", &mapped]);
+    assert!(lib.ok, "{lib:?}");
+
+    // A document the folder lacks is a 404, not a trip to the internet.
+    std::fs::remove_file(folder.path().join("key.json")).unwrap();
+    let v = ob2_validate_with(path_str(&png), &bases);
+    assert_rejected(&v, "https://club.example/badges/key.json");
 }
