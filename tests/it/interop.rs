@@ -258,6 +258,23 @@ fn satchel_payload(image: &[u8]) -> String {
         .payload
 }
 
+/// Satchel's own verdict on a badge (baked image, JSON, JWS or URL) with the
+/// folder `dir` served at `base`, as a static host would.
+fn satchel_verdict(base: &str, dir: &Path, badge: &[u8]) -> satchel::verify::Verdict {
+    let web = crate::support::Web::new().site(base, dir);
+    let found = satchel::inspect::inspect(badge).unwrap();
+    satchel::verify::verify(
+        &found,
+        &web,
+        &satchel::verify::Options {
+            now: 1_800_000_000,
+            recipients: Vec::new(),
+            recipient_rule: satchel::verify::RecipientRule::Note,
+        },
+    )
+    .status
+}
+
 /// The recipient of the test awards: `learner@club.example`, salted and hashed.
 fn recipient() -> Value {
     use sha2::{Digest, Sha256};

@@ -5,6 +5,7 @@ use super::*;
 use crate::server::{Route, TestServer};
 use crate::support::make_png;
 use satchel::bake::{bake, Slot};
+use satchel::verify::Verdict;
 
 /// `payload` baked by Satchel into `NAME.png` and `NAME.svg` (OB 2.0 slot) in `dir`.
 fn bake_ob2(dir: &Path, name: &str, payload: &str) -> (PathBuf, PathBuf) {
@@ -321,9 +322,10 @@ fn signed_badge_verifies_in_openbadgeslib_and_the_validator() {
 
 /// The OB 2.0 signed issuer's documents as a publish folder for
 /// `https://club.example/badges/`: the validator core and openbadgeslib read
-/// them from the folder, no server, the URLs as issued.
+/// them from the folder, no server, the URLs as issued, and agree with Satchel
+/// (except on a revoked hosted assertion, which the validator never checks).
 #[test]
-fn signed_badge_validates_from_a_publish_folder() {
+fn publish_folder_badges_agree_in_the_validator_openbadgeslib_and_satchel() {
     if !available() {
         return;
     }
@@ -351,6 +353,28 @@ fn signed_badge_validates_from_a_publish_folder() {
     let mapped = format!("{}={}", bases[0].0, folder.path().display());
     let lib = openbadgeslib_verify(&png, &["--base", &mapped]);
     assert!(lib.ok, "{lib:?}");
+    let url = format!("{base}/assertions/1.json");
+    for badge in [token.as_bytes(), url.as_bytes()] {
+        assert_eq!(
+            satchel_verdict(bases[0].0, folder.path(), badge),
+            Verdict::Verified
+        );
+    }
+
+    // Where the validator is more lenient: it never checks whether a hosted
+    // assertion was revoked, and a static host can only say so in the
+    // assertion itself. Satchel reports it revoked.
+    let mut revoked = hosted_assertion(base);
+    revoked["id"] = json!(format!("{base}/assertions/2.json"));
+    revoked["revoked"] = json!(true);
+    revoked["revocationReason"] = json!("Awarded by mistake.");
+    std::fs::write(folder.path().join("assertions/2.json"), revoked.to_string()).unwrap();
+    let url = format!("{base}/assertions/2.json");
+    assert!(ob2_validate_with(&url, &bases).ok);
+    assert_eq!(
+        satchel_verdict(bases[0].0, folder.path(), url.as_bytes()),
+        Verdict::Revoked
+    );
 
     // A document the folder lacks is a 404, not a trip to the internet.
     std::fs::remove_file(folder.path().join("key.json")).unwrap();

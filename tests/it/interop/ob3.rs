@@ -225,22 +225,6 @@ fn encoded_list(bits: usize, set: &[usize]) -> String {
     )
 }
 
-/// Satchel's own verdict on a credential (JSON or VC-JWT) against the published folder.
-fn satchel_verdict(published: &Published, credential: &[u8]) -> satchel::verify::Verdict {
-    let web = crate::support::Web::new().site(BASE, published.dir.path());
-    let found = satchel::inspect::inspect(credential).unwrap();
-    satchel::verify::verify(
-        &found,
-        &web,
-        &satchel::verify::Options {
-            now: 1_800_000_000,
-            recipients: Vec::new(),
-            recipient_rule: satchel::verify::RecipientRule::Note,
-        },
-    )
-    .status
-}
-
 /// A did:web issuer's credentials with status lists, laid out as a publish
 /// folder: Digital Bazaar vc and Satchel agree on verified, revoked and
 /// suspended; openbadgeslib resolves the did:web and checks the lists too.
@@ -284,7 +268,11 @@ fn did_web_status_lists_agree_in_vc_openbadgeslib_and_satchel() {
         );
         let vc = vc_verify(&json, &base);
         assert_eq!(vc.verdict, vc_word, "{name}: {vc:?}");
-        let satchel = satchel_verdict(&published, credential.to_string().as_bytes());
+        let satchel = satchel_verdict(
+            BASE,
+            published.dir.path(),
+            credential.to_string().as_bytes(),
+        );
         match ours {
             Some(ours) => assert_eq!(satchel, ours, "{name}"),
             None => assert_ne!(satchel, Verdict::Verified, "{name}"),
@@ -373,7 +361,7 @@ fn vc_jwt_verifies_in_openbadgeslib_and_satchel() {
         let lib = openbadgeslib_verify(&png, &["--base", &mapped, "--status", "--no-list-proof"]);
         assert_eq!(lib.ok, accepted, "{name}: {lib:?}");
         assert_eq!(
-            satchel_verdict(&published, token.as_bytes()),
+            satchel_verdict(BASE, published.dir.path(), token.as_bytes()),
             ours,
             "{name}"
         );
