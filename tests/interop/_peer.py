@@ -6,15 +6,51 @@ run. The peers' own chatter goes to stderr.
 
 Network: only `http://127.0.0.1` is reachable, plus the folders named with
 `--base URL=DIR` (read from disk). Every other request is refused and listed in
-`errors`, so a test never reaches the internet and says which URL it tried.
+`errors`, so a test never reaches the internet and says which URL it tried. Below
+the peers' HTTP clients, importing this module also makes every socket refuse to
+resolve or connect to anything but the loopback address, whatever library asks.
 """
 import argparse
 import json
 import os
+import socket
 import sys
 import urllib.parse
 
 REFUSED = []
+LOOPBACK = ("127.0.0.1", "::1")
+
+_getaddrinfo = socket.getaddrinfo
+_connect = socket.socket.connect
+_connect_ex = socket.socket.connect_ex
+
+
+def _loopback_only(host):
+    if host not in LOOPBACK:
+        REFUSED.append(str(host))
+        raise ConnectionRefusedError("refused a connection to %s (only 127.0.0.1 is reachable)" % host)
+
+
+def _guarded_getaddrinfo(host, *a, **k):
+    _loopback_only(host.decode() if isinstance(host, bytes) else host)
+    return _getaddrinfo(host, *a, **k)
+
+
+def _guarded_connect(self, address):
+    if self.family in (socket.AF_INET, socket.AF_INET6):
+        _loopback_only(address[0])
+    return _connect(self, address)
+
+
+def _guarded_connect_ex(self, address):
+    if self.family in (socket.AF_INET, socket.AF_INET6):
+        _loopback_only(address[0])
+    return _connect_ex(self, address)
+
+
+socket.getaddrinfo = _guarded_getaddrinfo
+socket.socket.connect = _guarded_connect
+socket.socket.connect_ex = _guarded_connect_ex
 
 
 def emit(ok, verdict, errors, **extra):
