@@ -151,12 +151,14 @@ function fromBases(url, bases) {
   for(const [prefix, dir] of bases) {
     if(url.startsWith(prefix)) {
       const rel = decodeURIComponent(url.slice(prefix.length).split('?')[0]);
-      const file = path.resolve(dir, rel);
-      if(!file.startsWith(dir + path.sep)) {
-        throw new Error(`${url} leaves the folder ${dir}`);
-      }
-      if(!fs.existsSync(file) || !fs.statSync(file).isFile()) {
+      const asked = path.resolve(dir, rel);
+      if(!fs.existsSync(asked) || !fs.statSync(asked).isFile()) {
         throw new Error(`${url}: no file ${rel} under ${dir}`);
+      }
+      // Links are followed, but never out of the folder.
+      const file = fs.realpathSync(asked);
+      if(!file.startsWith(fs.realpathSync(dir) + path.sep)) {
+        throw new Error(`${url} leaves the folder ${dir}`);
       }
       return JSON.parse(fs.readFileSync(file, 'utf8'));
     }
