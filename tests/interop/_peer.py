@@ -86,7 +86,7 @@ def parse_bases(pairs):
             fail("--base takes URL=DIR, not %r" % pair)
         if not url.endswith("/"):
             url += "/"
-        bases.append((url, os.path.abspath(folder)))
+        bases.append((url, os.path.realpath(folder)))
     bases.sort(key=lambda b: -len(b[0]))
     return bases
 
