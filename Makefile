@@ -6,10 +6,10 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT_PACKAGES := build-essential pkg-config curl ca-certificates libwebkit2gtk-4.1-dev \
-	xvfb xauth webkit2gtk-driver fonts-dejavu-core chromium chromium-driver
+	xvfb xauth webkit2gtk-driver fonts-dejavu-core chromium chromium-driver python3-venv nodejs
 CARGO := $(shell command -v cargo 2>/dev/null || echo $$HOME/.cargo/bin/cargo)
 
-.PHONY: help deps system-deps rust tauri-driver run test test-core fuzz-build fmt
+.PHONY: help deps system-deps rust tauri-driver interop-deps run test test-core fuzz-build fmt
 
 help:
 	@echo "make run    - install what is missing, build and start the Satchel desktop app"
@@ -42,6 +42,11 @@ tauri-driver: rust
 	  $(CARGO) install tauri-driver --version '^2' --locked --quiet; \
 	fi
 
+# The independent Open Badges implementations the interoperability tests run
+# (tests/interop/): pinned, into target/interop/, a no-op once installed.
+interop-deps:
+	@bash tests/interop/install.sh
+
 run: system-deps rust
 	$(CARGO) build -p satchel-desktop
 	@if [ -z "$$DISPLAY" ] && [ -z "$$WAYLAND_DISPLAY" ]; then \
@@ -54,7 +59,7 @@ run: system-deps rust
 # Formatting and clippy first (either failing fails the run), then one
 # `cargo test --workspace` so every crate builds once with one feature set.
 # The E2E test starts its own Xvfb and driver; it needs no display from outside.
-test: deps
+test: deps interop-deps
 	@if [ "$$CI" = true ] && [ ! -d "$${SATCHEL_CORPUS:-../shared/fixtures/public}" ]; then \
 	  echo "CI=true but the shared badge corpus is missing (set SATCHEL_CORPUS)"; exit 1; \
 	fi
