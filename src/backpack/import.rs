@@ -14,7 +14,8 @@ use crate::store::{DuplicateBy, Inserted, NewBadge, NewVerification, Store};
 use crate::verify::{self, Options};
 use serde::Serialize;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Mutex;
+use std::sync::{Condvar, Mutex, PoisonError};
+use std::time::Duration;
 
 /// How an import runs.
 #[derive(Clone, Debug, Default)]
@@ -125,6 +126,75 @@ struct Context<'a> {
     fetch: &'a dyn Fetch,
     identities: Vec<String>,
     opts: &'a ImportOptions,
+    order: InputOrder,
+    cancel: &'a AtomicBool,
+}
+
+/// Where each item of an import stands, so that of several items with the
+/// same bytes or the same assertion id the first in input order is the one
+/// stored, however the workers finish. An item says what it would store
+/// ([`InputOrder::claim`]) once it knows, and waits only for earlier items
+/// that have not said yet or that claim the same bytes or id.
+struct InputOrder {
+    state: Mutex<Vec<Claim>>,
+    changed: Condvar,
+}
+
+#[derive(Clone, Default)]
+enum Claim {
+    /// Not yet known.
+    #[default]
+    Pending,
+    /// Would store a file with this SHA-256 and this id.
+    Storing(String, Option<String>),
+    /// Stored, reported or dropped: nothing left to wait for.
+    Settled,
+}
+
+impl InputOrder {
+    fn new(total: usize) -> InputOrder {
+        InputOrder {
+            state: Mutex::new(vec![Claim::Pending; total]),
+            changed: Condvar::new(),
+        }
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Vec<Claim>> {
+        self.state.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    fn set(&self, i: usize, claim: Claim) {
+        if let Some(slot) = self.lock().get_mut(i) {
+            *slot = claim;
+        }
+        self.changed.notify_all();
+    }
+
+    /// Item `i` would store these bytes under this id: returns once no
+    /// earlier item may still store the same (or the import is cancelled).
+    fn claim(&self, i: usize, sha: &str, id: Option<&str>, cancel: &AtomicBool) {
+        let mut state = self.lock();
+        if let Some(slot) = state.get_mut(i) {
+            *slot = Claim::Storing(sha.to_owned(), id.map(str::to_owned));
+        }
+        self.changed.notify_all();
+        loop {
+            let waiting = state.iter().take(i).any(|c| match c {
+                Claim::Pending => true,
+                Claim::Storing(s, other) => s == sha || (id.is_some() && other.as_deref() == id),
+                Claim::Settled => false,
+            });
+            if !waiting || cancel.load(Ordering::Relaxed) {
+                return;
+            }
+            // Timed, so that a cancel (which drops items unhandled) is seen.
+            state = self
+                .changed
+                .wait_timeout(state, Duration::from_millis(50))
+                .unwrap_or_else(PoisonError::into_inner)
+                .0;
+        }
+    }
 }
 
 /// Imports `inputs` into `store`, verifying each badge through `fetch`
@@ -148,6 +218,8 @@ pub fn import(
         fetch,
         identities,
         opts,
+        order: InputOrder::new(total),
+        cancel,
     };
     let workers = pool::workers(opts.workers, total);
     let results = Slots::new(total);
@@ -160,7 +232,8 @@ pub fn import(
         cancel,
         &queue,
         &|i, loaded, done| {
-            let report = ctx.handle(loaded);
+            let report = ctx.handle(i, loaded);
+            ctx.order.set(i, Claim::Settled);
             progress(ImportProgress {
                 done,
                 total,
@@ -275,26 +348,27 @@ impl Context<'_> {
         self.opts.now.unwrap_or_else(crate::clock::now)
     }
 
-    fn handle(&self, loaded: Loaded) -> ItemReport {
+    /// Handles item `i` (its place in input order).
+    fn handle(&self, i: usize, loaded: Loaded) -> ItemReport {
         match loaded {
             Loaded::Failed(source, why) => ItemReport::refused(source, ItemOutcome::Failed, why),
             Loaded::Bytes(source, bytes) => {
                 let found = inspect::inspect(&bytes);
-                self.store_one(source, bytes, found, None)
+                self.store_one(i, source, bytes, found, None)
             }
             Loaded::Text(source, text) => {
                 let trimmed = text.trim();
                 if crate::detect::is_http_url(trimmed) {
-                    return self.handle(Loaded::Url(trimmed.to_owned()));
+                    return self.handle(i, Loaded::Url(trimmed.to_owned()));
                 }
                 let found = inspect::inspect_text(&text);
-                self.store_one(source, text.into_bytes(), found, None)
+                self.store_one(i, source, text.into_bytes(), found, None)
             }
-            Loaded::Url(url) => self.fetch_url(url),
+            Loaded::Url(url) => self.fetch_url(i, url),
         }
     }
 
-    fn fetch_url(&self, url: String) -> ItemReport {
+    fn fetch_url(&self, i: usize, url: String) -> ItemReport {
         let failed = |why: String| {
             ItemReport::refused(
                 url.clone(),
@@ -310,11 +384,12 @@ impl Context<'_> {
             return failed(format!("{url} answered HTTP {}", doc.status));
         }
         let found = inspect::inspect(&doc.body);
-        self.store_one(url.clone(), doc.body, found, Some(url))
+        self.store_one(i, url.clone(), doc.body, found, Some(url))
     }
 
     fn store_one(
         &self,
+        i: usize,
         source: String,
         bytes: Vec<u8>,
         found: Result<Inspection, InspectError>,
@@ -378,6 +453,10 @@ impl Context<'_> {
             .as_ref()
             .and_then(|(v, _)| v.id.clone())
             .or_else(|| is_link.then(|| found.payload.trim().to_owned()));
+        // Of several items with these bytes or this id, the first in input
+        // order is stored: wait for the earlier ones that may store the same.
+        self.order
+            .claim(i, &sha, assertion_id.as_deref(), self.cancel);
         if let Some(report) = self.duplicate(&source, &sha, assertion_id.as_deref()) {
             return report;
         }
