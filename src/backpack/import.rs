@@ -26,6 +26,24 @@ pub struct ImportOptions {
     pub workers: usize,
     /// Whether the fetcher is offline (recorded with each verification).
     pub offline: bool,
+    /// What to do with a file whose assertion or credential id is already
+    /// stored from a different file.
+    pub same_id: SameId,
+}
+
+/// What to do with a file whose assertion or credential id is already
+/// stored from a different file (the same bytes are never stored twice).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SameId {
+    /// Report it as a duplicate of the badge kept.
+    #[default]
+    Skip,
+    /// Put it in place of the kept badge's file, checked again; the badge
+    /// keeps its number, tags, note, collections and history.
+    Replace,
+    /// Store it as a badge of its own beside the one kept.
+    KeepBoth,
 }
 
 /// What happened to one item.
@@ -457,8 +475,15 @@ impl Context<'_> {
         // order is stored: wait for the earlier ones that may store the same.
         self.order
             .claim(i, &sha, assertion_id.as_deref(), self.cancel);
+        // A different file with a kept badge's id: reported, or (as asked)
+        // put in that badge's place, or kept beside it.
+        let mut replacing = None;
         if let Some(report) = self.duplicate(&source, &sha, assertion_id.as_deref()) {
-            return report;
+            match (report.duplicate_by, self.opts.same_id) {
+                (Some(DuplicateBy::SameId), SameId::Replace) => replacing = report.badge_id,
+                (Some(DuplicateBy::SameId), SameId::KeepBoth) => {}
+                _ => return report,
+            }
         }
         let now = self.now();
         let report = verify::verify(
@@ -551,7 +576,38 @@ impl Context<'_> {
         let mut line = ItemReport::new(source.clone(), ItemOutcome::Imported);
         line.name = new.name.map(str::to_owned);
         line.issuer = new.issuer_name.map(str::to_owned);
-        let inserted = lock(self.store).insert_badge(&new);
+        if let Some(kept) = replacing {
+            let before = self.kept_badge(kept);
+            return match lock(self.store).replace_badge(kept, &new) {
+                Ok(true) => {
+                    line.badge_id = Some(kept);
+                    line.status = Some(report.status);
+                    line.reason = Some(format!(
+                        "in place of the file of {before}: {}",
+                        summary_sentence(&report)
+                    ));
+                    line
+                }
+                Ok(false) => ItemReport::refused(
+                    source,
+                    ItemOutcome::Failed,
+                    (
+                        Problem::Storage,
+                        format!("badge {kept} is no longer in the backpack"),
+                    ),
+                ),
+                Err(e) => ItemReport::refused(
+                    source,
+                    ItemOutcome::Failed,
+                    (Problem::Storage, format!("it could not be stored: {e}")),
+                ),
+            };
+        }
+        let inserted = if self.opts.same_id == SameId::KeepBoth {
+            lock(self.store).insert_badge_beside(&new)
+        } else {
+            lock(self.store).insert_badge(&new)
+        };
         match inserted {
             Ok(Inserted::New(id)) => {
                 line.badge_id = Some(id);
@@ -579,20 +635,25 @@ impl Context<'_> {
     /// file". A different file with the same assertion or credential id says
     /// so, and how to keep this one instead.
     fn duplicate_reason(&self, id: i64, by: DuplicateBy) -> String {
-        let kept = lock(self.store).badge(id).ok().flatten();
-        let what = match &kept {
+        let what = self.kept_badge(id);
+        match by {
+            DuplicateBy::SameBytes => format!("already in the backpack as {what}: the same file"),
+            DuplicateBy::SameId => format!(
+                "already in the backpack as {what}, with the same assertion or credential id, but this file differs from the one kept: this one can be kept instead, or both"
+            ),
+        }
+    }
+
+    /// A kept badge as a report names it: "“Loopback Listener” (badge 7,
+    /// from 0.png)".
+    fn kept_badge(&self, id: i64) -> String {
+        match lock(self.store).badge(id).ok().flatten() {
             Some(r) => format!(
                 "“{}” (badge {id}, from {})",
                 r.summary.name.as_deref().unwrap_or("Untitled badge"),
                 r.source
             ),
             None => format!("badge {id}"),
-        };
-        match by {
-            DuplicateBy::SameBytes => format!("already in the backpack as {what}: the same file"),
-            DuplicateBy::SameId => format!(
-                "already in the backpack as {what}, with the same assertion or credential id, but this file differs from the one kept; to keep this one instead, delete badge {id} and import this file again"
-            ),
         }
     }
 
