@@ -78,6 +78,9 @@ pub struct ItemReport {
     pub status: Option<crate::verify::Verdict>,
     /// For duplicates: how it was recognized.
     pub duplicate_by: Option<DuplicateBy>,
+    /// For an imported file that took a kept badge's place (see
+    /// [`SameId::Replace`]): where the file it replaced had come from.
+    pub replaced_source: Option<String>,
     /// Why: the not-a-badge or failure reason, or what the verification said.
     pub reason: Option<String>,
     /// For items not added (not a badge, failed): what kind of problem.
@@ -94,6 +97,7 @@ impl ItemReport {
             issuer: None,
             status: None,
             duplicate_by: None,
+            replaced_source: None,
             reason: None,
             problem: None,
         }
@@ -577,13 +581,18 @@ impl Context<'_> {
         line.name = new.name.map(str::to_owned);
         line.issuer = new.issuer_name.map(str::to_owned);
         if let Some(kept) = replacing {
-            let before = self.kept_badge(kept);
+            let before = lock(self.store).badge(kept).ok().flatten();
             return match lock(self.store).replace_badge(kept, &new) {
                 Ok(true) => {
                     line.badge_id = Some(kept);
                     line.status = Some(report.status);
+                    line.replaced_source = before.map(|b| b.source);
                     line.reason = Some(format!(
-                        "in place of the file of {before}: {}",
+                        "kept instead of the file badge {kept} had{}: {}",
+                        line.replaced_source
+                            .as_deref()
+                            .map(|s| format!(" (from {s})"))
+                            .unwrap_or_default(),
                         summary_sentence(&report)
                     ));
                     line

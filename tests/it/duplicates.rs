@@ -160,12 +160,17 @@ fn a_differing_duplicate_replaces_the_kept_file_or_is_kept_beside_it() {
     let item = &report.items[0];
     assert_eq!(item.outcome, ItemOutcome::Imported, "{item:?}");
     assert_eq!(item.badge_id, Some(kept), "{item:?}");
+    let reason = item.reason.as_deref().unwrap();
     assert!(
-        item.reason.as_deref().unwrap().starts_with(&format!(
-            "in place of the file of “Loopback Listener” (badge {kept}, from "
-        )),
+        reason.starts_with(&format!("kept instead of the file badge {kept} had (from "))
+            && reason.contains("first.png): "),
         "{item:?}"
     );
+    assert!(item
+        .replaced_source
+        .as_deref()
+        .unwrap()
+        .ends_with("first.png"));
     assert_eq!(app.badge_count().unwrap(), 1);
     let detail = app.badge(kept).unwrap();
     assert!(
