@@ -1009,6 +1009,79 @@ mod tests {
         assert_eq!(fts_query("  ()* "), None);
     }
 
+    fn badge<'a>(bytes: &'a [u8], name: &'a str, source: &'a str) -> NewBadge<'a> {
+        NewBadge {
+            original: bytes,
+            sha256: None,
+            media_type: "application/json",
+            container: "json",
+            source,
+            version: Some("2.0"),
+            format: "hosted",
+            assertion_id: Some("https://issuer.example/a/1"),
+            payload: "{}",
+            badge_json: "{}",
+            name: Some(name),
+            description: None,
+            criteria: None,
+            issuer_name: None,
+            issuer_id: None,
+            issued_on: None,
+            expires: None,
+            imported_at: 5,
+            verification: NewVerification {
+                checked_at: 5,
+                status: "verified",
+                offline: true,
+                report_json: "{}",
+                documents: &[],
+                recipient: &RecipientMatch::NoRecipient,
+            },
+            tags: &[],
+        }
+    }
+
+    #[test]
+    fn a_replacement_that_fails_leaves_the_badge_as_it_was() {
+        let store = Store::open_in_memory().unwrap();
+        let Inserted::New(kept) = store
+            .insert_badge(&badge(b"{ }", "Kept", "a.json"))
+            .unwrap()
+        else {
+            panic!("not stored");
+        };
+        store.add_tags(kept, &["mine".to_owned()]).unwrap();
+        let Inserted::New(beside) = store
+            .insert_badge_beside(&badge(b"{  }", "Beside", "b.json"))
+            .unwrap()
+        else {
+            panic!("not stored beside");
+        };
+        assert_ne!(kept, beside);
+        // The bytes of badge `beside`: refused (the SHA-256 is unique), and
+        // nothing of badge `kept` changes.
+        let clash = badge(b"{  }", "Clash", "c.json");
+        assert!(store.replace_badge(kept, &clash).is_err());
+        let after = store.badge(kept).unwrap().unwrap();
+        assert_eq!(after.summary.name.as_deref(), Some("Kept"));
+        assert_eq!(after.source, "a.json");
+        assert_eq!(after.tags, ["mine"]);
+        assert_eq!(store.badge_file(kept).unwrap().unwrap().1, b"{ }");
+        assert_eq!(store.verifications(kept).unwrap().len(), 1);
+        // A good one replaces all of it and keeps the tags.
+        assert!(store
+            .replace_badge(kept, &badge(b"{}", "New", "d.json"))
+            .unwrap());
+        let after = store.badge(kept).unwrap().unwrap();
+        assert_eq!(after.summary.name.as_deref(), Some("New"));
+        assert_eq!(after.tags, ["mine"]);
+        let history = store.verifications(kept).unwrap();
+        assert_eq!(history[1].replaced_source.as_deref(), Some("a.json"));
+        assert!(!store
+            .replace_badge(999, &badge(b"[]", "None", "e.json"))
+            .unwrap());
+    }
+
     #[test]
     fn reversing_keeps_nulls_last() {
         assert_eq!(
