@@ -90,6 +90,8 @@ export const pickImportFiles = () => call("pick_import_files");
 export const pickImportFolder = () => call("pick_import_folder");
 /** request: { paths: [], text, samples } → ImportReport */
 export const importItems = (request) => call("import", { request });
+/** Keeps a duplicate whose file differs after all: how is "replace" or "keep_both" → ImportReport */
+export const keepDuplicate = (source, how) => call("keep_duplicate", { source, how });
 export const reverify = (ids = null) => call("reverify", { ids });
 export const cancelJob = () => call("cancel_job");
 export const exportCollection = (id) => call("export_collection", { id, into: null, open: true });

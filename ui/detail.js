@@ -464,7 +464,14 @@ function mineSection(d, cols) {
 
 function historySection(d) {
   const row = (v) =>
-    el("li", { class: "history__row" }, when(v.checked_at, true), statusMark(v.status), v.offline ? el("span", { class: "muted" }, "offline") : null);
+    el(
+      "li",
+      { class: "history__row" },
+      when(v.checked_at, true),
+      statusMark(v.status),
+      v.offline ? el("span", { class: "muted" }, "offline") : null,
+      v.replaced_source ? el("span", { class: "muted" }, `file replaced (it was ${v.replaced_source})`) : null,
+    );
   return section("History", el("ol", { class: "history", id: "history" }, [...d.verifications].reverse().map(row)));
 }
 

@@ -87,7 +87,11 @@ const OUTCOME = {
   duplicate: { label: "Already in your backpack", icon: "info", tone: "muted" },
   not_a_badge: { label: "Not a badge", icon: "warning", tone: "warn" },
   failed: { label: "Could not be added", icon: "alert", tone: "bad" },
+  kept_instead: { label: "Kept instead", icon: "check", tone: "ok" },
 };
+
+/** The outcome a row shows: an imported file that took a kept badge's place is "kept instead". */
+const shownOutcome = (item) => (item.outcome === "imported" && item.replaced_source ? "kept_instead" : item.outcome);
 
 /** What to do about an item that was not added, by the kind of problem Satchel reported. */
 const ADVICE = {
@@ -105,7 +109,14 @@ const ADVICE = {
   storage: "The backpack could not save this badge. Check that the disk has room, then try again.",
 };
 
+/** A duplicate by id whose own file or link can be read again. */
+function keepable(item) {
+  return item.outcome === "duplicate" && item.duplicate_by === "same_id" && !item.source.startsWith("pasted text") && !/\.zip!/i.test(item.source);
+}
+
 function advice(item) {
+  if (keepable(item)) return "Keeping this one instead keeps the badge's tags, note and collections.";
+  if (item.outcome === "duplicate" && item.duplicate_by === "same_id") return "To keep this one instead, add its own file again.";
   if (item.outcome === "duplicate") return "Nothing to do: the badge is already kept.";
   if (item.outcome === "imported") return null;
   return ADVICE[item.problem] || "Check the file and try again; if it keeps failing, the file may be damaged.";
@@ -113,20 +124,25 @@ function advice(item) {
 
 function showSummary(report, error = null) {
   $("import-summary").hidden = false;
-  const counts = ["imported", "duplicate", "not_a_badge", "failed"].map((o) => [o, report.items.filter((i) => i.outcome === o).length]).filter(([, n]) => n);
+  const counts = ["imported", "kept_instead", "duplicate", "not_a_badge", "failed"].map((o) => [o, report.items.filter((i) => shownOutcome(i) === o).length]).filter(([, n]) => n);
   const parts = counts.map(([o, n]) => `${n} ${OUTCOME[o].label.toLowerCase()}`);
   if (report.cancelled) parts.push(`cancelled after ${report.items.length} of ${report.total}`);
   $("import-counts").textContent = error ? error : parts.length ? parts.join(" · ") : "Nothing was found to add.";
   $("import-counts").dataset.error = error ? "true" : "false";
   const list = $("import-results");
   const shown = report.items.slice(0, 500);
-  list.replaceChildren(...shown.map(resultRow));
+  list.replaceChildren(...shown.map((item, i) => resultRow(item, (done) => {
+    // What became of a kept duplicate takes its row, and the counts follow.
+    const items = report.items.slice();
+    items[i] = done;
+    showSummary({ ...report, items });
+  })));
   const more = report.items.length - shown.length;
   if (more > 0) list.append(el("li", { class: "muted" }, `and ${plural(more, "more item")}`));
 }
 
-function resultRow(item) {
-  const o = OUTCOME[item.outcome] || OUTCOME.failed;
+function resultRow(item, kept) {
+  const o = OUTCOME[shownOutcome(item)] || OUTCOME.failed;
   const title = item.name || baseName(item.source);
   const help = item.outcome === "imported" ? null : advice(item);
   let open = null;
@@ -145,9 +161,33 @@ function resultRow(item) {
       el("p", { class: "result__source muted" }, item.source),
       item.reason ? el("p", { class: "result__reason" }, item.reason) : null,
       help ? el("p", { class: "result__advice" }, help) : null,
+      keepable(item) ? keepButtons(item, kept) : null,
     ),
     open,
   );
+}
+
+/** "Keep this one instead" and "Keep both" for a duplicate whose file differs; `kept(item)` shows what became of it. */
+function keepButtons(item, kept) {
+  const buttons = el("div", { class: "button-row" });
+  const choice = (label, how) => {
+    const b = el("button", { type: "button", class: "button button--small", "data-keep": how }, label);
+    b.addEventListener("click", async () => {
+      const all = [...buttons.querySelectorAll("button")];
+      for (const x of all) x.disabled = true;
+      const report = await attempt("The badge could not be kept", () => api.keepDuplicate(item.source, how));
+      const done = report && report.items[0];
+      if (!done) {
+        for (const x of all) x.disabled = false;
+        return;
+      }
+      kept(done);
+      hooks.imported(report);
+    });
+    return b;
+  };
+  buttons.append(choice("Keep this one instead", "replace"), choice("Keep both", "keep_both"));
+  return buttons;
 }
 
 function resultTitle(title, outcome, status) {

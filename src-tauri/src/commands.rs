@@ -8,6 +8,7 @@ use crate::CommandError;
 use satchel::app::{
     AppInfo, BadgeDetail, BadgePage, ErrorCode, IdentityChange, RestoreDone, Settings, TagCount,
 };
+use satchel::backpack::{ImportInput, ImportReport, SameId};
 use satchel::store::{BackupSummary, BadgeQuery, CollectionSummary, Identity};
 use serde::Deserialize;
 use std::path::PathBuf;
@@ -119,6 +120,31 @@ pub async fn launch_ready(
 #[tauri::command]
 pub async fn app_info(state: Shared<'_>) -> Answer<AppInfo> {
     Ok(state.info()?)
+}
+
+/// Imports a duplicate's file or link again (`source`, as its report row
+/// names it) to keep it after all: in place of the kept badge's file
+/// (`replace`: the badge keeps its number, tags, note and collections) or
+/// as a badge of its own beside it (`keep_both`).
+#[tauri::command]
+pub async fn keep_duplicate(
+    state: Shared<'_>,
+    source: String,
+    how: SameId,
+) -> Answer<ImportReport> {
+    let state = state.inner().clone();
+    let busy = crate::jobs::Busy::take(&state)?;
+    crate::jobs::run_blocking(move || {
+        let _busy = busy;
+        let input = [ImportInput::from_arg(&source)];
+        let (report, _) = match how {
+            SameId::Replace => state.import_replacing(&input, &|_| {}, &state.cancel),
+            SameId::KeepBoth => state.import_keeping_both(&input, &|_| {}, &state.cancel),
+            SameId::Skip => state.import(&input, &|_| {}, &state.cancel),
+        };
+        Ok(report)
+    })
+    .await
 }
 
 /// The badges due for a check at launch: last checked longer ago than the

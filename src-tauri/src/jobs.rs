@@ -33,10 +33,10 @@ pub struct Progress {
 }
 
 /// Marks the one long task as running; released on drop.
-struct Busy(Arc<AppState>);
+pub(crate) struct Busy(Arc<AppState>);
 
 impl Busy {
-    fn take(state: &Arc<AppState>) -> Answer<Busy> {
+    pub(crate) fn take(state: &Arc<AppState>) -> Answer<Busy> {
         if state.busy.swap(true, Ordering::SeqCst) {
             return Err(CommandError::new(
                 ErrorCode::Busy,

@@ -141,6 +141,7 @@ fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static {
         commands::list_badges,
         commands::badge_detail,
         commands::delete_badge,
+        commands::keep_duplicate,
         commands::add_tags,
         commands::remove_tags,
         commands::all_tags,

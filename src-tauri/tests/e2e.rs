@@ -20,7 +20,8 @@
 //!   is checked again at launch and the dialog lists what changed.
 //! - `screens::*` (`tests/e2e/screens.rs`): late answers never replace the
 //!   badge or collection opened since; no horizontal overflow at 1024×700
-//!   and 1280×800 with long names; adding several badges to a collection.
+//!   and 1280×800 with long names; adding several badges to a collection;
+//!   keeping a duplicate whose file differs instead of the kept one, or both.
 //! - `backpack_with_10000_badges_stays_bounded`: measures launch-to-ready and
 //!   scrolling a 10,000-badge backpack (prints `bench:` lines; BENCHMARKS.md)
 //!   and asserts only that the grid's DOM stays bounded.

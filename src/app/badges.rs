@@ -34,6 +34,9 @@ pub struct VerificationView {
     pub offline: bool,
     /// The report (`None` when the stored one could not be read back).
     pub report: Option<Report>,
+    /// For the check made when the badge's original file was replaced by
+    /// another with the same id: where the replaced file had come from.
+    pub replaced_source: Option<String>,
 }
 
 /// Everything known about one badge.
@@ -105,6 +108,7 @@ impl App {
                 status: v.status,
                 offline: v.offline,
                 report: serde_json::from_str(&v.report_json).ok(),
+                replaced_source: v.replaced_source,
             })
             .collect();
         let badge = serde_json::from_str(&record.badge_json).unwrap_or_default();

@@ -4,7 +4,7 @@
 use super::{App, AppError, Clock, ErrorCode};
 use crate::backpack::{
     self, ExportAllSummary, ImportInput, ImportOptions, ImportProgress, ImportReport, ReverifyItem,
-    ReverifyOptions, ReverifyReport,
+    ReverifyOptions, ReverifyReport, SameId,
 };
 use crate::export::{ExportOptions, ExportSummary};
 use crate::store::{self, BackupSummary, Store};
@@ -63,7 +63,33 @@ impl App {
         progress: &(dyn Fn(ImportProgress<'_>) + Sync),
         cancel: &AtomicBool,
     ) -> (ImportReport, Vec<String>) {
-        self.import_with(inputs, false, progress, cancel)
+        self.import_with(inputs, false, SameId::Skip, progress, cancel)
+    }
+
+    /// Imports as [`App::import`] does, but a file whose assertion or
+    /// credential id is already stored from a different file is put in
+    /// place of the kept badge's file and checked again (the badge keeps
+    /// its number, tags, note, collections and history, which records the
+    /// replacement).
+    pub fn import_replacing(
+        &self,
+        inputs: &[ImportInput],
+        progress: &(dyn Fn(ImportProgress<'_>) + Sync),
+        cancel: &AtomicBool,
+    ) -> (ImportReport, Vec<String>) {
+        self.import_with(inputs, false, SameId::Replace, progress, cancel)
+    }
+
+    /// Imports as [`App::import`] does, but a file whose assertion or
+    /// credential id is already stored from a different file is stored as
+    /// a badge of its own beside the kept one.
+    pub fn import_keeping_both(
+        &self,
+        inputs: &[ImportInput],
+        progress: &(dyn Fn(ImportProgress<'_>) + Sync),
+        cancel: &AtomicBool,
+    ) -> (ImportReport, Vec<String>) {
+        self.import_with(inputs, false, SameId::KeepBoth, progress, cancel)
     }
 
     /// Imports Satchel's sample badges (no network needed: their issuer is
@@ -80,13 +106,14 @@ impl App {
                 bytes: s.bytes,
             })
             .collect();
-        self.import_with(&inputs, true, progress, cancel)
+        self.import_with(&inputs, true, SameId::Skip, progress, cancel)
     }
 
     fn import_with(
         &self,
         inputs: &[ImportInput],
         offline: bool,
+        same_id: SameId,
         progress: &(dyn Fn(ImportProgress<'_>) + Sync),
         cancel: &AtomicBool,
     ) -> (ImportReport, Vec<String>) {
@@ -96,6 +123,7 @@ impl App {
                 now: self.fixed_now(),
                 workers: 0,
                 offline,
+                same_id,
             };
             backpack::import(self.shared_store(), fetch, inputs, &opts, progress, cancel)
         })

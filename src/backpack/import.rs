@@ -14,7 +14,8 @@ use crate::store::{DuplicateBy, Inserted, NewBadge, NewVerification, Store};
 use crate::verify::{self, Options};
 use serde::Serialize;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Mutex;
+use std::sync::{Condvar, Mutex, PoisonError};
+use std::time::Duration;
 
 /// How an import runs.
 #[derive(Clone, Debug, Default)]
@@ -25,6 +26,24 @@ pub struct ImportOptions {
     pub workers: usize,
     /// Whether the fetcher is offline (recorded with each verification).
     pub offline: bool,
+    /// What to do with a file whose assertion or credential id is already
+    /// stored from a different file.
+    pub same_id: SameId,
+}
+
+/// What to do with a file whose assertion or credential id is already
+/// stored from a different file (the same bytes are never stored twice).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SameId {
+    /// Report it as a duplicate of the badge kept.
+    #[default]
+    Skip,
+    /// Put it in place of the kept badge's file, checked again; the badge
+    /// keeps its number, tags, note, collections and history.
+    Replace,
+    /// Store it as a badge of its own beside the one kept.
+    KeepBoth,
 }
 
 /// What happened to one item.
@@ -59,6 +78,9 @@ pub struct ItemReport {
     pub status: Option<crate::verify::Verdict>,
     /// For duplicates: how it was recognized.
     pub duplicate_by: Option<DuplicateBy>,
+    /// For an imported file that took a kept badge's place (see
+    /// [`SameId::Replace`]): where the file it replaced had come from.
+    pub replaced_source: Option<String>,
     /// Why: the not-a-badge or failure reason, or what the verification said.
     pub reason: Option<String>,
     /// For items not added (not a badge, failed): what kind of problem.
@@ -75,6 +97,7 @@ impl ItemReport {
             issuer: None,
             status: None,
             duplicate_by: None,
+            replaced_source: None,
             reason: None,
             problem: None,
         }
@@ -125,6 +148,75 @@ struct Context<'a> {
     fetch: &'a dyn Fetch,
     identities: Vec<String>,
     opts: &'a ImportOptions,
+    order: InputOrder,
+    cancel: &'a AtomicBool,
+}
+
+/// Where each item of an import stands, so that of several items with the
+/// same bytes or the same assertion id the first in input order is the one
+/// stored, however the workers finish. An item says what it would store
+/// ([`InputOrder::claim`]) once it knows, and waits only for earlier items
+/// that have not said yet or that claim the same bytes or id.
+struct InputOrder {
+    state: Mutex<Vec<Claim>>,
+    changed: Condvar,
+}
+
+#[derive(Clone, Default)]
+enum Claim {
+    /// Not yet known.
+    #[default]
+    Pending,
+    /// Would store a file with this SHA-256 and this id.
+    Storing(String, Option<String>),
+    /// Stored, reported or dropped: nothing left to wait for.
+    Settled,
+}
+
+impl InputOrder {
+    fn new(total: usize) -> InputOrder {
+        InputOrder {
+            state: Mutex::new(vec![Claim::Pending; total]),
+            changed: Condvar::new(),
+        }
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Vec<Claim>> {
+        self.state.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    fn set(&self, i: usize, claim: Claim) {
+        if let Some(slot) = self.lock().get_mut(i) {
+            *slot = claim;
+        }
+        self.changed.notify_all();
+    }
+
+    /// Item `i` would store these bytes under this id: returns once no
+    /// earlier item may still store the same (or the import is cancelled).
+    fn claim(&self, i: usize, sha: &str, id: Option<&str>, cancel: &AtomicBool) {
+        let mut state = self.lock();
+        if let Some(slot) = state.get_mut(i) {
+            *slot = Claim::Storing(sha.to_owned(), id.map(str::to_owned));
+        }
+        self.changed.notify_all();
+        loop {
+            let waiting = state.iter().take(i).any(|c| match c {
+                Claim::Pending => true,
+                Claim::Storing(s, other) => s == sha || (id.is_some() && other.as_deref() == id),
+                Claim::Settled => false,
+            });
+            if !waiting || cancel.load(Ordering::Relaxed) {
+                return;
+            }
+            // Timed, so that a cancel (which drops items unhandled) is seen.
+            state = self
+                .changed
+                .wait_timeout(state, Duration::from_millis(50))
+                .unwrap_or_else(PoisonError::into_inner)
+                .0;
+        }
+    }
 }
 
 /// Imports `inputs` into `store`, verifying each badge through `fetch`
@@ -148,6 +240,8 @@ pub fn import(
         fetch,
         identities,
         opts,
+        order: InputOrder::new(total),
+        cancel,
     };
     let workers = pool::workers(opts.workers, total);
     let results = Slots::new(total);
@@ -160,7 +254,8 @@ pub fn import(
         cancel,
         &queue,
         &|i, loaded, done| {
-            let report = ctx.handle(loaded);
+            let report = ctx.handle(i, loaded);
+            ctx.order.set(i, Claim::Settled);
             progress(ImportProgress {
                 done,
                 total,
@@ -275,26 +370,27 @@ impl Context<'_> {
         self.opts.now.unwrap_or_else(crate::clock::now)
     }
 
-    fn handle(&self, loaded: Loaded) -> ItemReport {
+    /// Handles item `i` (its place in input order).
+    fn handle(&self, i: usize, loaded: Loaded) -> ItemReport {
         match loaded {
             Loaded::Failed(source, why) => ItemReport::refused(source, ItemOutcome::Failed, why),
             Loaded::Bytes(source, bytes) => {
                 let found = inspect::inspect(&bytes);
-                self.store_one(source, bytes, found, None)
+                self.store_one(i, source, bytes, found, None)
             }
             Loaded::Text(source, text) => {
                 let trimmed = text.trim();
                 if crate::detect::is_http_url(trimmed) {
-                    return self.handle(Loaded::Url(trimmed.to_owned()));
+                    return self.handle(i, Loaded::Url(trimmed.to_owned()));
                 }
                 let found = inspect::inspect_text(&text);
-                self.store_one(source, text.into_bytes(), found, None)
+                self.store_one(i, source, text.into_bytes(), found, None)
             }
-            Loaded::Url(url) => self.fetch_url(url),
+            Loaded::Url(url) => self.fetch_url(i, url),
         }
     }
 
-    fn fetch_url(&self, url: String) -> ItemReport {
+    fn fetch_url(&self, i: usize, url: String) -> ItemReport {
         let failed = |why: String| {
             ItemReport::refused(
                 url.clone(),
@@ -310,11 +406,12 @@ impl Context<'_> {
             return failed(format!("{url} answered HTTP {}", doc.status));
         }
         let found = inspect::inspect(&doc.body);
-        self.store_one(url.clone(), doc.body, found, Some(url))
+        self.store_one(i, url.clone(), doc.body, found, Some(url))
     }
 
     fn store_one(
         &self,
+        i: usize,
         source: String,
         bytes: Vec<u8>,
         found: Result<Inspection, InspectError>,
@@ -378,8 +475,19 @@ impl Context<'_> {
             .as_ref()
             .and_then(|(v, _)| v.id.clone())
             .or_else(|| is_link.then(|| found.payload.trim().to_owned()));
+        // Of several items with these bytes or this id, the first in input
+        // order is stored: wait for the earlier ones that may store the same.
+        self.order
+            .claim(i, &sha, assertion_id.as_deref(), self.cancel);
+        // A different file with a kept badge's id: reported, or (as asked)
+        // put in that badge's place, or kept beside it.
+        let mut replacing = None;
         if let Some(report) = self.duplicate(&source, &sha, assertion_id.as_deref()) {
-            return report;
+            match (report.duplicate_by, self.opts.same_id) {
+                (Some(DuplicateBy::SameId), SameId::Replace) => replacing = report.badge_id,
+                (Some(DuplicateBy::SameId), SameId::KeepBoth) => {}
+                _ => return report,
+            }
         }
         let now = self.now();
         let report = verify::verify(
@@ -472,7 +580,43 @@ impl Context<'_> {
         let mut line = ItemReport::new(source.clone(), ItemOutcome::Imported);
         line.name = new.name.map(str::to_owned);
         line.issuer = new.issuer_name.map(str::to_owned);
-        let inserted = lock(self.store).insert_badge(&new);
+        if let Some(kept) = replacing {
+            let before = lock(self.store).badge(kept).ok().flatten();
+            return match lock(self.store).replace_badge(kept, &new) {
+                Ok(true) => {
+                    line.badge_id = Some(kept);
+                    line.status = Some(report.status);
+                    line.replaced_source = before.map(|b| b.source);
+                    line.reason = Some(format!(
+                        "kept instead of the file badge {kept} had{}: {}",
+                        line.replaced_source
+                            .as_deref()
+                            .map(|s| format!(" (from {s})"))
+                            .unwrap_or_default(),
+                        summary_sentence(&report)
+                    ));
+                    line
+                }
+                Ok(false) => ItemReport::refused(
+                    source,
+                    ItemOutcome::Failed,
+                    (
+                        Problem::Storage,
+                        format!("badge {kept} is no longer in the backpack"),
+                    ),
+                ),
+                Err(e) => ItemReport::refused(
+                    source,
+                    ItemOutcome::Failed,
+                    (Problem::Storage, format!("it could not be stored: {e}")),
+                ),
+            };
+        }
+        let inserted = if self.opts.same_id == SameId::KeepBoth {
+            lock(self.store).insert_badge_beside(&new)
+        } else {
+            lock(self.store).insert_badge(&new)
+        };
         match inserted {
             Ok(Inserted::New(id)) => {
                 line.badge_id = Some(id);
@@ -500,20 +644,25 @@ impl Context<'_> {
     /// file". A different file with the same assertion or credential id says
     /// so, and how to keep this one instead.
     fn duplicate_reason(&self, id: i64, by: DuplicateBy) -> String {
-        let kept = lock(self.store).badge(id).ok().flatten();
-        let what = match &kept {
+        let what = self.kept_badge(id);
+        match by {
+            DuplicateBy::SameBytes => format!("already in the backpack as {what}: the same file"),
+            DuplicateBy::SameId => format!(
+                "already in the backpack as {what}, with the same assertion or credential id, but this file differs from the one kept: this one can be kept instead, or both"
+            ),
+        }
+    }
+
+    /// A kept badge as a report names it: "“Loopback Listener” (badge 7,
+    /// from 0.png)".
+    fn kept_badge(&self, id: i64) -> String {
+        match lock(self.store).badge(id).ok().flatten() {
             Some(r) => format!(
                 "“{}” (badge {id}, from {})",
                 r.summary.name.as_deref().unwrap_or("Untitled badge"),
                 r.source
             ),
             None => format!("badge {id}"),
-        };
-        match by {
-            DuplicateBy::SameBytes => format!("already in the backpack as {what}: the same file"),
-            DuplicateBy::SameId => format!(
-                "already in the backpack as {what}, with the same assertion or credential id, but this file differs from the one kept; to keep this one instead, delete badge {id} and import this file again"
-            ),
         }
     }
 

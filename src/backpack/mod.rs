@@ -27,7 +27,9 @@ mod sources;
 
 pub use archive::{export_all, ExportAllSummary};
 pub use images::{badge_image, image_media_type, issuer_image};
-pub use import::{import, ImportOptions, ImportProgress, ImportReport, ItemOutcome, ItemReport};
+pub use import::{
+    import, ImportOptions, ImportProgress, ImportReport, ItemOutcome, ItemReport, SameId,
+};
 pub use problem::Problem;
 pub use reverify::{reverify, Change, ReverifyItem, ReverifyOptions, ReverifyReport};
 pub use share::{share_collection, ShareError};

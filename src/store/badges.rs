@@ -171,6 +171,9 @@ pub struct VerificationRecord {
     pub report_json: String,
     /// The documents the check used, as a JSON object `{url: sha256}`.
     pub documents_json: String,
+    /// For the check made when the user replaced the badge's original file:
+    /// where the replaced file had come from.
+    pub replaced_source: Option<String>,
 }
 
 /// How to order a listing.
@@ -311,7 +314,9 @@ impl Store {
         };
         let by_id: Option<i64> = self
             .conn
-            .prepare_cached("SELECT id FROM badges WHERE assertion_id = ?1")
+            .prepare_cached(
+                "SELECT min(id) FROM badges WHERE assertion_id = ?1 HAVING count(*) > 0",
+            )
             .and_then(|mut s| s.query_row([aid], |r| r.get(0)).optional())
             .map_err(db)?;
         Ok(by_id.map(|id| (id, DuplicateBy::SameId)))
@@ -321,52 +326,33 @@ impl Store {
     /// tags and index row, all or nothing. A badge whose bytes or id are
     /// already stored is not written again.
     pub fn insert_badge(&self, b: &NewBadge<'_>) -> Result<Inserted, StoreError> {
-        let sha = match b.sha256 {
-            Some(h) if h.len() == 64 => h.to_owned(),
-            _ => super::documents::sha256_hex(b.original),
-        };
+        self.insert_badge_checking(b, true)
+    }
+
+    /// Stores a badge as [`Store::insert_badge`] does, beside any badge with
+    /// the same assertion or credential id (the user keeps both files); a
+    /// badge whose bytes are already stored is still not written again.
+    pub fn insert_badge_beside(&self, b: &NewBadge<'_>) -> Result<Inserted, StoreError> {
+        self.insert_badge_checking(b, false)
+    }
+
+    fn insert_badge_checking(&self, b: &NewBadge<'_>, by_id: bool) -> Result<Inserted, StoreError> {
+        let sha = sha_of(b);
         self.savepoint(|s| {
-            if let Some((id, by)) = s.find_duplicate(&sha, b.assertion_id)? {
+            let id_to_check = b.assertion_id.filter(|_| by_id);
+            if let Some((id, by)) = s.find_duplicate(&sha, id_to_check)? {
                 return Ok(Inserted::Duplicate(id, by));
             }
             let v = &b.verification;
+            let recipient = v.recipient.to_sql();
             s.conn
-                .prepare_cached(
-                    &format!(
-                    "INSERT INTO badges (name, issuer_name, issuer_id, status, checked_at,
-                        issued_on, expires, imported_at, container, version, format,
-                        assertion_id, sha256, source, payload, badge_json, {})
+                .prepare_cached(&format!(
+                    "INSERT INTO badges ({BADGE_COLUMNS}, {})
                      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16,
                         ?17, ?18, ?19, ?20, ?21)",
                     recipient::COLUMNS
-                ),
-                )
-                .and_then(|mut st| {
-                    let [m, identity, kind, hashed, lowercased] = v.recipient.to_sql();
-                    st.execute(params![
-                        b.name,
-                        b.issuer_name,
-                        b.issuer_id,
-                        v.status,
-                        v.checked_at,
-                        b.issued_on,
-                        b.expires,
-                        b.imported_at,
-                        b.container,
-                        b.version,
-                        b.format,
-                        b.assertion_id,
-                        sha,
-                        b.source,
-                        b.payload,
-                        b.badge_json,
-                        m,
-                        identity,
-                        kind,
-                        hashed,
-                        lowercased,
-                    ])
-                })
+                ))
+                .and_then(|mut st| st.execute(&badge_values(b, &sha, &recipient)[..]))
                 .map_err(db)?;
             let id = s.conn.last_insert_rowid();
             s.conn
@@ -375,35 +361,19 @@ impl Store {
                 )
                 .and_then(|mut st| st.execute(params![id, b.media_type, b.original]))
                 .map_err(db)?;
-            s.record_verification(id, v)?;
+            s.record_verification(id, v, None)?;
             for tag in b.tags {
                 let tag = tag.trim();
                 if !tag.is_empty() && tag.chars().count() <= 200 {
                     s.conn
-                        .prepare_cached("INSERT OR IGNORE INTO tags (badge_id, tag) VALUES (?1, ?2)")
+                        .prepare_cached(
+                            "INSERT OR IGNORE INTO tags (badge_id, tag) VALUES (?1, ?2)",
+                        )
                         .and_then(|mut st| st.execute(params![id, tag]))
                         .map_err(db)?;
                 }
             }
-            s.conn
-                .prepare_cached(
-                    "INSERT INTO badge_search (rowid, name, description, issuer, criteria, tags, note)
-                     VALUES (?1, ?2, ?3, ?4, ?5, '', '')",
-                )
-                .and_then(|mut st| {
-                    st.execute(params![
-                        id,
-                        b.name.unwrap_or(""),
-                        b.description.unwrap_or(""),
-                        format!(
-                            "{} {}",
-                            b.issuer_name.unwrap_or(""),
-                            b.issuer_id.unwrap_or("")
-                        ),
-                        b.criteria.unwrap_or(""),
-                    ])
-                })
-                .map_err(db)?;
+            s.index_badge_text(id, b)?;
             if !b.tags.is_empty() {
                 s.reindex_user_text(id)?;
             }
@@ -411,7 +381,78 @@ impl Store {
         })
     }
 
-    fn record_verification(&self, id: i64, v: &NewVerification<'_>) -> Result<(), StoreError> {
+    /// The full-text row of badge `id` from what `b` says (tags and note
+    /// left empty: see `reindex_user_text`).
+    fn index_badge_text(&self, id: i64, b: &NewBadge<'_>) -> Result<(), StoreError> {
+        self.conn
+            .prepare_cached(
+                "INSERT OR REPLACE INTO badge_search (rowid, name, description, issuer, criteria, tags, note)
+                 VALUES (?1, ?2, ?3, ?4, ?5, '', '')",
+            )
+            .and_then(|mut st| {
+                st.execute(params![
+                    id,
+                    b.name.unwrap_or(""),
+                    b.description.unwrap_or(""),
+                    format!(
+                        "{} {}",
+                        b.issuer_name.unwrap_or(""),
+                        b.issuer_id.unwrap_or("")
+                    ),
+                    b.criteria.unwrap_or(""),
+                ])
+            })
+            .map_err(db)?;
+        Ok(())
+    }
+
+    /// Replaces the original file of badge `id` with `b`'s and everything
+    /// read from it (name, issuer, dates, payload, source ...), and records
+    /// `b`'s verification as the newest, noting the source of the file it
+    /// replaced; the badge keeps its number, tags, note, collections and
+    /// history. All or nothing. Returns false when there is no such badge.
+    pub fn replace_badge(&self, id: i64, b: &NewBadge<'_>) -> Result<bool, StoreError> {
+        let sha = sha_of(b);
+        self.savepoint(|s| {
+            let Some(old) = s.badge(id)? else {
+                return Ok(false);
+            };
+            let v = &b.verification;
+            let recipient = v.recipient.to_sql();
+            let mut values = badge_values(b, &sha, &recipient).to_vec();
+            values.push(&id);
+            // Every column as `insert_badge` writes it but `imported_at` (?8).
+            s.conn
+                .prepare_cached(
+                    "UPDATE badges SET name = ?1, issuer_name = ?2, issuer_id = ?3, status = ?4,
+                        checked_at = ?5, issued_on = ?6, expires = ?7, container = ?9,
+                        version = ?10, format = ?11, assertion_id = ?12, sha256 = ?13,
+                        source = ?14, payload = ?15, badge_json = ?16, recipient_match = ?17,
+                        recipient_identity = ?18, recipient_kind = ?19, recipient_hashed = ?20,
+                        recipient_lowercased = ?21
+                     WHERE id = ?22",
+                )
+                .and_then(|mut st| st.execute(&values[..]))
+                .map_err(db)?;
+            s.conn
+                .prepare_cached(
+                    "UPDATE badge_files SET media_type = ?2, bytes = ?3 WHERE badge_id = ?1",
+                )
+                .and_then(|mut st| st.execute(params![id, b.media_type, b.original]))
+                .map_err(db)?;
+            s.record_verification(id, v, Some(&old.source))?;
+            s.index_badge_text(id, b)?;
+            s.reindex_user_text(id)?;
+            Ok(true)
+        })
+    }
+
+    fn record_verification(
+        &self,
+        id: i64,
+        v: &NewVerification<'_>,
+        replaced_source: Option<&str>,
+    ) -> Result<(), StoreError> {
         let docs: serde_json::Map<String, serde_json::Value> = v
             .documents
             .iter()
@@ -419,8 +460,9 @@ impl Store {
             .collect();
         self.conn
             .prepare_cached(
-                "INSERT INTO verifications (badge_id, checked_at, status, offline, report, documents)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                "INSERT INTO verifications (badge_id, checked_at, status, offline, report, documents,
+                    replaced_source)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
             )
             .and_then(|mut st| {
                 st.execute(params![
@@ -429,7 +471,8 @@ impl Store {
                     v.status,
                     v.offline,
                     v.report_json,
-                    serde_json::Value::Object(docs).to_string()
+                    serde_json::Value::Object(docs).to_string(),
+                    replaced_source
                 ])
             })
             .map_err(db)?;
@@ -457,7 +500,7 @@ impl Store {
                 return Ok(false);
             }
             s.set_recipient_match(id, v.recipient)?;
-            s.record_verification(id, v)?;
+            s.record_verification(id, v, None)?;
             Ok(true)
         })
     }
@@ -482,7 +525,8 @@ impl Store {
         let mut st = self
             .conn
             .prepare_cached(
-                "SELECT id, checked_at, status, offline, report, documents FROM verifications
+                "SELECT id, checked_at, status, offline, report, documents, replaced_source
+                 FROM verifications
                  WHERE badge_id = ?1 ORDER BY id",
             )
             .map_err(db)?;
@@ -495,6 +539,7 @@ impl Store {
                     offline: r.get(3)?,
                     report_json: r.get(4)?,
                     documents_json: r.get(5)?,
+                    replaced_source: r.get(6)?,
                 })
             })
             .map_err(db)?;
@@ -902,6 +947,51 @@ fn reverse_order(order: &str) -> String {
         .join(", ")
 }
 
+/// The SHA-256 of `b`'s original bytes (as given, else computed).
+fn sha_of(b: &NewBadge<'_>) -> String {
+    match b.sha256 {
+        Some(h) if h.len() == 64 => h.to_owned(),
+        _ => super::documents::sha256_hex(b.original),
+    }
+}
+
+/// The badge columns `insert_badge` writes, before the recipient's.
+const BADGE_COLUMNS: &str = "name, issuer_name, issuer_id, status, checked_at, issued_on, expires,
+    imported_at, container, version, format, assertion_id, sha256, source, payload, badge_json";
+
+/// The values of [`BADGE_COLUMNS`] and then [`recipient::COLUMNS`] for `b`.
+fn badge_values<'a>(
+    b: &'a NewBadge<'_>,
+    sha: &'a dyn rusqlite::ToSql,
+    recipient: &'a [SqlValue; 5],
+) -> [&'a dyn rusqlite::ToSql; 21] {
+    let v = &b.verification;
+    let [m, identity, kind, hashed, lowercased] = recipient;
+    [
+        &b.name,
+        &b.issuer_name,
+        &b.issuer_id,
+        &v.status,
+        &v.checked_at,
+        &b.issued_on,
+        &b.expires,
+        &b.imported_at,
+        &b.container,
+        &b.version,
+        &b.format,
+        &b.assertion_id,
+        sha,
+        &b.source,
+        &b.payload,
+        &b.badge_json,
+        m,
+        identity,
+        kind,
+        hashed,
+        lowercased,
+    ]
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -917,6 +1007,79 @@ mod tests {
             Some("\"NOT\"* \"OR\"* \"x\"*".to_owned())
         );
         assert_eq!(fts_query("  ()* "), None);
+    }
+
+    fn badge<'a>(bytes: &'a [u8], name: &'a str, source: &'a str) -> NewBadge<'a> {
+        NewBadge {
+            original: bytes,
+            sha256: None,
+            media_type: "application/json",
+            container: "json",
+            source,
+            version: Some("2.0"),
+            format: "hosted",
+            assertion_id: Some("https://issuer.example/a/1"),
+            payload: "{}",
+            badge_json: "{}",
+            name: Some(name),
+            description: None,
+            criteria: None,
+            issuer_name: None,
+            issuer_id: None,
+            issued_on: None,
+            expires: None,
+            imported_at: 5,
+            verification: NewVerification {
+                checked_at: 5,
+                status: "verified",
+                offline: true,
+                report_json: "{}",
+                documents: &[],
+                recipient: &RecipientMatch::NoRecipient,
+            },
+            tags: &[],
+        }
+    }
+
+    #[test]
+    fn a_replacement_that_fails_leaves_the_badge_as_it_was() {
+        let store = Store::open_in_memory().unwrap();
+        let Inserted::New(kept) = store
+            .insert_badge(&badge(b"{ }", "Kept", "a.json"))
+            .unwrap()
+        else {
+            panic!("not stored");
+        };
+        store.add_tags(kept, &["mine".to_owned()]).unwrap();
+        let Inserted::New(beside) = store
+            .insert_badge_beside(&badge(b"{  }", "Beside", "b.json"))
+            .unwrap()
+        else {
+            panic!("not stored beside");
+        };
+        assert_ne!(kept, beside);
+        // The bytes of badge `beside`: refused (the SHA-256 is unique), and
+        // nothing of badge `kept` changes.
+        let clash = badge(b"{  }", "Clash", "c.json");
+        assert!(store.replace_badge(kept, &clash).is_err());
+        let after = store.badge(kept).unwrap().unwrap();
+        assert_eq!(after.summary.name.as_deref(), Some("Kept"));
+        assert_eq!(after.source, "a.json");
+        assert_eq!(after.tags, ["mine"]);
+        assert_eq!(store.badge_file(kept).unwrap().unwrap().1, b"{ }");
+        assert_eq!(store.verifications(kept).unwrap().len(), 1);
+        // A good one replaces all of it and keeps the tags.
+        assert!(store
+            .replace_badge(kept, &badge(b"{}", "New", "d.json"))
+            .unwrap());
+        let after = store.badge(kept).unwrap().unwrap();
+        assert_eq!(after.summary.name.as_deref(), Some("New"));
+        assert_eq!(after.tags, ["mine"]);
+        let history = store.verifications(kept).unwrap();
+        assert_eq!(history[1].replaced_source.as_deref(), Some("a.json"));
+        assert!(!store
+            .replace_badge(999, &badge(b"[]", "None", "e.json"))
+            .unwrap());
     }
 
     #[test]

@@ -63,6 +63,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0001_documents.sql"),
     include_str!("migrations/0002_badges.sql"),
     include_str!("migrations/0003_recipient_match.sql"),
+    include_str!("migrations/0004_keep_both.sql"),
 ];
 
 /// How long a write waits for another process writing to the database
@@ -288,6 +289,20 @@ impl Store {
         if self.schema_version()? == known {
             return Ok(());
         }
+        // A migration may rebuild a table others refer to: with foreign keys
+        // on, dropping the old table would delete every row that refers to
+        // it. They are off while migrating (a no-op inside a transaction,
+        // hence here) and checked before the commit.
+        self.conn
+            .pragma_update(None, "foreign_keys", "OFF")
+            .map_err(db)?;
+        let migrated = self.migrate_unchecked(known);
+        let on = self.conn.pragma_update(None, "foreign_keys", "ON");
+        migrated?;
+        on.map_err(db)
+    }
+
+    fn migrate_unchecked(&self, known: i64) -> Result<(), StoreError> {
         // Immediate: a second process opening at the same time waits, then
         // sees the migrated version and does nothing.
         let tx = rusqlite::Transaction::new_unchecked(&self.conn, TransactionBehavior::Immediate)
@@ -301,6 +316,16 @@ impl Store {
             tx.execute_batch(sql).map_err(db)?;
             tx.pragma_update(None, "user_version", i as i64 + 1)
                 .map_err(db)?;
+        }
+        let dangling: i64 = tx
+            .query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| {
+                r.get(0)
+            })
+            .map_err(db)?;
+        if dangling > 0 {
+            return Err(StoreError::Database(format!(
+                "upgrading the database would leave {dangling} rows referring to missing ones"
+            )));
         }
         tx.commit().map_err(db)
     }

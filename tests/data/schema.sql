@@ -1,4 +1,5 @@
 -- The schema after all migrations (tests/it/store.rs; UPDATE_EXPECT=1 to regenerate).
+CREATE INDEX badges_assertion ON badges (assertion_id);
 CREATE INDEX badges_expires ON badges (expires);
 CREATE INDEX badges_issued ON badges (issued_on);
 CREATE INDEX badges_issuer ON badges (issuer_name COLLATE NOCASE);
@@ -27,7 +28,7 @@ CREATE TABLE 'badge_search_content'(id INTEGER PRIMARY KEY, c0, c1, c2, c3, c4, 
 CREATE TABLE 'badge_search_data'(id INTEGER PRIMARY KEY, block BLOB);
 CREATE TABLE 'badge_search_docsize'(id INTEGER PRIMARY KEY, sz BLOB);
 CREATE TABLE 'badge_search_idx'(segid, term, pgno, PRIMARY KEY(segid, term)) WITHOUT ROWID;
-CREATE TABLE badges (
+CREATE TABLE "badges" (
     id            INTEGER PRIMARY KEY,
     name          TEXT,
     issuer_name   TEXT,
@@ -44,28 +45,34 @@ CREATE TABLE badges (
     version       TEXT,
     -- hosted, signed, vc-jwt, data-integrity, unknown.
     format        TEXT    NOT NULL,
-    -- The assertion or credential id: a badge is stored once per id.
-    assertion_id  TEXT    UNIQUE,
+    -- The assertion or credential id: stored once per id unless the user
+    -- kept a second, different file with the same id.
+    assertion_id  TEXT,
     -- SHA-256 of the original bytes: a file is stored once.
     sha256        TEXT    NOT NULL UNIQUE CHECK (length(sha256) = 64),
     -- Where it came from: the file path, archive member or URL.
     source        TEXT    NOT NULL,
-    -- The identity the recipient matched at the last check, if any.
     note          TEXT    NOT NULL DEFAULT '',
     -- The badge text exactly as embedded or given (JSON, JWS or URL).
     payload       TEXT    NOT NULL,
     -- The normalized badge (satchel::model::BadgeView as JSON).
-    badge_json    TEXT    NOT NULL
-, recipient_match TEXT NOT NULL DEFAULT 'no_match'
-    CHECK (recipient_match IN ('matched', 'no_match', 'no_recipient')), recipient_identity TEXT, recipient_kind TEXT
-    CHECK (recipient_kind IN ('email', 'url', 'telephone', 'did')), recipient_hashed INTEGER
-    CHECK (recipient_hashed IN (0, 1)), recipient_lowercased INTEGER
-    CHECK (CASE recipient_match
-        WHEN 'matched' THEN recipient_identity IS NOT NULL AND recipient_kind IS NOT NULL
-            AND recipient_hashed IS NOT NULL AND recipient_lowercased IN (0, 1)
-        ELSE recipient_identity IS NULL AND recipient_kind IS NULL
-            AND recipient_hashed IS NULL AND recipient_lowercased IS NULL
-    END)) STRICT;
+    badge_json    TEXT    NOT NULL,
+    -- Whether the recipient is the user's (see 0003_recipient_match.sql).
+    recipient_match TEXT NOT NULL DEFAULT 'no_match'
+        CHECK (recipient_match IN ('matched', 'no_match', 'no_recipient')),
+    recipient_identity TEXT,
+    recipient_kind TEXT
+        CHECK (recipient_kind IN ('email', 'url', 'telephone', 'did')),
+    recipient_hashed INTEGER
+        CHECK (recipient_hashed IN (0, 1)),
+    recipient_lowercased INTEGER
+        CHECK (CASE recipient_match
+            WHEN 'matched' THEN recipient_identity IS NOT NULL AND recipient_kind IS NOT NULL
+                AND recipient_hashed IS NOT NULL AND recipient_lowercased IN (0, 1)
+            ELSE recipient_identity IS NULL AND recipient_kind IS NULL
+                AND recipient_hashed IS NULL AND recipient_lowercased IS NULL
+        END)
+) STRICT;
 CREATE TABLE collection_badges (
     collection_id INTEGER NOT NULL REFERENCES collections (id) ON DELETE CASCADE,
     badge_id      INTEGER NOT NULL REFERENCES badges (id) ON DELETE CASCADE,
@@ -109,4 +116,4 @@ CREATE TABLE verifications (
     offline    INTEGER NOT NULL CHECK (offline IN (0, 1)),
     report     TEXT    NOT NULL,
     documents  TEXT    NOT NULL DEFAULT '{}'
-) STRICT;
+, replaced_source TEXT) STRICT;

@@ -1076,6 +1076,7 @@ fn a_cancelled_import_keeps_whole_badges_only() {
             now: Some(NOW),
             workers: 2,
             offline: false,
+            ..ImportOptions::default()
         },
         &|p| {
             assert!(p.done <= p.total);
@@ -1226,7 +1227,7 @@ fn recipient_sentences_from_schema_2_become_data() {
         }
     }
     let store = Store::open(&path).unwrap();
-    assert_eq!(store.schema_version().unwrap(), 3);
+    assert_eq!(store.schema_version().unwrap(), 4);
     store.integrity_check().unwrap();
     let matched = |identity: &str, kind, hashed, lowercased| {
         RecipientMatch::Matched(MatchedIdentity {

@@ -374,6 +374,7 @@ fn the_shared_corpus_imports_with_the_expected_report() {
             now: Some(NOW),
             workers: 1,
             offline: true,
+            ..ImportOptions::default()
         },
         &|_| {},
         &AtomicBool::new(false),

@@ -10,6 +10,7 @@ mod cli;
 mod corpus;
 mod corpus_verify;
 mod detect;
+mod duplicates;
 mod export;
 mod fetch;
 mod hostile;

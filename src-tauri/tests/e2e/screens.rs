@@ -1,7 +1,8 @@
 //! Screen behaviour the main walk-through does not reach: late answers
 //! dropped when another badge or collection was opened meanwhile, layouts
 //! without horizontal overflow at small window sizes and with long names,
-//! and adding several badges to a collection in a row.
+//! adding several badges to a collection in a row, and keeping a duplicate
+//! whose file differs instead of the kept badge or beside it.
 
 use super::*;
 
@@ -552,4 +553,72 @@ fn several_badges_are_added_to_a_collection_in_a_row() {
         "the view stays put: {before} then {after}"
     );
     wd.screenshot(&shots().join("17-picker-done.png"));
+}
+
+/// A duplicate whose file differs from the kept one: its import row offers
+/// "Keep both" and "Keep this one instead", and each does what it says.
+#[test]
+fn a_differing_duplicate_can_be_kept_instead_or_beside() {
+    if !e2e_enabled() {
+        return;
+    }
+    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|p| p.into_inner());
+    let data = temp_dir("e2e-keep-duplicate");
+    let files = temp_dir("e2e-keep-duplicate-files");
+    std::fs::write(
+        data.join("desktop-settings.json"),
+        r#"{"offline": true, "allow_private": false, "recheck_days": 0}"#,
+    )
+    .unwrap();
+    // One assertion id, three files: as written, and laid out two other ways.
+    let kept = files.join("engines.json");
+    let other = files.join("engines-v1.json");
+    let third = files.join("engines-v2.json");
+    std::fs::write(&kept, ASSERTION).unwrap();
+    std::fs::write(&other, ASSERTION.replace("\n  ", "\n    ")).unwrap();
+    std::fs::write(&third, ASSERTION.replace('\n', " ")).unwrap();
+    let (_x, _d, wd) = launch(&["--data-dir".to_owned(), data.display().to_string()]);
+    wd.wait_for_script("return document.body && document.body.dataset.ready === 'true'");
+    resize(&wd, 1024, 700);
+    let add = |path: &Path, counts: &str| {
+        wd.click(&wd.find("#nav-import"));
+        set_value(&wd, "#import-paste", &path.display().to_string());
+        wd.click(&wd.find("#import-submit"));
+        wd.wait_for_text("#import-counts", |t| t.contains(counts));
+    };
+    add(&kept, "1 added");
+    wd.wait_for_script("return document.body.dataset.badgeCount === '1'");
+
+    // Keep both: a second badge with the same id.
+    add(&other, "1 already in your backpack");
+    let row = wd.text(&wd.find("#import-results"));
+    assert!(
+        row.contains("this file differs from the one kept") && row.contains("Keep both"),
+        "{row}"
+    );
+    wd.click(&wd.find("#import-results button[data-keep='keep_both']"));
+    wd.wait_for_script("return document.body.dataset.badgeCount === '2'");
+    wd.wait_for_script(
+        "return document.querySelector('#import-results li').dataset.outcome === 'imported'",
+    );
+
+    // Keep this one instead: the first badge takes the third file.
+    add(&third, "1 already in your backpack");
+    wd.wait_for_script(
+        "const b = document.querySelector(\"#import-results button[data-keep='replace']\"); if (b) b.scrollIntoView({ block: 'center', behavior: 'instant' }); return !!b;",
+    );
+    wd.screenshot(&shots().join("18-keep-duplicate.png"));
+    wd.click(&wd.find("#import-results button[data-keep='replace']"));
+    let replaced = wd.wait_for_text("#import-results", |t| t.contains("Kept instead"));
+    assert!(replaced.contains("engines.json)"), "{replaced}");
+    wd.wait_for_text("#import-counts", |t| t == "1 kept instead");
+    wd.screenshot(&shots().join("18-kept-instead.png"));
+    assert_eq!(
+        wd.execute("return document.body.dataset.badgeCount", json!([])),
+        json!("2")
+    );
+    // The badge's history says its file was replaced.
+    wd.click(&wd.find("#import-results li[data-outcome='imported'] button"));
+    let history = wd.wait_for_text("#history", |t| t.contains("file replaced"));
+    assert!(history.contains("engines.json"), "{history}");
 }

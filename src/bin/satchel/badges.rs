@@ -173,7 +173,12 @@ fn show_json(d: &BadgeDetail) -> Value {
     v["history"] = json!(d
         .verifications
         .iter()
-        .map(|h| json!({"checked_at": h.checked_at, "status": h.status, "offline": h.offline}))
+        .map(|h| json!({
+            "checked_at": h.checked_at,
+            "status": h.status,
+            "offline": h.offline,
+            "replaced_source": h.replaced_source,
+        }))
         .collect::<Vec<_>>());
     if let Some(obj) = v.as_object_mut() {
         obj.remove("badge_json");
@@ -270,7 +275,12 @@ fn show_rest(t: &mut String, d: &BadgeDetail) {
         for h in &d.verifications {
             let offline = if h.offline { " (offline)" } else { "" };
             let at = satchel::clock::rfc3339(h.checked_at);
-            t.push_str(&format!("    {at}  {}{offline}\n", h.status));
+            let replaced = h
+                .replaced_source
+                .as_deref()
+                .map(|from| format!(" (file replaced; it was {})", clean(from)))
+                .unwrap_or_default();
+            t.push_str(&format!("    {at}  {}{offline}{replaced}\n", h.status));
         }
     }
 }

@@ -6,7 +6,8 @@ use crate::common::{
 };
 use crate::output::{clean, clean_lines, json_text};
 use crate::{sentence, Failure};
-use satchel::backpack::{ImportInput, ImportReport, ItemOutcome, ItemReport};
+use satchel::backpack::{ImportInput, ImportProgress, ImportReport, ItemOutcome, ItemReport};
+use satchel::store::DuplicateBy;
 use serde_json::{json, Value};
 use std::io::Write;
 use std::path::PathBuf;
@@ -26,6 +27,12 @@ pub struct ImportArgs {
     /// Never draw a progress bar.
     #[arg(long)]
     pub no_progress: bool,
+    /// A file whose assertion or credential id is already stored from a different file takes the kept badge's place (its tags, note and collections stay).
+    #[arg(long, conflicts_with = "keep_both")]
+    pub replace_duplicate: bool,
+    /// A file whose assertion or credential id is already stored from a different file is kept as a badge of its own.
+    #[arg(long)]
+    pub keep_both: bool,
     #[command(flatten)]
     pub net: NetArgs,
 }
@@ -57,14 +64,17 @@ pub fn run(args: ImportArgs, data_dir: Option<PathBuf>) -> Result<(), Failure> {
     inputs.extend(args.paste.iter().cloned().map(ImportInput::Text));
     on_ctrl_c();
     let bar = progress_bar(args.no_progress || args.json, "Importing");
-    let (report, unkept) = app.import(
-        &inputs,
-        &|p| {
-            bar.set_length(p.total as u64);
-            bar.set_position(p.done as u64);
-        },
-        &CANCEL,
-    );
+    let progress = |p: ImportProgress<'_>| {
+        bar.set_length(p.total as u64);
+        bar.set_position(p.done as u64);
+    };
+    let (report, unkept) = if args.replace_duplicate {
+        app.import_replacing(&inputs, &progress, &CANCEL)
+    } else if args.keep_both {
+        app.import_keeping_both(&inputs, &progress, &CANCEL)
+    } else {
+        app.import(&inputs, &progress, &CANCEL)
+    };
     bar.finish_and_clear();
     let mut o = out();
     for item in &report.items {
@@ -109,6 +119,9 @@ fn item_line(item: &ItemReport) -> String {
             "imported    {source}{what} as badge {} ({}): {reason}\n",
             item.badge_id.unwrap_or(0),
             item.status.map_or("?", |v| v.label()),
+        ),
+        ItemOutcome::Duplicate if item.duplicate_by == Some(DuplicateBy::SameId) => format!(
+            "duplicate   {source}: {reason}\n            (to keep this one instead, import it again with --replace-duplicate; to keep both, with --keep-both)\n"
         ),
         ItemOutcome::Duplicate => format!("duplicate   {source}: {reason}\n"),
         ItemOutcome::NotABadge => format!("not a badge {source}: {}\n", sentence(&reason)),
