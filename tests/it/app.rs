@@ -9,7 +9,7 @@ use satchel::store::{BadgeQuery, RecipientMatch};
 use std::sync::atomic::AtomicBool;
 
 /// An app in a fresh data folder that may reach 127.0.0.1, at [`NOW`].
-fn app(dir: &std::path::Path) -> App {
+pub fn app(dir: &std::path::Path) -> App {
     App::open_at(dir)
         .unwrap()
         .with_settings(Settings {

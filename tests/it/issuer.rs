@@ -1,0 +1,427 @@
+//! Issuer mode end to end through the application façade: a real data
+//! folder (SQLite file and key files), badges awarded and baked, the
+//! publish folder served by the real HTTP server on 127.0.0.1 (or read
+//! through `DirFetch` for an https did:web issuer), and the badges imported
+//! into a second, ordinary backpack, where they must come out verified and
+//! the user's own.
+
+use crate::app::app;
+use crate::backpack::NOW;
+use crate::server::{Route, TestServer};
+use crate::support::{files_under, make_png};
+use satchel::app::{App, ErrorCode, IssuerEdit, NewClass, NewIssuer};
+use satchel::backpack::{ImportInput, ItemOutcome};
+use satchel::issuer::AwardInput;
+use satchel::store::BadgeQuery;
+use satchel::verify::Verdict;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::AtomicBool;
+
+const ADA: &str = "ada.lovelace@example.org";
+
+struct World {
+    _tmp: tempfile::TempDir,
+    root: PathBuf,
+    issuer_app: App,
+}
+
+impl World {
+    fn new() -> World {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path().to_path_buf();
+        let issuer_app = app(&root.join("issuer-data"));
+        World {
+            _tmp: tmp,
+            root,
+            issuer_app,
+        }
+    }
+
+    fn path(&self, name: &str) -> PathBuf {
+        self.root.join(name)
+    }
+
+    fn image(&self, name: &str, bytes: &[u8]) -> PathBuf {
+        let p = self.path(name);
+        std::fs::write(&p, bytes).unwrap();
+        p
+    }
+
+    fn issuer(&self, base: &str, ob3_identity: Option<&str>) -> i64 {
+        self.issuer_app
+            .create_issuer(&NewIssuer {
+                name: "Harbour Coding Club".into(),
+                url: "https://club.example/".into(),
+                email: "badges@club.example".into(),
+                base_url: base.into(),
+                description: Some("A <club> that codes & sails.".into()),
+                image: None,
+                ob3_identity: ob3_identity.map(str::to_owned),
+            })
+            .unwrap()
+            .issuer
+            .id
+    }
+
+    fn class(&self, issuer: i64, format: &str, vc_jwt: bool) -> i64 {
+        let image = self.image("class.png", &make_png(128, 128));
+        self.issuer_app
+            .create_class(&NewClass {
+                issuer,
+                name: "Harbour Navigator".into(),
+                description: "Plotted a course across the harbour.".into(),
+                image,
+                criteria: Some("Plot a course.\n\nSail it.".into()),
+                format: format.into(),
+                vc_jwt,
+                valid_for: Some("2y".into()),
+                tags: vec!["sailing".into()],
+                ..NewClass::default()
+            })
+            .unwrap()
+            .id
+    }
+
+    /// An award to `who` that must be refused.
+    fn refused(&self, class: i64, who: &str) -> satchel::app::AppError {
+        self.issuer_app
+            .award(
+                class,
+                &AwardInput {
+                    recipient: who.into(),
+                    ..AwardInput::default()
+                },
+                &self.path("out"),
+            )
+            .unwrap_err()
+    }
+
+    fn award(&self, class: i64, who: &str, out: &str) -> satchel::app::AwardDone {
+        self.issuer_app
+            .award(
+                class,
+                &AwardInput {
+                    recipient: who.into(),
+                    name: Some("Ada Lovelace".into()),
+                    narrative: Some("Crossed in fog.".into()),
+                    ..AwardInput::default()
+                },
+                &self.path(out),
+            )
+            .unwrap()
+    }
+}
+
+/// Serves every file of `dir` under `/badges/` on `server`.
+fn serve(server: &TestServer, dir: &Path) {
+    for f in files_under(dir) {
+        let rel = f
+            .strip_prefix(dir)
+            .unwrap()
+            .to_string_lossy()
+            .replace('\\', "/");
+        let ct = match f.extension().and_then(|e| e.to_str()) {
+            Some("json") => "application/json",
+            Some("png") => "image/png",
+            Some("svg") => "image/svg+xml",
+            _ => "text/html",
+        };
+        server.set(
+            &format!("/badges/{rel}"),
+            Route::ok(ct, std::fs::read(&f).unwrap()),
+        );
+    }
+}
+
+/// Imports `file` into a fresh backpack that knows `identity`; returns
+/// the stored status and whether it is the user's.
+fn import_into_backpack(root: &Path, file: &Path, identity: &str) -> (String, bool) {
+    let backpack = app(&root.join(format!("backpack-{}", rand_suffix(file))));
+    backpack.add_identity(identity).unwrap();
+    let (report, _) = backpack.import(
+        &[ImportInput::Path(file.to_path_buf())],
+        &|_| {},
+        &AtomicBool::new(false),
+    );
+    assert_eq!(
+        report.items[0].outcome,
+        ItemOutcome::Imported,
+        "{:?}",
+        report.items[0]
+    );
+    let page = backpack.list(&BadgeQuery::default()).unwrap();
+    let b = &page.items[0];
+    (b.status.clone(), b.yours)
+}
+
+fn rand_suffix(file: &Path) -> String {
+    satchel::issuer::safe_name(&file.display().to_string())
+}
+
+fn verify_file(
+    file: &Path,
+    fetch: &dyn satchel::fetch::Fetch,
+    who: &str,
+) -> satchel::verify::Report {
+    let inspection = satchel::inspect::inspect_path(file).unwrap();
+    satchel::verify::verify(
+        &inspection,
+        fetch,
+        &satchel::verify::Options {
+            now: NOW,
+            recipients: vec![who.to_owned()],
+            recipient_rule: satchel::verify::RecipientRule::MustMatch,
+        },
+    )
+}
+
+#[test]
+fn an_ob3_badge_of_an_https_profile_issuer_verifies_over_http_and_is_yours() {
+    let w = World::new();
+    let server = TestServer::start(Vec::<(String, Route)>::new());
+    let issuer = w.issuer(&server.url("/badges/"), None);
+    let class = w.class(issuer, "ob3", true);
+    let done = w.award(class, "Ada.Lovelace@Example.org", "out");
+    assert_eq!(done.files.len(), 3, "{:?}", done.files);
+    assert!(done.files[0].ends_with(".png"));
+    assert!(done.files[0].contains("harbour-navigator-ada-lovelace"));
+    let report = w.issuer_app.publish(issuer, &w.path("site")).unwrap();
+    assert!(report.added.contains(&"profile.json".to_owned()));
+    assert!(report.added.contains(&"status/revocation.json".to_owned()));
+    serve(&server, &w.path("site"));
+
+    let baked = PathBuf::from(&done.files[0]);
+    let (status, yours) = import_into_backpack(&w.root, &baked, ADA);
+    assert_eq!(status, "verified");
+    assert!(yours);
+    // The VC-JWT beside it verifies too.
+    let (status, yours) = import_into_backpack(&w.root, Path::new(&done.files[2]), ADA);
+    assert_eq!(status, "verified");
+    assert!(yours);
+}
+
+#[test]
+fn an_ob3_badge_of_a_did_web_issuer_verifies_through_the_folder() {
+    let w = World::new();
+    let issuer = w.issuer("https://club.example/badges/", None);
+    let view = w.issuer_app.issuer(issuer).unwrap();
+    assert_eq!(view.ob3_issuer, "did:web:club.example:badges");
+    let class = w.class(issuer, "ob3", false);
+    let done = w.award(class, ADA, "out");
+    w.issuer_app.publish(issuer, &w.path("site")).unwrap();
+    let did: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(w.path("site/did.json")).unwrap()).unwrap();
+    assert_eq!(did["id"], "did:web:club.example:badges");
+    assert_eq!(
+        did["assertionMethod"][0],
+        "did:web:club.example:badges#key-1"
+    );
+    let fetch =
+        satchel::fetch::DirFetch::new("https://club.example/badges/", w.path("site")).unwrap();
+    let report = verify_file(Path::new(&done.files[0]), &fetch, ADA);
+    assert_eq!(report.status, Verdict::Verified, "{:#?}", report.checks);
+    // Someone else's identity does not match.
+    let report = verify_file(Path::new(&done.files[0]), &fetch, "eve@example.org");
+    assert_ne!(report.status, Verdict::Verified);
+}
+
+#[test]
+fn publishing_twice_gives_the_same_bytes_and_lists_what_changed() {
+    let w = World::new();
+    let issuer = w.issuer("https://club.example/badges/", None);
+    let class = w.class(issuer, "ob3", false);
+    w.award(class, ADA, "out");
+    let first = w.issuer_app.publish(issuer, &w.path("site")).unwrap();
+    assert!(first.changed.is_empty() && first.removed.is_empty());
+    let before: Vec<(PathBuf, Vec<u8>)> = files_under(&w.path("site"))
+        .into_iter()
+        .map(|f| (f.clone(), std::fs::read(&f).unwrap()))
+        .collect();
+    let again = w.issuer_app.publish(issuer, &w.path("site")).unwrap();
+    assert!(
+        again.added.is_empty() && again.changed.is_empty() && again.removed.is_empty(),
+        "{again:?}"
+    );
+    for (f, bytes) in &before {
+        assert_eq!(&std::fs::read(f).unwrap(), bytes, "{}", f.display());
+    }
+    // A second class adds its files and changes the index and manifest.
+    w.class(issuer, "ob3", false);
+    let third = w.issuer_app.publish(issuer, &w.path("site")).unwrap();
+    assert!(
+        third.added.contains(&"classes/2.json".to_owned()),
+        "{third:?}"
+    );
+    assert!(
+        third.changed.contains(&"index.html".to_owned()),
+        "{third:?}"
+    );
+    // A folder that is not a publish folder is never overwritten.
+    std::fs::create_dir_all(w.path("mine")).unwrap();
+    std::fs::write(w.path("mine/notes.txt"), "keep").unwrap();
+    let err = w.issuer_app.publish(issuer, &w.path("mine")).unwrap_err();
+    assert!(err.message().contains("not a publish folder"), "{err}");
+    assert_eq!(std::fs::read(w.path("mine/notes.txt")).unwrap(), b"keep");
+}
+
+#[test]
+fn the_base_url_cannot_change_after_awards() {
+    let w = World::new();
+    let issuer = w.issuer("https://club.example/badges/", None);
+    let moved = IssuerEdit {
+        base_url: Some("https://club.example/b2/".into()),
+        ..IssuerEdit::default()
+    };
+    w.issuer_app.edit_issuer(issuer, &moved).unwrap();
+    let class = w.class(issuer, "ob3", false);
+    w.award(class, ADA, "out");
+    let back = IssuerEdit {
+        base_url: Some("https://club.example/badges/".into()),
+        ..IssuerEdit::default()
+    };
+    let err = w.issuer_app.edit_issuer(issuer, &back).unwrap_err();
+    assert_eq!(err.code(), ErrorCode::Invalid);
+    assert!(err.message().contains("https://club.example/b2/"), "{err}");
+    assert!(w
+        .issuer_app
+        .edit_issuer(
+            issuer,
+            &IssuerEdit {
+                name: Some("Harbour Club".into()),
+                ..IssuerEdit::default()
+            }
+        )
+        .is_ok());
+}
+
+#[test]
+fn no_private_key_or_plain_recipient_reaches_the_publish_folder() {
+    let w = World::new();
+    let issuer = w.issuer("https://club.example/badges/", None);
+    let class = w.class(issuer, "ob3", true);
+    w.award(class, ADA, "out");
+    w.issuer_app.publish(issuer, &w.path("site")).unwrap();
+    let mut secrets: Vec<Vec<u8>> = vec![
+        ADA.as_bytes().to_vec(),
+        b"Ada Lovelace".to_vec(),
+        b"PRIVATE KEY".to_vec(),
+    ];
+    let keys = w.issuer_app.data_dir().join("issuer-keys");
+    for f in files_under(&keys) {
+        let text = std::fs::read_to_string(&f).unwrap();
+        let body: String = text.lines().filter(|l| !l.starts_with("-----")).collect();
+        secrets.push(body.as_bytes().to_vec());
+        // Every 32-character run of the base64 too (a key split over lines).
+        for line in text.lines().filter(|l| !l.starts_with("-----")) {
+            secrets.push(line.as_bytes().to_vec());
+        }
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            assert_eq!(
+                std::fs::metadata(&f).unwrap().permissions().mode() & 0o777,
+                0o600
+            );
+        }
+    }
+    for dir in [w.path("site"), w.path("out")] {
+        for f in files_under(&dir) {
+            let bytes = std::fs::read(&f).unwrap();
+            for s in &secrets {
+                assert!(
+                    !bytes
+                        .windows(s.len())
+                        .any(|win| win.eq_ignore_ascii_case(s)),
+                    "{} holds {:?}",
+                    f.display(),
+                    String::from_utf8_lossy(s)
+                );
+            }
+        }
+    }
+    // The database holds no key either.
+    let db = std::fs::read(w.issuer_app.database()).unwrap();
+    assert!(!db.windows(11).any(|x| x == b"PRIVATE KEY"));
+}
+
+#[test]
+fn a_key_file_others_can_read_is_refused_with_the_fix() {
+    let w = World::new();
+    let issuer = w.issuer("https://club.example/badges/", None);
+    let class = w.class(issuer, "ob3", false);
+    let key = w
+        .issuer_app
+        .data_dir()
+        .join("issuer-keys")
+        .join(format!("issuer-{issuer}-key-1.pem"));
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&key, std::fs::Permissions::from_mode(0o644)).unwrap();
+        let err = w.refused(class, ADA);
+        assert!(
+            err.message()
+                .contains(&format!("chmod 600 {}", key.display())),
+            "{err}"
+        );
+        assert!(w.issuer_app.awards(None, None).unwrap().is_empty());
+        assert!(!w.path("out").exists() || files_under(&w.path("out")).is_empty());
+        std::fs::set_permissions(&key, std::fs::Permissions::from_mode(0o600)).unwrap();
+    }
+    std::fs::remove_file(&key).unwrap();
+    let err = w.refused(class, ADA);
+    assert!(err.message().contains("is missing"), "{err}");
+    assert!(w.issuer_app.awards(None, None).unwrap().is_empty());
+}
+
+#[test]
+fn bad_award_input_is_refused_in_one_sentence_and_nothing_is_stored() {
+    let w = World::new();
+    let issuer = w.issuer("https://club.example/badges/", None);
+    let class = w.class(issuer, "ob3", false);
+    for (input, words) in [
+        (
+            AwardInput {
+                recipient: "ada".into(),
+                ..AwardInput::default()
+            },
+            "not an email address",
+        ),
+        (
+            AwardInput {
+                recipient: ADA.into(),
+                expires: Some(NOW - 10),
+                ..AwardInput::default()
+            },
+            "expiry",
+        ),
+        (
+            AwardInput {
+                recipient: ADA.into(),
+                issued_on: Some(NOW + 86_400),
+                ..AwardInput::default()
+            },
+            "future",
+        ),
+    ] {
+        let err = w
+            .issuer_app
+            .award(class, &input, &w.path("out"))
+            .unwrap_err();
+        assert!(err.message().contains(words), "{err}");
+        assert!(!err.message().contains('\n'));
+    }
+    let err = w
+        .issuer_app
+        .award(
+            99,
+            &AwardInput {
+                recipient: ADA.into(),
+                ..AwardInput::default()
+            },
+            &w.path("out"),
+        )
+        .unwrap_err();
+    assert_eq!(err.code(), ErrorCode::NotFound);
+    assert!(w.issuer_app.awards(None, None).unwrap().is_empty());
+}
