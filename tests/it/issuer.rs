@@ -425,3 +425,140 @@ fn bad_award_input_is_refused_in_one_sentence_and_nothing_is_stored() {
     assert_eq!(err.code(), ErrorCode::NotFound);
     assert!(w.issuer_app.awards(None, None).unwrap().is_empty());
 }
+
+/// Awards one badge of `format` over the real HTTP server, publishes, and
+/// returns the world, the server, the issuer, the award and its baked file.
+fn served_award(format: &str) -> (World, TestServer, i64, satchel::app::AwardDone) {
+    let w = World::new();
+    let server = TestServer::start(Vec::<(String, Route)>::new());
+    let issuer = w.issuer(&server.url("/badges/"), None);
+    let class = w.class(issuer, format, false);
+    let done = w.award(class, ADA, "out");
+    w.issuer_app.publish(issuer, &w.path("site")).unwrap();
+    serve(&server, &w.path("site"));
+    (w, server, issuer, done)
+}
+
+#[test]
+fn ob2_hosted_and_signed_badges_verify_over_http_and_are_yours() {
+    for format in ["ob2-hosted", "ob2-signed"] {
+        let (w, _server, issuer, done) = served_award(format);
+        let (status, yours) = import_into_backpack(&w.root, Path::new(&done.files[0]), ADA);
+        assert_eq!(status, "verified", "{format}");
+        assert!(yours, "{format}");
+        let view = w.issuer_app.issuer(issuer).unwrap();
+        let profile: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(w.path("site/issuer.json")).unwrap()).unwrap();
+        if format == "ob2-signed" {
+            assert!(view.keys.iter().any(|k| k.algorithm == "rsa"));
+            assert!(done.files[1].ends_with(".jws"));
+            let key: serde_json::Value =
+                serde_json::from_slice(&std::fs::read(w.path("site/keys/rsa-1.json")).unwrap())
+                    .unwrap();
+            assert_eq!(key["owner"], profile["id"]);
+            assert_eq!(profile["publicKey"][0], key["id"]);
+        } else {
+            assert!(!view.keys.iter().any(|k| k.algorithm == "rsa"));
+        }
+    }
+}
+
+/// Re-publishes and serves the folder again.
+fn republish(w: &World, server: &TestServer, issuer: i64) {
+    w.issuer_app.publish(issuer, &w.path("site")).unwrap();
+    serve(server, &w.path("site"));
+}
+
+#[test]
+fn revoked_badges_of_every_format_come_out_revoked_after_the_next_publish() {
+    for format in ["ob3", "ob2-hosted", "ob2-signed"] {
+        let (w, server, issuer, done) = served_award(format);
+        let revoked = w.issuer_app.revoke(done.id, "Awarded by mistake").unwrap();
+        assert!(revoked.revoked.is_some());
+        let again = w.issuer_app.revoke(done.id, "twice").unwrap_err();
+        assert!(again.message().contains("final"), "{again}");
+        let report = w.issuer_app.publish(issuer, &w.path("site")).unwrap();
+        assert!(
+            report.changed.contains(&"manifest.json".to_owned()),
+            "{report:?}"
+        );
+        serve(&server, &w.path("site"));
+        let (status, _) = import_into_backpack(&w.root, Path::new(&done.files[0]), ADA);
+        assert_eq!(status, "revoked", "{format}");
+        if format == "ob2-hosted" {
+            let hosted = w
+                .path("site/assertions")
+                .read_dir()
+                .unwrap()
+                .next()
+                .unwrap()
+                .unwrap()
+                .path();
+            let doc: serde_json::Value =
+                serde_json::from_slice(&std::fs::read(hosted).unwrap()).unwrap();
+            assert_eq!(doc["revoked"], true);
+            assert_eq!(doc["revocationReason"], "Awarded by mistake");
+            let list: serde_json::Value =
+                serde_json::from_slice(&std::fs::read(w.path("site/revocations.json")).unwrap())
+                    .unwrap();
+            assert_eq!(list["revokedAssertions"][0]["id"], doc["id"]);
+        }
+    }
+}
+
+#[test]
+fn a_suspended_ob3_badge_fails_until_it_is_unsuspended() {
+    let (w, server, issuer, done) = served_award("ob3");
+    w.issuer_app.suspend(done.id, true).unwrap();
+    republish(&w, &server, issuer);
+    let file = PathBuf::from(&done.files[0]);
+    let report = verify_file(
+        &file,
+        &satchel::fetch::DirFetch::new(&server.url("/badges/"), w.path("site")).unwrap(),
+        ADA,
+    );
+    assert_eq!(report.status, Verdict::Invalid);
+    assert!(
+        report
+            .checks
+            .iter()
+            .any(|c| c.message.contains("suspended")),
+        "{:#?}",
+        report.checks
+    );
+    w.issuer_app.suspend(done.id, false).unwrap();
+    republish(&w, &server, issuer);
+    let (status, _) = import_into_backpack(&w.root, &file, ADA);
+    assert_eq!(status, "verified");
+    // OB 2.0 badges cannot be suspended.
+    let (w2, _s2, _i2, done2) = served_award("ob2-hosted");
+    let err = w2.issuer_app.suspend(done2.id, true).unwrap_err();
+    assert!(err.message().contains("cannot be suspended"), "{err}");
+}
+
+#[test]
+fn awards_are_listed_by_class_and_found_by_recipient() {
+    let w = World::new();
+    let issuer = w.issuer("https://club.example/badges/", None);
+    let a = w.class(issuer, "ob3", false);
+    let b = w.class(issuer, "ob2-hosted", false);
+    w.award(a, ADA, "out");
+    w.award(b, "grace@example.org", "out");
+    assert_eq!(w.issuer_app.awards(None, None).unwrap().len(), 2);
+    assert_eq!(
+        w.issuer_app.awards(Some(b), None).unwrap()[0].recipient,
+        "grace@example.org"
+    );
+    let found = w.issuer_app.awards(None, Some("GRACE@")).unwrap();
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0].class_id, b);
+    // The recipient's name is searched too.
+    assert_eq!(
+        w.issuer_app
+            .awards(Some(a), Some("lovelace"))
+            .unwrap()
+            .len(),
+        1
+    );
+    assert!(w.issuer_app.awards(Some(99), None).is_err());
+}
