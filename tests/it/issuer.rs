@@ -163,12 +163,21 @@ fn verify_file(
     fetch: &dyn satchel::fetch::Fetch,
     who: &str,
 ) -> satchel::verify::Report {
+    verify_at(file, fetch, who, NOW)
+}
+
+fn verify_at(
+    file: &Path,
+    fetch: &dyn satchel::fetch::Fetch,
+    who: &str,
+    now: i64,
+) -> satchel::verify::Report {
     let inspection = satchel::inspect::inspect_path(file).unwrap();
     satchel::verify::verify(
         &inspection,
         fetch,
         &satchel::verify::Options {
-            now: NOW,
+            now,
             recipients: vec![who.to_owned()],
             recipient_rule: satchel::verify::RecipientRule::MustMatch,
         },
@@ -561,4 +570,180 @@ fn awards_are_listed_by_class_and_found_by_recipient() {
         1
     );
     assert!(w.issuer_app.awards(Some(99), None).is_err());
+}
+
+/// Runs `satchel` on `data`; returns (exit code, stdout, stderr).
+fn cli(data: &Path, args: &[&str]) -> (i32, String, String) {
+    let out = crate::support::satchel_in(data, args);
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn json_line(text: &str) -> serde_json::Value {
+    serde_json::from_str(text.lines().next().unwrap_or(""))
+        .unwrap_or_else(|e| panic!("{e}: {text}"))
+}
+
+#[test]
+fn the_cli_issues_from_nothing_to_a_verified_badge_and_a_published_folder() {
+    let w = World::new();
+    let data = w.path("cli-data");
+    let image = w.image("navigator.png", &make_png(128, 128));
+    let (code, out, err) = cli(
+        &data,
+        &[
+            "issuer",
+            "create",
+            "--name",
+            "Harbour Coding Club",
+            "--url",
+            "https://club.example/",
+            "--email",
+            "badges@club.example",
+            "--base-url",
+            "https://club.example/badges/",
+            "--json",
+        ],
+    );
+    assert_eq!(code, 0, "{err}");
+    let issuer = json_line(&out);
+    assert_eq!(issuer["id"], 1);
+    assert_eq!(issuer["ob3_issuer"], "did:web:club.example:badges");
+    let (code, out, err) = cli(
+        &data,
+        &[
+            "badgeclass",
+            "create",
+            "--issuer",
+            "1",
+            "--name",
+            "Harbour Navigator",
+            "--description",
+            "Plotted a course.",
+            "--image",
+            image.to_str().unwrap(),
+            "--criteria",
+            "Plot a course.",
+            "--format",
+            "ob3",
+            "--vc-jwt",
+            "--valid-for",
+            "2y",
+            "--json",
+        ],
+    );
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(json_line(&out)["id"], 1);
+    let out_dir = w.path("awarded");
+    let (code, out, err) = cli(
+        &data,
+        &[
+            "award",
+            "--class",
+            "1",
+            "--recipient",
+            ADA,
+            "--out",
+            out_dir.to_str().unwrap(),
+            "--json",
+        ],
+    );
+    assert_eq!(code, 0, "{err}");
+    let award = json_line(&out);
+    assert_eq!(award["id"], 1);
+    let files: Vec<String> = award["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f.as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(files.len(), 3);
+    let site = w.path("site");
+    let (code, out, err) = cli(&data, &["publish", "1", "--out", site.to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("added"), "{out}");
+    let (code, out, _) = cli(&data, &["publish", "1", "--out", site.to_str().unwrap()]);
+    assert_eq!(code, 0);
+    assert!(out.contains("Nothing changed"), "{out}");
+    let fetch = satchel::fetch::DirFetch::new("https://club.example/badges/", &site).unwrap();
+    assert_eq!(
+        verify_at(Path::new(&files[0]), &fetch, ADA, satchel::clock::now()).status,
+        Verdict::Verified
+    );
+    let (code, out, _) = cli(&data, &["awards", "--search", "ada", "--json"]);
+    assert_eq!(code, 0);
+    assert_eq!(json_line(&out)["recipient"], ADA);
+    let (code, _, err) = cli(&data, &["revoke", "1", "--reason", "Mistake"]);
+    assert_eq!(code, 0, "{err}");
+    cli(&data, &["publish", "1", "--out", site.to_str().unwrap()]);
+    assert_eq!(
+        verify_at(Path::new(&files[0]), &fetch, ADA, satchel::clock::now()).status,
+        Verdict::Revoked
+    );
+    // Refusals: one line naming the thing, exit code 1 (2 for usage).
+    for (args, code_wanted, words) in [
+        (
+            vec!["award", "--class", "7", "--recipient", ADA, "--out", "x"],
+            1,
+            "no badge class 7",
+        ),
+        (vec!["revoke", "1", "--reason", "again"], 1, "final"),
+        (
+            vec![
+                "award",
+                "--class",
+                "1",
+                "--recipient",
+                ADA,
+                "--expires",
+                "31/12/2030",
+                "--out",
+                "x",
+            ],
+            2,
+            "--expires",
+        ),
+        (
+            vec![
+                "issuer",
+                "edit",
+                "1",
+                "--base-url",
+                "https://other.example/",
+            ],
+            1,
+            "cannot change",
+        ),
+        (
+            vec![
+                "badgeclass",
+                "create",
+                "--issuer",
+                "1",
+                "--name",
+                "N",
+                "--description",
+                "D",
+                "--image",
+                image.to_str().unwrap(),
+                "--criteria",
+                "C",
+                "--format",
+                "ob4",
+            ],
+            1,
+            "ob4",
+        ),
+    ] {
+        let (code, out, err) = cli(&data, &args);
+        assert_eq!(code, code_wanted, "{args:?}: {out}{err}");
+        assert_eq!(err.trim_end().lines().count(), 1, "{err}");
+        assert!(err.contains(words), "{args:?}: {err}");
+    }
+    let (code, out, _) = cli(&data, &["issuer", "create", "--help"]);
+    assert_eq!(code, 0);
+    assert!(out.contains("Example"), "{out}");
 }
