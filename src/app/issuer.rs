@@ -99,6 +99,9 @@ pub struct NewClass {
     pub format: String,
     /// Also issue OB 3.0 awards as VC-JWTs.
     pub vc_jwt: bool,
+    /// Give OB 3.0 awards a suspension status entry too (a second one,
+    /// which the 1EdTech JSON Schema does not model).
+    pub suspendable: bool,
     /// Default validity (`2y`, `18m`, `90d`).
     pub valid_for: Option<String>,
     /// Tags.
@@ -363,6 +366,12 @@ impl App {
     /// OB 2.0 signed class needs it).
     pub fn create_class(&self, new: &NewClass) -> Result<ClassRecord, AppError> {
         let format = Format::parse(&new.format)?;
+        if new.suspendable && format != Format::Ob3 {
+            return Err(invalid(
+                "--suspendable is for OB 3.0 classes only; OB 2.0 badges can only be revoked"
+                    .to_owned(),
+            ));
+        }
         if new.vc_jwt && format != Format::Ob3 {
             return Err(invalid(
                 "--vc-jwt is for OB 3.0 classes only; use --format ob3".to_owned(),
@@ -398,6 +407,7 @@ impl App {
                 .transpose()?,
             format: format.as_str().to_owned(),
             vc_jwt: new.vc_jwt,
+            suspendable: new.suspendable,
             created: now,
             updated: now,
         };
@@ -594,7 +604,12 @@ impl App {
             })?;
             let mut status = Vec::new();
             if format == Format::Ob3 {
-                for p in docs::PURPOSES {
+                let purposes = if c.suspendable {
+                    &docs::PURPOSES[..]
+                } else {
+                    &docs::PURPOSES[..1]
+                };
+                for p in purposes.iter().copied() {
                     let mut tries = 0;
                     loop {
                         let idx = issuer::random_status_index()?;
@@ -679,6 +694,11 @@ impl App {
         if c.format != "ob3" {
             return Err(invalid(format!(
                 "award {award} is an OB 2.0 badge, which cannot be suspended; only OB 3.0 badges can (revoke it instead)"
+            )));
+        }
+        if !c.suspendable {
+            return Err(invalid(format!(
+                "award {award} cannot be suspended: its badge class was not created with --suspendable, so it carries no suspension status (revoke it instead)"
             )));
         }
         if a.revoked.is_some() {

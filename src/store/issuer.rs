@@ -87,6 +87,8 @@ pub struct ClassRecord {
     pub format: String,
     /// Whether OB 3.0 awards are also issued as a VC-JWT.
     pub vc_jwt: bool,
+    /// Whether OB 3.0 awards carry a suspension status entry too.
+    pub suspendable: bool,
     /// When it was created.
     pub created: i64,
     /// When it was last changed.
@@ -177,7 +179,7 @@ pub struct NewAward<'a> {
 
 const ISSUER_COLUMNS: &str = "id, name, url, email, description, image, image_type, base_url, ob3_identity, created, updated";
 const KEY_COLUMNS: &str = "id, issuer_id, algorithm, name, public_key, created, retired";
-const CLASS_COLUMNS: &str = "id, issuer_id, name, description, image, image_type, criteria, criteria_url, tags, alignments, achievement_type, valid_for, format, vc_jwt, created, updated";
+const CLASS_COLUMNS: &str = "id, issuer_id, name, description, image, image_type, criteria, criteria_url, tags, alignments, achievement_type, valid_for, format, vc_jwt, created, updated, suspendable";
 const AWARD_COLUMNS: &str = "id, class_id, uid, recipient, recipient_kind, hashed, salt, recipient_name, issued_on, expires, narrative, evidence_url, evidence_narrative, document, jwt, revoked, revocation_reason, suspended, status_changed, created";
 
 fn issuer_row(r: &Row<'_>) -> rusqlite::Result<IssuerRecord> {
@@ -230,6 +232,7 @@ fn class_row(r: &Row<'_>) -> rusqlite::Result<ClassRecord> {
         vc_jwt: r.get(13)?,
         created: r.get(14)?,
         updated: r.get(15)?,
+        suspendable: r.get(16)?,
     })
 }
 
@@ -358,13 +361,13 @@ impl Store {
         self.conn
             .execute(
                 "INSERT INTO badge_classes (issuer_id, name, description, image, image_type, criteria, criteria_url,
-                 tags, alignments, achievement_type, valid_for, format, vc_jwt, created, updated)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+                 tags, alignments, achievement_type, valid_for, format, vc_jwt, created, updated, suspendable)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
                 params![
                     c.issuer_id, c.name, c.description, c.image, c.image_type, c.criteria, c.criteria_url,
                     serde_json::to_string(&c.tags).unwrap_or_default(),
                     serde_json::to_string(&c.alignments).unwrap_or_default(),
-                    c.achievement_type, c.valid_for, c.format, c.vc_jwt, c.created, c.updated
+                    c.achievement_type, c.valid_for, c.format, c.vc_jwt, c.created, c.updated, c.suspendable
                 ],
             )
             .map_err(db)?;

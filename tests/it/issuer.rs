@@ -64,6 +64,10 @@ impl World {
     }
 
     fn class(&self, issuer: i64, format: &str, vc_jwt: bool) -> i64 {
+        self.class_with(issuer, format, vc_jwt, false)
+    }
+
+    fn class_with(&self, issuer: i64, format: &str, vc_jwt: bool, suspendable: bool) -> i64 {
         let image = self.image("class.png", &make_png(128, 128));
         self.issuer_app
             .create_class(&NewClass {
@@ -74,6 +78,7 @@ impl World {
                 criteria: Some("Plot a course.\n\nSail it.".into()),
                 format: format.into(),
                 vc_jwt,
+                suspendable,
                 valid_for: Some("2y".into()),
                 tags: vec!["sailing".into()],
                 ..NewClass::default()
@@ -438,10 +443,18 @@ fn bad_award_input_is_refused_in_one_sentence_and_nothing_is_stored() {
 /// Awards one badge of `format` over the real HTTP server, publishes, and
 /// returns the world, the server, the issuer, the award and its baked file.
 fn served_award(format: &str) -> (World, TestServer, i64, satchel::app::AwardDone) {
+    served_award_with(format, false)
+}
+
+/// [`served_award`], of a class that may be suspended or not.
+fn served_award_with(
+    format: &str,
+    suspendable: bool,
+) -> (World, TestServer, i64, satchel::app::AwardDone) {
     let w = World::new();
     let server = TestServer::start(Vec::<(String, Route)>::new());
     let issuer = w.issuer(&server.url("/badges/"), None);
-    let class = w.class(issuer, format, false);
+    let class = w.class_with(issuer, format, false, suspendable);
     let done = w.award(class, ADA, "out");
     w.issuer_app.publish(issuer, &w.path("site")).unwrap();
     serve(&server, &w.path("site"));
@@ -517,7 +530,7 @@ fn revoked_badges_of_every_format_come_out_revoked_after_the_next_publish() {
 
 #[test]
 fn a_suspended_ob3_badge_fails_until_it_is_unsuspended() {
-    let (w, server, issuer, done) = served_award("ob3");
+    let (w, server, issuer, done) = served_award_with("ob3", true);
     w.issuer_app.suspend(done.id, true).unwrap();
     republish(&w, &server, issuer);
     let file = PathBuf::from(&done.files[0]);
@@ -539,6 +552,10 @@ fn a_suspended_ob3_badge_fails_until_it_is_unsuspended() {
     republish(&w, &server, issuer);
     let (status, _) = import_into_backpack(&w.root, &file, ADA);
     assert_eq!(status, "verified");
+    // Nor can a badge of a class that is not suspendable (it has no such status entry).
+    let (w3, _s3, _i3, done3) = served_award("ob3");
+    let err = w3.issuer_app.suspend(done3.id, true).unwrap_err();
+    assert!(err.message().contains("--suspendable"), "{err}");
     // OB 2.0 badges cannot be suspended.
     let (w2, _s2, _i2, done2) = served_award("ob2-hosted");
     let err = w2.issuer_app.suspend(done2.id, true).unwrap_err();
@@ -746,4 +763,34 @@ fn the_cli_issues_from_nothing_to_a_verified_badge_and_a_published_folder() {
     let (code, out, _) = cli(&data, &["issuer", "create", "--help"]);
     assert_eq!(code, 0);
     assert!(out.contains("Example"), "{out}");
+}
+
+#[test]
+fn issued_badges_match_the_official_schemas_and_draw_no_warning() {
+    for format in ["ob3", "ob2-hosted", "ob2-signed"] {
+        let w = World::new();
+        let issuer = w.issuer("https://club.example/badges/", None);
+        let class = w.class(issuer, format, format == "ob3");
+        let done = w.award(class, ADA, "out");
+        w.issuer_app.publish(issuer, &w.path("site")).unwrap();
+        let fetch =
+            satchel::fetch::DirFetch::new("https://club.example/badges/", w.path("site")).unwrap();
+        for file in &done.files {
+            let report = verify_file(Path::new(file), &fetch, ADA);
+            assert_eq!(report.status, Verdict::Verified, "{file}");
+            let warnings: Vec<&str> = report
+                .checks
+                .iter()
+                .filter(|c| c.status == satchel::verify::CheckStatus::Warn)
+                .map(|c| c.message.as_str())
+                .collect();
+            // A VC-JWT to an email recipient has no `sub` claim (no subject id).
+            let expected: &[&str] = if file.ends_with(".jwt") {
+                &["The JWT's claims agree with the credential, but some are missing."]
+            } else {
+                &[]
+            };
+            assert_eq!(warnings, expected, "{format} {file}");
+        }
+    }
 }

@@ -122,6 +122,9 @@ pub enum ClassCommand {
         /// Also issue OB 3.0 badges as VC-JWTs.
         #[arg(long)]
         vc_jwt: bool,
+        /// Let OB 3.0 badges be suspended (a second status entry, which the 1EdTech JSON Schema does not model).
+        #[arg(long)]
+        suspendable: bool,
         /// Default validity: 2y, 18m, 90d.
         #[arg(long, value_name = "DURATION")]
         valid_for: Option<String>,
@@ -397,6 +400,7 @@ pub fn class(cmd: ClassCommand, data_dir: Option<PathBuf>) -> Result<(), Failure
             criteria_url,
             format,
             vc_jwt,
+            suspendable,
             valid_for,
             tags,
             achievement_type,
@@ -411,6 +415,7 @@ pub fn class(cmd: ClassCommand, data_dir: Option<PathBuf>) -> Result<(), Failure
                 criteria_url,
                 format,
                 vc_jwt,
+                suspendable,
                 valid_for,
                 tags,
                 achievement_type,

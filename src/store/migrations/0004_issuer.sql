@@ -43,6 +43,7 @@ CREATE TABLE badge_classes (
     valid_for        TEXT,
     format           TEXT    NOT NULL CHECK (format IN ('ob2-hosted', 'ob2-signed', 'ob3')),
     vc_jwt           INTEGER NOT NULL DEFAULT 0 CHECK (vc_jwt IN (0, 1)),
+    suspendable      INTEGER NOT NULL DEFAULT 0 CHECK (suspendable IN (0, 1)),
     created          INTEGER NOT NULL,
     updated          INTEGER NOT NULL
 ) STRICT;
