@@ -794,3 +794,58 @@ fn issued_badges_match_the_official_schemas_and_draw_no_warning() {
         }
     }
 }
+
+#[test]
+fn an_svg_class_image_gives_a_baked_svg_with_the_openbadges_prefix() {
+    let w = World::new();
+    let issuer = w.issuer("https://club.example/badges/", None);
+    let svg = w.image(
+        "class.svg",
+        br#"<svg xmlns="http://www.w3.org/2000/svg" width="200" height="200" viewBox="0 0 200 200"><circle cx="100" cy="100" r="90" fill="teal"/></svg>"#,
+    );
+    let fetch =
+        satchel::fetch::DirFetch::new("https://club.example/badges/", w.path("site")).unwrap();
+    for (format, element) in [
+        ("ob3", "<openbadges:credential"),
+        ("ob2-hosted", "<openbadges:assertion"),
+    ] {
+        let class = w
+            .issuer_app
+            .create_class(&NewClass {
+                issuer,
+                name: format!("Vector {format}"),
+                description: "Drawn, not painted.".into(),
+                image: svg.clone(),
+                criteria: Some("Draw it.".into()),
+                format: format.into(),
+                ..NewClass::default()
+            })
+            .unwrap()
+            .id;
+        let done = w.award(class, ADA, &format!("out-{format}"));
+        assert!(done.files[0].ends_with(".svg"), "{:?}", done.files);
+        let text = std::fs::read_to_string(&done.files[0]).unwrap();
+        assert!(text.contains(element), "{text}");
+        w.issuer_app.publish(issuer, &w.path("site")).unwrap();
+        assert_eq!(
+            verify_file(Path::new(&done.files[0]), &fetch, ADA).status,
+            Verdict::Verified
+        );
+    }
+    // Not an image at all: refused, naming the file.
+    let bad = w.image("notes.txt", b"just text");
+    let err = w
+        .issuer_app
+        .create_class(&NewClass {
+            issuer,
+            name: "N".into(),
+            description: "D".into(),
+            image: bad.clone(),
+            criteria: Some("C".into()),
+            format: "ob3".into(),
+            ..NewClass::default()
+        })
+        .unwrap_err();
+    assert!(err.message().contains(&bad.display().to_string()), "{err}");
+    assert!(err.message().contains("PNG or SVG"), "{err}");
+}
