@@ -144,6 +144,34 @@ pub struct AwardDone {
     pub files: Vec<String>,
 }
 
+/// One row of a bulk award.
+#[derive(Clone, Debug, Serialize)]
+pub struct BulkRow {
+    /// Its line in the CSV file.
+    pub line: u64,
+    /// The recipient.
+    pub recipient: String,
+    /// `awarded`, `already awarded` or (dry run) `would award`.
+    pub outcome: &'static str,
+    /// The award's number, when awarded.
+    pub id: Option<i64>,
+    /// The files written.
+    pub files: Vec<String>,
+}
+
+/// What a bulk award did (or, dry, would do).
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct BulkReport {
+    /// Whether nothing was awarded on purpose.
+    pub dry_run: bool,
+    /// The good rows, in file order (rows not reached after a stop are left out).
+    pub rows: Vec<BulkRow>,
+    /// The bad rows: when any, nothing was awarded.
+    pub errors: Vec<issuer::bulk::RowError>,
+    /// Whether Ctrl-C stopped the run.
+    pub cancelled: bool,
+}
+
 fn invalid(message: String) -> AppError {
     AppError::new(ErrorCode::Invalid, message)
 }
@@ -521,18 +549,7 @@ impl App {
     /// the would-be publish folder, bakes, writes the files into `out` and
     /// stores the award — all of it, or nothing.
     pub fn award(&self, class: i64, input: &AwardInput, out: &Path) -> Result<AwardDone, AppError> {
-        let kind = IdentityKind::classify(&input.recipient)
-            .map_err(|why| invalid(format!("the recipient: {why}")))?;
-        let mut recipient = input.recipient.trim().to_owned();
-        if let Some(r) = recipient
-            .strip_prefix("mailto:")
-            .or_else(|| recipient.strip_prefix("tel:"))
-        {
-            recipient = r.to_owned();
-        }
-        if kind == IdentityKind::Email {
-            recipient = recipient.to_lowercase();
-        }
+        let (kind, recipient) = recipient_of(&input.recipient)?;
         let now = self.now();
         let store = self.store();
         let c = App::class_record(&store, class)?;
@@ -658,6 +675,86 @@ impl App {
         })
     }
 
+    /// Awards a class to every row of a CSV file (see `issuer::bulk` for
+    /// its columns). Every row is checked first; if any is bad, nothing is
+    /// awarded and the report lists the problems by line and column. A row
+    /// whose recipient already has this class from the same day is skipped,
+    /// so running a file again awards nobody twice. `dry_run` only says what
+    /// would be done. Each award is whole on its own: setting `cancel`
+    /// stops after the award in hand, and what was awarded stays awarded.
+    pub fn award_csv(
+        &self,
+        class: i64,
+        csv: &Path,
+        dry_run: bool,
+        out: &Path,
+        progress: &dyn Fn(usize, usize),
+        cancel: &std::sync::atomic::AtomicBool,
+    ) -> Result<BulkReport, AppError> {
+        let file = std::fs::File::open(csv).map_err(|e| {
+            AppError::new(
+                ErrorCode::Io,
+                format!("{} cannot be read ({e})", csv.display()),
+            )
+        })?;
+        let (rows, errors) = issuer::bulk::read(&csv.display().to_string(), file)?;
+        let c = self.class(class)?;
+        let mut report = BulkReport {
+            dry_run,
+            errors,
+            ..BulkReport::default()
+        };
+        let day = |t: i64| t.div_euclid(86_400);
+        let mut seen: std::collections::HashSet<(String, i64)> = self
+            .awards(Some(c.id), None)?
+            .into_iter()
+            .map(|a| (a.recipient, day(a.issued_on)))
+            .collect();
+        let mut todo = Vec::new();
+        for row in rows {
+            let (_, recipient) = recipient_of(&row.input.recipient)?;
+            let key = (
+                recipient.clone(),
+                day(row.input.issued_on.unwrap_or(self.now())),
+            );
+            let mut line = BulkRow {
+                line: row.line,
+                recipient,
+                outcome: "already awarded",
+                id: None,
+                files: Vec::new(),
+            };
+            if seen.insert(key) {
+                line.outcome = if dry_run { "would award" } else { "to award" };
+                todo.push((report.rows.len(), row));
+            }
+            report.rows.push(line);
+        }
+        if dry_run || !report.errors.is_empty() {
+            return Ok(report);
+        }
+        let total = todo.len();
+        for (n, (i, row)) in todo.into_iter().enumerate() {
+            if cancel.load(std::sync::atomic::Ordering::SeqCst) {
+                report.cancelled = true;
+                break;
+            }
+            let done = self.award(c.id, &row.input, out).map_err(|e| {
+                AppError::new(
+                    e.code(),
+                    format!("line {}: {} ({n} awarded before it)", row.line, e.message()),
+                )
+            })?;
+            let r = &mut report.rows[i];
+            r.outcome = "awarded";
+            r.id = Some(done.id);
+            r.files = done.files;
+            progress(n + 1, total);
+        }
+        report.rows.retain(|r| r.outcome != "to award");
+        Ok(report)
+    }
+
     /// Awards, of one class or all, with an optional search in recipients,
     /// names and ids.
     pub fn awards(
@@ -749,6 +846,26 @@ impl App {
         publish::self_check(&folder, &scratch, &expect, now)?;
         Ok(folder.write(out)?)
     }
+}
+
+/// The recipient's kind and the identity as stored: without `mailto:` or
+/// `tel:`, emails lower-cased (as issuers should hash them).
+fn recipient_of(text: &str) -> Result<(IdentityKind, String), AppError> {
+    let kind =
+        IdentityKind::classify(text).map_err(|why| invalid(format!("the recipient: {why}")))?;
+    let t = text.trim();
+    let t = t
+        .strip_prefix("mailto:")
+        .or_else(|| t.strip_prefix("tel:"))
+        .unwrap_or(t);
+    Ok((
+        kind,
+        if kind == IdentityKind::Email {
+            t.to_lowercase()
+        } else {
+            t.to_owned()
+        },
+    ))
 }
 
 /// Writes an award's files into `out`, each beside its name first; either

@@ -33,7 +33,9 @@ mod tasks;
 pub use badges::{BadgeDetail, BadgePage, TagCount, VerificationView};
 pub use error::{AppError, ErrorCode};
 pub use identities::IdentityChange;
-pub use issuer::{AwardDone, ClassEdit, IssuerEdit, IssuerView, NewClass, NewIssuer};
+pub use issuer::{
+    AwardDone, BulkReport, BulkRow, ClassEdit, IssuerEdit, IssuerView, NewClass, NewIssuer,
+};
 pub use tasks::{RestoreDone, Reverify, ShareOptions};
 
 use crate::fetch::{CachingFetch, HttpFetch, NetPolicy};

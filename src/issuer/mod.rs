@@ -16,6 +16,8 @@
 //! - `sign`: compact JWS (RS256, EdDSA) and `eddsa-rdfc-2022` proofs (via
 //!   `data_integrity`);
 //! - `award`: one award's signed document and its baked image;
+//! - `bulk`: a CSV file of awards read into checked rows (errors by line
+//!   and column);
 //! - `publish`: the publish folder as bytes per path, written beside the
 //!   target and renamed into place, its `manifest.json` and what changed,
 //!   and the self-check (Satchel's own verifier over the would-be folder
@@ -25,6 +27,7 @@
 //! the network, or write a private key anywhere but the key folder.
 
 pub mod award;
+pub mod bulk;
 pub mod docs;
 pub mod keys;
 pub mod publish;

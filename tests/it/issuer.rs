@@ -849,3 +849,166 @@ fn an_svg_class_image_gives_a_baked_svg_with_the_openbadges_prefix() {
     assert!(err.message().contains(&bad.display().to_string()), "{err}");
     assert!(err.message().contains("PNG or SVG"), "{err}");
 }
+
+#[test]
+fn a_csv_is_checked_dry_run_first_and_never_awards_twice() {
+    let w = World::new();
+    let issuer = w.issuer("https://club.example/badges/", None);
+    let class = w.class(issuer, "ob3", false);
+    let csv = w.path("learners.csv");
+    std::fs::write(
+        &csv,
+        "\u{feff}Email;Name;Issue date;Evidence URL\n\
+         ada@example.org;Ada;2024-12-30;https://club.example/logs/ada\n\
+         grace@example.org;Grace;;\n\
+         ADA@example.org;Ada again;2024-12-30;\n",
+    )
+    .unwrap();
+    let never = AtomicBool::new(false);
+    let dry = w
+        .issuer_app
+        .award_csv(class, &csv, true, &w.path("out"), &|_, _| {}, &never)
+        .unwrap();
+    let outcomes: Vec<&str> = dry.rows.iter().map(|r| r.outcome).collect();
+    assert_eq!(outcomes, ["would award", "would award", "already awarded"]);
+    assert!(w.issuer_app.awards(None, None).unwrap().is_empty());
+    assert!(!w.path("out").exists());
+
+    let run = w
+        .issuer_app
+        .award_csv(class, &csv, false, &w.path("out"), &|_, _| {}, &never)
+        .unwrap();
+    assert_eq!(
+        run.rows.iter().filter(|r| r.outcome == "awarded").count(),
+        2
+    );
+    assert_eq!(run.rows[0].line, 2);
+    assert_eq!(run.rows[0].files.len(), 2);
+    assert_eq!(w.issuer_app.awards(None, None).unwrap().len(), 2);
+    let again = w
+        .issuer_app
+        .award_csv(class, &csv, false, &w.path("out"), &|_, _| {}, &never)
+        .unwrap();
+    assert!(
+        again.rows.iter().all(|r| r.outcome == "already awarded"),
+        "{:?}",
+        again.rows
+    );
+    assert_eq!(w.issuer_app.awards(None, None).unwrap().len(), 2);
+
+    // Bad rows: listed by line and column, nothing awarded.
+    let bad = w.path("bad.csv");
+    std::fs::write(
+        &bad,
+        "email,expires\nlin@example.org,2030-01-01\nnot-an-address,\nmay@example.org,next year\n",
+    )
+    .unwrap();
+    let report = w
+        .issuer_app
+        .award_csv(class, &bad, false, &w.path("out"), &|_, _| {}, &never)
+        .unwrap();
+    let said: Vec<String> = report.errors.iter().map(ToString::to_string).collect();
+    assert_eq!(said.len(), 2, "{said:?}");
+    assert!(said[0].starts_with("line 3, column \"email\""), "{said:?}");
+    assert!(
+        said[1].starts_with("line 4, column \"expires\""),
+        "{said:?}"
+    );
+    assert_eq!(w.issuer_app.awards(None, None).unwrap().len(), 2);
+
+    // Stopped after the first award: it stays, the rest are not reached.
+    let more = w.path("more.csv");
+    std::fs::write(
+        &more,
+        "email\na@example.org\nb@example.org\nc@example.org\n",
+    )
+    .unwrap();
+    let stop = AtomicBool::new(false);
+    let report = w
+        .issuer_app
+        .award_csv(
+            class,
+            &more,
+            false,
+            &w.path("out"),
+            &|n, _| {
+                if n == 1 {
+                    stop.store(true, std::sync::atomic::Ordering::SeqCst);
+                }
+            },
+            &stop,
+        )
+        .unwrap();
+    assert!(report.cancelled);
+    assert_eq!(report.rows.len(), 1);
+    assert_eq!(
+        w.issuer_app
+            .awards(None, Some("example.org"))
+            .unwrap()
+            .len(),
+        3
+    );
+}
+
+#[test]
+fn the_cli_lists_bad_csv_rows_by_line_and_awards_nothing() {
+    let w = World::new();
+    let data = w.path("cli-data");
+    let issuer = app(&data);
+    let id = issuer
+        .create_issuer(&NewIssuer {
+            name: "Club".into(),
+            url: "https://club.example/".into(),
+            email: "badges@club.example".into(),
+            base_url: "https://club.example/badges/".into(),
+            ..NewIssuer::default()
+        })
+        .unwrap()
+        .issuer
+        .id;
+    let image = w.image("c.png", &make_png(100, 100));
+    let class = issuer
+        .create_class(&NewClass {
+            issuer: id,
+            name: "C".into(),
+            description: "D".into(),
+            image,
+            criteria: Some("Do it.".into()),
+            format: "ob3".into(),
+            ..NewClass::default()
+        })
+        .unwrap()
+        .id;
+    drop(issuer);
+    let csv = w.path("rows.csv");
+    std::fs::write(&csv, "email,issue date\nada@example.org,2025-13-01\nbob,\n").unwrap();
+    let out = w.path("out");
+    let class = class.to_string();
+    let args = [
+        "award",
+        "--class",
+        &class,
+        "--csv",
+        csv.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ];
+    let (code, _, err) = cli(&data, &args);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("line 2, column \"issue date\""), "{err}");
+    assert!(err.contains("line 3, column \"email\""), "{err}");
+    assert!(err.contains("nothing was awarded"), "{err}");
+    std::fs::write(&csv, "email\nada@example.org\n").unwrap();
+    let mut dry = args.to_vec();
+    dry.push("--dry-run");
+    let (code, stdout, err) = cli(&data, &dry);
+    assert_eq!(code, 0, "{err}");
+    assert!(stdout.contains("would award"), "{stdout}");
+    let mut json = args.to_vec();
+    json.push("--json");
+    let (code, stdout, err) = cli(&data, &json);
+    assert_eq!(code, 0, "{err}");
+    let row = json_line(&stdout);
+    assert_eq!(row["outcome"], "awarded");
+    assert_eq!(row["files"].as_array().unwrap().len(), 2);
+}

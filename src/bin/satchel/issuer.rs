@@ -186,15 +186,21 @@ pub enum ClassCommand {
 /// `satchel award`.
 #[derive(clap::Args)]
 #[command(
-    after_help = "Example:\n  satchel award --class 1 --recipient ada@example.org --name \"Ada Lovelace\" --out badges/"
+    after_help = "Examples:\n  satchel award --class 1 --recipient ada@example.org --name \"Ada Lovelace\" --out badges/\n  satchel award --class 1 --csv learners.csv --dry-run --out badges/\n\nCSV columns (header line; comma or semicolon; UTF-8): identity (or email), identity type,\nname, issue date, expiry, narrative, evidence url, evidence narrative."
 )]
 pub struct AwardArgs {
     /// The badge class's number.
     #[arg(long)]
     class: i64,
     /// The recipient: email, URL, phone number (+…) or DID.
-    #[arg(long)]
-    recipient: String,
+    #[arg(long, required_unless_present = "csv", conflicts_with = "csv")]
+    recipient: Option<String>,
+    /// Award to every row of this CSV file instead.
+    #[arg(long, value_name = "FILE")]
+    csv: Option<PathBuf>,
+    /// With --csv: check every row and say what would be awarded, award nothing.
+    #[arg(long, requires = "csv")]
+    dry_run: bool,
     /// The recipient's name (kept by you, never published).
     #[arg(long)]
     name: Option<String>,
@@ -222,6 +228,70 @@ pub struct AwardArgs {
     /// Print one JSON object: {id, files, …}.
     #[arg(long)]
     json: bool,
+}
+
+/// `satchel award --csv`.
+fn award_csv(
+    app: &satchel::app::App,
+    args: &AwardArgs,
+    csv: &std::path::Path,
+) -> Result<(), Failure> {
+    crate::common::on_ctrl_c();
+    let bar = crate::common::progress_bar(args.json || args.dry_run, "Awarding");
+    let report = app.award_csv(
+        args.class,
+        csv,
+        args.dry_run,
+        &args.out,
+        &|n, total| {
+            bar.set_length(total as u64);
+            bar.set_position(n as u64);
+        },
+        &crate::common::CANCEL,
+    );
+    bar.finish_and_clear();
+    let report = report?;
+    if args.json {
+        for r in &report.rows {
+            print_json(r);
+        }
+        for e in &report.errors {
+            print_json(e);
+        }
+    } else {
+        for r in &report.rows {
+            say!("line {:>5}  {:<16} {}", r.line, r.outcome, r.recipient);
+            for f in &r.files {
+                say!("             {f}");
+            }
+        }
+    }
+    for e in &report.errors {
+        eprintln!(
+            "satchel: {}: {}.",
+            csv.display(),
+            crate::output::clean(&e.to_string())
+        );
+    }
+    if !report.errors.is_empty() {
+        return Err(crate::common::rejected(format!(
+            "{}: {} bad row{}; nothing was awarded",
+            csv.display(),
+            report.errors.len(),
+            if report.errors.len() == 1 { "" } else { "s" }
+        )));
+    }
+    if report.cancelled {
+        return Err(crate::common::rejected(format!(
+            "stopped: {} awarded before Ctrl-C",
+            report
+                .rows
+                .iter()
+                .filter(|r| r.outcome == "awarded")
+                .count()
+        )));
+    }
+    Ok(())
 }
 
 /// `satchel awards`.
@@ -487,8 +557,11 @@ pub fn class(cmd: ClassCommand, data_dir: Option<PathBuf>) -> Result<(), Failure
 /// `satchel award`.
 pub fn award(args: AwardArgs, data_dir: Option<PathBuf>) -> Result<(), Failure> {
     let app = open(data_dir)?;
+    if let Some(csv) = &args.csv {
+        return award_csv(&app, &args, csv);
+    }
     let input = AwardInput {
-        recipient: args.recipient,
+        recipient: args.recipient.unwrap_or_default(),
         name: args.name,
         issued_on: parse_day("--issued-on", args.issued_on.as_deref())?,
         expires: parse_day("--expires", args.expires.as_deref())?,
