@@ -1012,3 +1012,40 @@ fn the_cli_lists_bad_csv_rows_by_line_and_awards_nothing() {
     assert_eq!(row["outcome"], "awarded");
     assert_eq!(row["files"].as_array().unwrap().len(), 2);
 }
+
+#[test]
+fn an_output_folder_that_cannot_be_written_stores_no_award() {
+    let w = World::new();
+    let issuer = w.issuer("https://club.example/badges/", None);
+    let class = w.class(issuer, "ob2-hosted", false);
+    // A file where the output folder should be.
+    std::fs::write(w.path("taken"), "a file").unwrap();
+    let err = w
+        .issuer_app
+        .award(
+            class,
+            &AwardInput {
+                recipient: ADA.into(),
+                ..AwardInput::default()
+            },
+            &w.path("taken/out"),
+        )
+        .unwrap_err();
+    assert_eq!(err.code(), ErrorCode::Io);
+    assert!(err.message().contains("taken/out"), "{err}");
+    assert!(w.issuer_app.awards(None, None).unwrap().is_empty());
+    // The same award to a folder that can be written works, and publishes.
+    w.award(class, ADA, "out");
+    w.issuer_app.publish(issuer, &w.path("site")).unwrap();
+    assert_eq!(w.issuer_app.awards(None, None).unwrap().len(), 1);
+    // Nothing is left beside the output and publish folders.
+    for dir in [w.path("out"), w.root.clone()] {
+        for e in std::fs::read_dir(dir).unwrap() {
+            let name = e.unwrap().file_name().to_string_lossy().into_owned();
+            assert!(
+                !name.contains("partial") && !name.contains(".lock"),
+                "{name}"
+            );
+        }
+    }
+}
