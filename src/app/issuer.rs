@@ -514,21 +514,31 @@ impl App {
         Ok(c)
     }
 
-    /// The publish folder of an issuer as its records stand in `store`.
+    /// The publish folder of an issuer as its records stand in `store`;
+    /// with `only`, the folder as that one award sees it (the same issuer,
+    /// key, class and status documents, without the other awards' hosted
+    /// assertions, so checking one award costs the same however many came
+    /// before it).
     fn build_folder(
         &self,
         store: &Store,
         i: &IssuerRecord,
+        only: Option<i64>,
     ) -> Result<(issuer::Folder, Vec<AwardRecord>), AppError> {
         let id = identity_of(i);
         let keys = store.issuer_keys(i.id)?;
         let signing = self.keys().load(&keys)?;
         let classes = store.classes(Some(i.id))?;
-        let awards = store.awards(Some(i.id), None, None)?;
+        let awards = match only {
+            Some(a) => vec![App::award_record(store, a)?],
+            None => store.awards(Some(i.id), None, None)?,
+        };
         let mut status = Vec::new();
         for p in docs::PURPOSES {
             for (award, idx) in store.status_indexes(i.id, p)? {
-                status.push((award, p.to_owned(), idx));
+                if only.is_none_or(|a| a == award) {
+                    status.push((award, p.to_owned(), idx));
+                }
             }
         }
         let folder = publish::build(
@@ -649,7 +659,7 @@ impl App {
             let signing = self.keys().load(&keys)?;
             let issued = issuer::award::issue(&i, &id, &c, &record, &status, &signing)?;
             s.set_award_document(award_id, &issued.document, issued.jwt.as_deref())?;
-            let (folder, _) = self.build_folder(s, &i)?;
+            let (folder, _) = self.build_folder(s, &i, Some(award_id))?;
             let mut expect = vec![Expect {
                 name: format!("the badge for {recipient}"),
                 bytes: &issued.baked,
@@ -818,7 +828,7 @@ impl App {
     pub fn publish(&self, issuer: i64, out: &Path) -> Result<PublishReport, AppError> {
         let store = self.store();
         let i = App::issuer_record(&store, issuer)?;
-        let (folder, awards) = self.build_folder(&store, &i)?;
+        let (folder, awards) = self.build_folder(&store, &i, None)?;
         let now = self.now();
         let expect: Vec<Expect<'_>> = awards
             .iter()
