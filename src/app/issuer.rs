@@ -390,6 +390,27 @@ impl App {
         App::issuer_view(&store, i)
     }
 
+    /// Replaces the issuer's current signing keys with new ones: the old
+    /// ones are retired (they sign nothing more) and stay published, so
+    /// every badge they signed still verifies.
+    pub fn rotate_keys(&self, id: i64) -> Result<IssuerView, AppError> {
+        let store = self.store();
+        App::issuer_record(&store, id)?;
+        store.atomically(|s| -> Result<(), AppError> {
+            for k in s
+                .issuer_keys(id)?
+                .into_iter()
+                .filter(|k| k.retired.is_none())
+            {
+                s.retire_issuer_key(k.id, self.now())?;
+                self.add_key(s, id, &k.algorithm)?;
+            }
+            Ok(())
+        })?;
+        let i = App::issuer_record(&store, id)?;
+        App::issuer_view(&store, i)
+    }
+
     /// Creates a badge class (and the issuer's RSA key, the first time an
     /// OB 2.0 signed class needs it).
     pub fn create_class(&self, new: &NewClass) -> Result<ClassRecord, AppError> {

@@ -356,6 +356,17 @@ impl Store {
         )
     }
 
+    /// Marks a key retired: it signs no more, and stays published.
+    pub fn retire_issuer_key(&self, id: i64, now: i64) -> Result<(), StoreError> {
+        self.conn
+            .execute(
+                "UPDATE issuer_keys SET retired = ?2 WHERE id = ?1 AND retired IS NULL",
+                params![id, now],
+            )
+            .map_err(db)?;
+        Ok(())
+    }
+
     /// Stores a new badge class (its `id` is ignored); returns its number.
     pub fn insert_class(&self, c: &ClassRecord) -> Result<i64, StoreError> {
         self.conn

@@ -1049,3 +1049,35 @@ fn an_output_folder_that_cannot_be_written_stores_no_award() {
         }
     }
 }
+
+#[test]
+fn after_a_key_rotation_old_and_new_badges_verify() {
+    for format in ["ob3", "ob2-signed"] {
+        let w = World::new();
+        let issuer = w.issuer("https://club.example/badges/", None);
+        let class = w.class(issuer, format, false);
+        let old = w.award(class, ADA, "old");
+        let view = w.issuer_app.rotate_keys(issuer).unwrap();
+        assert!(view.keys.iter().filter(|k| k.retired.is_some()).count() >= 1);
+        let new = w.award(class, ADA, "new");
+        w.issuer_app.publish(issuer, &w.path("site")).unwrap();
+        let fetch =
+            satchel::fetch::DirFetch::new("https://club.example/badges/", w.path("site")).unwrap();
+        for done in [&old, &new] {
+            let r = verify_file(Path::new(&done.files[0]), &fetch, ADA);
+            assert_eq!(r.status, Verdict::Verified, "{format}: {:#?}", r.checks);
+        }
+        if format == "ob3" {
+            let did: serde_json::Value =
+                serde_json::from_slice(&std::fs::read(w.path("site/did.json")).unwrap()).unwrap();
+            assert_eq!(
+                did["assertionMethod"][0],
+                "did:web:club.example:badges#key-2"
+            );
+            assert_eq!(
+                did["assertionMethod"][1],
+                "did:web:club.example:badges#key-1"
+            );
+        }
+    }
+}

@@ -59,6 +59,17 @@ pub enum IssuerCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Make new signing keys; the old ones stay published, so earlier badges still verify.
+    #[command(
+        after_help = "Example:\n  satchel issuer rotate-key 1 && satchel publish 1 --out site/"
+    )]
+    RotateKey {
+        /// The issuer's number.
+        id: i64,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
     /// Change an issuer profile.
     #[command(
         after_help = "Example:\n  satchel issuer edit 1 --description \"We code and sail.\""
@@ -424,6 +435,16 @@ pub fn issuer(cmd: IssuerCommand, data_dir: Option<PathBuf>) -> Result<(), Failu
                             .unwrap_or_default()
                     );
                 }
+            }
+        }
+        IssuerCommand::RotateKey { id, json } => {
+            let v = app.rotate_keys(id)?;
+            if json {
+                print_json(&v);
+            } else {
+                say!(
+                    "Issuer {id} signs with new keys from now on; publish again so verifiers find them."
+                );
             }
         }
         IssuerCommand::Edit {
