@@ -1081,3 +1081,38 @@ fn after_a_key_rotation_old_and_new_badges_verify() {
         }
     }
 }
+
+#[test]
+fn a_publish_whose_badges_do_not_verify_writes_nothing_and_says_why() {
+    let w = World::new();
+    let issuer = w.issuer("https://club.example/badges/", None);
+    let class = w.class(issuer, "ob3", false);
+    let done = w.award(class, ADA, "out");
+    w.issuer_app.publish(issuer, &w.path("site")).unwrap();
+    let before: Vec<(PathBuf, Vec<u8>)> = files_under(&w.path("site"))
+        .into_iter()
+        .map(|f| (f.clone(), std::fs::read(&f).unwrap()))
+        .collect();
+    // The stored credential changed after it was signed (a damaged database).
+    let conn = rusqlite::Connection::open(w.issuer_app.database()).unwrap();
+    conn.execute(
+        "UPDATE awards SET document = replace(document, 'Harbour Navigator', 'Harbour Admiral') WHERE id = ?1",
+        [done.id],
+    )
+    .unwrap();
+    drop(conn);
+    let err = w.issuer_app.publish(issuer, &w.path("site")).unwrap_err();
+    assert!(
+        err.message().contains(&format!("award {}", done.id)),
+        "{err}"
+    );
+    assert!(
+        err.message().contains("did not pass Satchel's own check"),
+        "{err}"
+    );
+    assert!(!err.message().contains('\n'));
+    for (f, bytes) in &before {
+        assert_eq!(&std::fs::read(f).unwrap(), bytes, "{}", f.display());
+    }
+    assert_eq!(files_under(&w.path("site")).len(), before.len());
+}
