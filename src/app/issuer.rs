@@ -629,7 +629,11 @@ impl App {
             )
         })?;
         let id = identity_of(&i);
-        store.atomically(|s| -> Result<AwardDone, AppError> {
+        // The files are written last, inside the transaction; if the commit
+        // still fails, they are removed, so there is an award with its
+        // files or neither.
+        let written = std::cell::RefCell::new(Vec::new());
+        let result = store.atomically(|s| -> Result<AwardDone, AppError> {
             let award_id = s.insert_award(&NewAward {
                 class_id: c.id,
                 uid: &uid,
@@ -697,13 +701,20 @@ impl App {
             }
             publish::self_check(&folder, &out.join(".self-check"), &expect, now)?;
             let files = write_files(out, &issued.files)?;
+            written.borrow_mut().clone_from(&files);
             Ok(AwardDone {
                 id: award_id,
                 class: c.id,
                 recipient: recipient.clone(),
                 files,
             })
-        })
+        });
+        if result.is_err() {
+            for f in written.borrow().iter() {
+                let _ = std::fs::remove_file(f);
+            }
+        }
+        result
     }
 
     /// Awards a class to every row of a CSV file (see `issuer::bulk` for
