@@ -1116,3 +1116,55 @@ fn a_publish_whose_badges_do_not_verify_writes_nothing_and_says_why() {
     }
     assert_eq!(files_under(&w.path("site")).len(), before.len());
 }
+
+#[test]
+fn the_publish_folder_has_escaped_pages_and_headers_for_static_hosts() {
+    let w = World::new();
+    let issuer = w.issuer("https://club.example/badges/", None);
+    let class = w
+        .issuer_app
+        .create_class(&NewClass {
+            issuer,
+            name: "<script>alert(1)</script>".into(),
+            description: "Tags & more".into(),
+            image: w.image("c.png", &make_png(100, 100)),
+            criteria: Some("First <b>step</b>.\n\nSecond step.".into()),
+            format: "ob2-hosted".into(),
+            ..NewClass::default()
+        })
+        .unwrap();
+    w.issuer_app.publish(issuer, &w.path("site")).unwrap();
+    let read = |p: &str| std::fs::read_to_string(w.path("site").join(p)).unwrap();
+    let index = read("index.html");
+    assert!(
+        index.contains("A &lt;club&gt; that codes &amp; sails."),
+        "{index}"
+    );
+    assert!(!index.contains("<script>"));
+    let page = read(&format!("classes/{}.html", class.id));
+    assert!(
+        page.contains("First &lt;b&gt;step&lt;&#x2f;b&gt;.")
+            || page.contains("First &lt;b&gt;step&lt;/b&gt;."),
+        "{page}"
+    );
+    assert!(page.contains("<p>Second step.</p>"), "{page}");
+    assert!(page.contains("Content-Security-Policy"));
+    let badge_class: serde_json::Value =
+        serde_json::from_str(&read(&format!("classes/{}.json", class.id))).unwrap();
+    assert_eq!(
+        badge_class["criteria"]["id"],
+        format!("https://club.example/badges/classes/{}.html", class.id)
+    );
+    assert!(read("_headers").contains("Access-Control-Allow-Origin: *"));
+    assert!(read(".htaccess").contains("Access-Control-Allow-Origin"));
+    let manifest: serde_json::Value = serde_json::from_str(&read("manifest.json")).unwrap();
+    for (path, hash) in manifest["files"].as_object().unwrap() {
+        let bytes = std::fs::read(w.path("site").join(path)).unwrap();
+        use sha2::Digest;
+        let hex: String = sha2::Sha256::digest(&bytes)
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        assert_eq!(hash.as_str().unwrap(), hex, "{path}");
+    }
+}
