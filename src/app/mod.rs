@@ -15,6 +15,8 @@
 //!   reorder, list, show;
 //! - `identities`: add and remove, each followed by matching every badge's
 //!   recipient again;
+//! - `issuer`: issuer mode (profiles, badge classes, awards, revocation,
+//!   suspension, the publish folder);
 //! - `tasks`: import, re-verify, backup, restore, export-all and share
 //!   pages (the long ones take a progress callback and a cancel switch).
 //!
@@ -25,11 +27,15 @@ mod collections;
 mod documents;
 mod error;
 mod identities;
+mod issuer;
 mod tasks;
 
 pub use badges::{BadgeDetail, BadgePage, TagCount, VerificationView};
 pub use error::{AppError, ErrorCode};
 pub use identities::IdentityChange;
+pub use issuer::{
+    AwardDone, BulkReport, BulkRow, ClassEdit, IssuerEdit, IssuerView, NewClass, NewIssuer,
+};
 pub use tasks::{RestoreDone, Reverify, ShareOptions};
 
 use crate::fetch::{CachingFetch, HttpFetch, NetPolicy};

@@ -21,6 +21,7 @@
 //! pinned, so badges stay verifiable offline) and the backpack: badges with
 //! their original bytes and verification history, tags, notes, identities,
 //! collections and a full-text index (`badges`, `collections`, `identities`),
+//! issuer mode's profiles, key metadata, badge classes and awards (`issuer`),
 //! and whole-database backup and restore (`backup`, which refuses a backup
 //! whose schema is not exactly Satchel's), with temporary copies that never
 //! outlive their run (`crate::atomic`).
@@ -33,6 +34,7 @@ mod badges;
 mod collections;
 mod documents;
 mod identities;
+mod issuer;
 mod recipient;
 
 pub use backup::{inspect_backup, restore, BackupSummary};
@@ -44,6 +46,7 @@ pub use collections::CollectionSummary;
 pub(crate) use documents::sha256_hex;
 pub use documents::{DocumentRecord, DocumentSource, DocumentSummary, StoredDocument};
 pub use identities::{Identity, IdentityKind};
+pub use issuer::{AwardRecord, ClassRecord, IssuerRecord, KeyRecord, NewAward};
 pub use recipient::{MatchedIdentity, RecipientMatch};
 
 use rusqlite::{Connection, TransactionBehavior};
@@ -64,6 +67,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0002_badges.sql"),
     include_str!("migrations/0003_recipient_match.sql"),
     include_str!("migrations/0004_keep_both.sql"),
+    include_str!("migrations/0005_issuer.sql"),
 ];
 
 /// How long a write waits for another process writing to the database

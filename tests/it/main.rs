@@ -15,6 +15,7 @@ mod export;
 mod fetch;
 mod hostile;
 mod interop;
+mod issuer;
 mod key_binding;
 mod model;
 mod ob2;

@@ -18,6 +18,7 @@ mod files;
 mod folders;
 mod identities;
 mod import;
+mod issuer;
 mod output;
 mod reverify;
 mod verify;
@@ -185,6 +186,59 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Issuer mode: your issuer profiles (create, list, show, edit).
+    #[command(subcommand)]
+    Issuer(issuer::IssuerCommand),
+    /// Issuer mode: badge classes (create, list, show, edit).
+    #[command(subcommand)]
+    Badgeclass(issuer::ClassCommand),
+    /// Issuer mode: award a badge class to a recipient; writes the signed, baked badge.
+    Award(issuer::AwardArgs),
+    /// Issuer mode: list awards.
+    Awards(issuer::AwardsArgs),
+    /// Issuer mode: revoke an award for good (the next publish carries it).
+    #[command(after_help = "Example:\n  satchel revoke 12 --reason \"Awarded by mistake\"")]
+    Revoke {
+        /// The award's number (see `satchel awards`).
+        award: i64,
+        /// Why (published).
+        #[arg(long)]
+        reason: String,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Issuer mode: suspend an OB 3.0 award (reversible).
+    Suspend {
+        /// The award's number.
+        award: i64,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Issuer mode: lift an award's suspension.
+    Unsuspend {
+        /// The award's number.
+        award: i64,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Issuer mode: write the issuer's publish folder (upload it to the base URL).
+    ///
+    /// Every award is checked against the new folder first. Publishing again
+    /// with nothing changed writes the same bytes; the command lists what changed.
+    #[command(after_help = "Example:\n  satchel publish 1 --out site/")]
+    Publish {
+        /// The issuer's number.
+        issuer: i64,
+        /// The folder to write (missing, empty or an earlier publish).
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
     /// Show what an input is: container, Open Badges version, payload kind and the badge itself.
     Inspect {
         /// A baked PNG or SVG, a JSON or JWS file, or a file holding a URL (`-` reads standard input).
@@ -278,6 +332,18 @@ fn main() -> ExitCode {
         Command::Restore { file, json } => files::restore(&file, json, cli.data_dir),
         Command::Export(args) => files::export(args, cli.data_dir),
         Command::ExportAll { out, json } => files::export_all(&out, json, cli.data_dir),
+        Command::Issuer(cmd) => issuer::issuer(cmd, cli.data_dir),
+        Command::Badgeclass(cmd) => issuer::class(cmd, cli.data_dir),
+        Command::Award(args) => issuer::award(args, cli.data_dir),
+        Command::Awards(args) => issuer::awards(args, cli.data_dir),
+        Command::Revoke {
+            award,
+            reason,
+            json,
+        } => issuer::revoke(award, &reason, json, cli.data_dir),
+        Command::Suspend { award, json } => issuer::suspend(award, true, json, cli.data_dir),
+        Command::Unsuspend { award, json } => issuer::suspend(award, false, json, cli.data_dir),
+        Command::Publish { issuer, out, json } => issuer::publish(issuer, &out, json, cli.data_dir),
     };
     if output::SAID_PRIVATE.load(std::sync::atomic::Ordering::Relaxed) {
         eprintln!("satchel: to let Satchel fetch from private or local network addresses, pass --allow-private-network (or set SATCHEL_ALLOW_PRIVATE_NETWORK=1).");
