@@ -46,6 +46,7 @@ pub mod detect;
 pub mod export;
 pub mod fetch;
 pub mod inspect;
+pub mod issuer;
 pub mod jws;
 pub mod keys;
 pub mod limits;

@@ -13,6 +13,7 @@ mod detect;
 mod export;
 mod fetch;
 mod hostile;
+mod issuer_parts;
 mod key_binding;
 mod model;
 mod ob2;

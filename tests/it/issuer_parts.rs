@@ -1,0 +1,245 @@
+//! Issuer mode's self-contained parts, with real files and servers: badge
+//! image checks, criteria Markdown, badge emails, sealed exports.
+
+use satchel::bake::ImageFormat;
+use satchel::issuer::image::{check_badge_image, Problem};
+
+/// A real RGBA PNG of the given size, written by the `png` crate.
+fn png_of(width: u32, height: u32) -> Vec<u8> {
+    let mut out = Vec::new();
+    let mut enc = png::Encoder::new(&mut out, width, height);
+    enc.set_color(png::ColorType::Rgba);
+    enc.set_depth(png::BitDepth::Eight);
+    let mut w = enc.write_header().unwrap();
+    let pixels: Vec<u8> = (0..width * height * 4).map(|i| (i % 251) as u8).collect();
+    w.write_image_data(&pixels).unwrap();
+    w.finish().unwrap();
+    out
+}
+
+fn svg_with(root_attrs: &str, body: &str) -> Vec<u8> {
+    format!(r#"<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" {root_attrs}>{body}</svg>"#)
+        .into_bytes()
+}
+
+fn problem(name: &str, bytes: &[u8]) -> (Problem, String) {
+    let err = check_badge_image(name, bytes).expect_err("the image should be refused");
+    let text = err.to_string();
+    assert!(text.starts_with(name), "{text}");
+    assert!(text.ends_with('.'), "{text}");
+    assert_eq!(
+        text.replace("e.g. ", "").matches(". ").count(),
+        0,
+        "one sentence: {text}"
+    );
+    (err.problem, text)
+}
+
+#[test]
+fn a_square_png_passes_with_its_size() {
+    let ok = check_badge_image("badge.png", &png_of(512, 512)).unwrap();
+    assert_eq!(ok.format, ImageFormat::Png);
+    assert_eq!((ok.width, ok.height), (512, 512));
+    assert!(ok.warnings.is_empty());
+}
+
+#[test]
+fn a_baked_png_passes() {
+    let baked = satchel::bake::bake(
+        &png_of(300, 300),
+        r#"{"type":"Assertion"}"#,
+        satchel::bake::Slot::OpenBadgeCredential,
+    )
+    .unwrap();
+    let ok = check_badge_image("baked.png", &baked).unwrap();
+    assert_eq!((ok.width, ok.height), (300, 300));
+}
+
+#[test]
+fn a_small_png_passes_with_a_warning_and_a_tiny_one_is_refused() {
+    let ok = check_badge_image("small.png", &png_of(128, 128)).unwrap();
+    assert_eq!(ok.warnings.len(), 1);
+    assert!(ok.warnings[0].contains("128×128"), "{:?}", ok.warnings);
+    let (p, text) = problem("tiny.png", &png_of(64, 64));
+    assert_eq!(p, Problem::TooSmall(64, 64));
+    assert!(text.contains("at least 90×90"), "{text}");
+    assert!(check_badge_image("edge.png", &png_of(90, 90)).is_ok());
+}
+
+#[test]
+fn a_png_that_is_not_square_is_refused_with_the_fix() {
+    let (p, text) = problem("badge.png", &png_of(300, 200));
+    assert_eq!(p, Problem::NotSquare(300, 200));
+    assert_eq!(
+        text,
+        "badge.png is 300×200 pixels; a badge image must be square (e.g. 512×512)."
+    );
+}
+
+#[test]
+fn a_file_over_256_kb_is_refused_before_it_is_read() {
+    let mut big = png_of(100, 100);
+    big.resize(256 * 1024 + 1, 0);
+    let (p, text) = problem("big.png", &big);
+    assert_eq!(p, Problem::TooLarge(256 * 1024 + 1));
+    assert!(text.contains("at most 256 KB"), "{text}");
+}
+
+#[test]
+fn truncated_and_damaged_pngs_are_refused() {
+    let whole = png_of(256, 256);
+    for cut in [9, 20, 33, whole.len() / 2, whole.len() - 1] {
+        let (p, text) = problem("cut.png", &whole[..cut]);
+        assert!(matches!(p, Problem::BadPng(_)), "{cut}: {p:?}");
+        assert!(text.contains("cut short"), "{cut}: {text}");
+    }
+    let mut bad_crc = whole.clone();
+    bad_crc[29] ^= 0xff;
+    let (_, text) = problem("crc.png", &bad_crc);
+    assert!(text.contains("bad checksum"), "{text}");
+    // A header claiming a huge size is caught by its checksum or its size.
+    let mut huge = whole.clone();
+    huge[16..20].copy_from_slice(&u32::MAX.to_be_bytes());
+    assert!(matches!(problem("huge.png", &huge).0, Problem::BadPng(_)));
+    // A length field pointing far past the end.
+    let mut long = whole;
+    long[33..37].copy_from_slice(&0x7fff_ffffu32.to_be_bytes());
+    assert!(problem("long.png", &long).1.contains("cut short"));
+}
+
+#[test]
+fn other_formats_are_refused() {
+    for (name, bytes) in [
+        ("photo.jpg", &b"\xff\xd8\xff\xe0\0\x10JFIF\0"[..]),
+        ("anim.gif", b"GIF89a\x01\0\x01\0"),
+        ("notes.txt", b"just text"),
+        ("empty.png", b""),
+        ("page.html", b"<html><body/></html>"),
+    ] {
+        let (p, text) = problem(name, bytes);
+        assert_eq!(p, Problem::NotAnImage, "{name}");
+        assert!(text.contains("not a PNG or SVG image"), "{text}");
+    }
+}
+
+#[test]
+fn svg_size_comes_from_width_height_or_view_box() {
+    for (attrs, side) in [
+        (r#"width="512" height="512""#, 512),
+        (r#"width="300px" height="300px" viewBox="0 0 10 10""#, 300),
+        (r#"viewBox="0 0 400 400""#, 400),
+        (r#"width="100%" height="100%" viewBox="0,0,200,200""#, 200),
+        (r#"width="3in" height="288px""#, 288),
+    ] {
+        let ok = check_badge_image("b.svg", &svg_with(attrs, "<circle r='5'/>")).unwrap();
+        assert_eq!(ok.format, ImageFormat::Svg);
+        assert_eq!((ok.width, ok.height), (side, side), "{attrs}");
+    }
+    let (p, text) = problem("nosize.svg", &svg_with("", "<circle r='5'/>"));
+    assert_eq!(p, Problem::NoSize);
+    assert!(text.contains("viewBox"), "{text}");
+    assert_eq!(
+        problem("wide.svg", &svg_with(r#"viewBox="0 0 600 300""#, "")).0,
+        Problem::NotSquare(600, 300)
+    );
+    assert_eq!(
+        problem("bad.svg", &svg_with(r#"viewBox="0 0 x y""#, "")).0,
+        Problem::NoSize
+    );
+}
+
+#[test]
+fn safe_svg_features_pass() {
+    let body = r##"<defs><linearGradient id="g"><stop offset="0" stop-color="#fff"/></linearGradient></defs>
+        <style>circle { fill: url(#g); }</style>
+        <circle r="40" fill="url(#g)"/><use href="#g"/>
+        <image xlink:href="data:image/png;base64,iVBORw0KGgo="/>
+        <text>A &amp; B &#169;</text>"##;
+    check_badge_image("ok.svg", &svg_with(r#"viewBox="0 0 512 512""#, body)).unwrap();
+}
+
+#[test]
+fn hostile_svgs_are_refused_with_the_reason() {
+    let cases: &[(&str, &str)] = &[
+        ("<script>alert(1)</script>", "<script>"),
+        (
+            "<svg:script xmlns:svg='http://www.w3.org/2000/svg'/>",
+            "<script>",
+        ),
+        (
+            r#"<circle r="4" onload="alert(1)"/>"#,
+            "event handler onload",
+        ),
+        (r#"<circle r="4" ONCLICK="x()"/>"#, "event handler ONCLICK"),
+        (
+            "<foreignObject><p>hi</p></foreignObject>",
+            "<foreignObject>",
+        ),
+        (
+            r#"<image href="https://tracker.example/p.png"/>"#,
+            "link to https://tracker.example",
+        ),
+        (
+            r#"<a xlink:href="javascript:alert(1)"><circle r="4"/></a>"#,
+            "link to javascript:",
+        ),
+        (r#"<use href="other.svg#x"/>"#, "link to other.svg"),
+        (
+            r#"<image href="data:image/svg+xml;base64,PHN2Zy8+"/>"#,
+            "link to data:image/svg+xml",
+        ),
+        (
+            "<style>@import url(https://x.example/a.css);</style>",
+            "style sheet",
+        ),
+        (
+            "<style><![CDATA[circle{fill:url(http://x.example/f)}]]></style>",
+            "style sheet",
+        ),
+        (
+            r#"<circle style="fill:url(http://x.example/f)"/>"#,
+            "style attribute",
+        ),
+        (
+            r#"<circle fill="url( 'https://x.example/f')"/>"#,
+            "fill attribute",
+        ),
+        (
+            r#"<set attributeName="href" to="javascript:alert(1)"/>"#,
+            "animation of its href",
+        ),
+        (
+            r#"<animate attributeName="onbegin" to="x"/>"#,
+            "animation of its onbegin",
+        ),
+        (r#"<g xml:base="https://x.example/"/>"#, "xml:base"),
+        ("<text>&ent;</text>", "entity reference &ent;"),
+        (r#"<circle fill="&ent;"/>"#, "entity reference in its fill"),
+        ("<?php echo 1; ?>", "processing instruction"),
+    ];
+    for (body, reason) in cases {
+        let bytes = svg_with(r#"width="512" height="512""#, body);
+        let (p, text) = problem("hostile.svg", &bytes);
+        assert!(matches!(p, Problem::Unsafe(_)), "{body}: {p:?}");
+        assert!(text.contains(reason), "{body}: {text}");
+        assert!(text.contains("plain picture"), "{text}");
+    }
+    let stylesheet = br#"<?xml version="1.0"?><?xml-stylesheet href="https://x.example/s.css"?><svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 512 512"/>"#;
+    assert!(problem("pi.svg", stylesheet).1.contains("xml-stylesheet"));
+    let doctype = br#"<?xml version="1.0"?><!DOCTYPE svg [<!ENTITY lol "lol">]><svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 512 512">&lol;</svg>"#;
+    assert!(problem("dtd.svg", doctype).1.contains("DOCTYPE"));
+}
+
+#[test]
+fn truncated_and_malformed_svgs_are_refused() {
+    let whole = svg_with(r#"viewBox="0 0 512 512""#, "<g><circle r='40'/></g>");
+    let after_root = whole.iter().position(|&b| b == b'>').unwrap() + 3;
+    for cut in [after_root, whole.len() - 10, whole.len() - 1] {
+        let (p, text) = problem("cut.svg", &whole[..cut]);
+        assert!(matches!(p, Problem::BadSvg(_)), "{cut}: {p:?} {text}");
+    }
+    let deep = svg_with(r#"viewBox="0 0 512 512""#, &"<g>".repeat(300));
+    assert!(problem("deep.svg", &deep).1.contains("deeper"));
+    let latin1 = b"<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 512 512\"><text>\xe9</text></svg>";
+    assert!(problem("latin1.svg", latin1).1.contains("UTF-8"));
+}
