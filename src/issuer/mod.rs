@@ -4,3 +4,4 @@
 //! encryption of key exports and backups (`sealed`).
 
 pub mod image;
+pub mod markdown;

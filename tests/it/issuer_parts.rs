@@ -243,3 +243,139 @@ fn truncated_and_malformed_svgs_are_refused() {
     let latin1 = b"<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 512 512\"><text>\xe9</text></svg>";
     assert!(problem("latin1.svg", latin1).1.contains("UTF-8"));
 }
+
+// Criteria Markdown.
+
+use satchel::issuer::markdown::to_html;
+
+/// Every `<` in `html` opens one of the tags the renderer writes.
+fn only_known_tags(html: &str) {
+    const TAGS: &[&str] = &[
+        "p",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "blockquote",
+        "pre",
+        "code",
+        "ol",
+        "ul",
+        "li",
+        "em",
+        "strong",
+        "del",
+        "a",
+        "br",
+        "hr",
+    ];
+    for (at, _) in html.match_indices('<') {
+        let name: String = html[at + 1..]
+            .trim_start_matches('/')
+            .chars()
+            .take_while(char::is_ascii_alphanumeric)
+            .collect();
+        assert!(
+            TAGS.contains(&name.as_str()),
+            "unexpected <{name} in {html}"
+        );
+    }
+}
+
+#[test]
+fn markdown_raw_html_is_escaped_never_passed_through() {
+    for input in [
+        "<script>alert(1)</script>",
+        "Hello <img src=x onerror=alert(1)> there",
+        "<div onclick=\"x()\">\n\n*block*\n\n</div>",
+        "<iframe src=\"https://x.example\"></iframe>",
+        "<!-- comment --><svg onload=alert(1)>",
+        "<a href=\"javascript:alert(1)\">raw link</a>",
+        "&lt;script&gt;alert(1)&lt;/script&gt;",
+        "<style>body{display:none}</style>",
+    ] {
+        let html = to_html(input);
+        only_known_tags(&html);
+        assert!(!html.contains("<script"), "{html}");
+        assert!(!html.contains("<img"), "{html}");
+        assert!(!html.contains("<div"), "{html}");
+        assert!(!html.contains("<iframe"), "{html}");
+        assert!(!html.contains("<svg"), "{html}");
+        assert!(!html.contains("<style"), "{html}");
+    }
+    assert_eq!(
+        to_html("<script>alert(1)</script>"),
+        "<p>&lt;script&gt;alert(1)&lt;/script&gt;</p>\n"
+    );
+    // Entities decode to text, which is escaped again: never markup.
+    assert_eq!(
+        to_html("&lt;b&gt; &#60;i&#62; &amp;"),
+        "<p>&lt;b&gt; &lt;i&gt; &amp;</p>\n"
+    );
+}
+
+#[test]
+fn markdown_links_only_to_http_and_mailto() {
+    assert_eq!(
+        to_html("[site](https://example.org/criteria?a=1&b=\"2\" \"The title\")"),
+        "<p><a href=\"https://example.org/criteria?a=1&amp;b=%222%22\" title=\"The title\" rel=\"nofollow noopener\">site</a></p>\n"
+    );
+    assert_eq!(
+        to_html("<mailto:coach@example.org>"),
+        "<p><a href=\"mailto:coach@example.org\" rel=\"nofollow noopener\">mailto:coach@example.org</a></p>\n"
+    );
+    for input in [
+        "[click](javascript:alert(1))",
+        "[click](jav&#x61;script:alert(1))",
+        "[click](JAVASCRIPT:alert(1))",
+        "[click]( javascript:alert(1))",
+        "[click](data:text/html;base64,PHNjcmlwdD4=)",
+        "[click](vbscript:msgbox)",
+        "[click](/relative/path)",
+        "[click][ref]\n\n[ref]: javascript:alert(1)",
+        "<javascript:alert(1)>",
+    ] {
+        let html = to_html(input);
+        only_known_tags(&html);
+        assert!(!html.contains("<a"), "{input}: {html}");
+        assert!(
+            !html.to_ascii_lowercase().contains("href"),
+            "{input}: {html}"
+        );
+    }
+    assert_eq!(to_html("[click](javascript:alert(1))"), "<p>click</p>\n");
+}
+
+#[test]
+fn markdown_images_become_links_never_img() {
+    assert_eq!(
+        to_html("![the badge](https://example.org/b.png)"),
+        "<p><a href=\"https://example.org/b.png\" rel=\"nofollow noopener\">the badge</a></p>\n"
+    );
+    assert_eq!(to_html("![x](javascript:alert(1))"), "<p>x</p>\n");
+    let html = to_html("![a \"quoted\" <alt>](https://example.org/b.png \"t'\")");
+    only_known_tags(&html);
+    assert!(html.contains("title=\"t&#39;\""), "{html}");
+}
+
+#[test]
+fn markdown_output_is_deterministic_and_escapes_code() {
+    let input = "Intro\n\n```html\n<b onclick=x>\n```\n\n> quote `<i>`\n\n- [a](http://a.example)\n- ~~old~~\n\n---\nline  \nbreak";
+    let first = to_html(input);
+    only_known_tags(&first);
+    assert!(
+        first.contains("<pre><code class=\"language-html\">&lt;b onclick=x&gt;\n</code></pre>"),
+        "{first}"
+    );
+    assert!(first.contains("<code>&lt;i&gt;</code>"), "{first}");
+    for _ in 0..3 {
+        assert_eq!(to_html(input), first);
+    }
+    // Deep nesting and long input stay quick and well-formed.
+    let deep = format!("{}x", "> ".repeat(5_000));
+    only_known_tags(&to_html(&deep));
+    let many = "[a](javascript:x) <b> ".repeat(20_000);
+    assert!(!to_html(&many).contains("<a"));
+}
