@@ -5,3 +5,4 @@
 
 pub mod image;
 pub mod markdown;
+pub mod sealed;

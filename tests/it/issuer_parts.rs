@@ -379,3 +379,93 @@ fn markdown_output_is_deterministic_and_escapes_code() {
     let many = "[a](javascript:x) <b> ".repeat(20_000);
     assert!(!to_html(&many).contains("<a"));
 }
+
+// Sealed (passphrase-encrypted) exports.
+
+use satchel::issuer::sealed::{open, seal, SealError};
+
+#[test]
+fn a_sealed_file_is_armored_age_opens_with_its_passphrase_and_hides_the_plaintext() {
+    use base64::Engine;
+    let secret: Vec<u8> =
+        b"-----BEGIN PRIVATE KEY-----\nMC4CAQAwBQYDK2VwBCIEIExampleIssuerSigningKeyMaterial\n-----END PRIVATE KEY-----\n"
+            .to_vec();
+    let sealed = seal(&secret, "correct horse battery staple").unwrap();
+    let text = std::str::from_utf8(&sealed).expect("ASCII armor");
+    assert!(
+        text.starts_with("-----BEGIN AGE ENCRYPTED FILE-----\n"),
+        "{text}"
+    );
+    assert!(
+        text.trim_end()
+            .ends_with("-----END AGE ENCRYPTED FILE-----"),
+        "{text}"
+    );
+    // Inside the armor: an age v1 header with one scrypt stanza.
+    let body: String = text.lines().filter(|l| !l.starts_with("-----")).collect();
+    let binary = base64::engine::general_purpose::STANDARD
+        .decode(body)
+        .unwrap();
+    assert!(
+        binary.starts_with(b"age-encryption.org/v1\n-> scrypt "),
+        "{:?}",
+        &binary[..40]
+    );
+    assert_eq!(
+        binary.windows(b"-> ".len()).filter(|w| w == b"-> ").count(),
+        1
+    );
+    // The plaintext appears nowhere, in any of its encodings.
+    for needle in [
+        &b"PRIVATE KEY"[..],
+        b"ExampleIssuerSigningKey",
+        b"correct horse",
+    ] {
+        assert!(!sealed.windows(needle.len()).any(|w| w == needle));
+        assert!(!binary.windows(needle.len()).any(|w| w == needle));
+    }
+    assert_eq!(
+        open(&sealed, "correct horse battery staple").unwrap(),
+        secret
+    );
+
+    let wrong = open(&sealed, "incorrect horse").unwrap_err();
+    assert_eq!(wrong, SealError::WrongPassphrase);
+    assert_eq!(
+        format!("key.age: {wrong}."),
+        "key.age: the passphrase is not the one this file was sealed with."
+    );
+
+    // Cut short inside the payload, or changed after sealing.
+    let cut = &binary[..binary.len() - 10];
+    assert!(matches!(
+        open(cut, "correct horse battery staple"),
+        Err(SealError::Damaged(_))
+    ));
+    let mut changed = binary.clone();
+    let last = changed.len() - 1;
+    changed[last] ^= 1;
+    let err = open(&changed, "correct horse battery staple").unwrap_err();
+    assert!(matches!(err, SealError::Damaged(_)), "{err:?}");
+    assert!(err.to_string().contains("damaged"), "{err}");
+}
+
+#[test]
+fn files_that_are_not_sealed_are_refused_without_work() {
+    for bytes in [
+        &b""[..],
+        b"hello",
+        b"-----BEGIN AGE ENCRYPTED FILE-----\n",
+        b"age-encryption.org/v1\n",
+        b"{\"not\":\"age\"}",
+    ] {
+        let err = open(bytes, "pass").unwrap_err();
+        assert!(
+            matches!(err, SealError::NotSealed | SealError::Damaged(_)),
+            "{bytes:?}: {err:?}"
+        );
+        assert!(!err.to_string().is_empty());
+    }
+    assert_eq!(open(b"hello", "pass").unwrap_err(), SealError::NotSealed);
+    assert_eq!(seal(b"x", "").unwrap_err(), SealError::EmptyPassphrase);
+}
