@@ -135,6 +135,13 @@ fn safe_url(url: &str) -> Option<String> {
     }
 }
 
+/// `text` with `& < > " '` escaped, for HTML text and attribute values.
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    escape_into(&mut out, text);
+    out
+}
+
 /// Appends `text` with `& < > " '` escaped.
 fn escape_into(out: &mut String, text: &str) {
     for c in text.chars() {

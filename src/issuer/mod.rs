@@ -4,5 +4,6 @@
 //! encryption of key exports and backups (`sealed`).
 
 pub mod image;
+pub mod mail;
 pub mod markdown;
 pub mod sealed;

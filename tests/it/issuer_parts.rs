@@ -469,3 +469,337 @@ fn files_that_are_not_sealed_are_refused_without_work() {
     assert_eq!(open(b"hello", "pass").unwrap_err(), SealError::NotSealed);
     assert_eq!(seal(b"x", "").unwrap_err(), SealError::EmptyPassphrase);
 }
+
+// Badge emails, checked with Python's own email parser and sent to a real
+// SMTP server (aiosmtpd) on 127.0.0.1.
+
+use satchel::issuer::mail::{draft, send, MailBadge, MailError, Security, SmtpSettings};
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::sync::atomic::AtomicBool;
+use std::time::Duration;
+
+/// The venv `make smtp-venv` installs aiosmtpd into, or `None` (and a note,
+/// or a failure under CI) when it is missing.
+fn smtp_python() -> Option<PathBuf> {
+    let python = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/smtp-venv/bin/python");
+    if python.exists() {
+        return Some(python);
+    }
+    assert!(
+        std::env::var("CI").as_deref() != Ok("true"),
+        "CI=true but {} is missing: run `make smtp-venv`",
+        python.display()
+    );
+    eprintln!(
+        "skipped: no SMTP test server ({} is missing; run `make smtp-venv`)",
+        python.display()
+    );
+    None
+}
+
+fn script() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/smtp_server.py")
+}
+
+/// What Python's email parser reads in an `.eml`.
+fn python_parse(python: &PathBuf, eml: &[u8]) -> serde_json::Value {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("m.eml");
+    std::fs::write(&file, eml).unwrap();
+    let out = Command::new(python)
+        .arg(script())
+        .arg("parse")
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+struct SmtpServer {
+    child: Child,
+    port: u16,
+    folder: tempfile::TempDir,
+}
+
+impl SmtpServer {
+    fn start(python: &PathBuf) -> SmtpServer {
+        use std::io::BufRead;
+        let folder = tempfile::tempdir().unwrap();
+        let port = free_port();
+        let mut child = Command::new(python)
+            .arg(script())
+            .arg(port.to_string())
+            .arg(folder.path())
+            .args(["issuer", "s3cret"])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut line = String::new();
+        std::io::BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        assert_eq!(line.trim(), "ready");
+        SmtpServer {
+            child,
+            port,
+            folder,
+        }
+    }
+
+    /// The parsed message number `n` (from 1), waiting until it is written.
+    fn received(&self, n: usize) -> serde_json::Value {
+        let file = self.folder.path().join(format!("{n}.json"));
+        for _ in 0..200 {
+            if let Ok(text) = std::fs::read_to_string(&file) {
+                return serde_json::from_str(&text).unwrap();
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        panic!("the server wrote no message {n}");
+    }
+
+    fn settings(&self, password: &str) -> SmtpSettings {
+        SmtpSettings {
+            host: "127.0.0.1".into(),
+            port: self.port,
+            security: Security::PlainLocalOnly,
+            username: Some("issuer".into()),
+            password: Some(password.into()),
+            timeout: Duration::from_secs(10),
+        }
+    }
+}
+
+impl Drop for SmtpServer {
+    fn drop(&mut self) {
+        drop(self.child.stdin.take());
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn mail_badge(to: &str) -> MailBadge {
+    MailBadge {
+        from_name: "Ada from Example Academy".into(),
+        from_email: "badges@academy.example".into(),
+        to_name: Some("Grace Hopper".into()),
+        to_email: to.into(),
+        badge_name: "Rust <Basics> & More".into(),
+        issuer_name: "Example Academy".into(),
+        narrative: Some("Wrote **three** programs. <script>alert(1)</script>".into()),
+        attachment_name: "../Rust Basics.png".into(),
+        attachment: png_of(128, 128),
+    }
+}
+
+fn attachment_bytes(parsed: &serde_json::Value) -> Vec<u8> {
+    use base64::Engine;
+    base64::engine::general_purpose::STANDARD
+        .decode(parsed["attachments"][0]["base64"].as_str().unwrap())
+        .unwrap()
+}
+
+#[test]
+fn a_draft_is_an_eml_with_both_bodies_and_the_badge_byte_for_byte() {
+    let badge = mail_badge("grace@example.org");
+    let eml = draft(&badge).unwrap();
+    let text = String::from_utf8(eml.clone()).expect("7-bit message");
+    assert!(text.contains("\r\n"), "CRLF line ends");
+    assert!(text.contains("Content-Type: multipart/mixed"), "{text}");
+    assert!(text.contains("multipart/alternative"), "{text}");
+    let Some(python) = smtp_python() else { return };
+    let parsed = python_parse(&python, &eml);
+    assert_eq!(parsed["defects"], serde_json::json!([]));
+    assert_eq!(parsed["content_type"], "multipart/mixed");
+    assert_eq!(
+        parsed["subject"],
+        "You earned the badge \u{201c}Rust <Basics> & More\u{201d} from Example Academy"
+    );
+    assert_eq!(parsed["to"], "Grace Hopper <grace@example.org>");
+    assert_eq!(
+        parsed["from"],
+        "Ada from Example Academy <badges@academy.example>"
+    );
+    let body = parsed["text"].as_str().unwrap();
+    assert!(
+        body.contains("Example Academy has awarded you the badge"),
+        "{body}"
+    );
+    assert!(body.contains("open Satchel and add this file"), "{body}");
+    assert!(body.contains("any Open Badges backpack"), "{body}");
+    let html = parsed["html"].as_str().unwrap();
+    assert!(
+        html.contains("<strong>Rust &lt;Basics&gt; &amp; More</strong>"),
+        "{html}"
+    );
+    assert!(
+        html.contains("Wrote <strong>three</strong> programs."),
+        "{html}"
+    );
+    assert!(!html.contains("<script"), "{html}");
+    let att = &parsed["attachments"][0];
+    assert_eq!(att["filename"], "Rust-Basics.png");
+    assert_eq!(att["content_type"], "image/png");
+    assert_eq!(attachment_bytes(&parsed), badge.attachment);
+}
+
+#[test]
+fn a_draft_refuses_bad_addresses_and_files() {
+    let mut b = mail_badge("not an address");
+    assert_eq!(
+        draft(&b).unwrap_err(),
+        MailError::BadAddress("not an address".into())
+    );
+    b.to_email = "x@example.org\r\nBcc: all@example.org".into();
+    assert!(matches!(draft(&b), Err(MailError::BadAddress(_))));
+    b.to_email = "x@example.org".into();
+    b.attachment = b"MZ\x90\0 not a badge".to_vec();
+    b.attachment_name = "payload.exe".into();
+    let err = draft(&b).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "payload.exe is not a badge image or credential (PNG, SVG or JSON); attach the baked badge file."
+    );
+    // A name with a header break in it stays in its header.
+    let mut b = mail_badge("x@example.org");
+    b.to_name = Some("Eve\r\nBcc: all@example.org".into());
+    let eml = String::from_utf8(draft(&b).unwrap()).unwrap();
+    assert!(!eml.contains("\r\nBcc:"), "{eml}");
+}
+
+#[test]
+fn badges_are_sent_over_smtp_and_arrive_whole() {
+    let Some(python) = smtp_python() else { return };
+    let server = SmtpServer::start(&python);
+    let mut svg_badge = mail_badge("linus@example.org");
+    svg_badge.to_name = None;
+    svg_badge.attachment = svg_with(r#"viewBox="0 0 512 512""#, "<circle r='9'/>");
+    svg_badge.attachment_name = "badge.svg".into();
+    let badges = vec![mail_badge("grace@example.org"), svg_badge.clone()];
+    let mut seen = Vec::new();
+    let results = send(
+        &server.settings("s3cret"),
+        &badges,
+        &mut |done, total| seen.push((done, total)),
+        &AtomicBool::new(false),
+    )
+    .unwrap();
+    assert_eq!(seen, vec![(1, 2), (2, 2)]);
+    for r in &results {
+        assert_eq!(r.outcome, Ok(()), "{}", r.to_email);
+    }
+    let first = server.received(1);
+    assert_eq!(first["to"], "Grace Hopper <grace@example.org>");
+    assert_eq!(attachment_bytes(&first), badges[0].attachment);
+    let second = server.received(2);
+    assert_eq!(second["to"], "linus@example.org");
+    assert_eq!(second["attachments"][0]["content_type"], "image/svg+xml");
+    assert_eq!(attachment_bytes(&second), svg_badge.attachment);
+    assert!(second["text"].as_str().unwrap().starts_with("Hello there,"));
+    let rcpt = std::fs::read_to_string(server.folder.path().join("2.rcpt")).unwrap();
+    assert_eq!(rcpt, "linus@example.org");
+
+    // A cancelled batch sends nothing more.
+    let results = send(
+        &server.settings("s3cret"),
+        &badges,
+        &mut |_, _| {},
+        &AtomicBool::new(true),
+    )
+    .unwrap();
+    assert_eq!(
+        results[0].outcome,
+        Err("not sent: sending was cancelled.".to_owned())
+    );
+}
+
+#[test]
+fn a_refused_login_and_an_unreachable_server_say_so_per_recipient() {
+    let badges = vec![
+        mail_badge("grace@example.org"),
+        mail_badge("ada@example.org"),
+    ];
+    if let Some(python) = smtp_python() {
+        let server = SmtpServer::start(&python);
+        let results = send(
+            &server.settings("wrong"),
+            &badges,
+            &mut |_, _| {},
+            &AtomicBool::new(false),
+        )
+        .unwrap();
+        for r in &results {
+            assert_eq!(
+                r.outcome,
+                Err("the mail server 127.0.0.1 refused the login for issuer; check the user name and password.".to_owned())
+            );
+        }
+        assert!(!server.folder.path().join("1.eml").exists());
+    }
+    let port = free_port();
+    let settings = SmtpSettings {
+        host: "127.0.0.1".into(),
+        port,
+        security: Security::PlainLocalOnly,
+        username: None,
+        password: None,
+        timeout: Duration::from_secs(5),
+    };
+    let results = send(&settings, &badges, &mut |_, _| {}, &AtomicBool::new(false)).unwrap();
+    assert_eq!(results.len(), 2);
+    for r in &results {
+        let err = r.outcome.clone().unwrap_err();
+        assert!(
+            err.starts_with(&format!(
+                "could not reach the mail server 127.0.0.1:{port} ("
+            )),
+            "{err}"
+        );
+        assert!(err.ends_with(")."), "{err}");
+    }
+    // A server that takes the connection and never answers: bounded wait.
+    let silent = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let quiet = SmtpSettings {
+        port: silent.local_addr().unwrap().port(),
+        timeout: Duration::from_secs(2),
+        ..settings.clone()
+    };
+    let results = send(
+        &quiet,
+        &badges[..1],
+        &mut |_, _| {},
+        &AtomicBool::new(false),
+    )
+    .unwrap();
+    assert_eq!(
+        results[0].outcome,
+        Err(format!(
+            "the mail server 127.0.0.1:{} did not answer within 2 seconds.",
+            quiet.port
+        ))
+    );
+    // Plain SMTP goes to this computer only.
+    let remote = SmtpSettings {
+        host: "mail.example.org".into(),
+        ..settings
+    };
+    assert_eq!(
+        send(&remote, &badges, &mut |_, _| {}, &AtomicBool::new(false)).unwrap_err(),
+        MailError::PlainToRemoteHost("mail.example.org".into())
+    );
+}
