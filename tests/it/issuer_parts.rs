@@ -803,3 +803,123 @@ fn a_refused_login_and_an_unreachable_server_say_so_per_recipient() {
         MailError::PlainToRemoteHost("mail.example.org".into())
     );
 }
+
+// The badge designer.
+
+use satchel::issuer::design::{self, Design, Icon, Rgb, Shape};
+
+fn sample_design(shape: Shape, icon: Option<Icon>) -> Design {
+    Design {
+        shape,
+        background: Rgb::parse("#1d3557").unwrap(),
+        foreground: Rgb::parse("#ffffff").unwrap(),
+        accent: Rgb::parse("#e9c46a").unwrap(),
+        title: "Rust Basics".into(),
+        subtitle: Some("Example Academy 2026".into()),
+        icon,
+    }
+}
+
+/// Decodes a PNG with the `png` crate: (width, height, RGBA pixels).
+fn decode_png(bytes: &[u8]) -> (u32, u32, Vec<u8>) {
+    let mut reader = png::Decoder::new(std::io::Cursor::new(bytes))
+        .read_info()
+        .unwrap();
+    let mut buf = vec![0; reader.output_buffer_size().unwrap()];
+    let info = reader.next_frame(&mut buf).unwrap();
+    assert_eq!(info.color_type, png::ColorType::Rgba);
+    buf.truncate(info.buffer_size());
+    (info.width, info.height, buf)
+}
+
+#[test]
+fn every_shape_renders_a_512_png_and_a_clean_svg() {
+    let out = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/screenshots/designer");
+    std::fs::create_dir_all(&out).unwrap();
+    let icons = [Icon::Star, Icon::Code, Icon::Trophy, Icon::Leaf];
+    for (shape, icon) in Shape::ALL.into_iter().zip(icons) {
+        let d = sample_design(shape, Some(icon));
+        let svg = design::svg(&d).unwrap();
+        assert!(!svg.contains("<text"), "text is drawn as paths: {shape:?}");
+        assert!(
+            !svg.contains("http://") || !svg.replace("http://www.w3.org/", "").contains("http://")
+        );
+        let checked = check_badge_image("design.svg", svg.as_bytes()).unwrap();
+        assert_eq!((checked.width, checked.height), (512, 512));
+        assert!(checked.warnings.is_empty());
+
+        let png = design::png(&d, 512).unwrap();
+        let checked = check_badge_image("design.png", &png).unwrap();
+        assert_eq!(
+            (checked.format, checked.width, checked.height),
+            (ImageFormat::Png, 512, 512)
+        );
+        let (w, h, pixels) = decode_png(&png);
+        assert_eq!((w, h), (512, 512));
+        let at = |x: usize, y: usize| &pixels[(y * 512 + x) * 4..(y * 512 + x) * 4 + 4];
+        // The corner is outside every shape (transparent); inside the rim, the
+        // background colour shows somewhere on the middle row.
+        assert_eq!(at(2, 2)[3], 0, "{shape:?}");
+        assert!(
+            (0..512).any(|x| at(x, 256)[..3] == [0x1d, 0x35, 0x57]),
+            "{shape:?}: no background on the middle row"
+        );
+        // The title's white glyphs are drawn.
+        assert!(
+            pixels
+                .chunks(4)
+                .filter(|p| p == &[255, 255, 255, 255])
+                .count()
+                > 2_000
+        );
+        std::fs::write(out.join(format!("{}.png", shape.name())), &png).unwrap();
+        // The same design gives the same bytes.
+        assert_eq!(design::png(&d, 512).unwrap(), png, "{shape:?}");
+        assert_eq!(design::svg(&d).unwrap(), svg);
+    }
+}
+
+#[test]
+fn every_icon_and_hostile_titles_draw_safely() {
+    let out = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/screenshots/designer");
+    std::fs::create_dir_all(&out).unwrap();
+    for (i, icon) in Icon::ALL.into_iter().enumerate() {
+        let mut d = sample_design(Shape::ALL[i % 4], Some(icon));
+        d.title = icon.name().replace('-', " ");
+        d.subtitle = None;
+        let svg = design::svg(&d).unwrap();
+        check_badge_image("icon.svg", svg.as_bytes()).unwrap();
+        let png = design::png(&d, 256).unwrap();
+        assert_eq!(decode_png(&png).0, 256);
+        std::fs::write(out.join(format!("icon-{}.png", icon.name())), &png).unwrap();
+    }
+    let mut d = sample_design(Shape::Shield, None);
+    d.title = "</text><script>alert(1)</script> & \u{7}\u{0} A very long title that goes on and on"
+        .into();
+    d.subtitle = Some("<foreignObject/>".into());
+    let svg = design::svg(&d).unwrap();
+    assert!(
+        !svg.contains("script") && !svg.contains("foreignObject"),
+        "{svg}"
+    );
+    check_badge_image("hostile.svg", svg.as_bytes()).unwrap();
+    let png = design::png(&d, 512).unwrap();
+    std::fs::write(out.join("long-title.png"), &png).unwrap();
+    assert_eq!(decode_png(&design::png(&d, 1).unwrap()).0, 16);
+}
+
+#[test]
+fn low_contrast_designs_get_a_warning() {
+    let mut d = sample_design(Shape::Circle, None);
+    assert!(design::warnings(&d).is_empty());
+    d.foreground = Rgb::parse("#777777").unwrap();
+    d.background = Rgb::parse("#ffffff").unwrap();
+    let w = design::warnings(&d);
+    assert_eq!(w.len(), 1);
+    assert!(
+        w[0].contains("contrast of 4.5:1") || w[0].contains("4.48") || w[0].contains("4.5:1"),
+        "{w:?}"
+    );
+    assert!(w[0].contains("#777777"), "{w:?}");
+    assert!(design::contrast(d.foreground, d.background) < design::MIN_CONTRAST);
+}
