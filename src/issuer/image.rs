@@ -221,7 +221,8 @@ fn svg_size(svg: &[u8]) -> Result<(u32, u32), Problem> {
     let mut reader = Reader::from_str(text.strip_prefix('\u{feff}').unwrap_or(text));
     let mut depth = 0usize;
     let mut size = None;
-    let mut in_style = false;
+    // The text of an open `<style>` element.
+    let mut style: Option<String> = None;
     loop {
         let at = reader.buffer_position();
         let event = reader
@@ -234,7 +235,8 @@ fn svg_size(svg: &[u8]) -> Result<(u32, u32), Problem> {
                 if size.is_none() {
                     size = Some(root_size(&e)?);
                 }
-                in_style = !empty && local(e.name().0).eq_ignore_ascii_case("style");
+                style =
+                    (!empty && local(e.name().0).eq_ignore_ascii_case("style")).then(String::new);
                 if !empty {
                     depth += 1;
                     if depth > MAX_DEPTH {
@@ -245,34 +247,46 @@ fn svg_size(svg: &[u8]) -> Result<(u32, u32), Problem> {
                 }
             }
             Event::End(_) => {
-                in_style = false;
+                if let Some(css) = style.take() {
+                    if !css_is_safe(&css) {
+                        return Err(Problem::Unsafe(
+                            "a style sheet that loads or imports something".to_owned(),
+                        ));
+                    }
+                }
                 depth = depth.saturating_sub(1);
                 if depth == 0 {
                     break;
                 }
             }
-            Event::Text(t) if in_style => {
-                if !css_is_safe(&t) {
-                    return Err(Problem::Unsafe(
-                        "a style sheet that loads or imports something".to_owned(),
-                    ));
+            Event::Text(t) => {
+                if let Some(css) = style.as_mut() {
+                    css.push_str(&t);
                 }
             }
-            Event::CData(t) if in_style => {
-                if !css_is_safe(&t) {
-                    return Err(Problem::Unsafe(
-                        "a style sheet that loads or imports something".to_owned(),
-                    ));
+            Event::CData(t) => {
+                if let Some(css) = style.as_mut() {
+                    css.push_str(&t.into_inner());
                 }
             }
             Event::GeneralRef(r) => {
                 let name: &str = &r;
-                if !r.is_char_ref() && quick_xml::escape::resolve_predefined_entity(&name).is_none()
-                {
+                let resolved = if r.is_char_ref() {
+                    r.resolve_char_ref().ok().flatten()
+                } else {
+                    quick_xml::escape::resolve_predefined_entity(name)
+                        .and_then(|s| s.chars().next())
+                };
+                let Some(c) = resolved else {
                     return Err(Problem::Unsafe(format!(
                         "the entity reference &{};",
-                        short(&name)
+                        short(name)
                     )));
+                };
+                // A style sheet is checked whole, references resolved, so
+                // `@&#105;mport` is caught.
+                if let Some(css) = style.as_mut() {
+                    css.push(c);
                 }
             }
             Event::DocType(_) => return Err(Problem::Unsafe("a DOCTYPE".to_owned())),

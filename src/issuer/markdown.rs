@@ -112,11 +112,7 @@ fn end(out: &mut String, tag: TagEnd, links: &mut Vec<bool>) {
         TagEnd::Emphasis => out.push_str("</em>"),
         TagEnd::Strong => out.push_str("</strong>"),
         TagEnd::Strikethrough => out.push_str("</del>"),
-        TagEnd::Link | TagEnd::Image => {
-            if links.pop() == Some(true) {
-                out.push_str("</a>");
-            }
-        }
+        TagEnd::Link | TagEnd::Image if links.pop() == Some(true) => out.push_str("</a>"),
         _ => {}
     }
 }
