@@ -9,13 +9,13 @@ APT_PACKAGES := build-essential pkg-config curl ca-certificates libwebkit2gtk-4.
 	xvfb xauth webkit2gtk-driver fonts-dejavu-core chromium chromium-driver python3-venv nodejs
 CARGO := $(shell command -v cargo 2>/dev/null || echo $$HOME/.cargo/bin/cargo)
 
-.PHONY: help deps system-deps rust tauri-driver interop-deps run test test-core fuzz-build fmt
+.PHONY: help deps system-deps rust tauri-driver interop-deps smtp-venv run test test-core fuzz-build fmt
 
 help:
 	@echo "make run    - install what is missing, build and start the Satchel desktop app"
 	@echo "make test   - install what is missing and run every test (core, CLI, desktop E2E)"
 
-deps: system-deps rust tauri-driver
+deps: system-deps rust tauri-driver smtp-venv
 
 system-deps:
 	@if ! dpkg -s $(APT_PACKAGES) >/dev/null 2>&1; then \
@@ -46,6 +46,14 @@ tauri-driver: rust
 # (tests/interop/): pinned, into target/interop/, a no-op once installed.
 interop-deps:
 	@bash tests/interop/install.sh
+
+# The SMTP server the badge-email tests send to (127.0.0.1 only), pinned.
+SMTP_VENV := target/smtp-venv
+smtp-venv: system-deps
+	@if ! $(SMTP_VENV)/bin/python -c 'import aiosmtpd' >/dev/null 2>&1; then \
+	  echo "== installing aiosmtpd into $(SMTP_VENV)"; \
+	  python3 -m venv $(SMTP_VENV) && $(SMTP_VENV)/bin/pip install -q aiosmtpd==1.4.6; \
+	fi
 
 run: system-deps rust
 	$(CARGO) build -p satchel-desktop

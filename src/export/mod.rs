@@ -58,7 +58,7 @@
 //! include_evidence, now }, out)`, print `ExportSummary::warnings` and the pages.
 
 pub(crate) mod page;
-mod svg_clean;
+pub(crate) mod svg_clean;
 mod verify_data;
 
 use crate::inspect::Inspection;

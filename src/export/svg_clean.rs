@@ -605,7 +605,7 @@ fn animatable(target: &str) -> bool {
 
 /// Is a link target one the copy may keep: a same-document `#fragment`, or
 /// a `data:` URI of a raster image?
-fn reference_is_safe(value: &str) -> bool {
+pub(crate) fn reference_is_safe(value: &str) -> bool {
     if value.starts_with('#') {
         return true;
     }
@@ -619,7 +619,7 @@ fn reference_is_safe(value: &str) -> bool {
 
 /// Is this CSS (a `<style>` element's text or an attribute value) free of
 /// anything that loads from elsewhere or runs code? See the module doc.
-fn css_is_safe(css: &str) -> bool {
+pub(crate) fn css_is_safe(css: &str) -> bool {
     let lower = css.to_ascii_lowercase();
     const REFUSED: &[&str] = &[
         "\\",

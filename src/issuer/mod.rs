@@ -21,16 +21,25 @@
 //! - `publish`: the publish folder as bytes per path, written beside the
 //!   target and renamed into place, its `manifest.json` and what changed,
 //!   and the self-check (Satchel's own verifier over the would-be folder
-//!   through `fetch::DirFetch`, offline).
+//!   through `fetch::DirFetch`, offline);
+//! - self-contained parts with small APIs: badge image checks (`image`),
+//!   criteria Markdown to safe HTML (`markdown`), badge emails (`mail`),
+//!   passphrase encryption of key exports and backups (`sealed`), the badge
+//!   designer (`design`).
 //!
 //! It must not: open SQLite (it takes `store`'s record types as data), touch
 //! the network, or write a private key anywhere but the key folder.
 
 pub mod award;
 pub mod bulk;
+pub mod design;
 pub mod docs;
+pub mod image;
 pub mod keys;
+pub mod mail;
+pub mod markdown;
 pub mod publish;
+pub mod sealed;
 mod sign;
 mod status;
 
