@@ -13,7 +13,8 @@ use crate::server::{Route, TestServer};
 use crate::support;
 use badges::{offline_web, Alg, NOW};
 use satchel::export::{
-    export_collection, ExportBadge, ExportCollection, ExportError, ExportOptions,
+    export_collection, share_plan, ExportBadge, ExportCollection, ExportError, ExportOptions,
+    SharePlan,
 };
 use satchel::verify::Verdict;
 use scraper::{Html, Selector};
@@ -26,6 +27,7 @@ fn opts() -> ExportOptions {
         base_url: None,
         include_recipient_name: false,
         include_evidence: false,
+        leave_out_originals: false,
         now: NOW,
     }
 }
@@ -1224,8 +1226,9 @@ fn screenshots_of_the_index_and_badge_pages_and_a_one_page_print() {
 
 // ---------------------------------------------------------------- privacy, LinkedIn, Open Graph
 
-#[test]
-fn a_plaintext_email_is_never_published_and_hashes_and_names_are_warned_about() {
+/// An issuer's documents and a hosted assertion naming its recipient's
+/// email address in plain text (with evidence).
+fn plain_email_world() -> (badges::World, Value) {
     let mut world = offline_web(None);
     badges::ob2_issuer(&mut world, Alg::EdDsa, &[]);
     let plain = json!({"@context": "https://w3id.org/openbadges/v2", "type": "Assertion",
@@ -1235,6 +1238,33 @@ fn a_plaintext_email_is_never_published_and_hashes_and_names_are_warned_about() 
         "evidence": [{"id": "https://evidence.test/secret", "narrative": "A private story."}],
         "verification": {"type": "hosted"}});
     world.add("https://issuer.test/assertions/plain", plain.to_string());
+    (world, plain)
+}
+
+/// A badge publishing a hash of the recipient's email address (`hashed`, with
+/// evidence) and one naming its recipient (`named`).
+fn hashed_and_named(world: &badges::World) -> [ExportBadge; 2] {
+    [
+        badges::export_badge(
+            "hashed",
+            badges::baked(&badges::ob2_signed(Alg::EdDsa, 5), false, [9, 9, 9]),
+            None,
+            world,
+        ),
+        badges::export_badge(
+            "named",
+            badges::sign_di(badges::ob3_credential("Named"))
+                .to_string()
+                .into_bytes(),
+            None,
+            world,
+        ),
+    ]
+}
+
+#[test]
+fn a_plaintext_email_is_never_published_and_hashes_and_names_are_warned_about() {
+    let (world, plain) = plain_email_world();
     let signed_plain = badges::sign_jws(
         Alg::EdDsa,
         json!({"alg": "EdDSA"}),
@@ -1243,7 +1273,7 @@ fn a_plaintext_email_is_never_published_and_hashes_and_names_are_warned_about() 
             "badge": "https://issuer.test/badges/rust", "issuedOn": "2024-05-01T12:00:00Z",
             "verification": {"type": "SignedBadge", "creator": "https://issuer.test/keys/EdDSA"}}),
     );
-    let badges = vec![
+    let mut badges = vec![
         badges::export_badge(
             "plain",
             badges::baked(&plain.to_string(), false, [9, 9, 9]),
@@ -1256,21 +1286,8 @@ fn a_plaintext_email_is_never_published_and_hashes_and_names_are_warned_about() 
             None,
             &world,
         ),
-        badges::export_badge(
-            "hashed",
-            badges::baked(&badges::ob2_signed(Alg::EdDsa, 5), false, [9, 9, 9]),
-            None,
-            &world,
-        ),
-        badges::export_badge(
-            "named",
-            badges::sign_di(badges::ob3_credential("Named"))
-                .to_string()
-                .into_bytes(),
-            None,
-            &world,
-        ),
     ];
+    badges.extend(hashed_and_named(&world));
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("site");
     let summary = export_collection(&collection("Private", badges.clone()), &opts(), &out).unwrap();
@@ -1349,6 +1366,93 @@ fn a_plaintext_email_is_never_published_and_hashes_and_names_are_warned_about() 
     let hashed = std::fs::read_to_string(out2.join("badges/hashed.html")).unwrap();
     assert!(hashed.contains("Published on a registry."));
     assert!(hashed.contains("href=\"https://evidence.test/ada/crate\""));
+}
+
+#[test]
+fn the_share_plan_says_what_the_export_publishes_and_leaving_originals_out_clears_the_warnings() {
+    let (world, plain) = plain_email_world();
+    let mut badges = vec![badges::export_badge(
+        "plain",
+        badges::baked(&plain.to_string(), false, [9, 9, 9]),
+        None,
+        &world,
+    )];
+    badges.extend(hashed_and_named(&world));
+    let c = collection("Private", badges);
+    let plan = share_plan(&c, &opts()).unwrap();
+    assert_eq!(plan.title, "Private");
+    let by = |plan: &SharePlan, id: &str| plan.badges.iter().find(|b| b.id == id).cloned().unwrap();
+    let plain_badge = by(&plan, "plain");
+    assert!(
+        plain_badge.plaintext_email && !plain_badge.original,
+        "{plain_badge:?}"
+    );
+    assert!(plain_badge.warnings[0].contains("names its recipient's email address in plain text"));
+    let named = by(&plan, "named");
+    assert!(named.original && named.names_recipient && !named.recipient_name_shown);
+    assert_eq!(
+        named.warnings,
+        ["badges/named.html does not show the recipient's name, but its original file, published for download, still contains it"]
+    );
+    assert!(by(&plan, "hashed").warnings[0]
+        .contains("publishes a hash of the recipient's email address"));
+    assert_eq!(plan.originals, 2);
+    assert_eq!(plan.recipient_names, 0);
+
+    // The export says exactly what the plan said, page by page.
+    let tmp = tempfile::tempdir().unwrap();
+    let summary = export_collection(&c, &opts(), &tmp.path().join("site")).unwrap();
+    let planned: Vec<String> = plan
+        .badges
+        .iter()
+        .flat_map(|b| b.warnings.clone())
+        .collect();
+    assert_eq!(summary.warnings, planned);
+    let pages: Vec<String> = summary.pages[1..]
+        .iter()
+        .map(|p| p.display().to_string())
+        .collect();
+    assert_eq!(
+        pages,
+        plan.badges
+            .iter()
+            .map(|b| b.page.clone())
+            .collect::<Vec<_>>()
+    );
+
+    // Originals left out: no original, JSON or self-check is published, so
+    // nothing is left in them to warn about (the plaintext email still is).
+    let mut o = opts();
+    o.leave_out_originals = true;
+    let left_out = share_plan(&c, &o).unwrap();
+    assert_eq!(left_out.originals, 0);
+    assert!(by(&left_out, "named").warnings.is_empty());
+    assert!(by(&left_out, "hashed").warnings.is_empty());
+    assert_eq!(by(&left_out, "plain").warnings, plain_badge.warnings);
+    let out = tmp.path().join("site2");
+    let summary = export_collection(&c, &o, &out).unwrap();
+    assert_eq!(summary.warnings.len(), 1, "{:#?}", summary.warnings);
+    for f in crate::support::files_under(&out.join("files")) {
+        let name = f.file_name().unwrap().to_string_lossy().into_owned();
+        assert!(
+            name.starts_with("image.") || name.starts_with("issuer."),
+            "{}",
+            f.display()
+        );
+    }
+    let named_page = std::fs::read_to_string(out.join("badges/named.html")).unwrap();
+    assert!(
+        named_page.contains("are not published here."),
+        "the page says so"
+    );
+
+    // A base URL that is not http(s) is refused before anything else.
+    let mut bad = opts();
+    bad.base_url = Some("ftp://example.org/".to_owned());
+    assert!(matches!(
+        share_plan(&c, &bad),
+        Err(ExportError::BadBaseUrl(_))
+    ));
 }
 
 #[test]
