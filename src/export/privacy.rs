@@ -6,7 +6,7 @@
 //! appear on a page.
 
 use super::view::CheckItem;
-use super::words::status_words;
+use super::words::{human_dates, status_words};
 use super::ExportOptions;
 use crate::inspect::Inspection;
 use crate::model::{BadgeView, RecipientIdentity};
@@ -113,17 +113,39 @@ pub(super) fn public_checks(report: &Report) -> Vec<CheckItem> {
         .filter(|c| c.id != checks::RECIPIENT)
         .map(|c| {
             let (status, symbol) = status_words(c.status);
-            let message = match c.message.split_once(" JSON Schema: ") {
-                Some((said, _)) if c.id == checks::SCHEMA_JSON => format!("{said} JSON Schema."),
-                _ => c.message.clone(),
-            };
+            let (message, technical) = plain_message(&c.id, &c.message);
             CheckItem {
                 status,
                 symbol,
-                message,
+                message: human_dates(&message),
+                technical: technical.map(|t| human_dates(&t)),
             }
         })
         .collect()
+}
+
+/// Words only specialists read: a check message that uses them is shown up
+/// to its first colon, and whole in the page's technical details.
+const JARGON: [&str; 3] = ["canonical", "N-Quads", "RDFC"];
+
+/// A check's message as the page shows it, and the whole message for the
+/// technical details when the page shortens it.
+fn plain_message(id: &str, message: &str) -> (String, Option<String>) {
+    if let Some((said, _)) = message.split_once(" JSON Schema: ") {
+        if id == checks::SCHEMA_JSON {
+            return (format!("{said} JSON Schema."), Some(message.to_owned()));
+        }
+    }
+    if !JARGON.iter().any(|j| message.contains(j)) {
+        return (message.to_owned(), None);
+    }
+    let head = message.split_once(": ").map_or(message, |(h, _)| h);
+    let head = if JARGON.iter().any(|j| head.contains(j)) {
+        "A technical check did not pass"
+    } else {
+        head.trim_end_matches('.')
+    };
+    (format!("{head}."), Some(message.to_owned()))
 }
 
 pub(super) fn is_email_kind(r: &RecipientIdentity) -> bool {

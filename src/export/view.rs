@@ -79,6 +79,8 @@ pub(super) struct CheckItem {
     pub(super) status: &'static str,
     pub(super) symbol: &'static str,
     pub(super) message: String,
+    /// The whole message, for the technical details, when `message` is shortened.
+    pub(super) technical: Option<String>,
 }
 
 /// Everything a badge page and its card show.

@@ -133,3 +133,93 @@ pub(super) fn paragraphs(text: Option<&str>) -> Vec<String> {
         .map(str::to_owned)
         .collect()
 }
+
+/// `text` with every ISO 8601 date in it (`2024-05-01`, `2024-05-01T12:00:00Z`)
+/// written the one human way (`1 May 2024`, `1 May 2024, 12:00 UTC`).
+pub(super) fn human_dates(text: &str) -> String {
+    let b = text.as_bytes();
+    let mut out = String::with_capacity(text.len());
+    let (mut i, mut copied) = (0, 0);
+    while i + 10 <= b.len() {
+        let starts = i == 0 || !b[i - 1].is_ascii_alphanumeric();
+        let end = starts.then(|| iso_end(b, i)).flatten();
+        let Some(end) = end else {
+            i += 1;
+            continue;
+        };
+        let token = &text[i..end];
+        let Some(secs) = parse_badge_date(token) else {
+            i = end;
+            continue;
+        };
+        out.push_str(&text[copied..i]);
+        out.push_str(&if end > i + 10 {
+            show_time(secs)
+        } else {
+            show_date(secs)
+        });
+        (i, copied) = (end, end);
+    }
+    out.push_str(&text[copied..]);
+    out
+}
+
+/// Where the ISO date (and time) starting at `i` ends, if one does.
+fn iso_end(b: &[u8], i: usize) -> Option<usize> {
+    let shape = |at: usize, pattern: &[u8]| {
+        b.get(at..at + pattern.len()).is_some_and(|s| {
+            s.iter().zip(pattern).all(|(c, p)| {
+                if *p == b'9' {
+                    c.is_ascii_digit()
+                } else {
+                    c == p
+                }
+            })
+        })
+    };
+    if !shape(i, b"9999-99-99") {
+        return None;
+    }
+    let mut end = i + 10;
+    if shape(end, b"T99:99") {
+        end += 6;
+        if shape(end, b":99") {
+            end += 3;
+            if b.get(end) == Some(&b'.') {
+                end += 1;
+                while b.get(end).is_some_and(u8::is_ascii_digit) {
+                    end += 1;
+                }
+            }
+        }
+        if b.get(end) == Some(&b'Z') {
+            end += 1;
+        } else if shape(end, b"+99:99") || shape(end, b"-99:99") {
+            end += 6;
+        }
+    }
+    let after = b.get(end);
+    (!after.is_some_and(|c| c.is_ascii_alphanumeric())).then_some(end)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::human_dates;
+
+    #[test]
+    fn iso_dates_in_sentences_read_the_one_human_way() {
+        assert_eq!(
+            human_dates("This badge was issued on 2022-11-27."),
+            "This badge was issued on 27 November 2022."
+        );
+        assert_eq!(
+            human_dates("It expired on 2025-01-09T14:03:59Z and 2025-01-10T01:02:03.5+02:00."),
+            "It expired on 9 January 2025, 14:03 UTC and 9 January 2025, 23:02 UTC."
+        );
+        assert_eq!(
+            human_dates("id 12024-05-01x, 2024-13-01"),
+            "id 12024-05-01x, 2024-13-01"
+        );
+        assert_eq!(human_dates("No date here."), "No date here.");
+    }
+}

@@ -233,6 +233,167 @@ fn the_shared_corpus_exports_to_valid_html5_whose_links_all_resolve() {
     }
 }
 
+/// The text a page shows outside its "Technical details" block and scripts.
+fn plain_text(html: &str) -> String {
+    let doc = Html::parse_document(html);
+    let body = Selector::parse("body").unwrap();
+    let hidden = Selector::parse("script, details.technical").unwrap();
+    let mut text: String = doc.select(&body).flat_map(|b| b.text()).collect();
+    for s in doc.select(&hidden) {
+        let inner: String = s.text().collect();
+        text = text.replace(&inner, "");
+    }
+    text
+}
+
+/// Every `d Month yyyy` date in `text`, with what follows it (`, hh:mm UTC` or not).
+fn shown_dates(text: &str) -> Vec<String> {
+    const MONTHS: [&str; 12] = [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ];
+    let mut found = Vec::new();
+    for m in MONTHS {
+        let mut rest = text;
+        while let Some(at) = rest.find(&format!(" {m} ")) {
+            let day: String = rest[..at]
+                .chars()
+                .rev()
+                .take_while(char::is_ascii_digit)
+                .collect();
+            let tail = &rest[at + m.len() + 2..];
+            found.push(format!(
+                "{} {m} {}",
+                day.chars().rev().collect::<String>(),
+                &tail[..tail.len().min(16)]
+            ));
+            rest = tail;
+        }
+    }
+    found
+}
+
+#[test]
+fn share_pages_speak_plainly_with_one_date_format_and_the_jargon_in_technical_details() {
+    let Some(root) = support::corpus() else {
+        return;
+    };
+    let badges = corpus_badges(&root);
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("site");
+    export_collection(&collection("The corpus", badges), &opts(), &out).unwrap();
+    let mut technical = 0;
+    let mut with_time = 0;
+    for f in crate::support::files_under(&out) {
+        if f.extension().is_none_or(|e| e != "html") || f.ends_with("embed.html") {
+            continue;
+        }
+        let html = std::fs::read_to_string(&f).unwrap();
+        let text = plain_text(&html);
+        for jargon in [
+            "N-Quads",
+            "RDFC",
+            "canonical",
+            "JSON Schema:",
+            "/credentialSubject",
+            "your identities",
+            "Your identities",
+        ] {
+            assert!(
+                !text.contains(jargon),
+                "{}: {jargon:?} outside the technical details",
+                f.display()
+            );
+        }
+        // No ISO 8601 date in the text people read: every date is `5 December 2026`.
+        let bytes = text.as_bytes();
+        for w in bytes.windows(10) {
+            let iso = w.iter().enumerate().all(|(i, c)| {
+                if i == 4 || i == 7 {
+                    *c == b'-'
+                } else {
+                    c.is_ascii_digit()
+                }
+            });
+            assert!(
+                !iso,
+                "{}: an ISO date {:?}",
+                f.display(),
+                String::from_utf8_lossy(w)
+            );
+        }
+        for d in shown_dates(&text) {
+            let mut parts = d.splitn(3, ' ');
+            let (day, tail) = (parts.next().unwrap(), parts.nth(1).unwrap_or(""));
+            assert!(
+                day.parse::<u8>().is_ok_and(|n| (1..=31).contains(&n)),
+                "{}: {d:?}",
+                f.display()
+            );
+            assert!(
+                tail.get(..4)
+                    .is_some_and(|y| y.bytes().all(|c| c.is_ascii_digit())),
+                "{}: {d:?}",
+                f.display()
+            );
+            let time = tail[4..].strip_prefix(", ");
+            if let Some(time) = time.filter(|t| t.as_bytes().get(2) == Some(&b':')) {
+                assert_eq!(
+                    time.get(5..9),
+                    Some(" UTC"),
+                    "{}: a time without its zone {d:?}",
+                    f.display()
+                );
+                with_time += 1;
+            }
+        }
+        let doc = Html::parse_document(&html);
+        technical += doc
+            .select(&Selector::parse("details.technical > summary").unwrap())
+            .filter(|s| s.text().collect::<String>() == "Technical details")
+            .count();
+        // The same verdict words as the app.
+        for chip in doc.select(&Selector::parse(".chip").unwrap()) {
+            let word: String = chip.text().collect();
+            assert!(
+                [
+                    "Verified",
+                    "Expired",
+                    "Revoked",
+                    "Invalid",
+                    "Could not check"
+                ]
+                .contains(&word.trim()),
+                "{}: {word:?}",
+                f.display()
+            );
+        }
+    }
+    assert!(
+        technical > 80,
+        "every badge page ends with its technical details ({technical})"
+    );
+    assert!(
+        with_time > 80,
+        "checked and exported times are shown ({with_time})"
+    );
+    let verify_js = std::fs::read_to_string(out.join("assets/verify.js")).unwrap();
+    assert!(
+        !verify_js.contains("toUTCString"),
+        "the browser check writes dates the same way"
+    );
+}
+
 /// The text a page shows (without the data block of its in-browser check).
 fn shown_text(html: &str) -> String {
     let doc = Html::parse_document(html);
