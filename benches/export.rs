@@ -301,6 +301,7 @@ fn main() {
             base_url: Some("https://bench.example/badges/".to_owned()),
             include_recipient_name: false,
             include_evidence: false,
+            leave_out_originals: false,
             now: NOW,
         };
         let mut times = Vec::new();

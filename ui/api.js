@@ -94,7 +94,9 @@ export const importItems = (request) => call("import", { request });
 export const keepDuplicate = (source, how) => call("keep_duplicate", { source, how });
 export const reverify = (ids = null) => call("reverify", { ids });
 export const cancelJob = () => call("cancel_job");
-export const exportCollection = (id) => call("export_collection", { id, into: null, open: true });
+/** options: { include_recipient_name, include_evidence, leave_out_originals } */
+export const sharePlan = (id, options) => call("share_plan", { id, options });
+export const exportCollection = (id, options) => call("export_collection", { id, options, into: null, open: true });
 export const backup = () => call("backup", { path: null });
 export const restore = () => call("restore", { path: null });
 export const openLink = (url) => call("open_link", { url });

@@ -9,6 +9,7 @@ import { el, icon } from "./dom.js";
 import { badgeTitle, plural } from "./format.js";
 import { confirmDialog } from "./dialog.js";
 import { runJob } from "./jobs.js";
+import { sharePreview } from "./share.js";
 import { latestOnly } from "./latest.js";
 import { attempt, showError, toast } from "./notify.js";
 import { statusMark } from "./status.js";
@@ -228,7 +229,9 @@ function shareButton(c, items) {
   share.disabled = !items.length;
   share.addEventListener("click", async () => {
     try {
-      const done = await runJob("Writing the share pages…", () => api.exportCollection(c.id));
+      const options = await sharePreview(c);
+      if (!options) return;
+      const done = await runJob("Writing the share pages…", () => api.exportCollection(c.id, options));
       if (done) toast(`Share pages written to ${done.out_dir}${done.warnings.length ? ` — ${done.warnings.join(" ")}` : ""}`, "info");
     } catch (err) {
       showError("The collection could not be exported", err);

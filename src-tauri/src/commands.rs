@@ -6,9 +6,11 @@
 use crate::state::{AppState, Startup, StartupFailure};
 use crate::CommandError;
 use satchel::app::{
-    AppInfo, BadgeDetail, BadgePage, ErrorCode, IdentityChange, RestoreDone, Settings, TagCount,
+    AppInfo, BadgeDetail, BadgePage, ErrorCode, IdentityChange, RestoreDone, Settings,
+    ShareOptions, TagCount,
 };
 use satchel::backpack::{ImportInput, ImportReport, SameId};
+use satchel::export::SharePlan;
 use satchel::store::{BackupSummary, BadgeQuery, CollectionSummary, Identity};
 use serde::Deserialize;
 use std::path::PathBuf;
@@ -211,6 +213,20 @@ pub async fn set_note(state: Shared<'_>, id: i64, note: String) -> Answer<()> {
 #[tauri::command]
 pub async fn collections(state: Shared<'_>) -> Answer<Vec<CollectionSummary>> {
     Ok(state.collections()?)
+}
+
+/// What sharing collection `id` with `options` would publish: the badges,
+/// whether each original, recipient name and evidence is included, and the
+/// warnings. Writes nothing.
+#[tauri::command]
+pub async fn share_plan(
+    state: Shared<'_>,
+    id: i64,
+    options: Option<ShareOptions>,
+) -> Answer<SharePlan> {
+    let state = state.inner().clone();
+    let options = options.unwrap_or_default();
+    crate::jobs::run_blocking(move || Ok(state.share_plan(id, &options)?)).await
 }
 
 /// Creates a collection; returns it.

@@ -193,17 +193,19 @@ pub struct ShareDone {
     pub warnings: Vec<String>,
 }
 
-/// Exports collection `id` as share pages into a new folder inside the
-/// folder the user picks (or `into`, for tests), then opens it unless
+/// Exports collection `id` as share pages (with `options`, as previewed by
+/// `share_plan`) into a new folder inside the folder the user picks (or `into`, for tests), then opens it unless
 /// `open` is false. `None` when the dialog was cancelled.
 #[tauri::command]
 pub async fn export_collection(
     app: AppHandle,
     state: State<'_, Arc<AppState>>,
     id: i64,
+    options: Option<ShareOptions>,
     into: Option<String>,
     open: Option<bool>,
 ) -> Answer<Option<ShareDone>> {
+    let options = options.unwrap_or_default();
     let parent = match into {
         Some(p) => Some(PathBuf::from(p)),
         None => app
@@ -223,7 +225,7 @@ pub async fn export_collection(
         let reporter = Reporter::new(&app, "export");
         let out = parent.join(state.share_folder_name(id)?);
         reporter.report(0, 1, None);
-        let summary = state.share(id, &ShareOptions::default(), &out)?;
+        let summary = state.share(id, &options, &out)?;
         reporter.report(1, 1, None);
         Ok(ShareDone {
             out_dir: summary.out_dir.display().to_string(),

@@ -167,6 +167,7 @@ fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static {
         jobs::reverify,
         jobs::cancel_job,
         jobs::export_collection,
+        commands::share_plan,
     ]
 }
 

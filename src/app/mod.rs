@@ -217,9 +217,9 @@ impl App {
         Ok(AppInfo {
             data_dir: self.data_dir.display().to_string(),
             database: self.database().display().to_string(),
-            version: crate::VERSION,
-            commit: crate::COMMIT,
-            license: crate::LICENSE,
+            version: env!("CARGO_PKG_VERSION"),
+            commit: env!("SATCHEL_COMMIT"),
+            license: env!("CARGO_PKG_LICENSE"),
             badges: self.store().badge_count()?,
             net: self.settings(),
         })

@@ -6,9 +6,9 @@ use crate::backpack::{
     self, ExportAllSummary, ImportInput, ImportOptions, ImportProgress, ImportReport, ReverifyItem,
     ReverifyOptions, ReverifyReport, SameId,
 };
-use crate::export::{ExportOptions, ExportSummary};
+use crate::export::{ExportOptions, ExportSummary, SharePlan};
 use crate::store::{self, BackupSummary, Store};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::path::Path;
 use std::sync::atomic::AtomicBool;
 
@@ -24,7 +24,8 @@ pub enum Reverify {
 }
 
 /// What a share export may publish beyond the badges themselves.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(default)]
 pub struct ShareOptions {
     /// Where the folder will be published (`https://example.org/badges/`).
     pub base_url: Option<String>,
@@ -32,6 +33,8 @@ pub struct ShareOptions {
     pub include_recipient_name: bool,
     /// Show the badges' evidence on the pages.
     pub include_evidence: bool,
+    /// Publish no badge's original file, JSON or in-browser check.
+    pub leave_out_originals: bool,
 }
 
 /// What a restore brought back.
@@ -225,18 +228,31 @@ impl App {
         opts: &ShareOptions,
         out: &Path,
     ) -> Result<ExportSummary, AppError> {
-        let opts = ExportOptions {
-            base_url: opts.base_url.clone(),
-            include_recipient_name: opts.include_recipient_name,
-            include_evidence: opts.include_evidence,
-            now: self.now(),
-        };
+        let opts = self.export_options(opts);
         Ok(backpack::share_collection(
             self.shared_store(),
             id,
             &opts,
             out,
         )?)
+    }
+
+    /// What [`App::share`] of collection `id` with `opts` will publish: the
+    /// badges, whether each original, recipient name and evidence is
+    /// included, and the warnings. Writes nothing.
+    pub fn share_plan(&self, id: i64, opts: &ShareOptions) -> Result<SharePlan, AppError> {
+        let opts = self.export_options(opts);
+        Ok(backpack::share_plan(self.shared_store(), id, &opts)?)
+    }
+
+    fn export_options(&self, opts: &ShareOptions) -> ExportOptions {
+        ExportOptions {
+            base_url: opts.base_url.clone(),
+            include_recipient_name: opts.include_recipient_name,
+            include_evidence: opts.include_evidence,
+            leave_out_originals: opts.leave_out_originals,
+            now: self.now(),
+        }
     }
 
     /// The folder name for collection `id`'s share pages: its name in

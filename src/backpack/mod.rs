@@ -32,7 +32,7 @@ pub use import::{
 };
 pub use problem::Problem;
 pub use reverify::{reverify, Change, ReverifyItem, ReverifyOptions, ReverifyReport};
-pub use share::{share_collection, ShareError};
+pub use share::{share_collection, share_plan, ShareError};
 pub use sources::{files_in_folder, ImportInput, MAX_ITEMS};
 
 use crate::fetch::{cache_key, Fetch, FetchError, Fetched, SharedDoc};

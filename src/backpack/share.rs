@@ -7,7 +7,7 @@
 
 use super::lock;
 use crate::export::{
-    self, ExportBadge, ExportCollection, ExportError, ExportOptions, ExportSummary,
+    self, ExportBadge, ExportCollection, ExportError, ExportOptions, ExportSummary, SharePlan,
 };
 use crate::model::BadgeView;
 use crate::store::{Store, StoreError};
@@ -85,14 +85,8 @@ pub(crate) fn export_badge(store: &Mutex<Store>, id: i64) -> Result<ExportBadge,
     })
 }
 
-/// Exports the collection `collection` (its number) to the folder `out` as
-/// share pages.
-pub fn share_collection(
-    store: &Mutex<Store>,
-    collection: i64,
-    opts: &ExportOptions,
-    out: &Path,
-) -> Result<ExportSummary, ShareError> {
+/// The collection `collection` (its number) as the export wants it.
+fn export_input(store: &Mutex<Store>, collection: i64) -> Result<ExportCollection, ShareError> {
     let (summary, ids) = {
         let s = lock(store);
         let c = s
@@ -104,10 +98,32 @@ pub fn share_collection(
         .iter()
         .map(|&id| export_badge(store, id))
         .collect::<Result<Vec<_>, _>>()?;
-    let c = ExportCollection {
+    Ok(ExportCollection {
         title: summary.name,
         description: Some(summary.description).filter(|d| !d.trim().is_empty()),
         badges,
-    };
+    })
+}
+
+/// What exporting the collection `collection` (its number) with `opts` will
+/// publish (see [`export::share_plan`]); writes nothing.
+pub fn share_plan(
+    store: &Mutex<Store>,
+    collection: i64,
+    opts: &ExportOptions,
+) -> Result<SharePlan, ShareError> {
+    let c = export_input(store, collection)?;
+    Ok(export::share_plan(&c, opts)?)
+}
+
+/// Exports the collection `collection` (its number) to the folder `out` as
+/// share pages.
+pub fn share_collection(
+    store: &Mutex<Store>,
+    collection: i64,
+    opts: &ExportOptions,
+    out: &Path,
+) -> Result<ExportSummary, ShareError> {
+    let c = export_input(store, collection)?;
     Ok(export::export_collection(&c, opts, out)?)
 }

@@ -57,15 +57,22 @@
 //! `export_collection(&collection, &ExportOptions { base_url, include_recipient_name,
 //! include_evidence, now }, out)`, print `ExportSummary::warnings` and the pages.
 
-pub(crate) mod page;
+mod layout;
+mod page;
+mod plan;
+mod privacy;
+mod render;
 pub(crate) mod svg_clean;
 mod verify_data;
+mod view;
+mod words;
 
 use crate::inspect::Inspection;
 use crate::verify::Report;
 use std::path::{Path, PathBuf};
 
-pub use page::linkedin_url;
+pub use plan::{share_plan, PlannedBadge, SharePlan};
+pub use view::linkedin_url;
 
 /// A collection to export.
 #[derive(Clone, Debug, Default)]
@@ -111,6 +118,9 @@ pub struct ExportOptions {
     pub include_recipient_name: bool,
     /// Show the badge's evidence.
     pub include_evidence: bool,
+    /// Publish no badge's original file, JSON or in-browser check (they
+    /// carry everything the issuer wrote, the recipient's name included).
+    pub leave_out_originals: bool,
     /// The time of the export, seconds since the Unix epoch (UTC).
     pub now: i64,
 }
@@ -206,12 +216,13 @@ pub fn export_collection(
 ) -> Result<ExportSummary, ExportError> {
     let base_url = match &opts.base_url {
         Some(b) => {
-            Some(page::normalize_base_url(b).ok_or_else(|| ExportError::BadBaseUrl(b.clone()))?)
+            Some(layout::normalize_base_url(b).ok_or_else(|| ExportError::BadBaseUrl(b.clone()))?)
         }
         None => None,
     };
     check_target(out_dir)?;
-    let site = page::build_site(collection, opts, base_url.as_deref())?;
+    let plan = share_plan(collection, opts)?;
+    let site = page::build_site(collection, &plan, opts, base_url.as_deref())?;
 
     if let Some(parent) = out_dir.parent().filter(|p| !p.as_os_str().is_empty()) {
         std::fs::create_dir_all(parent).map_err(|e| io_error(parent, "create the folder", e))?;

@@ -47,6 +47,7 @@ pub(crate) fn build(
         "satchel": {
             "verdict": report.status,
             "checked_at": crate::clock::rfc3339(report.checked_at),
+            "checked_at_text": super::words::show_time(report.checked_at),
             "failed": report
                 .checks
                 .iter()

@@ -251,6 +251,57 @@ fn backup_restore_and_exports_through_the_facade() {
 }
 
 #[test]
+fn the_share_preview_lists_what_share_will_publish() {
+    let server = issuer(2);
+    let dir = tempfile::tempdir().unwrap();
+    let app = app(&dir.path().join("data"));
+    let ids = import(&app, &server, dir.path(), 2);
+    let cv = app.create_collection("CV", "").unwrap();
+    app.add_to_collection(cv.id, &ids, None).unwrap();
+
+    // The badges carry a hash of the recipient's email address.
+    let plan = app.share_plan(cv.id, &ShareOptions::default()).unwrap();
+    assert_eq!(plan.title, "CV");
+    assert_eq!((plan.badges.len(), plan.originals), (2, 2));
+    for b in &plan.badges {
+        assert!(b.original, "{b:?}");
+        assert!(
+            b.warnings
+                .iter()
+                .any(|w| w.contains("a hash of the recipient's email address")),
+            "{b:?}"
+        );
+    }
+    let out = dir.path().join("cv");
+    let pages = app.share(cv.id, &ShareOptions::default(), &out).unwrap();
+    let planned: Vec<String> = plan
+        .badges
+        .iter()
+        .flat_map(|b| b.warnings.clone())
+        .collect();
+    assert_eq!(pages.warnings, planned, "the preview and the export agree");
+
+    // Originals left out: nothing to warn about, and none is written.
+    let opts = ShareOptions {
+        leave_out_originals: true,
+        ..ShareOptions::default()
+    };
+    let plan = app.share_plan(cv.id, &opts).unwrap();
+    assert_eq!((plan.originals, plan.warnings), (0, 0));
+    assert!(plan
+        .badges
+        .iter()
+        .all(|b| !b.original && b.warnings.is_empty()));
+    let pages = app.share(cv.id, &opts, &out).unwrap();
+    assert!(pages.warnings.is_empty(), "{:?}", pages.warnings);
+    assert!(!pages.files.iter().any(|f| f.ends_with("credential.json")));
+
+    // Nothing is written by a preview; an unknown collection is not found.
+    let err = app.share_plan(9999, &opts).unwrap_err();
+    assert_eq!(err.code(), ErrorCode::NotFound, "{err}");
+}
+
+#[test]
 fn kept_documents_can_be_pinned_listed_and_forgotten() {
     let dir = tempfile::tempdir().unwrap();
     let app = app(&dir.path().join("data"));

@@ -260,6 +260,51 @@ fn a_backpack_from_import_to_backup_restore_and_export() {
         1,
     );
 
+    // The preview: what would be published, nothing written.
+    let preview = ok(&satchel(d, &["export", "career", "--dry-run"]));
+    assert!(
+        preview.starts_with("Career would publish 2 badges: 2 of 2 with the original file;"),
+        "{preview}"
+    );
+    assert!(
+        preview.contains("original file and JSON included"),
+        "{preview}"
+    );
+    assert!(
+        preview.contains("warning: badges/")
+            && preview.contains("a hash of the recipient's email address"),
+        "{preview}"
+    );
+    assert!(
+        preview.ends_with("Nothing was written (--dry-run).\n"),
+        "{preview}"
+    );
+    let dry = out.path().join("dry");
+    ok(&satchel(
+        d,
+        &[
+            "export",
+            "career",
+            "--dry-run",
+            "--out",
+            dry.to_str().unwrap(),
+        ],
+    ));
+    assert!(!dry.exists(), "a dry run writes nothing");
+    let plan = &lines(&satchel(
+        d,
+        &[
+            "export",
+            "career",
+            "--dry-run",
+            "--leave-out-originals",
+            "--json",
+        ],
+    ))[0];
+    assert_eq!(plan["originals"], 0, "{plan}");
+    assert_eq!(plan["warnings"], 0, "{plan}");
+    assert_eq!(plan["badges"].as_array().unwrap().len(), 2, "{plan}");
+
     ok(&satchel(d, &["delete", &ids[1]]));
     assert_eq!(lines(&satchel(d, &["list", "--json"])).len(), 2);
     one_line_error(&satchel(d, &["delete", &ids[1]]), 1);

@@ -284,7 +284,10 @@ fn a_database_from_schema_3_is_upgraded_whole() {
         .unwrap();
     }
     let store = Store::open(&path).unwrap();
-    assert_eq!(store.schema_version().unwrap(), Store::known_schema_version());
+    assert_eq!(
+        store.schema_version().unwrap(),
+        Store::known_schema_version()
+    );
     store.integrity_check().unwrap();
     let badge = store.badge(7).unwrap().unwrap();
     assert_eq!(badge.note, "kept note");

@@ -13,7 +13,8 @@ use crate::server::{Route, TestServer};
 use crate::support;
 use badges::{offline_web, Alg, NOW};
 use satchel::export::{
-    export_collection, ExportBadge, ExportCollection, ExportError, ExportOptions,
+    export_collection, share_plan, ExportBadge, ExportCollection, ExportError, ExportOptions,
+    SharePlan,
 };
 use satchel::verify::Verdict;
 use scraper::{Html, Selector};
@@ -26,6 +27,7 @@ fn opts() -> ExportOptions {
         base_url: None,
         include_recipient_name: false,
         include_evidence: false,
+        leave_out_originals: false,
         now: NOW,
     }
 }
@@ -229,6 +231,167 @@ fn the_shared_corpus_exports_to_valid_html5_whose_links_all_resolve() {
             assert!(!text.contains(email), "{} publishes {email}", f.display());
         }
     }
+}
+
+/// The text a page shows outside its "Technical details" block and scripts.
+fn plain_text(html: &str) -> String {
+    let doc = Html::parse_document(html);
+    let body = Selector::parse("body").unwrap();
+    let hidden = Selector::parse("script, details.technical").unwrap();
+    let mut text: String = doc.select(&body).flat_map(|b| b.text()).collect();
+    for s in doc.select(&hidden) {
+        let inner: String = s.text().collect();
+        text = text.replace(&inner, "");
+    }
+    text
+}
+
+/// Every `d Month yyyy` date in `text`, with what follows it (`, hh:mm UTC` or not).
+fn shown_dates(text: &str) -> Vec<String> {
+    const MONTHS: [&str; 12] = [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ];
+    let mut found = Vec::new();
+    for m in MONTHS {
+        let mut rest = text;
+        while let Some(at) = rest.find(&format!(" {m} ")) {
+            let day: String = rest[..at]
+                .chars()
+                .rev()
+                .take_while(char::is_ascii_digit)
+                .collect();
+            let tail = &rest[at + m.len() + 2..];
+            found.push(format!(
+                "{} {m} {}",
+                day.chars().rev().collect::<String>(),
+                &tail[..tail.len().min(16)]
+            ));
+            rest = tail;
+        }
+    }
+    found
+}
+
+#[test]
+fn share_pages_speak_plainly_with_one_date_format_and_the_jargon_in_technical_details() {
+    let Some(root) = support::corpus() else {
+        return;
+    };
+    let badges = corpus_badges(&root);
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("site");
+    export_collection(&collection("The corpus", badges), &opts(), &out).unwrap();
+    let mut technical = 0;
+    let mut with_time = 0;
+    for f in crate::support::files_under(&out) {
+        if f.extension().is_none_or(|e| e != "html") || f.ends_with("embed.html") {
+            continue;
+        }
+        let html = std::fs::read_to_string(&f).unwrap();
+        let text = plain_text(&html);
+        for jargon in [
+            "N-Quads",
+            "RDFC",
+            "canonical",
+            "JSON Schema:",
+            "/credentialSubject",
+            "your identities",
+            "Your identities",
+        ] {
+            assert!(
+                !text.contains(jargon),
+                "{}: {jargon:?} outside the technical details",
+                f.display()
+            );
+        }
+        // No ISO 8601 date in the text people read: every date is `5 December 2026`.
+        let bytes = text.as_bytes();
+        for w in bytes.windows(10) {
+            let iso = w.iter().enumerate().all(|(i, c)| {
+                if i == 4 || i == 7 {
+                    *c == b'-'
+                } else {
+                    c.is_ascii_digit()
+                }
+            });
+            assert!(
+                !iso,
+                "{}: an ISO date {:?}",
+                f.display(),
+                String::from_utf8_lossy(w)
+            );
+        }
+        for d in shown_dates(&text) {
+            let mut parts = d.splitn(3, ' ');
+            let (day, tail) = (parts.next().unwrap(), parts.nth(1).unwrap_or(""));
+            assert!(
+                day.parse::<u8>().is_ok_and(|n| (1..=31).contains(&n)),
+                "{}: {d:?}",
+                f.display()
+            );
+            assert!(
+                tail.get(..4)
+                    .is_some_and(|y| y.bytes().all(|c| c.is_ascii_digit())),
+                "{}: {d:?}",
+                f.display()
+            );
+            let time = tail[4..].strip_prefix(", ");
+            if let Some(time) = time.filter(|t| t.as_bytes().get(2) == Some(&b':')) {
+                assert_eq!(
+                    time.get(5..9),
+                    Some(" UTC"),
+                    "{}: a time without its zone {d:?}",
+                    f.display()
+                );
+                with_time += 1;
+            }
+        }
+        let doc = Html::parse_document(&html);
+        technical += doc
+            .select(&Selector::parse("details.technical > summary").unwrap())
+            .filter(|s| s.text().collect::<String>() == "Technical details")
+            .count();
+        // The same verdict words as the app.
+        for chip in doc.select(&Selector::parse(".chip").unwrap()) {
+            let word: String = chip.text().collect();
+            assert!(
+                [
+                    "Verified",
+                    "Expired",
+                    "Revoked",
+                    "Invalid",
+                    "Could not check"
+                ]
+                .contains(&word.trim()),
+                "{}: {word:?}",
+                f.display()
+            );
+        }
+    }
+    assert!(
+        technical > 80,
+        "every badge page ends with its technical details ({technical})"
+    );
+    assert!(
+        with_time > 80,
+        "checked and exported times are shown ({with_time})"
+    );
+    let verify_js = std::fs::read_to_string(out.join("assets/verify.js")).unwrap();
+    assert!(
+        !verify_js.contains("toUTCString"),
+        "the browser check writes dates the same way"
+    );
 }
 
 /// The text a page shows (without the data block of its in-browser check).
@@ -1224,8 +1387,9 @@ fn screenshots_of_the_index_and_badge_pages_and_a_one_page_print() {
 
 // ---------------------------------------------------------------- privacy, LinkedIn, Open Graph
 
-#[test]
-fn a_plaintext_email_is_never_published_and_hashes_and_names_are_warned_about() {
+/// An issuer's documents and a hosted assertion naming its recipient's
+/// email address in plain text (with evidence).
+fn plain_email_world() -> (badges::World, Value) {
     let mut world = offline_web(None);
     badges::ob2_issuer(&mut world, Alg::EdDsa, &[]);
     let plain = json!({"@context": "https://w3id.org/openbadges/v2", "type": "Assertion",
@@ -1235,6 +1399,33 @@ fn a_plaintext_email_is_never_published_and_hashes_and_names_are_warned_about() 
         "evidence": [{"id": "https://evidence.test/secret", "narrative": "A private story."}],
         "verification": {"type": "hosted"}});
     world.add("https://issuer.test/assertions/plain", plain.to_string());
+    (world, plain)
+}
+
+/// A badge publishing a hash of the recipient's email address (`hashed`, with
+/// evidence) and one naming its recipient (`named`).
+fn hashed_and_named(world: &badges::World) -> [ExportBadge; 2] {
+    [
+        badges::export_badge(
+            "hashed",
+            badges::baked(&badges::ob2_signed(Alg::EdDsa, 5), false, [9, 9, 9]),
+            None,
+            world,
+        ),
+        badges::export_badge(
+            "named",
+            badges::sign_di(badges::ob3_credential("Named"))
+                .to_string()
+                .into_bytes(),
+            None,
+            world,
+        ),
+    ]
+}
+
+#[test]
+fn a_plaintext_email_is_never_published_and_hashes_and_names_are_warned_about() {
+    let (world, plain) = plain_email_world();
     let signed_plain = badges::sign_jws(
         Alg::EdDsa,
         json!({"alg": "EdDSA"}),
@@ -1243,7 +1434,7 @@ fn a_plaintext_email_is_never_published_and_hashes_and_names_are_warned_about() 
             "badge": "https://issuer.test/badges/rust", "issuedOn": "2024-05-01T12:00:00Z",
             "verification": {"type": "SignedBadge", "creator": "https://issuer.test/keys/EdDSA"}}),
     );
-    let badges = vec![
+    let mut badges = vec![
         badges::export_badge(
             "plain",
             badges::baked(&plain.to_string(), false, [9, 9, 9]),
@@ -1256,21 +1447,8 @@ fn a_plaintext_email_is_never_published_and_hashes_and_names_are_warned_about() 
             None,
             &world,
         ),
-        badges::export_badge(
-            "hashed",
-            badges::baked(&badges::ob2_signed(Alg::EdDsa, 5), false, [9, 9, 9]),
-            None,
-            &world,
-        ),
-        badges::export_badge(
-            "named",
-            badges::sign_di(badges::ob3_credential("Named"))
-                .to_string()
-                .into_bytes(),
-            None,
-            &world,
-        ),
     ];
+    badges.extend(hashed_and_named(&world));
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("site");
     let summary = export_collection(&collection("Private", badges.clone()), &opts(), &out).unwrap();
@@ -1349,6 +1527,93 @@ fn a_plaintext_email_is_never_published_and_hashes_and_names_are_warned_about() 
     let hashed = std::fs::read_to_string(out2.join("badges/hashed.html")).unwrap();
     assert!(hashed.contains("Published on a registry."));
     assert!(hashed.contains("href=\"https://evidence.test/ada/crate\""));
+}
+
+#[test]
+fn the_share_plan_says_what_the_export_publishes_and_leaving_originals_out_clears_the_warnings() {
+    let (world, plain) = plain_email_world();
+    let mut badges = vec![badges::export_badge(
+        "plain",
+        badges::baked(&plain.to_string(), false, [9, 9, 9]),
+        None,
+        &world,
+    )];
+    badges.extend(hashed_and_named(&world));
+    let c = collection("Private", badges);
+    let plan = share_plan(&c, &opts()).unwrap();
+    assert_eq!(plan.title, "Private");
+    let by = |plan: &SharePlan, id: &str| plan.badges.iter().find(|b| b.id == id).cloned().unwrap();
+    let plain_badge = by(&plan, "plain");
+    assert!(
+        plain_badge.plaintext_email && !plain_badge.original,
+        "{plain_badge:?}"
+    );
+    assert!(plain_badge.warnings[0].contains("names its recipient's email address in plain text"));
+    let named = by(&plan, "named");
+    assert!(named.original && named.names_recipient && !named.recipient_name_shown);
+    assert_eq!(
+        named.warnings,
+        ["badges/named.html does not show the recipient's name, but its original file, published for download, still contains it"]
+    );
+    assert!(by(&plan, "hashed").warnings[0]
+        .contains("publishes a hash of the recipient's email address"));
+    assert_eq!(plan.originals, 2);
+    assert_eq!(plan.recipient_names, 0);
+
+    // The export says exactly what the plan said, page by page.
+    let tmp = tempfile::tempdir().unwrap();
+    let summary = export_collection(&c, &opts(), &tmp.path().join("site")).unwrap();
+    let planned: Vec<String> = plan
+        .badges
+        .iter()
+        .flat_map(|b| b.warnings.clone())
+        .collect();
+    assert_eq!(summary.warnings, planned);
+    let pages: Vec<String> = summary.pages[1..]
+        .iter()
+        .map(|p| p.display().to_string())
+        .collect();
+    assert_eq!(
+        pages,
+        plan.badges
+            .iter()
+            .map(|b| b.page.clone())
+            .collect::<Vec<_>>()
+    );
+
+    // Originals left out: no original, JSON or self-check is published, so
+    // nothing is left in them to warn about (the plaintext email still is).
+    let mut o = opts();
+    o.leave_out_originals = true;
+    let left_out = share_plan(&c, &o).unwrap();
+    assert_eq!(left_out.originals, 0);
+    assert!(by(&left_out, "named").warnings.is_empty());
+    assert!(by(&left_out, "hashed").warnings.is_empty());
+    assert_eq!(by(&left_out, "plain").warnings, plain_badge.warnings);
+    let out = tmp.path().join("site2");
+    let summary = export_collection(&c, &o, &out).unwrap();
+    assert_eq!(summary.warnings.len(), 1, "{:#?}", summary.warnings);
+    for f in crate::support::files_under(&out.join("files")) {
+        let name = f.file_name().unwrap().to_string_lossy().into_owned();
+        assert!(
+            name.starts_with("image.") || name.starts_with("issuer."),
+            "{}",
+            f.display()
+        );
+    }
+    let named_page = std::fs::read_to_string(out.join("badges/named.html")).unwrap();
+    assert!(
+        named_page.contains("are not published here."),
+        "the page says so"
+    );
+
+    // A base URL that is not http(s) is refused before anything else.
+    let mut bad = opts();
+    bad.base_url = Some("ftp://example.org/".to_owned());
+    assert!(matches!(
+        share_plan(&c, &bad),
+        Err(ExportError::BadBaseUrl(_))
+    ));
 }
 
 #[test]

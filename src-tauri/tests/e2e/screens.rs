@@ -622,3 +622,95 @@ fn a_differing_duplicate_can_be_kept_instead_or_beside() {
     let history = wd.wait_for_text("#history", |t| t.contains("file replaced"));
     assert!(history.contains("engines.json"), "{history}");
 }
+
+/// Share shows what will be published before any folder is chosen: the
+/// badges, whether originals are included, and the warnings, with the
+/// options as checkboxes that update the list.
+fn share_preview(theme: &str, env: &[(&str, &str)]) {
+    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|p| p.into_inner());
+    let data = temp_dir(&format!("e2e-share-preview-{theme}"));
+    let (_x, _d, wd) = launch_with(&["--data-dir".to_owned(), data.display().to_string()], env);
+    wd.wait_for_script("return document.body && document.body.dataset.ready === 'true'");
+    let net = invoke(
+        &wd,
+        "set_network",
+        json!({ "net": { "offline": true, "allow_private": false, "recheck_days": 0 } }),
+    );
+    assert_eq!(net["offline"], json!(true), "{net}");
+    for request in [
+        json!({ "paths": [], "text": null, "samples": true }),
+        json!({ "paths": [], "text": ASSERTION, "samples": false }),
+    ] {
+        let report = invoke(&wd, "import", json!({ "request": request }));
+        assert!(report["error"].is_null(), "{report}");
+    }
+    let ids = invoke(&wd, "list_badges", json!({ "query": {} }));
+    let ids: Vec<i64> = ids["items"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{ids}"))
+        .iter()
+        .map(|b| b["id"].as_i64().unwrap())
+        .collect();
+    assert_eq!(ids.len(), 5, "{ids:?}");
+    let c = invoke(
+        &wd,
+        "create_collection",
+        json!({ "name": "Portfolio", "description": "" }),
+    );
+    let added = invoke(
+        &wd,
+        "add_to_collection",
+        json!({ "id": c["id"], "badges": ids, "position": null }),
+    );
+    assert_eq!(added, json!(5), "{added}");
+    wd.execute("location.reload()", json!([]));
+    wd.wait_for_script("return document.body && document.body.dataset.ready === 'true'");
+    resize(&wd, 1280, 800);
+    wd.click(&wd.find("#nav-collections"));
+    wd.wait_for_text("#collection-title", |t| t == "Portfolio");
+    wd.wait_for_script("return !document.querySelector('#collection-share').disabled");
+    wd.click(&wd.find("#collection-share"));
+
+    // The preview: every badge, and the pasted badge's plaintext email.
+    wd.wait_for_script(
+        "return document.querySelectorAll('#share-badges .share__badge').length === 5",
+    );
+    let summary = wd.text(&wd.find("#share-summary"));
+    assert!(
+        summary.starts_with("5 badges will be published: 4 of 5 with the original file"),
+        "{summary}"
+    );
+    let badges = wd.text(&wd.find("#share-badges"));
+    assert!(
+        badges.contains("Analytical Engines") && badges.contains("email address in plain text"),
+        "{badges}"
+    );
+    wd.screenshot(&shots().join(format!("18-share-preview-{theme}.png")));
+
+    // Leaving the originals out updates the preview at once.
+    wd.click(&wd.find("#share-leave-out-originals"));
+    wd.wait_for_text("#share-summary", |t| {
+        t.contains("0 of 5 with the original file")
+    });
+    wd.screenshot(&shots().join(format!("18-share-preview-left-out-{theme}.png")));
+
+    // Cancel closes it and writes nothing.
+    wd.click(&wd.find("#share-cancel"));
+    wd.wait_for_script("return !document.querySelector('dialog.share')");
+}
+
+#[test]
+fn share_shows_what_will_be_published_before_a_folder_is_chosen() {
+    if !e2e_enabled() {
+        return;
+    }
+    share_preview("light", &[]);
+}
+
+#[test]
+fn share_shows_what_will_be_published_before_a_folder_is_chosen_dark() {
+    if !e2e_enabled() {
+        return;
+    }
+    share_preview("dark", &[("GTK_THEME", "Adwaita:dark")]);
+}

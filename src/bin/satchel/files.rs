@@ -5,6 +5,7 @@ use crate::common::{count, io_failure, open, print_json};
 use crate::output::clean;
 use crate::{sentence, Failure};
 use satchel::app::ShareOptions;
+use satchel::export::{PlannedBadge, SharePlan};
 use serde_json::json;
 use std::path::{Path, PathBuf};
 
@@ -56,8 +57,8 @@ pub struct ExportArgs {
     /// The collection (name or number).
     pub collection: String,
     /// The folder to write (new, empty, or a previous export of Satchel's).
-    #[arg(long, value_name = "DIR")]
-    pub out: PathBuf,
+    #[arg(long, value_name = "DIR", required_unless_present = "dry_run")]
+    pub out: Option<PathBuf>,
     /// Where the folder will be published (https://example.org/badges/): absolute links for
     /// social cards, embeds and LinkedIn.
     #[arg(long, value_name = "URL")]
@@ -68,6 +69,12 @@ pub struct ExportArgs {
     /// Show the badges' evidence on the pages.
     #[arg(long)]
     pub include_evidence: bool,
+    /// Publish no badge's original file, JSON or in-browser check.
+    #[arg(long)]
+    pub leave_out_originals: bool,
+    /// Print what would be published (badges, originals, names, evidence, warnings) and write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
     /// Print JSON.
     #[arg(long)]
     pub json: bool,
@@ -81,8 +88,16 @@ pub fn export(args: ExportArgs, data_dir: Option<PathBuf>) -> Result<(), Failure
         base_url: args.base_url.clone(),
         include_recipient_name: args.include_recipient_name,
         include_evidence: args.include_evidence,
+        leave_out_originals: args.leave_out_originals,
     };
-    let summary = app.share(collection.id, &opts, &args.out)?;
+    let out = match (&args.out, args.dry_run) {
+        (Some(out), false) => out,
+        _ => {
+            let plan = app.share_plan(collection.id, &opts)?;
+            return preview(&plan, args.json);
+        }
+    };
+    let summary = app.share(collection.id, &opts, out)?;
     if args.json {
         print_json(&json!({
             "out_dir": summary.out_dir,
@@ -96,13 +111,65 @@ pub fn export(args: ExportArgs, data_dir: Option<PathBuf>) -> Result<(), Failure
         "Exported {} ({}) to {}: open {} in a browser, or publish the folder on any web host.",
         collection.name,
         count(collection.count as usize, "badge", "badges"),
-        args.out.display(),
+        out.display(),
         summary.out_dir.join("index.html").display()
     );
     for w in &summary.warnings {
         eprintln!("satchel: warning: {}", clean(&sentence(w)));
     }
     Ok(())
+}
+
+/// `satchel export --dry-run`: what the export would publish.
+fn preview(plan: &SharePlan, json_out: bool) -> Result<(), Failure> {
+    if json_out {
+        print_json(plan);
+        return Ok(());
+    }
+    let n = plan.badges.len();
+    say!(
+        "{} would publish {}: {} of {} with the original file; the recipient's name shown on {}; evidence shown on {}.",
+        clean(&plan.title),
+        count(n, "badge", "badges"),
+        plan.originals,
+        n,
+        count(plan.recipient_names, "page", "pages"),
+        count(plan.evidence, "page", "pages"),
+    );
+    for b in &plan.badges {
+        say!("  {} ({}): {}", clean(&b.name), b.page, inclusions(b));
+        for w in &b.warnings {
+            say!("    warning: {}", clean(&sentence(w)));
+        }
+    }
+    say!("Nothing was written (--dry-run).");
+    Ok(())
+}
+
+/// What one badge's page carries, in words.
+fn inclusions(b: &PlannedBadge) -> String {
+    let mut said = vec![if b.original {
+        "original file and JSON included"
+    } else if b.plaintext_email {
+        "original file left out (it names the recipient's email address)"
+    } else {
+        "original file left out"
+    }];
+    if b.names_recipient {
+        said.push(if b.recipient_name_shown {
+            "recipient's name shown"
+        } else {
+            "recipient's name not shown"
+        });
+    }
+    if b.evidence > 0 {
+        said.push(if b.evidence_shown {
+            "evidence shown"
+        } else {
+            "evidence not shown"
+        });
+    }
+    said.join("; ")
 }
 
 /// `satchel export-all`.

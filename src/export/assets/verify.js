@@ -256,15 +256,23 @@
     return isNaN(t) ? null : t;
   }
 
+  var MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+  /* A time the one way every Satchel page writes it: 5 December 2026, 14:03 UTC. */
+  function showTime(t) {
+    var d = new Date(t);
+    var two = function (n) { return (n < 10 ? '0' : '') + n; };
+    return d.getUTCDate() + ' ' + MONTHS[d.getUTCMonth()] + ' ' + d.getUTCFullYear() + ', ' + two(d.getUTCHours()) + ':' + two(d.getUTCMinutes()) + ' UTC';
+  }
+
   function checkExpiry(r, value) {
     if (value === undefined || value === null) { r.step('pass', 'The badge does not expire.'); return; }
     var t = parseDate(value);
     if (t === null) { r.step('warn', 'The expiry date cannot be read.'); return; }
     if (t <= Date.now()) {
       r.expired = true;
-      r.step('fail', 'The badge expired on ' + new Date(t).toUTCString() + '.');
+      r.step('fail', 'The badge expired on ' + showTime(t) + '.');
     } else {
-      r.step('pass', 'The badge has not expired (it expires on ' + new Date(t).toUTCString() + ').');
+      r.step('pass', 'The badge has not expired (it expires on ' + showTime(t) + ').');
     }
   }
 
@@ -272,9 +280,9 @@
     var t = parseDate(value);
     if (t === null) { return; }
     if (t > Date.now() + 300000) {
-      r.step('fail', 'The badge is not valid until ' + new Date(t).toUTCString() + '.');
+      r.step('fail', 'The badge is not valid until ' + showTime(t) + '.');
     } else {
-      r.step('pass', 'The badge has been valid since ' + new Date(t).toUTCString() + '.');
+      r.step('pass', 'The badge has been valid since ' + showTime(t) + '.');
     }
   }
 
@@ -659,11 +667,11 @@
       var errs = list(data.di_errors);
       if (errs.length) {
         var e0 = errs[0];
-        r.step(e0.unverifiable ? 'skip' : 'fail', 'Satchel could not put the credential into the canonical form its signature covers, so nothing could be handed to the browser: ' + e0.message + '.');
+        r.step(e0.unverifiable ? 'skip' : 'fail', 'Satchel could not prepare the credential as its signature covers it, so nothing could be handed to the browser: ' + e0.message + '.');
       } else {
         var suites = proofs.map(function (p) { return p && typeof p === 'object' ? String(p.cryptosuite || p.type || '') : ''; }).filter(Boolean);
         r.step('skip', suites.length
-          ? 'The browser check covers Ed25519 and ECDSA (P-256, P-384) signatures over RDFC-1.0; this credential is signed with ' + suites.join(', ') + ', so this page can only show Satchel\'s own check of it.'
+          ? 'The browser cannot check this kind of signature (' + suites.join(', ') + '), so this page can only show Satchel\'s own check of it.'
           : 'No proof of this credential could be prepared for the browser.');
       }
       return;
@@ -720,7 +728,8 @@
     else { r.step(best.status, best.text.replace(/^./, function (c) { return c.toUpperCase(); }) + '.'); }
     if (best.status !== 'pass') { return; }
     bindKey(r, issuerId, best.found, best.ref);
-    r.step('pass', 'What was hashed is the RDFC-1.0 canonical form (N-Quads) Satchel computed at export; the browser hashed it itself with SHA-256 but did not redo the JSON-LD canonicalization.');
+    r.step('pass', 'The browser checked the signature over the credential as Satchel prepared it at export.');
+    r.technical('What was hashed is the RDFC-1.0 canonical form (N-Quads) Satchel computed at export; the browser hashed it itself with SHA-256 but did not redo the JSON-LD canonicalization.');
     checkNotBefore(r, cred.validFrom || cred.issuanceDate);
     checkExpiry(r, cred.validUntil || cred.expirationDate);
     await checkStatus(r, cred);
@@ -769,6 +778,14 @@
     li.appendChild(document.createTextNode(' ' + text));
     this.listEl.appendChild(li);
   };
+  /* A note for the technical details at the end of the page, not a step. */
+  Result.prototype.technical = function (text) {
+    var list = el('browser-technical');
+    if (!list) { return; }
+    var li = document.createElement('li');
+    li.textContent = text;
+    list.appendChild(li);
+  };
   Result.prototype.verdict = function () {
     var has = function (s, steps) { return steps.some(function (x) { return x.status === s; }); };
     var fails = this.steps.filter(function (x) { return x.status === 'fail' && !/expired on/.test(x.text); });
@@ -782,7 +799,7 @@
   var WHAT = {
     signed: 'the issuer\'s signature (JWS) with the issuer\'s public key, that the key is the issuer\'s, the revocation list and the expiry date',
     'vc-jwt': 'the JWT signature with the key it names, the expiry date and the status list',
-    'data-integrity': 'the Data Integrity signature over the canonical form Satchel computed at export, that the credential shown here is what was signed, the expiry date and the status list',
+    'data-integrity': 'the signature over the credential as Satchel prepared it at export, that the credential shown here is what was signed, the expiry date and the status list',
     hosted: 'nothing that proves a hosted badge (only its issuer\'s server can)'
   };
 
@@ -795,7 +812,7 @@
     var r = new Result(el('browser-steps'));
     try { data = JSON.parse(dataEl.textContent); } catch (e) { data = null; }
     var sv = data && data.satchel ? data.satchel.verdict : null;
-    var saved = data && data.satchel ? data.satchel.checked_at : 'export';
+    var saved = data && data.satchel ? (data.satchel.checked_at_text || data.satchel.checked_at) : 'export';
     var lead = 'Satchel: ' + (VERDICT_WORDS[sv] || 'not checked') + ' (checked ' + saved + ').';
     // The browser check is offered only for badges Satchel verified, and a
     // page never shows a better verdict than Satchel's last one.
@@ -817,7 +834,7 @@
     var v = r.verdict();
     box.setAttribute('data-state', v);
     document.documentElement.setAttribute('data-browser-verdict', v);
-    var when = new Date().toLocaleString();
+    var when = showTime(Date.now());
     summary.textContent = lead + ' Your browser checked it again just now (' + when + '), on this device, with the issuer documents Satchel saved when it checked the badge, and made no request: ' +
       VERDICT_WORDS[v] + '. It checked ' + (WHAT[data && data.format] || 'what it could') + '.';
   }
