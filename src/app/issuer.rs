@@ -176,23 +176,49 @@ fn invalid(message: String) -> AppError {
     AppError::new(ErrorCode::Invalid, message)
 }
 
-fn read_image(path: &Path) -> Result<(Vec<u8>, &'static str), AppError> {
+/// What an image is for: a badge image must be square and at least 90×90;
+/// an issuer's logo may have any shape. Both are PNG or safe SVG, ≤ 256 KB.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum ImageUse {
+    Badge,
+    Logo,
+}
+
+fn read_image(path: &Path, usage: ImageUse) -> Result<(Vec<u8>, &'static str), AppError> {
+    let bytes = read_image_file(path)?;
+    let name = path.display().to_string();
+    let format = match issuer::image::check_badge_image(&name, &bytes) {
+        Ok(checked) => checked.format,
+        Err(e) => match e.problem {
+            issuer::image::Problem::NotSquare(..) | issuer::image::Problem::TooSmall(..)
+                if usage == ImageUse::Logo =>
+            {
+                crate::bake::image_format(&bytes).ok_or_else(|| invalid(e.to_string()))?
+            }
+            _ => return Err(invalid(e.to_string())),
+        },
+    };
+    Ok(match format {
+        crate::bake::ImageFormat::Png => (bytes, "image/png"),
+        crate::bake::ImageFormat::Svg => (bytes, "image/svg+xml"),
+    })
+}
+
+fn read_image_file(path: &Path) -> Result<Vec<u8>, AppError> {
     let meta = std::fs::metadata(path).map_err(|e| {
         invalid(format!(
             "the image {} cannot be read ({e}); give a PNG or SVG file",
             path.display()
         ))
     })?;
-    if meta.len() > 256 * 1024 {
+    if meta.len() > issuer::image::MAX_BYTES as u64 {
         return Err(invalid(format!(
             "the image {} is larger than 256 KB; badge images must be at most 256 KB",
             path.display()
         )));
     }
-    let bytes = std::fs::read(path)
-        .map_err(|e| invalid(format!("the image {} cannot be read ({e})", path.display())))?;
-    let media = issuer::check_image(&path.display().to_string(), &bytes)?;
-    Ok((bytes, media))
+    std::fs::read(path)
+        .map_err(|e| invalid(format!("the image {} cannot be read ({e})", path.display())))
 }
 
 fn identity_of(i: &IssuerRecord) -> Identity {
@@ -210,6 +236,14 @@ fn opt_text(what: &str, text: Option<String>, max: usize) -> Result<Option<Strin
 }
 
 impl App {
+    /// Checks a file as a badge image the way creating a class does, for a
+    /// shell to show its warnings (e.g. "smaller than 256×256") first.
+    pub fn check_badge_image(&self, path: &Path) -> Result<issuer::image::CheckedImage, AppError> {
+        let bytes = read_image_file(path)?;
+        issuer::image::check_badge_image(&path.display().to_string(), &bytes)
+            .map_err(|e| invalid(e.to_string()))
+    }
+
     fn keys(&self) -> KeyFolder {
         KeyFolder::new(self.data_dir())
     }
@@ -298,7 +332,7 @@ impl App {
         }
         let (image, image_type) = match &new.image {
             Some(p) => {
-                let (b, t) = read_image(p)?;
+                let (b, t) = read_image(p, ImageUse::Logo)?;
                 (Some(b), Some(t.to_owned()))
             }
             None => (None, None),
@@ -362,7 +396,7 @@ impl App {
             i.description = d.trim().to_owned();
         }
         if let Some(p) = &edit.image {
-            let (b, t) = read_image(p)?;
+            let (b, t) = read_image(p, ImageUse::Logo)?;
             i.image = Some(b);
             i.image_type = Some(t.to_owned());
         }
@@ -426,7 +460,7 @@ impl App {
                 "--vc-jwt is for OB 3.0 classes only; use --format ob3".to_owned(),
             ));
         }
-        let (image, image_type) = read_image(&new.image)?;
+        let (image, image_type) = read_image(&new.image, ImageUse::Badge)?;
         let now = self.now();
         let mut record = ClassRecord {
             id: 0,
@@ -505,7 +539,7 @@ impl App {
             c.description = issuer::check_text("description", d, 4000)?;
         }
         if let Some(p) = &edit.image {
-            let (b, t) = read_image(p)?;
+            let (b, t) = read_image(p, ImageUse::Badge)?;
             c.image = b;
             c.image_type = t.to_owned();
         }

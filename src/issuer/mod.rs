@@ -300,18 +300,6 @@ pub fn check_text(what: &str, text: &str, max: usize) -> Result<String, IssuerEr
     Ok(t.to_owned())
 }
 
-/// Checks an image by content: PNG or SVG (the full checks of size and
-/// safety are `image`'s); returns its media type.
-pub fn check_image(name: &str, bytes: &[u8]) -> Result<&'static str, IssuerError> {
-    match crate::media::sniff_image(bytes) {
-        Some((_, "image/png")) => Ok("image/png"),
-        Some((_, "image/svg+xml")) => Ok("image/svg+xml"),
-        _ => Err(IssuerError::Invalid(format!(
-            "{name} is not a PNG or SVG image; badge images must be PNG or SVG"
-        ))),
-    }
-}
-
 /// A validity such as `2y`, `18m` or `90d`: checked and normalized.
 pub fn check_valid_for(text: &str) -> Result<String, IssuerError> {
     parse_valid_for(text).map(|(n, unit)| format!("{n}{unit}"))

@@ -94,8 +94,8 @@ const PAGE: &str = r#"<!doctype html>
 <h1>{{ class.name }}</h1>
 <p>{{ class.description }}</p>
 <h2>Criteria</h2>
-{% for p in class.criteria %}<p>{{ p }}</p>
-{% endfor %}{% if class.criteria_url %}<p><a href="{{ class.criteria_url }}">{{ class.criteria_url }}</a></p>{% endif %}
+{{ class.criteria_html|safe }}
+{% if class.criteria_url %}<p><a href="{{ class.criteria_url }}">{{ class.criteria_url }}</a></p>{% endif %}
 <p>Issued by <a href="{{ issuer.url }}">{{ issuer.name }}</a>.</p>
 {% else %}<h1>{{ issuer.name }}</h1>
 <p>{{ issuer.description }}</p>
@@ -218,12 +218,10 @@ pub fn build(state: &State<'_>, signing: &SigningKeys) -> Result<Folder, IssuerE
         };
         add(docs::class_path(c.id), json_bytes(&doc));
         add(docs::class_image(c), c.image.clone());
-        let paragraphs: Vec<&str> = c
-            .criteria
-            .split("\n\n")
-            .map(str::trim)
-            .filter(|p| !p.is_empty())
-            .collect();
+        // The criteria narrative is Markdown, rendered by `markdown` (raw
+        // HTML escaped, links only http(s)/mailto): the one string the page
+        // takes as HTML.
+        let criteria_html = super::markdown::to_html(&c.criteria);
         let image = docs::class_image(c);
         add(
             docs::class_page(c.id),
@@ -233,7 +231,7 @@ pub fn build(state: &State<'_>, signing: &SigningKeys) -> Result<Folder, IssuerE
                     "name": c.name,
                     "description": c.description,
                     "image": format!("../{image}"),
-                    "criteria": paragraphs,
+                    "criteria_html": criteria_html,
                     "criteria_url": c.criteria_url,
                 },
                 "issuer": {"name": state.issuer.name, "url": state.issuer.url},

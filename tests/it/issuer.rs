@@ -701,6 +701,45 @@ fn the_cli_issues_from_nothing_to_a_verified_badge_and_a_published_folder() {
         Verdict::Revoked
     );
     // Refusals: one line naming the thing, exit code 1 (2 for usage).
+    let wide = w.image("wide.png", &make_png(300, 200));
+    let hostile = w.image(
+        "hostile.svg",
+        br#"<svg xmlns="http://www.w3.org/2000/svg" width="512" height="512"><script>alert(1)</script></svg>"#,
+    );
+    let class_with = |image: &Path| {
+        vec![
+            "badgeclass".to_owned(),
+            "create".to_owned(),
+            "--issuer".to_owned(),
+            "1".to_owned(),
+            "--name".to_owned(),
+            "N".to_owned(),
+            "--description".to_owned(),
+            "D".to_owned(),
+            "--image".to_owned(),
+            image.display().to_string(),
+            "--criteria".to_owned(),
+            "C".to_owned(),
+            "--format".to_owned(),
+            "ob3".to_owned(),
+        ]
+    };
+    for (args, words) in [
+        (
+            class_with(&wide),
+            "300×200 pixels; a badge image must be square",
+        ),
+        (
+            class_with(&hostile),
+            "a badge image must be a plain picture",
+        ),
+    ] {
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let (code, out, err) = cli(&data, &args);
+        assert_eq!(code, 1, "{args:?}: {out}{err}");
+        assert_eq!(err.trim_end().lines().count(), 1, "{err}");
+        assert!(err.contains(words), "{args:?}: {err}");
+    }
     for (args, code_wanted, words) in [
         (
             vec!["award", "--class", "7", "--recipient", ADA, "--out", "x"],
@@ -1128,7 +1167,9 @@ fn the_publish_folder_has_escaped_pages_and_headers_for_static_hosts() {
             name: "<script>alert(1)</script>".into(),
             description: "Tags & more".into(),
             image: w.image("c.png", &make_png(100, 100)),
-            criteria: Some("First <b>step</b>.\n\nSecond step.".into()),
+            criteria: Some(
+                "First <b>step</b>.\n\nSecond step, **in bold**: [the guide](https://club.example/guide), not [this](javascript:alert(1)).".into(),
+            ),
             format: "ob2-hosted".into(),
             ..NewClass::default()
         })
@@ -1147,7 +1188,13 @@ fn the_publish_folder_has_escaped_pages_and_headers_for_static_hosts() {
             || page.contains("First &lt;b&gt;step&lt;/b&gt;."),
         "{page}"
     );
-    assert!(page.contains("<p>Second step.</p>"), "{page}");
+    // The criteria are Markdown, rendered safely.
+    assert!(page.contains("<strong>in bold</strong>"), "{page}");
+    assert!(
+        page.contains("href=\"https://club.example/guide\""),
+        "{page}"
+    );
+    assert!(!page.contains("javascript:"), "{page}");
     assert!(page.contains("Content-Security-Policy"));
     let badge_class: serde_json::Value =
         serde_json::from_str(&read(&format!("classes/{}.json", class.id))).unwrap();

@@ -497,6 +497,7 @@ pub fn class(cmd: ClassCommand, data_dir: Option<PathBuf>) -> Result<(), Failure
             achievement_type,
             json,
         } => {
+            let warnings = app.check_badge_image(&image)?.warnings;
             let c = app.create_class(&NewClass {
                 issuer,
                 name,
@@ -511,6 +512,9 @@ pub fn class(cmd: ClassCommand, data_dir: Option<PathBuf>) -> Result<(), Failure
                 tags,
                 achievement_type,
             })?;
+            for warning in warnings {
+                eprintln!("satchel: {warning}");
+            }
             if json {
                 print_json(&c);
             } else {
