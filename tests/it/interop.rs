@@ -18,12 +18,14 @@
 //! tests were skipped (and fails with `CI=true`). Nothing here reaches beyond
 //! 127.0.0.1: the scripts refuse every other URL and say which. The tests are in
 //! `interop/ob2.rs` (hosted and signed, served by `server.rs` or read from a
-//! publish folder) and `interop/ob3.rs` (samples, did:web, status lists, VC-JWT).
+//! publish folder), `interop/ob3.rs` (samples, did:web, status lists, VC-JWT)
+//! and `interop/issued.rs` (what issuer mode awards, revokes and publishes).
 
 use serde_json::{json, Value};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+mod issued;
 mod ob2;
 mod ob3;
 

@@ -19,14 +19,14 @@ use std::sync::atomic::AtomicBool;
 
 const ADA: &str = "ada.lovelace@example.org";
 
-struct World {
+pub(crate) struct World {
     _tmp: tempfile::TempDir,
     root: PathBuf,
-    issuer_app: App,
+    pub(crate) issuer_app: App,
 }
 
 impl World {
-    fn new() -> World {
+    pub(crate) fn new() -> World {
         let tmp = tempfile::tempdir().unwrap();
         let root = tmp.path().to_path_buf();
         let issuer_app = app(&root.join("issuer-data"));
@@ -37,17 +37,17 @@ impl World {
         }
     }
 
-    fn path(&self, name: &str) -> PathBuf {
+    pub(crate) fn path(&self, name: &str) -> PathBuf {
         self.root.join(name)
     }
 
-    fn image(&self, name: &str, bytes: &[u8]) -> PathBuf {
+    pub(crate) fn image(&self, name: &str, bytes: &[u8]) -> PathBuf {
         let p = self.path(name);
         std::fs::write(&p, bytes).unwrap();
         p
     }
 
-    fn issuer(&self, base: &str, ob3_identity: Option<&str>) -> i64 {
+    pub(crate) fn issuer(&self, base: &str, ob3_identity: Option<&str>) -> i64 {
         self.issuer_app
             .create_issuer(&NewIssuer {
                 name: "Harbour Coding Club".into(),
@@ -68,6 +68,18 @@ impl World {
     }
 
     fn class_with(&self, issuer: i64, format: &str, vc_jwt: bool, suspendable: bool) -> i64 {
+        self.class_valid_for(issuer, format, vc_jwt, suspendable, Some("2y"))
+    }
+
+    /// A class whose badges are valid for `valid_for` (`None`: no expiry).
+    pub(crate) fn class_valid_for(
+        &self,
+        issuer: i64,
+        format: &str,
+        vc_jwt: bool,
+        suspendable: bool,
+        valid_for: Option<&str>,
+    ) -> i64 {
         let image = self.image("class.png", &make_png(128, 128));
         self.issuer_app
             .create_class(&NewClass {
@@ -79,7 +91,7 @@ impl World {
                 format: format.into(),
                 vc_jwt,
                 suspendable,
-                valid_for: Some("2y".into()),
+                valid_for: valid_for.map(str::to_owned),
                 tags: vec!["sailing".into()],
                 ..NewClass::default()
             })
@@ -101,7 +113,7 @@ impl World {
             .unwrap_err()
     }
 
-    fn award(&self, class: i64, who: &str, out: &str) -> satchel::app::AwardDone {
+    pub(crate) fn award(&self, class: i64, who: &str, out: &str) -> satchel::app::AwardDone {
         self.issuer_app
             .award(
                 class,
@@ -118,7 +130,7 @@ impl World {
 }
 
 /// Serves every file of `dir` under `/badges/` on `server`.
-fn serve(server: &TestServer, dir: &Path) {
+pub(crate) fn serve(server: &TestServer, dir: &Path) {
     for f in files_under(dir) {
         let rel = f
             .strip_prefix(dir)

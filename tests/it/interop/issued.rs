@@ -1,0 +1,94 @@
+//! What Satchel's issuer mode issues, checked by the independent verifiers:
+//! badge classes of every format created, awarded, revoked and suspended
+//! through the application façade (`crate::issuer::World`), the publish folder
+//! served on 127.0.0.1 (OB 2.0) or mapped under its https base URL (OB 3.0).
+//!
+//! The classes here have no validity period: the peers judge expiry by the
+//! real clock, while the issuing app's clock is fixed in the past.
+
+use super::*;
+use crate::issuer::{serve, World};
+use crate::server::{Route, TestServer};
+use satchel::verify::Verdict;
+
+const ADA: &str = "ada.lovelace@example.org";
+const GRACE: &str = "grace.hopper@example.org";
+
+/// An award's files, read back: (baked image, the payload Satchel baked).
+fn baked(done: &satchel::app::AwardDone) -> (PathBuf, String) {
+    let path = PathBuf::from(&done.files[0]);
+    let payload = satchel_payload(&std::fs::read(&path).unwrap());
+    (path, payload)
+}
+
+/// OB 2.0 hosted and signed badges of one issuer, served on 127.0.0.1: the
+/// 1EdTech validator core accepts the hosted assertion URL and both baked
+/// images, openbadgeslib the signed badge (key resolved from the issuer).
+/// After `revoke` and a re-publish, the signed badge is revoked for both
+/// peers; the hosted one only for Satchel (the validator never checks a
+/// hosted badge's revocation). One hosted and one signed award are revoked,
+/// so the issuer's RevocationList has two entries (the validator misses a
+/// revocation in a one-entry list; see tests/interop/README.md).
+#[test]
+fn issued_ob2_badges_pass_the_validator_and_openbadgeslib_until_revoked() {
+    if !available() {
+        return;
+    }
+    let w = World::new();
+    let server = TestServer::start(Vec::<(String, Route)>::new());
+    let base = server.url("/badges/");
+    let issuer = w.issuer(&base, None);
+    let hosted_class = w.class_valid_for(issuer, "ob2-hosted", false, false, None);
+    let signed_class = w.class_valid_for(issuer, "ob2-signed", false, false, None);
+    let hosted = w.award(hosted_class, ADA, "out");
+    let signed = w.award(signed_class, ADA, "out");
+    let kept = w.award(signed_class, GRACE, "out");
+    w.issuer_app.publish(issuer, &w.path("site")).unwrap();
+    serve(&server, &w.path("site"));
+
+    let (hosted_png, hosted_payload) = baked(&hosted);
+    let assertion: Value = serde_json::from_str(&hosted_payload).unwrap();
+    let url = assertion["id"].as_str().unwrap().to_owned();
+    assert!(url.starts_with(&base), "{url}");
+    let by_url = ob2_validate(&url);
+    assert!(by_url.ok && by_url.verdict == "valid", "{by_url:?}");
+    let v = ob2_validate(path_str(&hosted_png));
+    assert!(v.ok, "{v:?}");
+
+    for done in [&signed, &kept] {
+        let (png, _) = baked(done);
+        let v = ob2_validate(path_str(&png));
+        assert!(v.ok, "{v:?}");
+        let lib = openbadgeslib_verify(&png, &[]);
+        assert!(lib.ok, "{lib:?}");
+    }
+
+    w.issuer_app
+        .revoke(hosted.id, "Awarded by mistake")
+        .unwrap();
+    w.issuer_app
+        .revoke(signed.id, "Awarded by mistake")
+        .unwrap();
+    w.issuer_app.publish(issuer, &w.path("site")).unwrap();
+    serve(&server, &w.path("site"));
+
+    let (signed_png, signed_payload) = baked(&signed);
+    assert_rejected(&ob2_validate(path_str(&signed_png)), "has been revoked");
+    assert_rejected(&openbadgeslib_verify(&signed_png, &[]), "revoked");
+    let dir = w.path("site");
+    assert_eq!(
+        satchel_verdict(&base, &dir, signed_payload.as_bytes()),
+        Verdict::Revoked
+    );
+    // The award that was not revoked still passes both.
+    let (kept_png, _) = baked(&kept);
+    assert!(ob2_validate(path_str(&kept_png)).ok);
+    assert!(openbadgeslib_verify(&kept_png, &[]).ok);
+    // The hosted assertion is now its revoked form: the validator still
+    // accepts it (it does not look), Satchel says revoked.
+    assert!(ob2_validate(&url).ok);
+    assert_eq!(
+        satchel_verdict(&base, &dir, url.as_bytes()),
+        Verdict::Revoked
+    );
+}
