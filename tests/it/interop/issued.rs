@@ -9,6 +9,7 @@
 use super::*;
 use crate::issuer::{serve, World};
 use crate::server::{Route, TestServer};
+use satchel::bake::{bake, Slot};
 use satchel::verify::Verdict;
 
 const ADA: &str = "ada.lovelace@example.org";
@@ -91,4 +92,100 @@ fn issued_ob2_badges_pass_the_validator_and_openbadgeslib_until_revoked() {
         satchel_verdict(&base, &dir, url.as_bytes()),
         Verdict::Revoked
     );
+}
+
+/// `credential` of `done` (its `.json` file) in Digital Bazaar vc, with the
+/// publish folder mapped under `base`.
+fn vc_word(done: &satchel::app::AwardDone, base: &str, site: &Path) -> PeerVerdict {
+    let json = done
+        .files
+        .iter()
+        .find(|f| f.ends_with(".json"))
+        .expect("a credential file");
+    vc_verify(Path::new(json), &[(base, site)])
+}
+
+/// The award's VC-JWT, baked into a PNG, in openbadgeslib.
+fn openbadgeslib_on_jwt(
+    done: &satchel::app::AwardDone,
+    mapped: &str,
+    dir: &Path,
+) -> (PeerVerdict, String) {
+    let jwt =
+        std::fs::read_to_string(done.files.iter().find(|f| f.ends_with(".jwt")).unwrap()).unwrap();
+    let png = bake(
+        &crate::support::make_png(128, 128),
+        &jwt,
+        Slot::OpenBadgeCredential,
+    )
+    .unwrap();
+    let png = write(dir, &format!("jwt-{}.png", done.id), &png);
+    (
+        openbadgeslib_verify(&png, &["--base", mapped, "--status", "--no-list-proof"]),
+        jwt,
+    )
+}
+
+/// OB 3.0 badges of a did:web issuer and of an https-profile issuer, the
+/// publish folder mapped under the https base URL: Digital Bazaar vc verifies
+/// the Data Integrity credential and its Bitstring Status List, and follows a
+/// suspension, an unsuspension and a revocation after each re-publish;
+/// openbadgeslib accepts the VC-JWT and the Data Integrity credential until
+/// the revocation. Satchel agrees at every step.
+#[test]
+fn issued_ob3_badges_pass_vc_and_openbadgeslib_through_suspension_and_revocation() {
+    if !available() {
+        return;
+    }
+    let base = "https://club.example/badges/";
+    for identity in ["did", "url"] {
+        let w = World::new();
+        let issuer = w.issuer(base, Some(identity));
+        let class = w.class_valid_for(issuer, "ob3", true, true, None);
+        let done = w.award(class, ADA, "out");
+        let site = w.path("site");
+        let mapped = format!("{base}={}", site.display());
+        let publish = || {
+            w.issuer_app.publish(issuer, &site).unwrap();
+        };
+        publish();
+        let (png, credential) = baked(&done);
+        let doc: Value = serde_json::from_str(&credential).unwrap();
+        if identity == "did" {
+            assert_eq!(doc["issuer"]["id"], "did:web:club.example:badges");
+        } else {
+            assert!(doc["issuer"]["id"].as_str().unwrap().starts_with(base));
+        }
+        let ours = |bytes: &[u8]| satchel_verdict(base, &site, bytes);
+        let check = |vc: &str, lib_ok: bool, satchel: Verdict| {
+            let v = vc_word(&done, base, &site);
+            assert_eq!(v.verdict, vc, "{identity}: {v:?}");
+            let (lib, jwt) = openbadgeslib_on_jwt(&done, &mapped, w.path("out").as_path());
+            let di =
+                openbadgeslib_verify(&png, &["--base", &mapped, "--status", "--no-list-proof"]);
+            for (form, v) in [("VC-JWT", &lib), ("Data Integrity", &di)] {
+                if identity == "did" {
+                    assert_eq!(v.ok, lib_ok, "{identity} {form}: {v:?}");
+                } else {
+                    // openbadgeslib resolves keys of DID issuers only.
+                    assert_rejected(v, "not a DID");
+                }
+            }
+            assert_eq!(ours(credential.as_bytes()), satchel, "{identity}");
+            assert_eq!(ours(jwt.as_bytes()), satchel, "{identity} VC-JWT");
+        };
+        check("verified", true, Verdict::Verified);
+
+        w.issuer_app.suspend(done.id, true).unwrap();
+        publish();
+        check("suspended", false, Verdict::Invalid);
+
+        w.issuer_app.suspend(done.id, false).unwrap();
+        publish();
+        check("verified", true, Verdict::Verified);
+
+        w.issuer_app.revoke(done.id, "Awarded by mistake").unwrap();
+        publish();
+        check("revoked", false, Verdict::Revoked);
+    }
 }
