@@ -41,7 +41,7 @@ impl World {
         self.root.join(name)
     }
 
-    pub(crate) fn image(&self, name: &str, bytes: &[u8]) -> PathBuf {
+    fn image(&self, name: &str, bytes: &[u8]) -> PathBuf {
         let p = self.path(name);
         std::fs::write(&p, bytes).unwrap();
         p
@@ -93,6 +93,26 @@ impl World {
                 suspendable,
                 valid_for: valid_for.map(str::to_owned),
                 tags: vec!["sailing".into()],
+                ..NewClass::default()
+            })
+            .unwrap()
+            .id
+    }
+
+    /// A class of `format` with an SVG image (no validity period).
+    pub(crate) fn svg_class(&self, issuer: i64, format: &str) -> i64 {
+        let svg = self.image(
+            "class.svg",
+            br#"<svg xmlns="http://www.w3.org/2000/svg" width="200" height="200" viewBox="0 0 200 200"><circle cx="100" cy="100" r="90" fill="teal"/></svg>"#,
+        );
+        self.issuer_app
+            .create_class(&NewClass {
+                issuer,
+                name: format!("Vector {format}"),
+                description: "Drawn, not painted.".into(),
+                image: svg,
+                criteria: Some("Draw it.".into()),
+                format: format.into(),
                 ..NewClass::default()
             })
             .unwrap()
@@ -850,29 +870,13 @@ fn issued_badges_match_the_official_schemas_and_draw_no_warning() {
 fn an_svg_class_image_gives_a_baked_svg_with_the_openbadges_prefix() {
     let w = World::new();
     let issuer = w.issuer("https://club.example/badges/", None);
-    let svg = w.image(
-        "class.svg",
-        br#"<svg xmlns="http://www.w3.org/2000/svg" width="200" height="200" viewBox="0 0 200 200"><circle cx="100" cy="100" r="90" fill="teal"/></svg>"#,
-    );
     let fetch =
         satchel::fetch::DirFetch::new("https://club.example/badges/", w.path("site")).unwrap();
     for (format, element) in [
         ("ob3", "<openbadges:credential"),
         ("ob2-hosted", "<openbadges:assertion"),
     ] {
-        let class = w
-            .issuer_app
-            .create_class(&NewClass {
-                issuer,
-                name: format!("Vector {format}"),
-                description: "Drawn, not painted.".into(),
-                image: svg.clone(),
-                criteria: Some("Draw it.".into()),
-                format: format.into(),
-                ..NewClass::default()
-            })
-            .unwrap()
-            .id;
+        let class = w.svg_class(issuer, format);
         let done = w.award(class, ADA, &format!("out-{format}"));
         assert!(done.files[0].ends_with(".svg"), "{:?}", done.files);
         let text = std::fs::read_to_string(&done.files[0]).unwrap();

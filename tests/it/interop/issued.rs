@@ -189,3 +189,41 @@ fn issued_ob3_badges_pass_vc_and_openbadgeslib_through_suspension_and_revocation
         check("revoked", false, Verdict::Revoked);
     }
 }
+
+/// An OB 2.0 award's baked PNG and SVG unbake in the Python and npm bakeries
+/// to what Satchel baked (a hosted SVG: the Python bakery answers the
+/// `verify` URL, the npm bakery the assertion). OB 3.0 images: both bakeries
+/// find no badge (they read only the OB 2.0 slot); openbadgeslib's reader
+/// gets the credential.
+#[test]
+fn issued_images_unbake_in_the_python_and_npm_bakeries() {
+    if !available() {
+        return;
+    }
+    let w = World::new();
+    let issuer = w.issuer("https://club.example/badges/", None);
+    for format in ["ob2-hosted", "ob2-signed", "ob3"] {
+        let png_class = w.class_valid_for(issuer, format, false, false, None);
+        let svg_class = w.svg_class(issuer, format);
+        for class in [png_class, svg_class] {
+            let done = w.award(class, ADA, &format!("out-{format}"));
+            let (file, ours) = baked(&done);
+            let is_svg = file.extension().is_some_and(|e| e == "svg");
+            let (py, npm) = (unbake_py(&file), unbake_npm(&file));
+            if format == "ob3" {
+                assert_eq!(py.verdict, "none", "{py:?}");
+                assert_eq!(npm.verdict, "none", "{npm:?}");
+                let lib = unbake_openbadgeslib(&file);
+                assert_eq!(lib.payload(), Some(ours.as_str()), "{lib:?}");
+                continue;
+            }
+            assert_eq!(npm.payload(), Some(ours.as_str()), "{format}: {npm:?}");
+            if format == "ob2-hosted" && is_svg {
+                let assertion: Value = serde_json::from_str(&ours).unwrap();
+                assert_eq!(py.payload(), assertion["id"].as_str(), "{py:?}");
+            } else {
+                assert_eq!(py.payload(), Some(ours.as_str()), "{format}: {py:?}");
+            }
+        }
+    }
+}
