@@ -209,6 +209,7 @@ fn issued_images_unbake_in_the_python_and_npm_bakeries() {
             let done = w.award(class, ADA, &format!("out-{format}"));
             let (file, ours) = baked(&done);
             let is_svg = file.extension().is_some_and(|e| e == "svg");
+            assert_eq!(is_svg, class == svg_class, "{:?}", done.files);
             let (py, npm) = (unbake_py(&file), unbake_npm(&file));
             if format == "ob3" {
                 assert_eq!(py.verdict, "none", "{py:?}");
