@@ -56,12 +56,15 @@ fn issued_ob2_badges_pass_the_validator_and_openbadgeslib_until_revoked() {
     let v = ob2_validate(path_str(&hosted_png));
     assert!(v.ok, "{v:?}");
 
-    for done in [&signed, &kept] {
+    // openbadgeslib also matches the salted, hashed recipient.
+    for (done, who, other) in [(&signed, ADA, GRACE), (&kept, GRACE, ADA)] {
         let (png, _) = baked(done);
         let v = ob2_validate(path_str(&png));
         assert!(v.ok, "{v:?}");
-        let lib = openbadgeslib_verify(&png, &[]);
+        let lib = openbadgeslib_verify(&png, &["--recipient", who]);
         assert!(lib.ok, "{lib:?}");
+        let wrong = openbadgeslib_verify(&png, &["--recipient", other]);
+        assert_rejected(&wrong, "ecipient");
     }
 
     w.issuer_app
@@ -166,6 +169,8 @@ fn issued_ob3_badges_pass_vc_and_openbadgeslib_through_suspension_and_revocation
             for (form, v) in [("VC-JWT", &lib), ("Data Integrity", &di)] {
                 if identity == "did" {
                     assert_eq!(v.ok, lib_ok, "{identity} {form}: {v:?}");
+                    // A did:web resolved from the issuer's own domain is anchored.
+                    assert!(!v.ok || v.line["trusted"] == true, "{form}: {v:?}");
                 } else {
                     // openbadgeslib resolves keys of DID issuers only.
                     assert_rejected(v, "not a DID");
