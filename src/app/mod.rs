@@ -24,6 +24,7 @@
 
 mod badges;
 mod collections;
+mod delivery;
 mod documents;
 mod error;
 mod identities;
@@ -31,10 +32,12 @@ mod issuer;
 mod tasks;
 
 pub use badges::{BadgeDetail, BadgePage, TagCount, VerificationView};
+pub use delivery::Delivery;
 pub use error::{AppError, ErrorCode};
 pub use identities::IdentityChange;
 pub use issuer::{
-    AwardDone, BulkReport, BulkRow, ClassEdit, IssuerEdit, IssuerView, NewClass, NewIssuer,
+    AwardDone, BulkOptions, BulkReport, BulkRow, ClassEdit, IssuerEdit, IssuerView, NewClass,
+    NewIssuer,
 };
 pub use tasks::{RestoreDone, Reverify, ShareOptions};
 

@@ -197,7 +197,7 @@ pub enum ClassCommand {
 /// `satchel award`.
 #[derive(clap::Args)]
 #[command(
-    after_help = "Examples:\n  satchel award --class 1 --recipient ada@example.org --name \"Ada Lovelace\" --out badges/\n  satchel award --class 1 --csv learners.csv --dry-run --out badges/\n\nCSV columns (header line; comma or semicolon; UTF-8): identity (or email), identity type,\nname, issue date, expiry, narrative, evidence url, evidence narrative."
+    after_help = "Examples:\n  satchel award --class 1 --recipient ada@example.org --name \"Ada Lovelace\" --out badges/\n  satchel award --class 1 --csv learners.csv --dry-run --out badges/\n  SATCHEL_SMTP_PASSWORD=… satchel award --class 1 --csv learners.csv --out badges/ --eml \\\n    --send --smtp-host smtp.club.example --smtp-user badges@club.example\n\nCSV columns (header line; comma or semicolon; UTF-8): identity (or email), identity type,\nname, issue date, expiry, narrative, evidence url, evidence narrative."
 )]
 pub struct AwardArgs {
     /// The badge class's number.
@@ -236,7 +236,16 @@ pub struct AwardArgs {
     /// The folder for the baked badge and its files.
     #[arg(long, value_name = "DIR")]
     out: PathBuf,
-    /// Print one JSON object: {id, files, …}.
+    /// Also write an .eml draft beside each badge (email recipients), for your mail program.
+    #[arg(long)]
+    eml: bool,
+    /// Email each badge to its recipient (email recipients) by SMTP; a per-recipient
+    /// report follows, and a failed email leaves the award standing.
+    #[arg(long, conflicts_with = "dry_run")]
+    send: bool,
+    #[command(flatten)]
+    smtp: crate::delivery::SmtpArgs,
+    /// Print one JSON object: {id, files, …} (with `email` when sending).
     #[arg(long)]
     json: bool,
 }
@@ -247,12 +256,16 @@ fn award_csv(
     args: &AwardArgs,
     csv: &std::path::Path,
 ) -> Result<(), Failure> {
+    let sending = args.send.then(|| args.smtp.sending()).transpose()?;
     crate::common::on_ctrl_c();
     let bar = crate::common::progress_bar(args.json || args.dry_run, "Awarding");
-    let report = app.award_csv(
+    let report = app.award_csv_with(
         args.class,
         csv,
-        args.dry_run,
+        satchel::app::BulkOptions {
+            dry_run: args.dry_run,
+            eml: args.eml,
+        },
         &args.out,
         &|n, total| {
             bar.set_length(total as u64);
@@ -262,10 +275,17 @@ fn award_csv(
     );
     bar.finish_and_clear();
     let report = report?;
+    let to_send: Vec<(i64, PathBuf)> = report
+        .rows
+        .iter()
+        .filter_map(|r| Some((r.id?, PathBuf::from(r.files.first()?))))
+        .collect();
+    let sent = match &sending {
+        Some(s) if !to_send.is_empty() => s.send(app, &to_send, args.json)?,
+        _ => Vec::new(),
+    };
     if args.json {
-        for r in &report.rows {
-            print_json(r);
-        }
+        crate::delivery::print_with_email(&report.rows, |r| r.id, &sent);
         for e in &report.errors {
             print_json(e);
         }
@@ -274,6 +294,9 @@ fn award_csv(
             say!("line {:>5}  {:<16} {}", r.line, r.outcome, r.recipient);
             for f in &r.files {
                 say!("             {f}");
+            }
+            if let Some(n) = &r.note {
+                say!("             ({n})");
             }
         }
     }
@@ -302,7 +325,7 @@ fn award_csv(
                 .count()
         )));
     }
-    Ok(())
+    crate::delivery::report(&sent, args.json)
 }
 
 /// `satchel awards`.
@@ -594,10 +617,19 @@ pub fn award(args: AwardArgs, data_dir: Option<PathBuf>) -> Result<(), Failure> 
         evidence_url: args.evidence,
         evidence_narrative: args.evidence_narrative,
         plaintext: args.plaintext,
+        eml: args.eml,
     };
+    let sending = args.send.then(|| args.smtp.sending()).transpose()?;
     let done = app.award(args.class, &input, &args.out)?;
+    let sent = match &sending {
+        Some(s) => {
+            let baked = done.files.first().map(PathBuf::from).unwrap_or_default();
+            s.send(&app, &[(done.id, baked)], true)?
+        }
+        None => Vec::new(),
+    };
     if args.json {
-        print_json(&done);
+        crate::delivery::print_with_email(std::slice::from_ref(&done), |d| Some(d.id), &sent);
     } else {
         say!(
             "Awarded badge class {} to {} (award {}):",
@@ -608,9 +640,12 @@ pub fn award(args: AwardArgs, data_dir: Option<PathBuf>) -> Result<(), Failure> 
         for f in &done.files {
             say!("  {f}");
         }
+        if let Some(n) = &done.note {
+            say!("  ({n})");
+        }
         say!("Publish the issuer's folder again (`satchel publish`) before sending it.");
     }
-    Ok(())
+    crate::delivery::report(&sent, args.json)
 }
 
 /// `satchel awards`.

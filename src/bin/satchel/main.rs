@@ -14,6 +14,7 @@ mod badges;
 mod cache;
 mod collections;
 mod common;
+mod delivery;
 mod files;
 mod folders;
 mod identities;
