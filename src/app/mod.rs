@@ -29,6 +29,7 @@ mod documents;
 mod error;
 mod identities;
 mod issuer;
+mod issuer_keys;
 mod tasks;
 
 pub use badges::{BadgeDetail, BadgePage, TagCount, VerificationView};
@@ -39,6 +40,7 @@ pub use issuer::{
     AwardDone, BulkOptions, BulkReport, BulkRow, ClassEdit, IssuerEdit, IssuerView, NewClass,
     NewIssuer,
 };
+pub use issuer_keys::{KeyBundle, KeyMoved};
 pub use tasks::{RestoreDone, Reverify, ShareOptions};
 
 use crate::fetch::{CachingFetch, HttpFetch, NetPolicy};

@@ -252,3 +252,145 @@ fn a_csv_award_drafts_and_sends_each_email_recipient() {
 fn server_has(server: &SmtpServer, n: usize) -> bool {
     server.folder_path().join(format!("{n}.eml")).exists()
 }
+
+const PASS: (&str, &str) = ("SATCHEL_KEY_PASSPHRASE", "correct horse battery staple");
+
+#[cfg(unix)]
+fn mode(path: &Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(path).unwrap().permissions().mode() & 0o777
+}
+
+fn s(path: &Path) -> String {
+    path.to_string_lossy().into_owned()
+}
+
+/// Awards class 1 of `data` to Ada, publishes, and verifies the baked
+/// badge against the publish folder.
+fn award_and_verify(data: &Path, root: &Path) {
+    let out = root.join("awarded");
+    let site = root.join("site");
+    let done = ok(
+        data,
+        &[
+            "award",
+            "--class",
+            "1",
+            "--recipient",
+            ADA,
+            "--out",
+            &s(&out),
+            "--json",
+        ],
+        &[],
+    );
+    let baked = PathBuf::from(json_lines(&done)[0]["files"][0].as_str().unwrap());
+    ok(data, &["publish", "1", "--out", &s(&site)], &[]);
+    let fetch = satchel::fetch::DirFetch::new("https://club.example/badges/", &site).unwrap();
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64;
+    let report = satchel::verify::verify(
+        &satchel::inspect::inspect_path(&baked).unwrap(),
+        &fetch,
+        &satchel::verify::Options {
+            now,
+            recipients: vec![ADA.to_owned()],
+            recipient_rule: satchel::verify::RecipientRule::MustMatch,
+        },
+    );
+    assert_eq!(
+        report.status,
+        satchel::verify::Verdict::Verified,
+        "{:#?}",
+        report.checks
+    );
+}
+
+#[test]
+fn keys_round_trip_through_an_export_into_a_fresh_data_folder_and_sign_there() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    let old = issuer_with_class(root, "old", "ob3");
+    let backup = root.join("club.backup");
+    let keys = root.join("club-keys.age");
+    ok(&old, &["backup", "--out", &s(&backup)], &[]);
+    // Without a passphrase and without a terminal, nothing is written.
+    let (code, _, err) = run(
+        &old,
+        &["issuer", "export-keys", "1", "--out", &s(&keys)],
+        &[],
+    );
+    assert_eq!(code, 2);
+    assert!(err.contains("SATCHEL_KEY_PASSPHRASE"), "{err}");
+    assert!(!keys.exists());
+    ok(
+        &old,
+        &["issuer", "export-keys", "1", "--out", &s(&keys)],
+        &[PASS],
+    );
+    #[cfg(unix)]
+    assert_eq!(mode(&keys), 0o600);
+    let sealed = std::fs::read_to_string(&keys).unwrap();
+    assert!(sealed.starts_with("-----BEGIN AGE ENCRYPTED FILE-----"));
+    assert!(!sealed.contains("PRIVATE KEY"));
+    let (code, _, err) = run(
+        &old,
+        &["issuer", "export-keys", "1", "--out", &s(&keys)],
+        &[PASS],
+    );
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("already exists"), "{err}");
+    assert_eq!(std::fs::read_to_string(&keys).unwrap(), sealed);
+
+    let new = root.join("new");
+    ok(&new, &["restore", &s(&backup)], &[]);
+    let wrong = ("SATCHEL_KEY_PASSPHRASE", "wrong");
+    let (code, _, err) = run(&new, &["issuer", "import-keys", &s(&keys)], &[wrong]);
+    assert_eq!(code, 1);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(
+        err.contains("the passphrase is not the one this file was sealed with"),
+        "{err}"
+    );
+    let imported = ok(
+        &new,
+        &["issuer", "import-keys", &s(&keys), "--json"],
+        &[PASS],
+    );
+    assert_eq!(
+        json_lines(&imported)[0]["outcome"],
+        "imported",
+        "{imported}"
+    );
+    let key_file = new.join("issuer-keys/issuer-1-key-1.pem");
+    #[cfg(unix)]
+    {
+        assert_eq!(mode(&key_file), 0o600);
+        assert_eq!(mode(&new.join("issuer-keys")), 0o700);
+    }
+    assert_eq!(
+        std::fs::read(&key_file).unwrap(),
+        std::fs::read(old.join("issuer-keys/issuer-1-key-1.pem")).unwrap()
+    );
+    award_and_verify(&new, root);
+    let again = ok(
+        &new,
+        &["issuer", "import-keys", &s(&keys), "--json"],
+        &[PASS],
+    );
+    assert_eq!(json_lines(&again)[0]["outcome"], "already here");
+
+    // A different key under the same name is never replaced.
+    let other = issuer_with_class(root, "other", "ob3");
+    let theirs = std::fs::read(other.join("issuer-keys/issuer-1-key-1.pem")).unwrap();
+    std::fs::write(&key_file, &theirs).unwrap();
+    let (code, _, err) = run(&new, &["issuer", "import-keys", &s(&keys)], &[PASS]);
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.contains(&s(&key_file)) && err.contains("different key"),
+        "{err}"
+    );
+    assert_eq!(std::fs::read(&key_file).unwrap(), theirs);
+}

@@ -5,7 +5,7 @@
 
 use crate::common::{print_json, rejected, usage};
 use crate::Failure;
-use satchel::app::{App, Delivery};
+use satchel::app::{App, Delivery, KeyMoved};
 use satchel::issuer::mail::{Security, SmtpSettings};
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -60,6 +60,33 @@ pub fn secret(var: &str, prompt: &str, twice: bool) -> Result<Option<String>, Fa
         return Err(usage("the two entries differ; nothing was written"));
     }
     Ok(Some(first))
+}
+
+/// The passphrase of a key export (`confirm`: asked twice, for a new one).
+pub fn key_passphrase(confirm: bool) -> Result<String, Failure> {
+    secret(
+        "SATCHEL_KEY_PASSPHRASE",
+        "Passphrase for the issuer keys: ",
+        confirm,
+    )?
+    .ok_or_else(|| usage("the passphrase for the issuer keys is needed: set SATCHEL_KEY_PASSPHRASE or run in a terminal"))
+}
+
+/// Prints what happened to each key.
+pub fn say_keys(keys: &[KeyMoved], json: bool) {
+    for k in keys {
+        if json {
+            print_json(k);
+        } else {
+            say!(
+                "issuer {} key {} ({}): {}",
+                k.issuer,
+                k.name,
+                k.algorithm,
+                k.outcome
+            );
+        }
+    }
 }
 
 impl SmtpArgs {

@@ -70,6 +70,35 @@ pub enum IssuerCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Write the issuer's private keys (retired ones too) to a new file sealed with a passphrase.
+    ///
+    /// The passphrase comes from SATCHEL_KEY_PASSPHRASE or is asked for twice
+    /// without echo. The file is an age file (`age -d` opens it too), 0600.
+    #[command(
+        after_help = "Example:\n  satchel issuer export-keys 1 --out club-keys.age\n  satchel --data-dir new-laptop/ issuer import-keys club-keys.age"
+    )]
+    ExportKeys {
+        /// The issuer's number.
+        id: i64,
+        /// The file to write (must not exist).
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+        /// Print JSON, one key a line.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Put the keys of a key export into this data folder's key folder.
+    ///
+    /// Each key goes to the issuer here whose public key it is (restore the
+    /// backup holding the issuer first); a different key already under the
+    /// same name is never replaced.
+    ImportKeys {
+        /// The key export (from `satchel issuer export-keys`).
+        file: PathBuf,
+        /// Print JSON, one key a line.
+        #[arg(long)]
+        json: bool,
+    },
     /// Change an issuer profile.
     #[command(
         after_help = "Example:\n  satchel issuer edit 1 --description \"We code and sail.\""
@@ -469,6 +498,15 @@ pub fn issuer(cmd: IssuerCommand, data_dir: Option<PathBuf>) -> Result<(), Failu
                     "Issuer {id} signs with new keys from now on; publish again so verifiers find them."
                 );
             }
+        }
+        IssuerCommand::ExportKeys { id, out, json } => {
+            let pass = crate::delivery::key_passphrase(true)?;
+            crate::delivery::say_keys(&app.export_keys(Some(id), &out, &pass)?, json);
+        }
+        IssuerCommand::ImportKeys { file, json } => {
+            let pass = crate::delivery::key_passphrase(false)?;
+            let bundle = app.open_keys(&file, &pass)?;
+            crate::delivery::say_keys(&app.import_keys(&bundle)?, json);
         }
         IssuerCommand::Edit {
             id,
