@@ -37,6 +37,14 @@ pub struct KeyMoved {
     pub outcome: &'static str,
 }
 
+/// Where `backup --include-keys` puts the issuer keys: `BACKUP.keys.age`
+/// beside the backup file.
+pub fn keys_beside(backup: &Path) -> std::path::PathBuf {
+    let mut name = backup.as_os_str().to_owned();
+    name.push(".keys.age");
+    name.into()
+}
+
 fn key_error(file: &Path, e: impl std::fmt::Display) -> AppError {
     AppError::new(ErrorCode::Invalid, format!("{}: {e}", file.display()))
 }

@@ -40,7 +40,7 @@ pub use issuer::{
     AwardDone, BulkOptions, BulkReport, BulkRow, ClassEdit, IssuerEdit, IssuerView, NewClass,
     NewIssuer,
 };
-pub use issuer_keys::{KeyBundle, KeyMoved};
+pub use issuer_keys::{keys_beside, KeyBundle, KeyMoved};
 pub use tasks::{RestoreDone, Reverify, ShareOptions};
 
 use crate::fetch::{CachingFetch, HttpFetch, NetPolicy};

@@ -394,3 +394,79 @@ fn keys_round_trip_through_an_export_into_a_fresh_data_folder_and_sign_there() {
     );
     assert_eq!(std::fs::read(&key_file).unwrap(), theirs);
 }
+
+/// Every key file of `data`: (PEM text, DER bytes).
+fn key_files(data: &Path) -> Vec<(PathBuf, String, Vec<u8>)> {
+    use base64::Engine;
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(data.join("issuer-keys")).unwrap() {
+        let path = entry.unwrap().path();
+        let pem = std::fs::read_to_string(&path).unwrap();
+        let b64: String = pem.lines().filter(|l| !l.starts_with("-----")).collect();
+        let der = base64::engine::general_purpose::STANDARD
+            .decode(b64)
+            .unwrap();
+        out.push((path, pem, der));
+    }
+    out.sort();
+    out
+}
+
+#[test]
+fn backups_leave_the_keys_out_unless_asked_and_then_restore_them_sealed() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    let data = issuer_with_class(root, "data", "ob2-signed");
+    let keys = key_files(&data);
+    assert_eq!(keys.len(), 2, "an Ed25519 and an RSA key");
+
+    let plain = root.join("plain.backup");
+    let (code, _, err) = run(&data, &["backup", "--out", &s(&plain)], &[]);
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("--include-keys"), "{err}");
+    assert!(!satchel::app::keys_beside(&plain).exists());
+    let bytes = std::fs::read(&plain).unwrap();
+    for (path, pem, der) in &keys {
+        let tail = &der[der.len() - 32..];
+        for needle in [pem.as_bytes(), der.as_slice(), tail] {
+            assert!(
+                !bytes.windows(needle.len()).any(|w| w == needle),
+                "{} is in the backup",
+                path.display()
+            );
+        }
+    }
+
+    let sealed = root.join("sealed.backup");
+    ok(
+        &data,
+        &["backup", "--out", &s(&sealed), "--include-keys"],
+        &[PASS],
+    );
+    let keys_file = satchel::app::keys_beside(&sealed);
+    assert_eq!(keys_file, root.join("sealed.backup.keys.age"));
+    #[cfg(unix)]
+    assert_eq!(mode(&keys_file), 0o600);
+    assert!(!std::fs::read_to_string(&keys_file)
+        .unwrap()
+        .contains("PRIVATE KEY"));
+
+    // A wrong passphrase restores nothing.
+    let wrong = root.join("wrong");
+    let bad = ("SATCHEL_KEY_PASSPHRASE", "wrong");
+    let (code, _, err) = run(&wrong, &["restore", &s(&sealed), "--include-keys"], &[bad]);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("passphrase is not the one"), "{err}");
+    assert!(json_lines(&ok(&wrong, &["issuer", "list", "--json"], &[])).is_empty());
+
+    let fresh = root.join("fresh");
+    ok(&fresh, &["restore", &s(&sealed), "--include-keys"], &[PASS]);
+    let restored = key_files(&fresh);
+    assert_eq!(restored.len(), keys.len());
+    for ((_, pem, _), (path, again, _)) in keys.iter().zip(&restored) {
+        assert_eq!(pem, again);
+        #[cfg(unix)]
+        assert_eq!(mode(path), 0o600);
+    }
+    award_and_verify(&fresh, root);
+}
