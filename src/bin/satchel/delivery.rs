@@ -14,13 +14,13 @@ use std::time::Duration;
 /// How `--send` reaches the mail server.
 #[derive(clap::Args, Clone, Debug)]
 pub struct SmtpArgs {
-    /// With --send: the SMTP server (also SATCHEL_SMTP_HOST).
+    /// With --send: the SMTP server.
     #[arg(long, env = "SATCHEL_SMTP_HOST", value_name = "HOST")]
     smtp_host: Option<String>,
-    /// With --send: its port (also SATCHEL_SMTP_PORT; default 587, 465 for tls, 25 for plain).
+    /// With --send: its port (default 587, 465 for tls, 25 for plain).
     #[arg(long, env = "SATCHEL_SMTP_PORT", value_name = "PORT")]
     smtp_port: Option<u16>,
-    /// With --send: starttls, tls, or plain (this computer only) (also SATCHEL_SMTP_SECURITY).
+    /// With --send: starttls, tls, or plain (this computer only).
     #[arg(
         long,
         env = "SATCHEL_SMTP_SECURITY",
@@ -28,11 +28,11 @@ pub struct SmtpArgs {
         default_value = "starttls"
     )]
     smtp_security: String,
-    /// With --send: the login (also SATCHEL_SMTP_USER); the password comes from
+    /// With --send: the login; the password comes from
     /// SATCHEL_SMTP_PASSWORD or a prompt, never from the command line.
     #[arg(long, env = "SATCHEL_SMTP_USER", value_name = "USER")]
     smtp_user: Option<String>,
-    /// With --send: the sender's address (also SATCHEL_SMTP_FROM; default the issuer's email).
+    /// With --send: the sender's address (default the issuer's email).
     #[arg(long, env = "SATCHEL_SMTP_FROM", value_name = "EMAIL")]
     from: Option<String>,
 }
