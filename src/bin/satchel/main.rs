@@ -197,7 +197,7 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Issuer mode: your issuer profiles (create, list, show, edit).
+    /// Issuer mode: your issuer profiles (create, list, show, edit, rotate-key, export-keys, import-keys).
     #[command(subcommand)]
     Issuer(issuer::IssuerCommand),
     /// Issuer mode: badge classes (create, list, show, edit).
