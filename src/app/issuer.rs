@@ -142,6 +142,9 @@ pub struct AwardDone {
     pub recipient: String,
     /// The files written (baked image first).
     pub files: Vec<String>,
+    /// Why no `.eml` draft was written although one was asked for.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
 }
 
 /// One row of a bulk award.
@@ -157,6 +160,18 @@ pub struct BulkRow {
     pub id: Option<i64>,
     /// The files written.
     pub files: Vec<String>,
+    /// Why no `.eml` draft was written although one was asked for.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+/// How a bulk award runs.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct BulkOptions {
+    /// Only say what would be done.
+    pub dry_run: bool,
+    /// Write an `.eml` draft beside each badge (email recipients only).
+    pub eml: bool,
 }
 
 /// What a bulk award did (or, dry, would do).
@@ -248,7 +263,7 @@ impl App {
         KeyFolder::new(self.data_dir())
     }
 
-    fn issuer_record(store: &Store, id: i64) -> Result<IssuerRecord, AppError> {
+    pub(super) fn issuer_record(store: &Store, id: i64) -> Result<IssuerRecord, AppError> {
         store.issuer(id)?.ok_or_else(|| {
             AppError::new(
                 ErrorCode::NotFound,
@@ -257,7 +272,7 @@ impl App {
         })
     }
 
-    fn class_record(store: &Store, id: i64) -> Result<ClassRecord, AppError> {
+    pub(super) fn class_record(store: &Store, id: i64) -> Result<ClassRecord, AppError> {
         store.class(id)?.ok_or_else(|| {
             AppError::new(
                 ErrorCode::NotFound,
@@ -266,7 +281,7 @@ impl App {
         })
     }
 
-    fn award_record(store: &Store, id: i64) -> Result<AwardRecord, AppError> {
+    pub(super) fn award_record(store: &Store, id: i64) -> Result<AwardRecord, AppError> {
         store.award(id)?.ok_or_else(|| {
             AppError::new(
                 ErrorCode::NotFound,
@@ -734,13 +749,20 @@ impl App {
                 });
             }
             publish::self_check(&folder, &out.join(".self-check"), &expect, now)?;
-            let files = write_files(out, &issued.files)?;
+            let mut files = issued.files;
+            let note = if input.eml {
+                super::delivery::eml_draft(&i, &c, &record, &mut files)?
+            } else {
+                None
+            };
+            let files = write_files(out, &files)?;
             written.borrow_mut().clone_from(&files);
             Ok(AwardDone {
                 id: award_id,
                 class: c.id,
                 recipient: recipient.clone(),
                 files,
+                note,
             })
         });
         if result.is_err() {
@@ -767,6 +789,25 @@ impl App {
         progress: &dyn Fn(usize, usize),
         cancel: &std::sync::atomic::AtomicBool,
     ) -> Result<BulkReport, AppError> {
+        let options = BulkOptions {
+            dry_run,
+            eml: false,
+        };
+        self.award_csv_with(class, csv, options, out, progress, cancel)
+    }
+
+    /// [`App::award_csv`] with an `.eml` draft beside each badge when
+    /// `options.eml` (email recipients only).
+    pub fn award_csv_with(
+        &self,
+        class: i64,
+        csv: &Path,
+        options: BulkOptions,
+        out: &Path,
+        progress: &dyn Fn(usize, usize),
+        cancel: &std::sync::atomic::AtomicBool,
+    ) -> Result<BulkReport, AppError> {
+        let BulkOptions { dry_run, eml } = options;
         let file = std::fs::File::open(csv).map_err(|e| {
             AppError::new(
                 ErrorCode::Io,
@@ -799,6 +840,7 @@ impl App {
                 outcome: "already awarded",
                 id: None,
                 files: Vec::new(),
+                note: None,
             };
             if seen.insert(key) {
                 line.outcome = if dry_run { "would award" } else { "to award" };
@@ -815,7 +857,8 @@ impl App {
                 report.cancelled = true;
                 break;
             }
-            let done = self.award(c.id, &row.input, out).map_err(|e| {
+            let input = AwardInput { eml, ..row.input };
+            let done = self.award(c.id, &input, out).map_err(|e| {
                 AppError::new(
                     e.code(),
                     format!("line {}: {} ({n} awarded before it)", row.line, e.message()),
@@ -825,6 +868,7 @@ impl App {
             r.outcome = "awarded";
             r.id = Some(done.id);
             r.files = done.files;
+            r.note = done.note;
             progress(n + 1, total);
         }
         report.rows.retain(|r| r.outcome != "to award");

@@ -24,18 +24,23 @@
 
 mod badges;
 mod collections;
+mod delivery;
 mod documents;
 mod error;
 mod identities;
 mod issuer;
+mod issuer_keys;
 mod tasks;
 
 pub use badges::{BadgeDetail, BadgePage, TagCount, VerificationView};
+pub use delivery::Delivery;
 pub use error::{AppError, ErrorCode};
 pub use identities::IdentityChange;
 pub use issuer::{
-    AwardDone, BulkReport, BulkRow, ClassEdit, IssuerEdit, IssuerView, NewClass, NewIssuer,
+    AwardDone, BulkOptions, BulkReport, BulkRow, ClassEdit, IssuerEdit, IssuerView, NewClass,
+    NewIssuer,
 };
+pub use issuer_keys::{keys_beside, KeyBundle, KeyMoved};
 pub use tasks::{RestoreDone, Reverify, ShareOptions};
 
 use crate::fetch::{CachingFetch, HttpFetch, NetPolicy};

@@ -27,6 +27,8 @@ pub struct AwardInput {
     pub evidence_narrative: Option<String>,
     /// Publish the identity in plain text instead of hashed.
     pub plaintext: bool,
+    /// Also write an `.eml` draft for the recipient (email identities only).
+    pub eml: bool,
 }
 
 /// An award's files.

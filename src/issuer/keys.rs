@@ -70,6 +70,50 @@ fn unpem(label: &str, text: &str) -> Option<Vec<u8>> {
         .ok()
 }
 
+/// One private key in a key export (its `Debug` leaves the key out).
+#[derive(Clone, serde::Serialize, serde::Deserialize)]
+pub struct ExportedKey {
+    /// The issuer's number where it was exported.
+    pub issuer: i64,
+    /// The key's name (`key-1`, `rsa-1`).
+    pub name: String,
+    /// `ed25519` or `rsa`.
+    pub algorithm: String,
+    /// Its public half as the store keeps it.
+    pub public_key: String,
+    /// The PKCS#8 PEM text of the private key.
+    pub pem: String,
+}
+
+impl std::fmt::Debug for ExportedKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ExportedKey")
+            .field("issuer", &self.issuer)
+            .field("name", &self.name)
+            .field("algorithm", &self.algorithm)
+            .field("public_key", &self.public_key)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The public half (as the store keeps it) of a PKCS#8 private key.
+fn public_of(algorithm: &str, der: &[u8]) -> Option<String> {
+    match algorithm {
+        "ed25519" => {
+            let seed: [u8; 32] = der
+                .strip_prefix(&ED25519_PKCS8_PREFIX[..])?
+                .try_into()
+                .ok()?;
+            let key = ed25519_dalek::SigningKey::from_bytes(&seed);
+            Some(crate::keys::ed25519_multikey(
+                key.verifying_key().as_bytes(),
+            ))
+        }
+        "rsa" => rsa_public_pem(&aws_lc_rs::rsa::KeyPair::from_pkcs8(der).ok()?).ok(),
+        _ => None,
+    }
+}
+
 /// An RSA public key as SPKI PEM (`-----BEGIN PUBLIC KEY-----`).
 pub fn rsa_public_pem(key: &aws_lc_rs::rsa::KeyPair) -> Result<String, IssuerError> {
     use aws_lc_rs::signature::KeyPair as _;
@@ -192,6 +236,68 @@ impl KeyFolder {
                 path.display()
             ))
         })
+    }
+
+    /// Key `k` as a key export carries it (its PEM file's text).
+    pub fn export(&self, k: &KeyRecord) -> Result<ExportedKey, IssuerError> {
+        let der = self.read(k.issuer_id, &k.name)?;
+        if public_of(&k.algorithm, &der).as_deref() != Some(k.public_key.as_str()) {
+            return Err(IssuerError::Key(format!(
+                "the key file {} does not hold the issuer's {} key; restore the right file from a key export",
+                self.file(k.issuer_id, &k.name).display(),
+                k.algorithm
+            )));
+        }
+        Ok(ExportedKey {
+            issuer: k.issuer_id,
+            name: k.name.clone(),
+            algorithm: k.algorithm.clone(),
+            public_key: k.public_key.clone(),
+            pem: pem("PRIVATE KEY", &der),
+        })
+    }
+
+    /// Whether `key` can be saved as key `name` of `issuer`: `Ok(true)`
+    /// when that very key is there already, `Ok(false)` when the name is
+    /// free; a different key under the name is refused, naming its file.
+    pub fn check_import(
+        &self,
+        issuer: i64,
+        name: &str,
+        key: &ExportedKey,
+    ) -> Result<bool, IssuerError> {
+        let path = self.file(issuer, name);
+        if std::fs::symlink_metadata(&path).is_err() {
+            return Ok(false);
+        }
+        let same = std::fs::read_to_string(&path)
+            .ok()
+            .and_then(|t| unpem("PRIVATE KEY", &t))
+            .and_then(|der| public_of(&key.algorithm, &der))
+            .is_some_and(|p| p == key.public_key);
+        if same {
+            Ok(true)
+        } else {
+            Err(IssuerError::Key(format!(
+                "the key file {} already holds a different key; Satchel never replaces a key, so move that file away first if it is not needed",
+                path.display()
+            )))
+        }
+    }
+
+    /// Saves an exported key as key `name` of `issuer` (0600 in the 0700
+    /// folder), after checking it is the key its public half names.
+    pub fn import(&self, issuer: i64, name: &str, key: &ExportedKey) -> Result<(), IssuerError> {
+        let der = unpem("PRIVATE KEY", &key.pem);
+        if der.and_then(|d| public_of(&key.algorithm, &d)).as_deref()
+            != Some(key.public_key.as_str())
+        {
+            return Err(IssuerError::Key(format!(
+                "the exported key {} of issuer {} is damaged (it does not match its public key)",
+                key.name, key.issuer
+            )));
+        }
+        self.write(issuer, name, &key.pem)
     }
 
     /// Loads the current (not retired) keys among `keys` (the newest of each

@@ -44,7 +44,7 @@ mod sign;
 mod status;
 
 pub use award::{AwardInput, Issued};
-pub use keys::{KeyFolder, SigningKeys};
+pub use keys::{ExportedKey, KeyFolder, SigningKeys};
 pub use publish::{Folder, PublishReport};
 
 use serde::Serialize;

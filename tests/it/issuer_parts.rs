@@ -481,7 +481,7 @@ use std::time::Duration;
 
 /// The venv `make smtp-venv` installs aiosmtpd into, or `None` (and a note,
 /// or a failure under CI) when it is missing.
-fn smtp_python() -> Option<PathBuf> {
+pub(crate) fn smtp_python() -> Option<PathBuf> {
     let python = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/smtp-venv/bin/python");
     if python.exists() {
         return Some(python);
@@ -503,7 +503,7 @@ fn script() -> PathBuf {
 }
 
 /// What Python's email parser reads in an `.eml`.
-fn python_parse(python: &PathBuf, eml: &[u8]) -> serde_json::Value {
+pub(crate) fn python_parse(python: &PathBuf, eml: &[u8]) -> serde_json::Value {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("m.eml");
     std::fs::write(&file, eml).unwrap();
@@ -529,14 +529,14 @@ fn free_port() -> u16 {
         .port()
 }
 
-struct SmtpServer {
+pub(crate) struct SmtpServer {
     child: Child,
-    port: u16,
+    pub(crate) port: u16,
     folder: tempfile::TempDir,
 }
 
 impl SmtpServer {
-    fn start(python: &PathBuf) -> SmtpServer {
+    pub(crate) fn start(python: &PathBuf) -> SmtpServer {
         use std::io::BufRead;
         let folder = tempfile::tempdir().unwrap();
         let port = free_port();
@@ -561,8 +561,13 @@ impl SmtpServer {
         }
     }
 
+    /// The folder the server writes what it receives into.
+    pub(crate) fn folder_path(&self) -> &std::path::Path {
+        self.folder.path()
+    }
+
     /// The parsed message number `n` (from 1), waiting until it is written.
-    fn received(&self, n: usize) -> serde_json::Value {
+    pub(crate) fn received(&self, n: usize) -> serde_json::Value {
         let file = self.folder.path().join(format!("{n}.json"));
         for _ in 0..200 {
             if let Ok(text) = std::fs::read_to_string(&file) {
@@ -607,7 +612,7 @@ fn mail_badge(to: &str) -> MailBadge {
     }
 }
 
-fn attachment_bytes(parsed: &serde_json::Value) -> Vec<u8> {
+pub(crate) fn attachment_bytes(parsed: &serde_json::Value) -> Vec<u8> {
     use base64::Engine;
     base64::engine::general_purpose::STANDARD
         .decode(parsed["attachments"][0]["base64"].as_str().unwrap())

@@ -10,8 +10,30 @@ use serde_json::json;
 use std::path::{Path, PathBuf};
 
 /// `satchel backup`.
-pub fn backup(out_file: &Path, json_out: bool, data_dir: Option<PathBuf>) -> Result<(), Failure> {
-    let summary = open(data_dir)?.backup(out_file).map_err(io_failure)?;
+pub fn backup(
+    out_file: &Path,
+    include_keys: bool,
+    json_out: bool,
+    data_dir: Option<PathBuf>,
+) -> Result<(), Failure> {
+    let app = open(data_dir)?;
+    let keys_file = satchel::app::keys_beside(out_file);
+    let pass = if include_keys {
+        if keys_file.exists() {
+            return Err(crate::common::usage(format!(
+                "{} already exists; choose a new backup file name",
+                keys_file.display()
+            )));
+        }
+        Some(crate::delivery::key_passphrase(true)?)
+    } else {
+        None
+    };
+    let summary = app.backup(out_file).map_err(io_failure)?;
+    let keys = match &pass {
+        Some(p) => app.export_keys(None, &keys_file, p)?,
+        None => Vec::new(),
+    };
     if json_out {
         print_json(&summary);
     } else {
@@ -23,13 +45,35 @@ pub fn backup(out_file: &Path, json_out: bool, data_dir: Option<PathBuf>) -> Res
             out_file.display(),
             summary.bytes
         );
+        if pass.is_some() {
+            say!(
+                "Wrote {} sealed with your passphrase to {}.",
+                count(keys.len(), "issuer key", "issuer keys"),
+                keys_file.display()
+            );
+        } else if !app.issuers()?.is_empty() {
+            eprintln!("satchel: note: the issuer keys are not in the backup; back them up with --include-keys or `satchel issuer export-keys`.");
+        }
     }
     Ok(())
 }
 
 /// `satchel restore`.
-pub fn restore(file: &Path, json_out: bool, data_dir: Option<PathBuf>) -> Result<(), Failure> {
-    let done = open(data_dir)?.restore(file).map_err(|e| {
+pub fn restore(
+    file: &Path,
+    include_keys: bool,
+    json_out: bool,
+    data_dir: Option<PathBuf>,
+) -> Result<(), Failure> {
+    let app = open(data_dir)?;
+    // The keys are opened first, so a wrong passphrase changes nothing.
+    let keys = if include_keys {
+        let pass = crate::delivery::key_passphrase(false)?;
+        Some(app.open_keys(&satchel::app::keys_beside(file), &pass)?)
+    } else {
+        None
+    };
+    let done = app.restore(file).map_err(|e| {
         let mut f = Failure::from(e);
         if f.message.contains("restore into an empty data folder") {
             f.message = sentence(&format!("{} (--data-dir)", f.message.trim_end_matches('.')));
@@ -47,6 +91,9 @@ pub fn restore(file: &Path, json_out: bool, data_dir: Option<PathBuf>) -> Result
             count(s.documents as usize, "document", "documents"),
             done.data_dir
         );
+    }
+    if let Some(bundle) = &keys {
+        crate::delivery::say_keys(&app.import_keys(bundle)?, json_out);
     }
     Ok(())
 }

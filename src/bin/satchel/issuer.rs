@@ -70,6 +70,35 @@ pub enum IssuerCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Write the issuer's private keys (retired ones too) to a new file sealed with a passphrase.
+    ///
+    /// The passphrase comes from SATCHEL_KEY_PASSPHRASE or is asked for twice
+    /// without echo. The file is an age file (`age -d` opens it too), 0600.
+    #[command(
+        after_help = "Example:\n  satchel issuer export-keys 1 --out club-keys.age\n  satchel --data-dir new-laptop/ issuer import-keys club-keys.age"
+    )]
+    ExportKeys {
+        /// The issuer's number.
+        id: i64,
+        /// The file to write (must not exist).
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+        /// Print JSON, one key a line.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Put the keys of a key export into this data folder's key folder.
+    ///
+    /// Each key goes to the issuer here whose public key it is (restore the
+    /// backup holding the issuer first); a different key already under the
+    /// same name is never replaced.
+    ImportKeys {
+        /// The key export (from `satchel issuer export-keys`).
+        file: PathBuf,
+        /// Print JSON, one key a line.
+        #[arg(long)]
+        json: bool,
+    },
     /// Change an issuer profile.
     #[command(
         after_help = "Example:\n  satchel issuer edit 1 --description \"We code and sail.\""
@@ -197,7 +226,7 @@ pub enum ClassCommand {
 /// `satchel award`.
 #[derive(clap::Args)]
 #[command(
-    after_help = "Examples:\n  satchel award --class 1 --recipient ada@example.org --name \"Ada Lovelace\" --out badges/\n  satchel award --class 1 --csv learners.csv --dry-run --out badges/\n\nCSV columns (header line; comma or semicolon; UTF-8): identity (or email), identity type,\nname, issue date, expiry, narrative, evidence url, evidence narrative."
+    after_help = "Examples:\n  satchel award --class 1 --recipient ada@example.org --name \"Ada Lovelace\" --out badges/\n  satchel award --class 1 --csv learners.csv --dry-run --out badges/\n  SATCHEL_SMTP_PASSWORD=… satchel award --class 1 --csv learners.csv --out badges/ --eml \\\n    --send --smtp-host smtp.club.example --smtp-user badges@club.example\n\nCSV columns (header line; comma or semicolon; UTF-8): identity (or email), identity type,\nname, issue date, expiry, narrative, evidence url, evidence narrative."
 )]
 pub struct AwardArgs {
     /// The badge class's number.
@@ -236,7 +265,16 @@ pub struct AwardArgs {
     /// The folder for the baked badge and its files.
     #[arg(long, value_name = "DIR")]
     out: PathBuf,
-    /// Print one JSON object: {id, files, …}.
+    /// Also write an .eml draft beside each badge (email recipients), for your mail program.
+    #[arg(long)]
+    eml: bool,
+    /// Email each badge to its recipient (email recipients) by SMTP; a per-recipient
+    /// report follows, and a failed email leaves the award standing.
+    #[arg(long, conflicts_with = "dry_run")]
+    send: bool,
+    #[command(flatten)]
+    smtp: crate::delivery::SmtpArgs,
+    /// Print one JSON object: {id, files, …} (with `email` when sending).
     #[arg(long)]
     json: bool,
 }
@@ -247,12 +285,16 @@ fn award_csv(
     args: &AwardArgs,
     csv: &std::path::Path,
 ) -> Result<(), Failure> {
+    let sending = args.send.then(|| args.smtp.sending()).transpose()?;
     crate::common::on_ctrl_c();
     let bar = crate::common::progress_bar(args.json || args.dry_run, "Awarding");
-    let report = app.award_csv(
+    let report = app.award_csv_with(
         args.class,
         csv,
-        args.dry_run,
+        satchel::app::BulkOptions {
+            dry_run: args.dry_run,
+            eml: args.eml,
+        },
         &args.out,
         &|n, total| {
             bar.set_length(total as u64);
@@ -262,10 +304,17 @@ fn award_csv(
     );
     bar.finish_and_clear();
     let report = report?;
+    let to_send: Vec<(i64, PathBuf)> = report
+        .rows
+        .iter()
+        .filter_map(|r| Some((r.id?, PathBuf::from(r.files.first()?))))
+        .collect();
+    let sent = match &sending {
+        Some(s) if !to_send.is_empty() => s.send(app, &to_send, args.json)?,
+        _ => Vec::new(),
+    };
     if args.json {
-        for r in &report.rows {
-            print_json(r);
-        }
+        crate::delivery::print_with_email(&report.rows, |r| r.id, &sent);
         for e in &report.errors {
             print_json(e);
         }
@@ -274,6 +323,9 @@ fn award_csv(
             say!("line {:>5}  {:<16} {}", r.line, r.outcome, r.recipient);
             for f in &r.files {
                 say!("             {f}");
+            }
+            if let Some(n) = &r.note {
+                say!("             ({n})");
             }
         }
     }
@@ -302,7 +354,7 @@ fn award_csv(
                 .count()
         )));
     }
-    Ok(())
+    crate::delivery::report(&sent, args.json)
 }
 
 /// `satchel awards`.
@@ -446,6 +498,15 @@ pub fn issuer(cmd: IssuerCommand, data_dir: Option<PathBuf>) -> Result<(), Failu
                     "Issuer {id} signs with new keys from now on; publish again so verifiers find them."
                 );
             }
+        }
+        IssuerCommand::ExportKeys { id, out, json } => {
+            let pass = crate::delivery::key_passphrase(true)?;
+            crate::delivery::say_keys(&app.export_keys(Some(id), &out, &pass)?, json);
+        }
+        IssuerCommand::ImportKeys { file, json } => {
+            let pass = crate::delivery::key_passphrase(false)?;
+            let bundle = app.open_keys(&file, &pass)?;
+            crate::delivery::say_keys(&app.import_keys(&bundle)?, json);
         }
         IssuerCommand::Edit {
             id,
@@ -594,10 +655,19 @@ pub fn award(args: AwardArgs, data_dir: Option<PathBuf>) -> Result<(), Failure> 
         evidence_url: args.evidence,
         evidence_narrative: args.evidence_narrative,
         plaintext: args.plaintext,
+        eml: args.eml,
     };
+    let sending = args.send.then(|| args.smtp.sending()).transpose()?;
     let done = app.award(args.class, &input, &args.out)?;
+    let sent = match &sending {
+        Some(s) => {
+            let baked = done.files.first().map(PathBuf::from).unwrap_or_default();
+            s.send(&app, &[(done.id, baked)], true)?
+        }
+        None => Vec::new(),
+    };
     if args.json {
-        print_json(&done);
+        crate::delivery::print_with_email(std::slice::from_ref(&done), |d| Some(d.id), &sent);
     } else {
         say!(
             "Awarded badge class {} to {} (award {}):",
@@ -608,9 +678,12 @@ pub fn award(args: AwardArgs, data_dir: Option<PathBuf>) -> Result<(), Failure> 
         for f in &done.files {
             say!("  {f}");
         }
+        if let Some(n) = &done.note {
+            say!("  ({n})");
+        }
         say!("Publish the issuer's folder again (`satchel publish`) before sending it.");
     }
-    Ok(())
+    crate::delivery::report(&sent, args.json)
 }
 
 /// `satchel awards`.

@@ -14,6 +14,7 @@ mod badges;
 mod cache;
 mod collections;
 mod common;
+mod delivery;
 mod files;
 mod folders;
 mod identities;
@@ -156,10 +157,17 @@ enum Command {
     /// Verify stored badges again, keep the history, and say what changed since the last check.
     Reverify(reverify::ReverifyArgs),
     /// Write the whole backpack (badges, history, collections, kept documents) to one file.
+    ///
+    /// Issuer signing keys are files, never in the backup, unless --include-keys:
+    /// then they are written beside it as FILE.keys.age, sealed with a passphrase
+    /// (SATCHEL_KEY_PASSPHRASE or a prompt), and `restore --include-keys` brings them back.
     Backup {
         /// The backup file to write (must not exist).
         #[arg(long, value_name = "FILE")]
         out: PathBuf,
+        /// Also write the issuer keys, sealed with a passphrase, to FILE.keys.age.
+        #[arg(long)]
+        include_keys: bool,
         /// Print JSON.
         #[arg(long)]
         json: bool,
@@ -168,6 +176,9 @@ enum Command {
     Restore {
         /// The backup file.
         file: PathBuf,
+        /// Also restore the issuer keys from FILE.keys.age (written by `backup --include-keys`).
+        #[arg(long)]
+        include_keys: bool,
         /// Print JSON.
         #[arg(long)]
         json: bool,
@@ -186,7 +197,7 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Issuer mode: your issuer profiles (create, list, show, edit).
+    /// Issuer mode: your issuer profiles (create, list, show, edit, rotate-key, export-keys, import-keys).
     #[command(subcommand)]
     Issuer(issuer::IssuerCommand),
     /// Issuer mode: badge classes (create, list, show, edit).
@@ -328,8 +339,16 @@ fn main() -> ExitCode {
         Command::Collection(cmd) => collections::run(cmd, cli.data_dir),
         Command::Identity(cmd) => identities::run(cmd, cli.data_dir),
         Command::Reverify(args) => reverify::run(args, cli.data_dir),
-        Command::Backup { out, json } => files::backup(&out, json, cli.data_dir),
-        Command::Restore { file, json } => files::restore(&file, json, cli.data_dir),
+        Command::Backup {
+            out,
+            include_keys,
+            json,
+        } => files::backup(&out, include_keys, json, cli.data_dir),
+        Command::Restore {
+            file,
+            include_keys,
+            json,
+        } => files::restore(&file, include_keys, json, cli.data_dir),
         Command::Export(args) => files::export(args, cli.data_dir),
         Command::ExportAll { out, json } => files::export_all(&out, json, cli.data_dir),
         Command::Issuer(cmd) => issuer::issuer(cmd, cli.data_dir),
