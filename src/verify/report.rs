@@ -498,7 +498,10 @@ mod tests {
             r.finish();
             r.status
         };
-        assert_eq!(suspended(&[("proof", Pass)], false, false), Verdict::Suspended);
+        assert_eq!(
+            suspended(&[("proof", Pass)], false, false),
+            Verdict::Suspended
+        );
         assert_eq!(
             suspended(&[("proof", Pass), (EXPIRY, Fail)], false, true),
             Verdict::Suspended
@@ -507,7 +510,10 @@ mod tests {
             suspended(&[("proof", Pass), ("schema", Skip)], false, false),
             Verdict::Suspended
         );
-        assert_eq!(suspended(&[("proof", Fail)], false, false), Verdict::Invalid);
+        assert_eq!(
+            suspended(&[("proof", Fail)], false, false),
+            Verdict::Invalid
+        );
         assert_eq!(
             suspended(&[("proof", Pass), ("status", Fail)], true, false),
             Verdict::Revoked

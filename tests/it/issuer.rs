@@ -598,7 +598,8 @@ fn a_suspended_ob3_badge_is_suspended_until_it_is_unsuspended() {
     assert_eq!(item.before, Some(Verdict::Suspended));
     assert_eq!(item.after, Some(Verdict::Verified));
     assert!(
-        item.changes.contains(&satchel::backpack::Change::NoLongerSuspended),
+        item.changes
+            .contains(&satchel::backpack::Change::NoLongerSuspended),
         "{:?}",
         item.changes
     );

@@ -7,6 +7,10 @@
 //!   list (multibase `u` base64url or plain base64, GZIP, decompressed size
 //!   capped) and read bit `statusListIndex`, most significant bit first.
 //!
+//! A set bit of a `revocation` list revokes the badge (`Report::revoked`);
+//! of a `suspension` list, suspends it (`Report::suspended`, the verdict
+//! `suspended`: temporary, unlike a revocation).
+//!
 //! A list that cannot be fetched, or has expired / is not valid yet, is "could
 //! not check" (skip). A tampered or mistyped list is a failure. A status method
 //! Satchel does not know is "status unknown" (skip), never a pass.
