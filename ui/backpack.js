@@ -375,7 +375,7 @@ function fillTile(node, index, item) {
 }
 
 function statusLabelFor(status) {
-  return { verified: "verified", expired: "expired", revoked: "revoked", invalid: "invalid", unverifiable: "could not be checked" }[status] || status;
+  return { verified: "verified", expired: "expired", revoked: "revoked", suspended: "suspended", invalid: "invalid", unverifiable: "could not be checked" }[status] || status;
 }
 
 // ---------------------------------------------------------------- keyboard

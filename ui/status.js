@@ -6,6 +6,12 @@ const STATUS = {
   verified: { label: "Verified", icon: "check", tone: "ok", lead: "Satchel checked this badge and it is genuine." },
   expired: { label: "Expired", icon: "clock", tone: "warn", lead: "This badge is genuine, but it is past its expiry date." },
   revoked: { label: "Revoked", icon: "ban", tone: "bad", lead: "The issuer has withdrawn this badge." },
+  suspended: {
+    label: "Suspended",
+    icon: "ban",
+    tone: "bad",
+    lead: "The issuer has suspended this badge for now. A suspension can be lifted; check again later.",
+  },
   invalid: { label: "Invalid", icon: "alert", tone: "bad", lead: "A check failed: this badge may have been changed, forged or badly made." },
   unverifiable: {
     label: "Could not check",

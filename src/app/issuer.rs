@@ -949,7 +949,7 @@ impl App {
                 verdict: if a.revoked.is_some() {
                     Verdict::Revoked
                 } else if a.suspended {
-                    Verdict::Invalid
+                    Verdict::Suspended
                 } else if a.expires.is_some_and(|e| e <= now) {
                     Verdict::Expired
                 } else {

@@ -28,6 +28,10 @@ pub struct ReverifyOptions {
 pub enum Change {
     /// The issuer revoked it since.
     NewlyRevoked,
+    /// The issuer suspended it since.
+    NewlySuspended,
+    /// The issuer lifted its suspension since, and it verifies again.
+    NoLongerSuspended,
     /// It expired since.
     NewlyExpired,
     /// It verifies now and did not before.
@@ -53,6 +57,8 @@ impl Change {
     pub fn kind(&self) -> &'static str {
         match self {
             Change::NewlyRevoked => "newly_revoked",
+            Change::NewlySuspended => "newly_suspended",
+            Change::NoLongerSuspended => "no_longer_suspended",
             Change::NewlyExpired => "newly_expired",
             Change::NowVerified => "now_verified",
             Change::NowInvalid => "now_invalid",
@@ -66,6 +72,8 @@ impl Change {
     pub fn message(&self) -> String {
         match self {
             Change::NewlyRevoked => "The issuer has revoked this badge since the last check.".to_owned(),
+            Change::NewlySuspended => "This badge has been suspended by the issuer since the last check; the issuer may lift the suspension.".to_owned(),
+            Change::NoLongerSuspended => "This badge is no longer suspended: the issuer lifted the suspension, and it verifies again.".to_owned(),
             Change::NewlyExpired => "This badge has expired since the last check.".to_owned(),
             Change::NowVerified => "This badge verifies now; it did not at the last check.".to_owned(),
             Change::NowInvalid => "A check fails now that passed at the last check.".to_owned(),
@@ -264,7 +272,9 @@ fn status_changes(before: Option<Verdict>, after: Verdict) -> Vec<Change> {
         return Vec::new();
     }
     vec![match after {
+        Verdict::Verified if before == Some(Verdict::Suspended) => Change::NoLongerSuspended,
         Verdict::Revoked => Change::NewlyRevoked,
+        Verdict::Suspended => Change::NewlySuspended,
         Verdict::Expired => Change::NewlyExpired,
         Verdict::Verified => Change::NowVerified,
         Verdict::Invalid => Change::NowInvalid,

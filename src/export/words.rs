@@ -83,6 +83,11 @@ pub(super) fn verdict_words(v: Verdict) -> (&'static str, &'static str, &'static
         Verdict::Verified => (v.as_str(), v.label(), "every required check passed"),
         Verdict::Expired => (v.as_str(), v.label(), "authentic, but past its expiry date"),
         Verdict::Revoked => (v.as_str(), v.label(), "the issuer has revoked it"),
+        Verdict::Suspended => (
+            v.as_str(),
+            v.label(),
+            "the issuer has suspended it for now; it may be reinstated",
+        ),
         Verdict::Invalid => (
             v.as_str(),
             v.label(),

@@ -64,7 +64,7 @@ pub struct NewVerification<'a> {
     /// When it was made.
     pub checked_at: i64,
     /// The verdict's word (`verify::Verdict::as_str`: `verified`, `expired`,
-    /// `revoked`, `invalid`, `unverifiable`; the column's CHECK refuses others).
+    /// `revoked`, `suspended`, `invalid`, `unverifiable`; the column's CHECK refuses others).
     pub status: &'a str,
     /// Whether it used only kept documents.
     pub offline: bool,
@@ -800,7 +800,7 @@ impl Store {
             (SortBy::Issuer, _) => "b.issuer_name IS NULL, b.issuer_name COLLATE NOCASE ASC, b.name COLLATE NOCASE, b.id",
             (SortBy::Issued, _) => "b.issued_on IS NULL, b.issued_on DESC, b.id DESC",
             (SortBy::Expires, _) => "b.expires IS NULL, b.expires ASC, b.id",
-            (SortBy::Status, _) => "CASE b.status WHEN 'revoked' THEN 0 WHEN 'invalid' THEN 1 WHEN 'expired' THEN 2 WHEN 'unverifiable' THEN 3 ELSE 4 END, b.name COLLATE NOCASE, b.id",
+            (SortBy::Status, _) => "CASE b.status WHEN 'revoked' THEN 0 WHEN 'invalid' THEN 1 WHEN 'suspended' THEN 2 WHEN 'expired' THEN 3 WHEN 'unverifiable' THEN 4 ELSE 5 END, b.name COLLATE NOCASE, b.id",
         };
         let order = if q.reverse {
             reverse_order(order)

@@ -68,6 +68,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0003_recipient_match.sql"),
     include_str!("migrations/0004_keep_both.sql"),
     include_str!("migrations/0005_issuer.sql"),
+    include_str!("migrations/0006_suspended.sql"),
 ];
 
 /// How long a write waits for another process writing to the database

@@ -156,6 +156,14 @@ pub enum Verdict {
     Expired,
     /// The issuer revoked it.
     Revoked,
+    /// The issuer has suspended it (an OB 3.0 status list with the purpose
+    /// `suspension` sets its bit). Unlike a revocation this is temporary:
+    /// the issuer may lift it, and the badge verifies again. It ranks like
+    /// revoked, but below it and below invalid: a revoked badge stays
+    /// revoked and a badge with a failed check stays invalid, whatever its
+    /// suspension; a suspended badge is suspended even when expired or when
+    /// something else could not be checked (see [`Report::finish`]).
+    Suspended,
     /// A check failed: tampered, forged, malformed, or not valid yet.
     Invalid,
     /// Something needed could not be reached or resolved: not evidence of forgery.
@@ -164,22 +172,24 @@ pub enum Verdict {
 
 impl Verdict {
     /// What people read, the same in the app, the share pages and the
-    /// CLI's text: Verified, Expired, Revoked, Invalid, Could not check.
+    /// CLI's text: Verified, Expired, Revoked, Suspended, Invalid, Could not check.
     pub fn label(self) -> &'static str {
         match self {
             Verdict::Verified => "Verified",
             Verdict::Expired => "Expired",
             Verdict::Revoked => "Revoked",
+            Verdict::Suspended => "Suspended",
             Verdict::Invalid => "Invalid",
             Verdict::Unverifiable => "Could not check",
         }
     }
 
     /// Every verdict, in the order of the words the store's `status` columns allow.
-    pub const ALL: [Verdict; 5] = [
+    pub const ALL: [Verdict; 6] = [
         Verdict::Verified,
         Verdict::Expired,
         Verdict::Revoked,
+        Verdict::Suspended,
         Verdict::Invalid,
         Verdict::Unverifiable,
     ];
@@ -189,14 +199,15 @@ impl Verdict {
         Verdict::ALL.into_iter().find(|v| v.as_str() == word)
     }
 
-    /// The word for it: `verified`, `expired`, `revoked`, `invalid`,
-    /// `unverifiable` (as in JSON output and the store). The one list of
-    /// these words: the store's `status` columns hold exactly these.
+    /// The word for it: `verified`, `expired`, `revoked`, `suspended`,
+    /// `invalid`, `unverifiable` (as in JSON output and the store). The one
+    /// list of these words: the store's `status` columns hold exactly these.
     pub fn as_str(self) -> &'static str {
         match self {
             Verdict::Verified => "verified",
             Verdict::Expired => "expired",
             Verdict::Revoked => "revoked",
+            Verdict::Suspended => "suspended",
             Verdict::Invalid => "invalid",
             Verdict::Unverifiable => "unverifiable",
         }
@@ -300,6 +311,10 @@ pub struct Report {
     /// Set by a check that proves revocation.
     #[serde(skip)]
     pub revoked: bool,
+    /// Set by a check that proves suspension: the failed [`checks::STATUS`]
+    /// check whose message is [`SUSPENDED`].
+    #[serde(skip)]
+    pub suspended: bool,
     /// Set by a check that proves expiry (the failed [`EXPIRY`] check).
     #[serde(skip)]
     pub expired: bool,
@@ -335,6 +350,7 @@ impl Report {
             issuer_identity: None,
             issuer_id: None,
             revoked: false,
+            suspended: false,
             expired: false,
         }
     }
@@ -346,21 +362,28 @@ impl Report {
 
     /// Decides the verdict from the checks, in one order of precedence:
     /// revoked (the issuer's own, authenticated and final word), then invalid
-    /// (a failed check), then expired (the expiry date has certainly passed,
+    /// (a failed check), then suspended (the issuer's authenticated but
+    /// temporary word), then expired (the expiry date has certainly passed,
     /// whatever could not be checked), then could not check (a skipped
     /// check), then verified. The failed `expiry` check of an expired badge
-    /// makes it expired, not invalid. A certain failure always outranks
+    /// makes it expired, not invalid, and the failed suspension check of a
+    /// suspended one makes it suspended. A certain failure always outranks
     /// "could not check".
     pub fn finish(&mut self) {
+        let suspended = self.suspended;
         let any = |s: CheckStatus| {
-            self.checks
-                .iter()
-                .any(|c| c.status == s && !(s == CheckStatus::Fail && c.id == EXPIRY))
+            self.checks.iter().any(|c| {
+                c.status == s
+                    && !(s == CheckStatus::Fail
+                        && (c.id == EXPIRY || (suspended && is_suspension(c))))
+            })
         };
         self.status = if self.revoked {
             Verdict::Revoked
         } else if any(CheckStatus::Fail) {
             Verdict::Invalid
+        } else if suspended {
+            Verdict::Suspended
         } else if self.expired {
             Verdict::Expired
         } else if any(CheckStatus::Skip) || self.checks.is_empty() {
@@ -375,6 +398,14 @@ impl Report {
             self.issuer_identity = Some(IssuerIdentity::of(id, confirmed));
         }
     }
+}
+
+/// The message of the failed [`checks::STATUS`] check of a suspended badge.
+pub const SUSPENDED: &str = "The issuer has suspended this badge.";
+
+/// Is `c` the failed check that says the issuer suspended the badge?
+fn is_suspension(c: &Check) -> bool {
+    c.id == checks::STATUS && c.message == SUSPENDED
 }
 
 /// The domain people judge an issuer by: the host of an https id or a
@@ -449,6 +480,51 @@ mod tests {
         );
         assert_eq!(verdict(&[("proof", Pass)], false, false), Verdict::Verified);
         assert_eq!(verdict(&[], false, false), Verdict::Unverifiable);
+    }
+
+    #[test]
+    fn a_suspension_ranks_below_revoked_and_invalid() {
+        use CheckStatus::{Fail, Pass, Skip};
+        let suspended = |extra: &[(&str, CheckStatus)], revoked: bool, expired: bool| {
+            let mut r = Report::blank(0, None, DocKind::Unknown);
+            r.checks = extra
+                .iter()
+                .map(|(id, s)| Check::new(id, *s, "…", None))
+                .collect();
+            r.push(Check::fail(checks::STATUS, SUSPENDED, None));
+            r.revoked = revoked;
+            r.expired = expired;
+            r.suspended = true;
+            r.finish();
+            r.status
+        };
+        assert_eq!(
+            suspended(&[("proof", Pass)], false, false),
+            Verdict::Suspended
+        );
+        assert_eq!(
+            suspended(&[("proof", Pass), (EXPIRY, Fail)], false, true),
+            Verdict::Suspended
+        );
+        assert_eq!(
+            suspended(&[("proof", Pass), ("schema", Skip)], false, false),
+            Verdict::Suspended
+        );
+        assert_eq!(
+            suspended(&[("proof", Fail)], false, false),
+            Verdict::Invalid
+        );
+        assert_eq!(
+            suspended(&[("proof", Pass), ("status", Fail)], true, false),
+            Verdict::Revoked
+        );
+        // The suspension check alone, without the flag, is a plain failure.
+        assert_eq!(
+            verdict(&[("proof", Pass), (checks::STATUS, Fail)], false, false),
+            Verdict::Invalid
+        );
+        assert_eq!(Verdict::Suspended.label(), "Suspended");
+        assert_eq!(Verdict::parse("suspended"), Some(Verdict::Suspended));
     }
 
     #[test]

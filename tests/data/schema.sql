@@ -77,8 +77,8 @@ CREATE TABLE "badges" (
     name          TEXT,
     issuer_name   TEXT,
     issuer_id     TEXT,
-    -- The latest verdict: verified, expired, revoked, invalid, unverifiable.
-    status        TEXT    NOT NULL CHECK (status IN ('verified', 'expired', 'revoked', 'invalid', 'unverifiable')),
+    -- The latest verdict: verified, expired, revoked, suspended, invalid, unverifiable.
+    status        TEXT    NOT NULL CHECK (status IN ('verified', 'expired', 'revoked', 'suspended', 'invalid', 'unverifiable')),
     checked_at    INTEGER NOT NULL,
     issued_on     INTEGER,
     expires       INTEGER,
@@ -183,12 +183,14 @@ CREATE TABLE tags (
     tag      TEXT    NOT NULL COLLATE NOCASE CHECK (length(tag) BETWEEN 1 AND 200),
     PRIMARY KEY (badge_id, tag)
 ) STRICT, WITHOUT ROWID;
-CREATE TABLE verifications (
+CREATE TABLE "verifications" (
     id         INTEGER PRIMARY KEY,
     badge_id   INTEGER NOT NULL REFERENCES badges (id) ON DELETE CASCADE,
     checked_at INTEGER NOT NULL,
-    status     TEXT    NOT NULL CHECK (status IN ('verified', 'expired', 'revoked', 'invalid', 'unverifiable')),
+    status     TEXT    NOT NULL CHECK (status IN ('verified', 'expired', 'revoked', 'suspended', 'invalid', 'unverifiable')),
     offline    INTEGER NOT NULL CHECK (offline IN (0, 1)),
     report     TEXT    NOT NULL,
-    documents  TEXT    NOT NULL DEFAULT '{}'
-, replaced_source TEXT) STRICT;
+    documents  TEXT    NOT NULL DEFAULT '{}',
+    -- Set when the user replaced the badge's file (see 0004_keep_both.sql).
+    replaced_source TEXT
+) STRICT;

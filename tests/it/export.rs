@@ -366,14 +366,7 @@ fn share_pages_speak_plainly_with_one_date_format_and_the_jargon_in_technical_de
         for chip in doc.select(&Selector::parse(".chip").unwrap()) {
             let word: String = chip.text().collect();
             assert!(
-                [
-                    "Verified",
-                    "Expired",
-                    "Revoked",
-                    "Invalid",
-                    "Could not check"
-                ]
-                .contains(&word.trim()),
+                Verdict::ALL.map(Verdict::label).contains(&word.trim()),
                 "{}: {word:?}",
                 f.display()
             );
@@ -1906,4 +1899,32 @@ fn an_empty_collection_and_badges_without_images_still_make_good_pages() {
     export_collection(&collection("Bare", vec![with_image]), &opts(), &out).unwrap();
     assert!(out.join("files/bare/image.png").is_file());
     check_pages(&out);
+}
+
+#[test]
+fn a_suspended_badge_page_says_suspended_and_that_it_may_be_reinstated() {
+    let tmp = tempfile::tempdir().unwrap();
+    let world = offline_web(None);
+    let bare = json!({"@context": "https://w3id.org/openbadges/v2", "type": "Assertion", "id": "https://x.test/a",
+        "recipient": badges::hashed_ada(), "badge": {"type": "BadgeClass", "id": "https://x.test/b", "name": "Paused",
+        "description": "d", "criteria": {"narrative": "n"}, "issuer": {"type": "Issuer", "id": "https://x.test/i", "name": "X"}},
+        "issuedOn": "2024-05-01", "verification": {"type": "hosted"}});
+    let mut b = badges::export_badge(
+        "paused",
+        bare.to_string().into_bytes(),
+        Some("paused.json"),
+        &world,
+    );
+    // The report a backpack keeps for a badge whose issuer suspended it.
+    b.report.status = Verdict::Suspended;
+    let out = tmp.path().join("out");
+    export_collection(&collection("Paused", vec![b]), &opts(), &out).unwrap();
+    check_pages(&out);
+    let page = std::fs::read_to_string(out.join("badges/paused.html")).unwrap();
+    assert!(page.contains("chip-suspended\">Suspended</span>"), "{page}");
+    assert!(page.contains("verdict-suspended"), "{page}");
+    assert!(page.contains("may be reinstated"), "{page}");
+    let manifest: Value =
+        serde_json::from_slice(&std::fs::read(out.join("manifest.json")).unwrap()).unwrap();
+    assert!(manifest.to_string().contains("\"verdict\":\"suspended\""));
 }

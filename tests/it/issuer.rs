@@ -561,7 +561,7 @@ fn revoked_badges_of_every_format_come_out_revoked_after_the_next_publish() {
 }
 
 #[test]
-fn a_suspended_ob3_badge_fails_until_it_is_unsuspended() {
+fn a_suspended_ob3_badge_is_suspended_until_it_is_unsuspended() {
     let (w, server, issuer, done) = served_award_with("ob3", true);
     w.issuer_app.suspend(done.id, true).unwrap();
     republish(&w, &server, issuer);
@@ -571,7 +571,7 @@ fn a_suspended_ob3_badge_fails_until_it_is_unsuspended() {
         &satchel::fetch::DirFetch::new(&server.url("/badges/"), w.path("site")).unwrap(),
         ADA,
     );
-    assert_eq!(report.status, Verdict::Invalid);
+    assert_eq!(report.status, Verdict::Suspended, "{:#?}", report.checks);
     assert!(
         report
             .checks
@@ -580,8 +580,63 @@ fn a_suspended_ob3_badge_fails_until_it_is_unsuspended() {
         "{:#?}",
         report.checks
     );
+    // Kept in a backpack, served over HTTP: suspended in the store, the
+    // filter, the CLI's text and JSON (exit code 1, as for revoked).
+    let data = w.path("backpack-suspended");
+    let backpack = app(&data);
+    backpack.add_identity(ADA).unwrap();
+    let (imported, _) = backpack.import(
+        &[ImportInput::Path(file.clone())],
+        &|_| {},
+        &AtomicBool::new(false),
+    );
+    assert_eq!(imported.items[0].outcome, ItemOutcome::Imported);
+    let suspended = BadgeQuery {
+        status: vec!["suspended".to_owned()],
+        ..BadgeQuery::default()
+    };
+    let page = backpack.list(&suspended).unwrap();
+    assert_eq!(page.items.len(), 1);
+    assert_eq!(page.items[0].status, "suspended");
+    let (code, out, err) = cli(&data, &["list", "--status", "suspended", "--json"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(json_line(&out)["status"], "suspended", "{out}");
+    let (code, out, _) = cli(&data, &["list", "--status", "verified"]);
+    assert_eq!(code, 0);
+    assert!(out.contains("No badge matches."), "{out}");
+    let file_arg = file.to_str().unwrap();
+    let (code, out, err) = cli(&data, &["verify", file_arg, "--allow-private-network"]);
+    assert_eq!(code, 1, "{out}{err}");
+    assert!(out.contains("SUSPENDED"), "{out}");
+    let (code, out, _) = cli(
+        &data,
+        &["verify", file_arg, "--allow-private-network", "--json"],
+    );
+    assert_eq!(code, 1);
+    assert_eq!(json_line(&out)["status"], "suspended", "{out}");
+
     w.issuer_app.suspend(done.id, false).unwrap();
     republish(&w, &server, issuer);
+    let report = verify_file(
+        &file,
+        &satchel::fetch::DirFetch::new(&server.url("/badges/"), w.path("site")).unwrap(),
+        ADA,
+    );
+    assert_eq!(report.status, Verdict::Verified, "{:#?}", report.checks);
+    // Checked again, the backpack says the suspension was lifted.
+    let id = page.items[0].id;
+    let (again, _) = backpack.reverify(&[id], &|_, _, _| {}, &AtomicBool::new(false));
+    let item = &again.items[0];
+    assert_eq!(item.before, Some(Verdict::Suspended));
+    assert_eq!(item.after, Some(Verdict::Verified));
+    assert!(
+        item.changes
+            .contains(&satchel::backpack::Change::NoLongerSuspended),
+        "{:?}",
+        item.changes
+    );
+    assert!(item.changes[0].message().contains("no longer suspended"));
+    assert!(backpack.list(&suspended).unwrap().items.is_empty());
     let (status, _) = import_into_backpack(&w.root, &file, ADA);
     assert_eq!(status, "verified");
     // Nor can a badge of a class that is not suspendable (it has no such status entry).

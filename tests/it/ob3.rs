@@ -537,7 +537,7 @@ enum Want {
 }
 
 use CheckStatus::{Fail, Pass, Skip, Warn};
-use Verdict::{Expired, Invalid, Revoked, Unverifiable, Verified};
+use Verdict::{Expired, Invalid, Revoked, Suspended, Unverifiable, Verified};
 use Want::{Is, NotABadge, With};
 
 /// Every OB 3.0 / CLR 2.0 credential, JWT and image of the corpus (the
@@ -1462,12 +1462,14 @@ fn bitstring_and_status_list_2021() {
         let r = verify_json(&with_status(entry(url, 42, "suspension", legacy)), &world());
         assert_eq!(r.status, Invalid);
     }
-    // Suspension: invalid, not revoked.
+    // Suspension: suspended, neither revoked nor invalid.
     let world = corpus_world(None).serve_json(url, &status_list(url, "suspension", &[3], false));
     let r = verify_json(&with_status(entry(url, 3, "suspension", false)), &world);
-    assert_eq!(r.status, Invalid);
+    assert_eq!(r.status, Suspended, "{}", describe(&r));
     assert!(!r.revoked);
     assert!(check(&r, "status").message.contains("suspended"));
+    let r = verify_json(&with_status(entry(url, 4, "suspension", false)), &world);
+    assert_eq!(r.status, Verified, "{}", describe(&r));
     // A tampered list.
     let mut list = status_list(url, "revocation", &[], false);
     list["credentialSubject"]["encodedList"] =
@@ -1486,6 +1488,39 @@ fn bitstring_and_status_list_2021() {
     let r = verify_json(&sign(cred, &fragment_vm(ISSUER)), &corpus_world(None));
     assert_eq!(r.status, Unverifiable);
     assert!(check(&r, "status").message.contains("status is unknown"));
+}
+
+#[test]
+fn a_suspension_beside_a_revocation_list() {
+    let rev = "https://issuer.example/status/revocation";
+    let sus = "https://issuer.example/status/suspension";
+    let world = |revoked: &[usize], suspended: &[usize]| {
+        corpus_world(None)
+            .serve_json(rev, &status_list(rev, "revocation", revoked, false))
+            .serve_json(sus, &status_list(sus, "suspension", suspended, false))
+    };
+    let cred = with_status(json!([
+        entry(rev, 10, "revocation", false),
+        entry(sus, 20, "suspension", false)
+    ]));
+    assert_eq!(verify_json(&cred, &world(&[], &[])).status, Verified);
+    let r = verify_json(&cred, &world(&[], &[20]));
+    assert_eq!(r.status, Suspended, "{}", describe(&r));
+    assert_eq!(r.status.label(), "Suspended");
+    // A revoked badge stays revoked, suspended or not.
+    assert_eq!(verify_json(&cred, &world(&[10], &[20])).status, Revoked);
+    // A failed check outranks the suspension: a tampered revocation list.
+    let mut tampered = status_list(rev, "revocation", &[], false);
+    tampered["credentialSubject"]["encodedList"] =
+        status_list(rev, "revocation", &[10], false)["credentialSubject"]["encodedList"].clone();
+    let w = corpus_world(None)
+        .serve_json(rev, &tampered)
+        .serve_json(sus, &status_list(sus, "suspension", &[20], false));
+    let r = verify_json(&cred, &w);
+    assert_eq!(r.status, Invalid, "{}", describe(&r));
+    // An unreachable revocation list does not hide the suspension.
+    let w = corpus_world(None).serve_json(sus, &status_list(sus, "suspension", &[20], false));
+    assert_eq!(verify_json(&cred, &w).status, Suspended);
 }
 
 // ---------------------------------------------------------------------------

@@ -15,7 +15,7 @@ pub struct ListArgs {
     /// Words to find in name, description, issuer, criteria, tags and note.
     #[arg(long, short = 's', value_name = "TEXT")]
     pub search: Option<String>,
-    /// Only this status: verified, expired, revoked, invalid, unverifiable (repeatable).
+    /// Only this status: verified, expired, revoked, suspended, invalid, unverifiable (repeatable).
     #[arg(long, value_name = "S")]
     pub status: Vec<String>,
     /// Only badges from this issuer (its name or id, any case).
@@ -76,8 +76,13 @@ fn query(args: &ListArgs, app: &App) -> Result<BadgeQuery, Failure> {
     for st in &args.status {
         let st = st.to_lowercase();
         if satchel::verify::Verdict::parse(&st).is_none() {
+            let words: Vec<&str> = satchel::verify::Verdict::ALL
+                .iter()
+                .map(|v| v.as_str())
+                .collect();
             return Err(usage(format!(
-                "--status {st:?} is not one of verified, expired, revoked, invalid, unverifiable"
+                "--status {st:?} is not one of {}",
+                words.join(", ")
             )));
         }
     }

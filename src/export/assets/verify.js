@@ -20,7 +20,7 @@
  * key rule: a key counts only when the issuer's own document lists it.
  *
  * The result is left on the page: #browser-check[data-state] and
- * <html data-browser-verdict> (verified, expired, revoked, invalid, unverifiable);
+ * <html data-browser-verdict> (verified, expired, revoked, suspended, invalid, unverifiable);
  * data-state is "not-offered" when Satchel's verdict was not "verified".
  */
 (function () {
@@ -31,6 +31,7 @@
     verified: 'Verified',
     expired: 'Expired',
     revoked: 'Revoked',
+    suspended: 'Suspended',
     invalid: 'Invalid',
     unverifiable: 'Could not check'
   };
@@ -319,6 +320,9 @@
         if (set && purpose === 'revocation') {
           r.revoked = true;
           r.step('fail', 'The issuer\'s status list (saved at export) marks this badge as revoked.');
+        } else if (set && purpose === 'suspension') {
+          r.suspended = true;
+          r.step('fail', 'The issuer\'s status list (saved at export) marks this badge as suspended.');
         } else if (set) {
           r.step('warn', 'The issuer\'s status list marks this badge for ' + purpose + '.');
         } else {
@@ -762,6 +766,7 @@
   function Result(listEl) {
     this.steps = [];
     this.revoked = false;
+    this.suspended = false;
     this.expired = false;
     this.listEl = listEl;
   }
@@ -788,9 +793,10 @@
   };
   Result.prototype.verdict = function () {
     var has = function (s, steps) { return steps.some(function (x) { return x.status === s; }); };
-    var fails = this.steps.filter(function (x) { return x.status === 'fail' && !/expired on/.test(x.text); });
+    var fails = this.steps.filter(function (x) { return x.status === 'fail' && !/expired on|marks this badge as suspended/.test(x.text); });
     if (this.revoked) { return 'revoked'; }
     if (fails.length) { return 'invalid'; }
+    if (this.suspended) { return 'suspended'; }
     if (has('skip', this.steps) || !this.steps.length) { return 'unverifiable'; }
     if (this.expired) { return 'expired'; }
     return 'verified';

@@ -184,6 +184,11 @@ impl Run<'_> {
                 format!("The endorsement of {what} {who} was revoked by the endorser."),
                 Some(detail),
             ),
+            Verdict::Suspended => Check::warn(
+                id,
+                format!("The endorsement of {what} {who} is suspended by the endorser."),
+                Some(detail),
+            ),
             Verdict::Invalid => Check::warn(
                 id,
                 format!(

@@ -726,6 +726,11 @@ fn check_endorsements(cred: &Value, ctx: &Ctx<'_>, report: &mut Report) {
                 format!("The endorsement by {who} was revoked by its issuer."),
                 detail,
             ),
+            Verdict::Suspended => Check::warn(
+                &id,
+                format!("The endorsement by {who} is suspended by its issuer."),
+                detail,
+            ),
             Verdict::Invalid => {
                 let why = first(&sub, CheckStatus::Fail)
                     .map(|c| lower_first(&c.message))

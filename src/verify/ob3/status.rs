@@ -7,6 +7,10 @@
 //!   list (multibase `u` base64url or plain base64, GZIP, decompressed size
 //!   capped) and read bit `statusListIndex`, most significant bit first.
 //!
+//! A set bit of a `revocation` list revokes the badge (`Report::revoked`);
+//! of a `suspension` list, suspends it (`Report::suspended`, the verdict
+//! `suspended`: temporary, unlike a revocation).
+//!
 //! A list that cannot be fetched, or has expired / is not valid yet, is "could
 //! not check" (skip). A tampered or mistyped list is a failure. A status method
 //! Satchel does not know is "status unknown" (skip), never a pass.
@@ -15,7 +19,7 @@ use crate::fetch::{Fetch, Fetched};
 use crate::verify::checks;
 use crate::verify::common::{self, fetch_failure, lower_first, parse_date};
 use crate::verify::proof::integrity::{self, Outcome};
-use crate::verify::report::Check;
+use crate::verify::report::{Check, SUSPENDED};
 use crate::verify::Report;
 use serde_json::Value;
 use std::io::Read;
@@ -31,12 +35,14 @@ const MAX_ENTRIES: usize = 8;
 struct Found {
     check: Check,
     revoked: bool,
+    suspended: bool,
 }
 
 fn skip(message: String, detail: Option<String>) -> Found {
     Found {
         check: Check::skip(checks::STATUS, message, detail),
         revoked: false,
+        suspended: false,
     }
 }
 
@@ -44,6 +50,7 @@ fn fail(message: String, detail: Option<String>) -> Found {
     Found {
         check: Check::fail(checks::STATUS, message, detail),
         revoked: false,
+        suspended: false,
     }
 }
 
@@ -51,6 +58,7 @@ fn pass(message: String, detail: Option<String>) -> Found {
     Found {
         check: Check::pass(checks::STATUS, message, detail),
         revoked: false,
+        suspended: false,
     }
 }
 
@@ -181,6 +189,7 @@ fn revocation_list(entry: &Value, cred: &Value, fetch: &dyn Fetch, now: i64) -> 
                     Some(format!("1EdTechRevocationList {url} lists {cred_id}")),
                 ),
                 revoked: true,
+                suspended: false,
             }
         }
         None => match kept {
@@ -402,8 +411,13 @@ fn status_list(entry: &Value, cred: &Value, fetch: &dyn Fetch, now: i64, legacy:
         (true, "revocation") => Found {
             check: Check::fail(checks::STATUS, "The issuer revoked this badge.", detail),
             revoked: true,
+            suspended: false,
         },
-        (true, "suspension") => fail("The issuer has suspended this badge.".to_owned(), detail),
+        (true, "suspension") => Found {
+            check: Check::fail(checks::STATUS, SUSPENDED, detail),
+            revoked: false,
+            suspended: true,
+        },
         (true, other) => Found {
             check: Check::warn(
                 checks::STATUS,
@@ -411,6 +425,7 @@ fn status_list(entry: &Value, cred: &Value, fetch: &dyn Fetch, now: i64, legacy:
                 detail,
             ),
             revoked: false,
+            suspended: false,
         },
     }
 }
@@ -510,7 +525,8 @@ fn signer_bound(
     }
 }
 
-/// Pushes the `status` check(s) of `cred`; sets `report.revoked` when the issuer revoked it.
+/// Pushes the `status` check(s) of `cred`; sets `report.revoked` when the
+/// issuer revoked it, `report.suspended` when the issuer suspended it.
 pub(super) fn check(cred: &Value, fetch: &dyn Fetch, now: i64, report: &mut Report) {
     let entries: Vec<&Value> = match cred.get("credentialStatus") {
         None | Some(Value::Null) => {
@@ -544,6 +560,7 @@ pub(super) fn check(cred: &Value, fetch: &dyn Fetch, now: i64, report: &mut Repo
             )
         };
         report.revoked |= found.revoked;
+        report.suspended |= found.suspended;
         report.push(found.check);
     }
 }
