@@ -183,7 +183,7 @@ fn issued_ob3_badges_pass_vc_and_openbadgeslib_through_suspension_and_revocation
 
         w.issuer_app.suspend(done.id, true).unwrap();
         publish();
-        check("suspended", false, Verdict::Invalid);
+        check("suspended", false, Verdict::Suspended);
 
         w.issuer_app.suspend(done.id, false).unwrap();
         publish();
