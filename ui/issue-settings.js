@@ -321,6 +321,7 @@ function emailPanel() {
       drawEmail(answer);
       $("smtp-message").textContent = host ? "Email settings saved." : "Email settings removed.";
     } catch (err) {
+      $("smtp-message").textContent = "";
       $("smtp-error").textContent = `The email settings were not saved: ${err.message}`;
     }
   });

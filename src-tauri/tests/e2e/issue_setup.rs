@@ -200,7 +200,9 @@ fn classes_keys_and_email(theme: Option<&str>, tag: &str) {
         json!("Python Basics"),
         "the title line starts as the class name"
     );
-    wd.click(&wd.find("input[name='designer-shape'][value='shield']"));
+    // Shapes are radio buttons: Space on one picks it.
+    wd.send_keys(&wd.find("#designer-shape-shield"), " ");
+    wd.wait_for_script("return document.querySelector('#designer-shape-shield').checked");
     type_into(&wd, "#designer-subtitle", "2026");
     wd.wait_for_script("return (document.querySelector('#designer-preview').src || '').startsWith('data:image/png')");
     wd.wait_for_text("#designer-contrast", |t| t.starts_with("Text contrast"));
@@ -242,12 +244,12 @@ fn classes_keys_and_email(theme: Option<&str>, tag: &str) {
     type_into(
         &wd,
         "#class-criteria",
-        "- Attend **four** sessions\n- Write a program <script>document.title='pwned'</script><img src=x onerror=\"document.title='pwned'\">",
+        "- Attend **four** sessions\u{E007}- Write a program <script>document.title='pwned'</script><img src=x onerror=\"document.title='pwned'\">",
     );
     type_into(&wd, "#class-tags", "programming, python");
-    wd.wait_for_script(
-        "return document.querySelectorAll('#class-preview-criteria li').length === 2",
-    );
+    wd.wait_for_text("#class-preview-criteria li:nth-child(2)", |t| {
+        t.starts_with("Write a program <script>")
+    });
     assert_eq!(
         wd.execute(
             "return document.querySelector('#class-preview-criteria strong').textContent",
@@ -373,7 +375,10 @@ fn classes_keys_and_email(theme: Option<&str>, tag: &str) {
     wd.click(&wd.find("#passphrase-ok"));
     wd.wait_for_text("#keys-message", |t| t.starts_with("Exported to"));
     let sealed = std::fs::read(&export).unwrap();
-    assert!(sealed.starts_with(b"age-encryption.org/v1"), "an age file");
+    assert!(
+        sealed.starts_with(b"-----BEGIN AGE ENCRYPTED FILE-----"),
+        "an age file"
+    );
     let pem = std::fs::read_to_string(&key).unwrap();
     let secret = pem.lines().nth(1).unwrap();
     assert!(
