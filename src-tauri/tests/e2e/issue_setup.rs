@@ -247,6 +247,20 @@ fn classes_keys_and_email(theme: Option<&str>, tag: &str) {
         "- Attend **four** sessions\u{E007}- Write a program <script>document.title='pwned'</script><img src=x onerror=\"document.title='pwned'\">",
     );
     type_into(&wd, "#class-tags", "programming, python");
+    // An alignment, from the keyboard: the new row's first field has focus.
+    wd.click(&wd.find("#class-alignment-add"));
+    wd.wait_for_script(
+        "return document.activeElement.getAttribute('aria-label') === 'Alignment 1: Name'",
+    );
+    let focused = wd.execute("return document.activeElement", json!([]));
+    let focused = focused[ELEMENT_KEY].as_str().unwrap().to_owned();
+    wd.send_keys(
+        &focused,
+        "Programming\u{E004}https://competences.example/dc/3.4\u{E004}DigComp\u{E004}3.4",
+    );
+    wd.wait_for_text("#class-preview-alignments li", |t| {
+        t == "Programming (DigComp 3.4)"
+    });
     wd.wait_for_text("#class-preview-criteria li:nth-child(2)", |t| {
         t.starts_with("Write a program <script>")
     });
@@ -275,6 +289,15 @@ fn classes_keys_and_email(theme: Option<&str>, tag: &str) {
     assert_eq!(classes[0]["name"], json!("Python Basics"));
     assert_eq!(classes[0]["image_type"], json!("image/png"));
     assert_eq!(classes[0]["tags"], json!(["programming", "python"]));
+    assert_eq!(
+        classes[0]["alignments"],
+        json!([{
+            "targetName": "Programming",
+            "targetUrl": "https://competences.example/dc/3.4",
+            "targetFramework": "DigComp",
+            "targetCode": "3.4",
+        }])
+    );
     assert!(
         wd.is_visible("#class-award"),
         "a saved class offers to award it"
