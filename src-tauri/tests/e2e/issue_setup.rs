@@ -108,9 +108,29 @@ fn issue_setup_from_nothing() {
         "#setup-base",
         "https://riverside-coding.github.io/badges/",
     );
+    // A logo may have any shape (a badge image may not); a hostile one is refused.
+    let files = temp_dir("e2e-issue-setup-files");
+    answer_pickers(&wd);
+    let hostile = files.join("logo.svg");
+    std::fs::write(&hostile, HOSTILE).unwrap();
+    will_pick(&wd, "pick_badge_image", &hostile);
+    wd.click(&wd.find("#setup-image-pick"));
+    wd.wait_for_text("#setup-image-error", |t| {
+        t.contains("logo.svg") && t.contains("script")
+    });
+    let wide = files.join("wide-logo.svg");
+    std::fs::write(&wide, NOT_SQUARE).unwrap();
+    will_pick(&wd, "pick_badge_image", &wide);
+    wd.click(&wd.find("#setup-image-pick"));
+    wd.wait_for_script("return document.querySelector('#setup-image-error').textContent === '' && !document.querySelector('#setup-image-preview').hidden");
     wd.click(&wd.find("#setup-create"));
     wd.wait_for_script("return !document.querySelector('#issue-screen-classes').hidden");
     let issuers = invoke(&wd, "issuers", json!({}));
+    assert_eq!(issuers[0]["image_type"], json!("image/svg+xml"));
+    assert!(issuers[0]["image_uri"]
+        .as_str()
+        .unwrap()
+        .starts_with("data:image/svg+xml;base64,"));
     assert_eq!(issuers[0]["name"], json!("Riverside Coding Club"));
     assert_eq!(
         issuers[0]["ob3_issuer"],
@@ -130,6 +150,20 @@ fn issue_setup_from_nothing() {
     // Ctrl+1…4 open Issue tabs in Issue mode and leave the Backpack alone.
     wd.send_keys(&body, "\u{E009}4\u{E000}");
     wd.wait_for_script("return !document.querySelector('#issue-screen-issuer').hidden");
+    wd.wait_for_script("return (document.querySelector('#issuer-image-preview').src || '').startsWith('data:image/svg+xml')");
+
+    // New keys: the old one is retired and stays listed.
+    wd.click(&wd.find("#keys-rotate"));
+    wd.click(&wd.find("#confirm-ok"));
+    wd.wait_for_text("#keys-message", |t| t.starts_with("New keys made"));
+    let rows = wd.execute(
+        "return [...document.querySelectorAll('#key-list .key-row')].map(r => r.dataset.key + ' ' + r.querySelector('.status').textContent)",
+        json!([]),
+    );
+    let rows: Vec<String> = serde_json::from_value(rows).unwrap();
+    assert_eq!(rows.len(), 2, "{rows:?}");
+    assert_eq!(rows[0], "key-2 in use");
+    assert!(rows[1].starts_with("key-1 retired"), "{rows:?}");
     wd.click(&wd.find("#mode-backpack"));
     assert!(wd.is_visible("#screen-settings"));
     wd.click(&wd.find("#mode-issue"));
