@@ -366,11 +366,14 @@ fn classes_keys_and_email(theme: Option<&str>, tag: &str) {
         json!("image/png")
     );
 
-    // A good SVG by the picker (the drop takes the same path) replaces it.
+    // A good SVG dropped on the window (the event Tauri sends for a drop)
+    // replaces it.
     let good = files.join("good.svg");
     std::fs::write(&good, GOOD).unwrap();
-    will_pick(&wd, "pick_badge_image", &good);
-    wd.click(&wd.find("#class-image-pick"));
+    wd.execute(
+        "window.__TAURI__.event.emit('tauri://drag-drop', { paths: [arguments[0]], position: { x: 10, y: 10 } })",
+        json!([good.display().to_string()]),
+    );
     wd.wait_for_script("return document.querySelector('#class-image-error').textContent === '' && document.querySelector('#class-image-preview').src.startsWith('data:image/svg+xml')");
     type_into(
         &wd,
