@@ -4,7 +4,7 @@
 //! settings, and a key file others may read. Screenshots of every screen in
 //! light and dark (`target/screenshots/issue-*.png`).
 
-use super::screens::invoke;
+use super::screens::{invoke, overflow, resize};
 use super::*;
 
 /// A fresh app on a fresh data folder, ready, in `theme` (GTK_THEME) if given.
@@ -527,6 +527,25 @@ fn classes_keys_and_email(theme: Option<&str>, tag: &str) {
         json!([]),
     );
     shot("11-issuer-email");
+
+    // Nothing spills sideways at the smallest common window size.
+    resize(&wd, 1024, 700);
+    for (tab, screen) in [("issuer", "issuer"), ("classes", "classes")] {
+        wd.click(&wd.find(&format!("[data-issue-screen='{tab}']")));
+        wd.wait_for_script(&format!(
+            "return !document.querySelector('#issue-screen-{screen}').hidden"
+        ));
+        let problems = overflow(&wd, &[".tabs--issue .tab:last-child", ".mode-switch"]);
+        assert!(problems.is_empty(), "{screen} at 1024×700: {problems:?}");
+    }
+    wd.click(&wd.find(".class-card"));
+    wd.wait_for_text("#class-title", |t| t == "Python Basics");
+    let problems = overflow(&wd, &["#class-save", "#class-preview"]);
+    assert!(
+        problems.is_empty(),
+        "the class editor at 1024×700: {problems:?}"
+    );
+    shot("13-class-editor-1024");
 
     // The Backpack is untouched by all of it.
     wd.click(&wd.find("#mode-backpack"));
