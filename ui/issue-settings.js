@@ -7,7 +7,7 @@
 import * as api from "./api.js";
 import { el, icon } from "./dom.js";
 import { plural } from "./format.js";
-import { currentIssuer, registerIssueScreen, reloadIssuers, setCurrentIssuer } from "./issue.js";
+import { currentIssuer, registerIssueScreen, reloadIssuers, setCurrentIssuer, showIssueScreen } from "./issue.js";
 import { imageField } from "./issue-setup.js";
 import { confirmDialog } from "./dialog.js";
 import { latestOnly } from "./latest.js";
@@ -356,12 +356,42 @@ function drawEmail(answer) {
   $("smtp-forget").hidden = !answer.has_password;
 }
 
+// ---------------------------------------------------------------- issuers
+
+/** Which issuer the Issue screens work on, and setting up another. */
+function issuersPanel(list, issuer) {
+  const select = el(
+    "select",
+    { id: "issuer-select" },
+    list.map((i) => el("option", { value: String(i.id), selected: i.id === issuer.id }, i.name)),
+  );
+  select.addEventListener("change", () => {
+    const chosen = list.find((i) => String(i.id) === select.value);
+    if (chosen) {
+      setCurrentIssuer(chosen);
+      draw(chosen);
+      $("issuer-select").focus();
+    }
+  });
+  const another = el("button", { type: "button", class: "button", id: "issuer-another" }, "Set up another issuer…");
+  another.addEventListener("click", () => showIssueScreen("setup"));
+  return el(
+    "div",
+    { class: "issuer-switch" },
+    list.length > 1 ? el("label", { for: "issuer-select", class: "issuer-switch__label" }, "Issuer") : null,
+    list.length > 1 ? select : null,
+    another,
+  );
+}
+
 // ---------------------------------------------------------------- screen
+
+let issuerList = [];
 
 function draw(issuer, { keepMessage = false } = {}) {
   const message = keepMessage && $("keys-message") ? $("keys-message").textContent : "";
   const fresh = take();
-  $("issuer-body").replaceChildren(profilePanel(issuer), keysPanel(issuer), emailPanel());
+  $("issuer-body").replaceChildren(issuersPanel(issuerList, issuer), profilePanel(issuer), keysPanel(issuer), emailPanel());
   if (message) $("keys-message").textContent = message;
   logo = imageField("issuer-image", { logo: true, title: "Choose the issuer's image" });
   logo.reset(issuer.image_uri);
@@ -373,9 +403,14 @@ function draw(issuer, { keepMessage = false } = {}) {
 }
 
 registerIssueScreen("issuer", {
-  show() {
+  async show() {
+    try {
+      issuerList = await api.issuers();
+    } catch (err) {
+      toast(`Satchel could not read your issuers: ${err.message}`);
+    }
     const issuer = currentIssuer();
-    if (issuer) draw(issuer);
+    if (issuer) draw(issuerList.find((i) => i.id === issuer.id) || issuer);
   },
   drop: (paths) => logo && logo.drop(paths),
 });

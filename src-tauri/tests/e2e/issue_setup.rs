@@ -164,6 +164,39 @@ fn issue_setup_from_nothing() {
     assert_eq!(rows.len(), 2, "{rows:?}");
     assert_eq!(rows[0], "key-2 in use");
     assert!(rows[1].starts_with("key-1 retired"), "{rows:?}");
+
+    // A second issuer: set up from here, then either can be chosen.
+    wd.click(&wd.find("#issuer-another"));
+    wd.wait_for_script("return !document.querySelector('#issue-screen-setup').hidden");
+    assert!(
+        wd.is_visible("#setup-cancel"),
+        "a further set-up can be left"
+    );
+    type_into(&wd, "#setup-name", "Harbour Sailing Club");
+    type_into(&wd, "#setup-url", "https://sailing.example");
+    type_into(&wd, "#setup-email", "club@sailing.example");
+    type_into(&wd, "#setup-base", "https://sailing.example/badges/");
+    wd.click(&wd.find("input[name='setup-format'][value='ob2-hosted']"));
+    wd.click(&wd.find("#setup-create"));
+    wd.wait_for_script("return !document.querySelector('#issue-screen-classes').hidden");
+    wd.click(&wd.find("#class-new"));
+    wd.wait_for_script("return document.querySelector('#class-format').value === 'ob2-hosted'");
+    wd.click(&wd.find("[data-issue-screen='issuer']"));
+    wd.wait_for_script("return document.querySelectorAll('#issuer-select option').length === 2");
+    assert_eq!(
+        wd.execute(
+            "return document.querySelector('#issuer-name').value",
+            json!([])
+        ),
+        json!("Harbour Sailing Club")
+    );
+    wd.execute(
+        "const s = document.querySelector('#issuer-select'); s.value = s.options[0].value; s.dispatchEvent(new Event('change'));",
+        json!([]),
+    );
+    wd.wait_for_script(
+        "return document.querySelector('#issuer-name').value === 'Riverside Coding Club'",
+    );
     wd.click(&wd.find("#mode-backpack"));
     assert!(wd.is_visible("#screen-settings"));
     wd.click(&wd.find("#mode-issue"));
