@@ -229,7 +229,6 @@ function keysPanel(issuer) {
     { class: "panel", "aria-labelledby": "keys-title" },
     el("h3", { class: "panel__title", id: "keys-title" }, "Signing keys"),
     el("p", { class: "field-help" }, "The private halves are files in Satchel's data folder, readable only by you; they prove your badges come from you. Export them to a safe place: without them you cannot award more badges under this name."),
-    el("div", { id: "key-warnings" }),
     el("ul", { class: "key-rows", id: "key-list", "aria-label": "Keys" }, rows),
     el(
       "div",
@@ -391,7 +390,9 @@ let issuerList = [];
 function draw(issuer, { keepMessage = false } = {}) {
   const message = keepMessage && $("keys-message") ? $("keys-message").textContent : "";
   const fresh = take();
-  $("issuer-body").replaceChildren(issuersPanel(issuerList, issuer), profilePanel(issuer), keysPanel(issuer), emailPanel());
+  $("issuer-switch").replaceChildren(issuersPanel(issuerList, issuer));
+  // A key that cannot sign matters most: its warning comes first.
+  $("issuer-body").replaceChildren(el("div", { id: "key-warnings", class: "key-warnings" }), profilePanel(issuer), keysPanel(issuer), emailPanel());
   if (message) $("keys-message").textContent = message;
   logo = imageField("issuer-image", { logo: true, title: "Choose the issuer's image" });
   logo.reset(issuer.image_uri);
