@@ -177,8 +177,19 @@ export async function setMode(next, { focus = true, route = true } = {}) {
     }
   }
   if (!issuer) await showIssueScreen("setup", {}, { focus });
-  else if (current && current.name !== "setup") await showIssueScreen(current.name, current.params, { focus });
+  else if (current && current.name !== "setup") comeBack({ focus });
   else await showIssueScreen("classes", {}, { focus });
+}
+
+/** Back in Issue mode: the screen shown last, as it was left (a form
+ *  half filled in stays so); only the warning is read again. */
+function comeBack({ focus }) {
+  document.title = `${TITLES[current.name] || "Issue"} — Satchel`;
+  const heading = $(`issue-screen-${current.name}`).querySelector("h2");
+  if (focus && heading) {
+    heading.tabIndex = -1;
+    heading.focus({ preventScroll: true });
+  }
 }
 
 /** Wires the mode switch, Issue mode's tabs and keys. */

@@ -371,6 +371,21 @@ fn classes_keys_and_email(theme: Option<&str>, tag: &str) {
     );
     shot("05-class-editor");
 
+    // Leaving for the Backpack and coming back keeps an edit in progress.
+    type_into(&wd, "#class-name", "Python Basics (draft)");
+    wd.click(&wd.find("#mode-backpack"));
+    wd.wait_for_script("return document.body.dataset.mode === 'backpack'");
+    wd.click(&wd.find("#mode-issue"));
+    wd.wait_for_script("return document.body.dataset.mode === 'issue' && !document.querySelector('#issue-screen-class').hidden");
+    assert_eq!(
+        wd.execute(
+            "return document.querySelector('#class-name').value",
+            json!([])
+        ),
+        json!("Python Basics (draft)")
+    );
+    type_into(&wd, "#class-name", "Python Basics");
+
     // ---- the image checks, inline, before saving
     let not_square = files.join("wide.svg");
     std::fs::write(&not_square, NOT_SQUARE).unwrap();
