@@ -8,8 +8,10 @@
 //   registerIssueScreen("awards", { init(section), show(section, params), drop(paths) })
 //
 // `init` runs once, before the first `show`; `show` runs every time the
-// screen is opened (params as given to showIssueScreen); `drop`, when given,
-// receives the paths of files dropped on the window while it shows.
+// screen is opened (params as given to showIssueScreen), but not when Issue
+// mode is returned to from the Backpack (the screen is shown as it was
+// left); `drop`, when given, receives the paths of files dropped on the
+// window while it shows.
 //
 // Keys: Ctrl+Shift+B / Ctrl+Shift+I switch modes; in Issue mode Ctrl+1…4
 // open its tabs (as they open the Backpack's in the Backpack).
