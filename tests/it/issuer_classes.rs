@@ -79,7 +79,11 @@ fn alignments_are_checked_and_published_in_each_format() {
         .filter_map(|f| serde_json::from_slice::<Value>(&std::fs::read(f).ok()?).ok())
         .filter(|d| d["type"] == json!("BadgeClass"))
         .collect();
-    assert_eq!(published.len(), 1, "the OB 2.0 class is a BadgeClass document");
+    assert_eq!(
+        published.len(),
+        1,
+        "the OB 2.0 class is a BadgeClass document"
+    );
     for c in published {
         assert_eq!(c["alignment"][0]["targetName"], json!("Programming"));
         assert_eq!(c["alignment"][0].get("type"), None);
