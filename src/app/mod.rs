@@ -30,6 +30,7 @@ mod error;
 mod identities;
 mod issuer;
 mod issuer_keys;
+mod issuer_settings;
 mod tasks;
 
 pub use badges::{BadgeDetail, BadgePage, TagCount, VerificationView};
@@ -41,6 +42,7 @@ pub use issuer::{
     NewIssuer,
 };
 pub use issuer_keys::{keys_beside, KeyBundle, KeyMoved};
+pub use issuer_settings::{SmtpConfig, ISSUER_SETTINGS_FILE};
 pub use tasks::{RestoreDone, Reverify, ShareOptions};
 
 use crate::fetch::{CachingFetch, HttpFetch, NetPolicy};

@@ -577,6 +577,7 @@ pub fn class(cmd: ClassCommand, data_dir: Option<PathBuf>) -> Result<(), Failure
                 valid_for,
                 tags,
                 achievement_type,
+                alignments: Vec::new(),
             })?;
             for warning in warnings {
                 eprintln!("satchel: {warning}");
