@@ -410,6 +410,9 @@ impl<'a> Run<'a> {
                 let _ = send.send((i, made));
             },
             || {
+                // However the loop ends (a panic in `progress` too), the
+                // workers waiting for a job are let go.
+                let _release = Release(&source);
                 let mut early = BTreeMap::new();
                 let mut chunk = Vec::new();
                 let mut next = 0;
@@ -491,6 +494,15 @@ impl<'a, T> Window<'a, T> {
     fn halt(&self) {
         self.state.lock().unwrap_or_else(PoisonError::into_inner).2 = true;
         self.moved.notify_all();
+    }
+}
+
+/// Halts a [`Window`] when dropped.
+struct Release<'w, 'a, T>(&'w Window<'a, T>);
+
+impl<T> Drop for Release<'_, '_, T> {
+    fn drop(&mut self) {
+        self.0.halt();
     }
 }
 
@@ -662,4 +674,29 @@ fn create_out(out: &Path) -> Result<(), AppError> {
             ),
         )
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::pool::Source;
+
+    #[test]
+    fn the_window_hands_out_no_further_than_it_may_and_a_halt_lets_waiters_go() {
+        let items: Vec<u32> = (0..10).collect();
+        let w = Window::new(&items, 3);
+        let taken: Vec<usize> = (0..3)
+            .filter_map(|_| w.next_job().map(|(i, _)| i))
+            .collect();
+        assert_eq!(taken, [0, 1, 2]);
+        w.taken_back(0);
+        assert_eq!(w.next_job().map(|(i, _)| i), Some(3));
+        std::thread::scope(|scope| {
+            // Waits: job 4 is more than 3 past the last taken back.
+            let waiter = scope.spawn(|| w.next_job().map(|(i, _)| i));
+            w.halt();
+            assert_eq!(waiter.join().unwrap(), None);
+        });
+        assert!(w.next_job().is_none());
+    }
 }
