@@ -198,12 +198,33 @@ pub fn write_file(target: impl AsRef<Path>, bytes: impl AsRef<[u8]>) -> io::Resu
 
 /// Flushes a folder's entry list to disk (Unix; elsewhere the rename is
 /// flushed by the system).
-fn sync_dir(dir: &Path) -> io::Result<()> {
+pub fn sync_dir(dir: &Path) -> io::Result<()> {
     #[cfg(unix)]
     File::open(dir)?.sync_all()?;
     #[cfg(not(unix))]
     let _ = dir;
     Ok(())
+}
+
+/// Flushes the files `files` to disk, several at once (the waits overlap:
+/// the disk commits them together).
+pub fn sync_files(files: &[PathBuf]) -> io::Result<()> {
+    let chunk = files.len().div_ceil(SYNC_THREADS).max(1);
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = files
+            .chunks(chunk)
+            .map(|part| {
+                scope.spawn(move || {
+                    part.iter()
+                        .try_for_each(|f| File::open(f).and_then(|f| f.sync_all()))
+                })
+            })
+            .collect();
+        handles.into_iter().try_for_each(|h| {
+            h.join()
+                .unwrap_or_else(|_| Err(io::Error::other("a flushing thread stopped")))
+        })
+    })
 }
 
 /// Flushes every file and folder under `root` (links are not followed).
@@ -221,22 +242,7 @@ fn sync_tree(root: &Path) -> io::Result<()> {
         }
         dirs.push(dir);
     }
-    let chunk = files.len().div_ceil(SYNC_THREADS).max(1);
-    std::thread::scope(|scope| {
-        let handles: Vec<_> = files
-            .chunks(chunk)
-            .map(|part| {
-                scope.spawn(move || {
-                    part.iter()
-                        .try_for_each(|f| File::open(f).and_then(|f| f.sync_all()))
-                })
-            })
-            .collect();
-        handles.into_iter().try_for_each(|h| {
-            h.join()
-                .unwrap_or_else(|_| Err(io::Error::other("a flushing thread stopped")))
-        })
-    })?;
+    sync_files(&files)?;
     dirs.iter().try_for_each(|d| sync_dir(d))
 }
 

@@ -5,12 +5,8 @@
 
 use super::{App, AppError, ErrorCode};
 use crate::issuer::publish::{self, Expect, State};
-use crate::issuer::{
-    self, docs, AwardInput, Format, Identity, IssuerError, KeyFolder, Ob3Id, PublishReport,
-};
-use crate::store::{
-    AwardRecord, ClassRecord, IdentityKind, IssuerRecord, KeyRecord, NewAward, Store,
-};
+use crate::issuer::{self, docs, Format, Identity, IssuerError, KeyFolder, Ob3Id, PublishReport};
+use crate::store::{AwardRecord, ClassRecord, IdentityKind, IssuerRecord, KeyRecord, Store};
 use crate::verify::Verdict;
 use serde::Serialize;
 use std::path::{Path, PathBuf};
@@ -192,7 +188,7 @@ pub struct BulkReport {
     pub cancelled: bool,
 }
 
-fn invalid(message: String) -> AppError {
+pub(super) fn invalid(message: String) -> AppError {
     AppError::new(ErrorCode::Invalid, message)
 }
 
@@ -284,7 +280,7 @@ fn check_alignments(given: &[serde_json::Value]) -> Result<Vec<serde_json::Value
         .collect()
 }
 
-fn identity_of(i: &IssuerRecord) -> Identity {
+pub(super) fn identity_of(i: &IssuerRecord) -> Identity {
     Identity::new(
         &i.base_url,
         Ob3Id::parse(&i.ob3_identity).unwrap_or(Ob3Id::Url),
@@ -307,7 +303,7 @@ impl App {
             .map_err(|e| invalid(e.to_string()))
     }
 
-    fn keys(&self) -> KeyFolder {
+    pub(super) fn keys(&self) -> KeyFolder {
         KeyFolder::new(self.data_dir())
     }
 
@@ -635,31 +631,22 @@ impl App {
         Ok(c)
     }
 
-    /// The publish folder of an issuer as its records stand in `store`;
-    /// with `only`, the folder as that one award sees it (the same issuer,
-    /// key, class and status documents, without the other awards' hosted
-    /// assertions, so checking one award costs the same however many came
-    /// before it).
+    /// The publish folder of an issuer as its records stand in `store`,
+    /// with its awards.
     fn build_folder(
         &self,
         store: &Store,
         i: &IssuerRecord,
-        only: Option<i64>,
     ) -> Result<(issuer::Folder, Vec<AwardRecord>), AppError> {
         let id = identity_of(i);
         let keys = store.issuer_keys(i.id)?;
         let signing = self.keys().load(&keys)?;
         let classes = store.classes(Some(i.id))?;
-        let awards = match only {
-            Some(a) => vec![App::award_record(store, a)?],
-            None => store.awards(Some(i.id), None, None)?,
-        };
+        let awards = store.awards(Some(i.id), None, None)?;
         let mut status = Vec::new();
         for p in docs::PURPOSES {
             for (award, idx) in store.status_indexes(i.id, p)? {
-                if only.is_none_or(|a| a == award) {
-                    status.push((award, p.to_owned(), idx));
-                }
+                status.push((award, p.to_owned(), idx));
             }
         }
         let folder = publish::build(
@@ -674,256 +661,6 @@ impl App {
             &signing,
         )?;
         Ok((folder, awards))
-    }
-
-    /// Awards a badge class to one recipient: signs, self-checks against
-    /// the would-be publish folder, bakes, writes the files into `out` and
-    /// stores the award — all of it, or nothing.
-    pub fn award(&self, class: i64, input: &AwardInput, out: &Path) -> Result<AwardDone, AppError> {
-        let (kind, recipient) = recipient_of(&input.recipient)?;
-        let now = self.now();
-        let store = self.store();
-        let c = App::class_record(&store, class)?;
-        let format = Format::parse(&c.format)?;
-        if kind == IdentityKind::Did && format != Format::Ob3 {
-            return Err(invalid(format!(
-                "OB 2.0 badges cannot name a DID as recipient; award {recipient} a class with --format ob3"
-            )));
-        }
-        let i = App::issuer_record(&store, c.issuer_id)?;
-        let issued_on = input.issued_on.unwrap_or(now);
-        let expires = match (input.expires, &c.valid_for) {
-            (Some(e), _) => Some(e),
-            (None, Some(v)) => Some(issuer::add_valid_for(issued_on, v)?),
-            (None, None) => None,
-        };
-        if expires.is_some_and(|e| e <= issued_on) {
-            return Err(invalid(
-                "the expiry date is not after the issue date; give a later --expires".to_owned(),
-            ));
-        }
-        if issued_on > now {
-            return Err(invalid(
-                "the issue date is in the future; give today or an earlier day".to_owned(),
-            ));
-        }
-        let evidence_url = input
-            .evidence_url
-            .as_deref()
-            .map(|u| issuer::check_web_url("evidence URL", u))
-            .transpose()?;
-        let hashed = kind != IdentityKind::Did && !input.plaintext;
-        let salt = if hashed {
-            Some(issuer::new_salt()?)
-        } else {
-            None
-        };
-        let uid = issuer::new_uuid()?;
-        std::fs::create_dir_all(out).map_err(|e| {
-            AppError::new(
-                ErrorCode::Io,
-                format!(
-                    "the output folder {} could not be created ({e}); choose a folder you can write to",
-                    out.display()
-                ),
-            )
-        })?;
-        let id = identity_of(&i);
-        // The files are written last, inside the transaction; if the commit
-        // still fails, they are removed, so there is an award with its
-        // files or neither.
-        let written = std::cell::RefCell::new(Vec::new());
-        let result = store.atomically(|s| -> Result<AwardDone, AppError> {
-            let award_id = s.insert_award(&NewAward {
-                class_id: c.id,
-                uid: &uid,
-                recipient: &recipient,
-                recipient_kind: kind.as_str(),
-                hashed,
-                salt: salt.as_deref(),
-                recipient_name: input.name.as_deref().filter(|n| !n.trim().is_empty()),
-                issued_on,
-                expires,
-                narrative: input.narrative.as_deref().filter(|n| !n.trim().is_empty()),
-                evidence_url: evidence_url.as_deref(),
-                evidence_narrative: input
-                    .evidence_narrative
-                    .as_deref()
-                    .filter(|n| !n.trim().is_empty()),
-                document: "",
-                jwt: None,
-                created: now,
-            })?;
-            let mut status = Vec::new();
-            if format == Format::Ob3 {
-                let purposes = if c.suspendable {
-                    &docs::PURPOSES[..]
-                } else {
-                    &docs::PURPOSES[..1]
-                };
-                for p in purposes.iter().copied() {
-                    let mut tries = 0;
-                    loop {
-                        let idx = issuer::random_status_index()?;
-                        if s.take_status_index(i.id, p, idx, award_id)? {
-                            status.push((p, idx));
-                            break;
-                        }
-                        tries += 1;
-                        if tries > 1000 {
-                            return Err(invalid(format!(
-                                "the {p} status list of issuer {} is full",
-                                i.id
-                            )));
-                        }
-                    }
-                }
-            }
-            let record = App::award_record(s, award_id)?;
-            let keys = s.issuer_keys(i.id)?;
-            let signing = self.keys().load(&keys)?;
-            let issued = issuer::award::issue(&i, &id, &c, &record, &status, &signing)?;
-            s.set_award_document(award_id, &issued.document, issued.jwt.as_deref())?;
-            let (folder, _) = self.build_folder(s, &i, Some(award_id))?;
-            let mut expect = vec![Expect {
-                name: format!("the badge for {recipient}"),
-                bytes: &issued.baked,
-                recipient: &recipient,
-                verdict: Verdict::Verified,
-            }];
-            if let Some(jwt) = &issued.jwt {
-                expect.push(Expect {
-                    name: format!("the VC-JWT for {recipient}"),
-                    bytes: jwt.as_bytes(),
-                    recipient: &recipient,
-                    verdict: Verdict::Verified,
-                });
-            }
-            publish::self_check(&folder, &out.join(".self-check"), &expect, now)?;
-            let mut files = issued.files;
-            let note = if input.eml {
-                super::delivery::eml_draft(&i, &c, &record, &mut files)?
-            } else {
-                None
-            };
-            let files = write_files(out, &files)?;
-            written.borrow_mut().clone_from(&files);
-            Ok(AwardDone {
-                id: award_id,
-                class: c.id,
-                recipient: recipient.clone(),
-                files,
-                note,
-            })
-        });
-        if result.is_err() {
-            for f in written.borrow().iter() {
-                let _ = std::fs::remove_file(f);
-            }
-        }
-        result
-    }
-
-    /// Awards a class to every row of a CSV file (see `issuer::bulk` for
-    /// its columns). Every row is checked first; if any is bad, nothing is
-    /// awarded and the report lists the problems by line and column. A row
-    /// whose recipient already has this class from the same day is skipped,
-    /// so running a file again awards nobody twice. `dry_run` only says what
-    /// would be done. Each award is whole on its own: setting `cancel`
-    /// stops after the award in hand, and what was awarded stays awarded.
-    pub fn award_csv(
-        &self,
-        class: i64,
-        csv: &Path,
-        dry_run: bool,
-        out: &Path,
-        progress: &dyn Fn(usize, usize),
-        cancel: &std::sync::atomic::AtomicBool,
-    ) -> Result<BulkReport, AppError> {
-        let options = BulkOptions {
-            dry_run,
-            eml: false,
-        };
-        self.award_csv_with(class, csv, options, out, progress, cancel)
-    }
-
-    /// [`App::award_csv`] with an `.eml` draft beside each badge when
-    /// `options.eml` (email recipients only).
-    pub fn award_csv_with(
-        &self,
-        class: i64,
-        csv: &Path,
-        options: BulkOptions,
-        out: &Path,
-        progress: &dyn Fn(usize, usize),
-        cancel: &std::sync::atomic::AtomicBool,
-    ) -> Result<BulkReport, AppError> {
-        let BulkOptions { dry_run, eml } = options;
-        let file = std::fs::File::open(csv).map_err(|e| {
-            AppError::new(
-                ErrorCode::Io,
-                format!("{} cannot be read ({e})", csv.display()),
-            )
-        })?;
-        let (rows, errors) = issuer::bulk::read(&csv.display().to_string(), file)?;
-        let c = self.class(class)?;
-        let mut report = BulkReport {
-            dry_run,
-            errors,
-            ..BulkReport::default()
-        };
-        let day = |t: i64| t.div_euclid(86_400);
-        let mut seen: std::collections::HashSet<(String, i64)> = self
-            .awards(Some(c.id), None)?
-            .into_iter()
-            .map(|a| (a.recipient, day(a.issued_on)))
-            .collect();
-        let mut todo = Vec::new();
-        for row in rows {
-            let (_, recipient) = recipient_of(&row.input.recipient)?;
-            let key = (
-                recipient.clone(),
-                day(row.input.issued_on.unwrap_or(self.now())),
-            );
-            let mut line = BulkRow {
-                line: row.line,
-                recipient,
-                outcome: "already awarded",
-                id: None,
-                files: Vec::new(),
-                note: None,
-            };
-            if seen.insert(key) {
-                line.outcome = if dry_run { "would award" } else { "to award" };
-                todo.push((report.rows.len(), row));
-            }
-            report.rows.push(line);
-        }
-        if dry_run || !report.errors.is_empty() {
-            return Ok(report);
-        }
-        let total = todo.len();
-        for (n, (i, row)) in todo.into_iter().enumerate() {
-            if cancel.load(std::sync::atomic::Ordering::SeqCst) {
-                report.cancelled = true;
-                break;
-            }
-            let input = AwardInput { eml, ..row.input };
-            let done = self.award(c.id, &input, out).map_err(|e| {
-                AppError::new(
-                    e.code(),
-                    format!("line {}: {} ({n} awarded before it)", row.line, e.message()),
-                )
-            })?;
-            let r = &mut report.rows[i];
-            r.outcome = "awarded";
-            r.id = Some(done.id);
-            r.files = done.files;
-            r.note = done.note;
-            progress(n + 1, total);
-        }
-        report.rows.retain(|r| r.outcome != "to award");
-        Ok(report)
     }
 
     /// Awards, of one class or all, with an optional search in recipients,
@@ -989,7 +726,7 @@ impl App {
     pub fn publish(&self, issuer: i64, out: &Path) -> Result<PublishReport, AppError> {
         let store = self.store();
         let i = App::issuer_record(&store, issuer)?;
-        let (folder, awards) = self.build_folder(&store, &i, None)?;
+        let (folder, awards) = self.build_folder(&store, &i)?;
         let now = self.now();
         let expect: Vec<Expect<'_>> = awards
             .iter()
@@ -1021,7 +758,7 @@ impl App {
 
 /// The recipient's kind and the identity as stored: without `mailto:` or
 /// `tel:`, emails lower-cased (as issuers should hash them).
-fn recipient_of(text: &str) -> Result<(IdentityKind, String), AppError> {
+pub(super) fn recipient_of(text: &str) -> Result<(IdentityKind, String), AppError> {
     let kind =
         IdentityKind::classify(text).map_err(|why| invalid(format!("the recipient: {why}")))?;
     let t = text.trim();
@@ -1037,45 +774,4 @@ fn recipient_of(text: &str) -> Result<(IdentityKind, String), AppError> {
             t.to_owned()
         },
     ))
-}
-
-/// Writes an award's files into `out`, each beside its name first; either
-/// all are written or none.
-fn write_files(out: &Path, files: &[(String, Vec<u8>)]) -> Result<Vec<String>, AppError> {
-    let io = |e: std::io::Error| {
-        AppError::new(
-            ErrorCode::Io,
-            format!(
-                "the badge files could not be written to {} ({e}); check the folder and the free space",
-                out.display()
-            ),
-        )
-    };
-    let mut partials = Vec::new();
-    for (name, bytes) in files {
-        let target = out.join(name);
-        if target.exists() {
-            return Err(invalid(format!(
-                "{} already exists; choose another output folder",
-                target.display()
-            )));
-        }
-        let p = crate::atomic::Partial::file(&target).map_err(io)?;
-        std::fs::write(p.path(), bytes).map_err(io)?;
-        partials.push((p, target));
-    }
-    let mut written = Vec::new();
-    for (p, target) in partials {
-        if let Err(e) = p.persist(&target) {
-            for w in &written {
-                let _ = std::fs::remove_file(w);
-            }
-            return Err(io(e));
-        }
-        written.push(target);
-    }
-    Ok(written
-        .into_iter()
-        .map(|p| p.display().to_string())
-        .collect())
 }

@@ -22,6 +22,7 @@
 //!
 //! It must not: print, parse command lines or know about windows.
 
+mod awarding;
 mod badges;
 mod collections;
 mod delivery;

@@ -407,53 +407,97 @@ pub fn self_check(
     badges: &[Expect<'_>],
     now: i64,
 ) -> Result<(), IssuerError> {
-    let io = |e: std::io::Error| {
-        IssuerError::Io(format!(
-            "the self-check could not write its copy of the publish folder beside {} ({e}); check that the folder is writable",
-            scratch.display()
-        ))
-    };
-    crate::atomic::clean_stale(scratch);
-    let partial = crate::atomic::Partial::dir(scratch).map_err(io)?;
-    folder.write_into(partial.path()).map_err(io)?;
-    let fetch = crate::fetch::DirFetch::new(&folder.base, partial.path())
-        .map_err(|e| IssuerError::Internal(format!("the base URL cannot be served ({e})")))?;
-    for b in badges {
-        let inspection = crate::inspect::inspect(b.bytes).map_err(|e| {
-            IssuerError::SelfCheck(format!("{} could not be read back ({e})", b.name))
-        })?;
-        let opts = crate::verify::Options {
-            now,
-            recipients: vec![b.recipient.to_owned()],
-            recipient_rule: crate::verify::RecipientRule::MustMatch,
+    CheckSite::new(folder, scratch)?.check(badges, now)
+}
+
+/// A publish folder written once to a scratch folder and served at its
+/// base URL through `fetch::DirFetch`, for checking many badges against it
+/// (from several threads at once); removed when dropped.
+pub struct CheckSite {
+    partial: crate::atomic::Partial,
+    fetch: crate::fetch::DirFetch,
+}
+
+impl CheckSite {
+    /// Writes `folder` beside `scratch` (`scratch` names the copy; a copy
+    /// left by an earlier run that died is removed first).
+    pub fn new(folder: &Folder, scratch: &Path) -> Result<CheckSite, IssuerError> {
+        let io = |e: std::io::Error| {
+            IssuerError::Io(format!(
+                "the self-check could not write its copy of the publish folder beside {} ({e}); check that the folder is writable",
+                scratch.display()
+            ))
         };
-        let report = crate::verify::verify(&inspection, &fetch, &opts);
-        if report.status != b.verdict {
-            let why: Vec<String> = report
-                .checks
-                .iter()
-                .filter(|c| {
-                    matches!(
-                        c.status,
-                        crate::verify::CheckStatus::Fail | crate::verify::CheckStatus::Skip
-                    )
-                })
-                .map(|c| c.message.trim_end_matches('.').to_owned())
-                .collect();
-            return Err(IssuerError::SelfCheck(format!(
-                "{} did not pass Satchel's own check ({} instead of {}: {}), so it was not issued",
-                b.name,
-                report.status.label(),
-                b.verdict.label(),
-                if why.is_empty() {
-                    "no check said why".to_owned()
-                } else {
-                    why.join("; ")
-                }
-            )));
-        }
+        crate::atomic::clean_stale(scratch);
+        let partial = crate::atomic::Partial::dir(scratch).map_err(io)?;
+        folder.write_into(partial.path()).map_err(io)?;
+        let fetch = crate::fetch::DirFetch::new(&folder.base, partial.path())
+            .map_err(|e| IssuerError::Internal(format!("the base URL cannot be served ({e})")))?;
+        Ok(CheckSite { partial, fetch })
     }
-    Ok(())
+
+    /// Adds a hosted OB 2.0 assertion (its stored document) at its path, as
+    /// the publish folder will carry it.
+    pub fn add_hosted(&self, a: &AwardRecord) -> Result<(), IssuerError> {
+        let doc: Value = serde_json::from_str(&a.document).map_err(|_| {
+            IssuerError::Internal(format!("award {} has a damaged document", a.uid))
+        })?;
+        let file = self.partial.path().join(docs::assertion_path(&a.uid));
+        file.parent()
+            .map_or(Ok(()), std::fs::create_dir_all)
+            .and_then(|()| std::fs::write(&file, json_bytes(&doc)))
+            .map_err(|e| {
+                IssuerError::Io(format!(
+                    "the self-check could not write {} ({e}); check that the folder is writable",
+                    file.display()
+                ))
+            })
+    }
+
+    /// Verifies `badges` as of `now`. The first badge that does not get its
+    /// verdict is the error, with the checks that said why.
+    pub fn check(&self, badges: &[Expect<'_>], now: i64) -> Result<(), IssuerError> {
+        for b in badges {
+            let inspection = crate::inspect::inspect(b.bytes).map_err(|e| {
+                IssuerError::SelfCheck(format!("{} could not be read back ({e})", b.name))
+            })?;
+            let opts = crate::verify::Options {
+                now,
+                recipients: vec![b.recipient.to_owned()],
+                recipient_rule: crate::verify::RecipientRule::MustMatch,
+            };
+            let report = crate::verify::verify(&inspection, &self.fetch, &opts);
+            if report.status != b.verdict {
+                return Err(not_passed(b, &report));
+            }
+        }
+        Ok(())
+    }
+}
+
+fn not_passed(b: &Expect<'_>, report: &crate::verify::Report) -> IssuerError {
+    let why: Vec<String> = report
+        .checks
+        .iter()
+        .filter(|c| {
+            matches!(
+                c.status,
+                crate::verify::CheckStatus::Fail | crate::verify::CheckStatus::Skip
+            )
+        })
+        .map(|c| c.message.trim_end_matches('.').to_owned())
+        .collect();
+    IssuerError::SelfCheck(format!(
+        "{} did not pass Satchel's own check ({} instead of {}: {}), so it was not issued",
+        b.name,
+        report.status.label(),
+        b.verdict.label(),
+        if why.is_empty() {
+            "no check said why".to_owned()
+        } else {
+            why.join("; ")
+        }
+    ))
 }
 
 /// Signs `value` for the issuer with its current Ed25519 key as an

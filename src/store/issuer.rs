@@ -487,6 +487,18 @@ impl Store {
         )
     }
 
+    /// The recipient and issue time of every award of a class (what a bulk
+    /// award compares to, without the documents).
+    pub fn class_recipients(&self, class_id: i64) -> Result<Vec<(String, i64)>, StoreError> {
+        self.conn
+            .prepare_cached("SELECT recipient, issued_on FROM awards WHERE class_id = ?1")
+            .and_then(|mut st| {
+                st.query_map([class_id], |r| Ok((r.get(0)?, r.get(1)?)))?
+                    .collect()
+            })
+            .map_err(db)
+    }
+
     /// One award.
     pub fn award(&self, id: i64) -> Result<Option<AwardRecord>, StoreError> {
         self.one(

@@ -374,10 +374,6 @@ const LONG_FNS: &[(&str, &str)] = &[
         "one streaming pass over XML events whose state (depth, scopes, the open badge \
          element, the early stop) every branch shares; the state machine reads best whole.",
     ),
-    (
-        "app::issuer::award",
-        "being reworked (bulk issuing on a worker pool).",
-    ),
 ];
 
 /// The most lines a function of `src/` may have, from `fn` to its closing brace.
