@@ -589,7 +589,7 @@ impl App {
     /// key, class and status documents, without the other awards' hosted
     /// assertions, so checking one award costs the same however many came
     /// before it).
-    fn build_folder(
+    pub(super) fn build_folder(
         &self,
         store: &Store,
         i: &IssuerRecord,
@@ -964,7 +964,10 @@ impl App {
                 .unwrap_or_else(|| "publish".to_owned())
         ));
         publish::self_check(&folder, &scratch, &expect, now)?;
-        Ok(folder.write(out)?)
+        drop(store);
+        let report = folder.write(out)?;
+        self.record_publish(issuer, out)?;
+        Ok(report)
     }
 }
 

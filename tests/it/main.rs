@@ -18,6 +18,7 @@ mod interop;
 mod issuer;
 mod issuer_delivery;
 mod issuer_parts;
+mod issuer_screens;
 mod key_binding;
 mod model;
 mod ob2;
