@@ -118,8 +118,9 @@ impl App {
                 ),
             )
         })?;
-        folder.write(&partial.path().join("site"))?;
-        let fetch = crate::fetch::DirFetch::new(&folder.base, &partial.path().join("site"))
+        let site = partial.path().join("site");
+        folder.write(&site)?;
+        let fetch = crate::fetch::DirFetch::new(&folder.base, site)
             .map_err(|e| AppError::new(ErrorCode::Internal, e.to_string()))?;
         let report = crate::verify::verify(
             &inspection,
