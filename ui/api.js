@@ -119,3 +119,41 @@ export function onFileDrop(handlers) {
   events.listen("tauri://drag-leave", () => handlers.leave());
   events.listen("tauri://drag-drop", (event) => handlers.drop((event.payload && event.payload.paths) || []));
 }
+
+// ---------------------------------------------------------------- issuer: set-up
+
+/** Every issuer: [{ id, name, url, email, description, base_url, ob3_identity, image_uri, ob2_profile, ob3_issuer, keys, awards, ... }] */
+export const issuers = () => call("issuers");
+/** form: { name, url, email, base_url, description, image (path), ob3_identity } */
+export const createIssuer = (form) => call("create_issuer", { form });
+export const editIssuer = (id, form) => call("edit_issuer", { id, form });
+/** Native dialog for a PNG/SVG file: its path, or null when cancelled. */
+export const pickBadgeImage = (title = null) => call("pick_badge_image", { title });
+/** Checks an image file as a badge image (or, logo, an issuer's image) → { path, width, height, warnings, uri } */
+export const checkImage = (path, logo = false) => call("check_image", { path, logo });
+/** Classes of an issuer: [{ id, name, description, image_uri, awards, criteria, format, tags, valid_for, ... }] */
+export const classes = (issuer) => call("classes", { issuer });
+export const badgeClass = (id) => call("class", { id });
+/** form: { name, description, image (path), criteria, criteria_url, format, vc_jwt, suspendable, valid_for, tags } */
+export const createClass = (issuer, form) => call("create_class", { issuer, form });
+export const editClass = (id, form) => call("edit_class", { id, form });
+/** Criteria Markdown → the safe HTML the badge page carries. */
+export const criteriaPreview = (markdown) => call("criteria_preview", { markdown });
+export const designerChoices = () => call("designer_choices");
+/** design: { shape, background, foreground, accent, title, subtitle, icon } → { uri, path, contrast, warnings } */
+export const renderDesign = (form, save = false) => call("render_design", { form, save });
+export const rotateKeys = (id) => call("rotate_keys", { id });
+/** Native dialog: where to save a key export (save) or which to open; null when cancelled. */
+export const pickKeyFile = (save, id = null) => call("pick_key_file", { save, id });
+/** Seals the issuer's keys with the passphrase into the new file `path` → [{ issuer, name, algorithm, outcome }] */
+export const exportKeys = (id, passphrase, path) => call("export_keys", { id, passphrase, path });
+export const importKeys = (passphrase, path) => call("import_keys", { passphrase, path });
+/** Sentences about key files that cannot sign as they are (open permissions, missing). */
+export const keyWarnings = (id) => call("key_warnings", { id });
+export const defaultFormat = (id) => call("default_format", { id });
+export const setDefaultFormat = (id, format) => call("set_default_format", { id, format });
+/** { config: { host, port, security, username, from } | null, has_password } */
+export const smtpSettings = () => call("smtp_settings");
+/** The password is kept in the app's memory for this run only, never saved. */
+export const saveSmtpSettings = (config, newPassword = null, forgetPassword = false) =>
+  call("save_smtp_settings", { config, newPassword, forgetPassword });

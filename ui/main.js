@@ -12,6 +12,11 @@ import { showStartupError } from "./startup.js";
 import { changesDialog } from "./dialog.js";
 import { plural } from "./format.js";
 import { showError, toast } from "./notify.js";
+// issuer: Issue mode shell and its set-up screens (each registers itself)
+import { handleIssueDrop, initIssue, isIssueMode, issueTakesDrops } from "./issue.js";
+import "./issue-setup.js";
+import "./issue-classes.js";
+import "./issue-settings.js";
 
 const $ = (id) => document.getElementById(id);
 const scriptAt = performance.now();
@@ -127,6 +132,8 @@ function startApp() {
   });
   initCollections({ changed, open: openBadge });
   initSettings({ changed });
+  // issuer: Issue mode
+  initIssue();
 
   for (const tab of document.querySelectorAll("[data-screen]")) {
     tab.addEventListener("click", () => show(tab.dataset.screen));
@@ -184,11 +191,16 @@ function startApp() {
     });
   }
   api.onFileDrop({
-    enter: () => document.body.classList.add("is-dragging"),
+    enter: () => {
+      // issuer: in Issue mode only an image field takes drops
+      if (!isIssueMode() || issueTakesDrops()) document.body.classList.add("is-dragging");
+    },
     leave: () => document.body.classList.remove("is-dragging"),
     drop: (paths) => {
       document.body.classList.remove("is-dragging");
-      if (paths.length) importRequest({ paths });
+      // issuer: Issue mode's screens take their own drops
+      if (paths.length && isIssueMode()) handleIssueDrop(paths);
+      else if (paths.length) importRequest({ paths });
     },
   });
 

@@ -16,6 +16,8 @@ mod error;
 pub mod images;
 // issuer: awards
 pub mod issuer_awards;
+// issuer: set-up
+pub mod issuer_setup;
 pub mod jobs;
 pub mod state;
 
@@ -69,7 +71,9 @@ pub fn run_from(launched: Instant) {
     let mut builder = tauri::Builder::default()
         .plugin(navigation_guard(&startup))
         .plugin(tauri_plugin_dialog::init())
-        .manage(startup);
+        .manage(startup)
+        // issuer: set-up
+        .manage(issuer_setup::SmtpPassword::default());
     if let Ok(state) = opened {
         builder = builder.manage(Arc::new(state));
     }
@@ -185,6 +189,28 @@ fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static {
         issuer_awards::publish_preview,
         issuer_awards::publish_issuer,
         issuer_awards::open_publish_folder,
+        // issuer: set-up
+        issuer_setup::issuers,
+        issuer_setup::create_issuer,
+        issuer_setup::edit_issuer,
+        issuer_setup::pick_badge_image,
+        issuer_setup::check_image,
+        issuer_setup::classes,
+        issuer_setup::class,
+        issuer_setup::create_class,
+        issuer_setup::edit_class,
+        issuer_setup::criteria_preview,
+        issuer_setup::designer_choices,
+        issuer_setup::render_design,
+        issuer_setup::rotate_keys,
+        issuer_setup::pick_key_file,
+        issuer_setup::export_keys,
+        issuer_setup::import_keys,
+        issuer_setup::key_warnings,
+        issuer_setup::default_format,
+        issuer_setup::set_default_format,
+        issuer_setup::smtp_settings,
+        issuer_setup::save_smtp_settings,
     ]
 }
 

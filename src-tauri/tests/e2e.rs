@@ -929,6 +929,10 @@ fn backpack_with_10000_badges_stays_bounded() {
 #[path = "e2e/screens.rs"]
 mod screens;
 
+// issuer: set-up (Issue mode's shell, set-up, classes, designer, keys, email settings)
+#[path = "e2e/issue_setup.rs"]
+mod issue_setup;
+
 // The seeding helper, shared with `bench/launch.sh` (run as an example there).
 #[path = "../examples/seed_backpack.rs"]
 mod seed_backpack;

@@ -34,6 +34,7 @@ mod issuer;
 mod issuer_awards;
 mod issuer_keys;
 mod issuer_publish;
+mod issuer_settings;
 mod tasks;
 
 pub use badges::{BadgeDetail, BadgePage, TagCount, VerificationView};
@@ -47,6 +48,7 @@ pub use issuer::{
 pub use issuer_awards::{AwardDetail, AwardPage};
 pub use issuer_keys::{keys_beside, KeyBundle, KeyMoved};
 pub use issuer_publish::{PublishState, PUBLISH_FILE};
+pub use issuer_settings::{SmtpConfig, ISSUER_SETTINGS_FILE};
 pub use tasks::{RestoreDone, Reverify, ShareOptions};
 
 use crate::fetch::{CachingFetch, HttpFetch, NetPolicy};

@@ -19,6 +19,7 @@ mod issuer;
 mod issuer_delivery;
 mod issuer_parts;
 mod issuer_screens;
+mod issuer_settings;
 mod key_binding;
 mod model;
 mod ob2;

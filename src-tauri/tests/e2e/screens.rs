@@ -19,7 +19,7 @@ fn with_samples(name: &str) -> (KillOnDrop, KillOnDrop, WebDriver) {
 }
 
 /// Calls an app command as the page does; returns its answer or `{ error }`.
-fn invoke(wd: &WebDriver, command: &str, args: Value) -> Value {
+pub(super) fn invoke(wd: &WebDriver, command: &str, args: Value) -> Value {
     wd.execute_async(
         "const done = arguments[arguments.length - 1];
          window.__TAURI__.core.invoke(arguments[0], arguments[1]).then(done, (e) => done({ error: e }));",
