@@ -5,19 +5,18 @@
 //! the issuer's award folder (`App::award_folder`); native dialogs are
 //! opened from here, never from the page.
 
+use crate::issuer_setup::SmtpPassword;
 use crate::jobs::{run_blocking, Busy, Reporter};
 use crate::state::AppState;
 use crate::CommandError;
 use satchel::app::{
     AwardDetail, AwardDone, AwardPage, BulkOptions, BulkReport, Delivery, ErrorCode, PublishState,
 };
-use satchel::issuer::mail::{Security, SmtpSettings};
 use satchel::issuer::{AwardInput, PublishReport};
 use satchel::store::AwardRecord;
 use serde::Deserialize;
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::time::Duration;
 use tauri::{AppHandle, State};
 use tauri_plugin_dialog::DialogExt;
 
@@ -153,53 +152,22 @@ fn open_path(path: &std::path::Path) -> Answer<()> {
     })
 }
 
-/// The SMTP server, as the send dialog asks for it. The password lives
-/// only in the window's memory and this one call.
-#[derive(Debug, Deserialize)]
-pub struct SmtpRequest {
-    /// The server's host name.
-    pub host: String,
-    /// The port (default: by `security`).
-    pub port: Option<u16>,
-    /// `starttls`, `tls` or `plain` (plain: this computer only).
-    pub security: String,
-    /// The login.
-    pub username: Option<String>,
-    /// The password.
-    pub password: Option<String>,
-    /// The sender's address (default: the issuer's).
-    pub from: Option<String>,
-}
-
-/// Emails each award's badge to its recipient, with progress and cancel;
-/// one result per award.
+/// Emails each award's badge to its recipient through the saved SMTP
+/// settings, with progress and cancel; one result per award. `password`,
+/// when given, is used for this call only (else the one kept in memory).
 #[tauri::command]
 pub async fn send_award_emails(
     app: AppHandle,
     state: Shared<'_>,
+    kept: State<'_, SmtpPassword>,
     ids: Vec<i64>,
-    smtp: SmtpRequest,
+    password: Option<String>,
 ) -> Answer<Vec<Delivery>> {
-    let (security, port) = match smtp.security.as_str() {
-        "starttls" => (Security::StartTls, 587),
-        "tls" => (Security::ImplicitTls, 465),
-        "plain" => (Security::PlainLocalOnly, 25),
-        other => {
-            return Err(CommandError::new(
-                ErrorCode::BadRequest,
-                format!("{other:?} is not a connection type; choose STARTTLS, TLS or plain"),
-            ))
-        }
-    };
-    let settings = SmtpSettings {
-        host: smtp.host.trim().to_owned(),
-        port: smtp.port.unwrap_or(port),
-        security,
-        username: smtp.username.filter(|u| !u.trim().is_empty()),
-        password: smtp.password.filter(|p| !p.is_empty()),
-        timeout: Duration::from_secs(30),
-    };
-    let from = smtp.from.filter(|f| !f.trim().is_empty());
+    let mut settings = kept.settings(&state)?;
+    if let Some(p) = password.filter(|p| !p.is_empty()) {
+        settings.password = Some(p);
+    }
+    let from = state.smtp_config()?.and_then(|c| c.from);
     let state = state.inner().clone();
     let busy = Busy::take(&state)?;
     run_blocking(move || {
