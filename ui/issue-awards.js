@@ -329,10 +329,10 @@ function renderAward(d, cls) {
   return [
     backButton(),
     hero,
-    el("section", { class: "card detail__section" }, el("h3", {}, "What was issued"), facts),
-    badge.description ? el("section", { class: "card detail__section" }, el("h3", {}, "Description"), el("p", {}, badge.description)) : null,
-    el("section", { class: "card detail__section" }, el("h3", {}, "Satchel's check"), el("p", { class: "muted" }, `As a recipient's backpack will see it once published. ${checkCounts(d.report.checks)}`), el("ul", { class: "checks", id: "award-checks" }, checks.map(checkItem))),
-    el("section", { class: "card detail__section" }, el("h3", {}, "Files"), d.files.length ? el("ul", { class: "plain-list", id: "award-files" }, d.files.map((f) => el("li", {}, el("code", { class: "break" }, f)))) : el("p", { class: "muted" }, "No badge file of this award is in the award folder.")),
+    section("What was issued", facts),
+    badge.description ? section("Description", el("p", {}, badge.description)) : null,
+    section("Satchel's check", el("p", { class: "muted" }, `As a recipient's backpack will see it once published. ${checkCounts(d.report.checks)}`), el("ul", { class: "checks", id: "award-checks" }, checks.map(checkItem))),
+    section("Files", d.files.length ? el("ul", { class: "plain-list", id: "award-files" }, d.files.map((f) => el("li", {}, el("code", { class: "break" }, f)))) : el("p", { class: "muted" }, "No badge file of this award is in the award folder.")),
     el("div", { id: "award-detail-deliveries" }),
   ].filter(Boolean);
 }
@@ -348,6 +348,11 @@ function verdictLead(status) {
     suspended: "Suspended: recipients will see it as suspended once the folder is published, until you lift it.",
     expired: "This badge has expired.",
   }[status] || "Satchel's own check does not pass; see below.";
+}
+
+function section(title, ...content) {
+  const id = `award-section-${title.toLowerCase().replace(/[^a-z]+/g, "-")}`;
+  return el("section", { class: "card section", "aria-labelledby": id }, el("h3", { id, class: "section__title" }, title), content);
 }
 
 function fact(label, ...value) {

@@ -405,7 +405,7 @@ fn issue_awards_10000_stay_bounded() {
     wd.click(&wd.find("#mode-issue"));
     let opened = Instant::now();
     issue_tab(&wd, "awards");
-    wd.wait_for_text("#awards-count", |t| t == "10000 awards");
+    wd.wait_for_text("#awards-count", |t| t == "10001 awards");
     wd.wait_for_script("return !!document.querySelector('#awards-list .award-row[data-award]')");
     eprintln!(
         "bench: awards tab to first rows of 10,000 {:.0} ms",
@@ -454,7 +454,7 @@ fn issue_awards_10000_stay_bounded() {
         "bounded DOM: {result}"
     );
     wd.wait_for_script(
-        "return !!document.querySelector('#awards-list .award-row[aria-posinset=\"10000\"][data-award]')",
+        "return !!document.querySelector('#awards-list .award-row[aria-posinset=\"10001\"][data-award]')",
     );
     wd.screenshot(&shots().join("issue-awards-10000-bottom-dark.png"));
 
