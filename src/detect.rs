@@ -263,19 +263,7 @@ pub fn detect_json(doc: &Value) -> Detected {
         .iter()
         .any(|c| c.contains("purl.imsglobal.org/spec/clr/v2p0"));
     if vcdm.is_some() || has_type("VerifiableCredential") {
-        let (version, kind) = if has_type("ClrCredential") {
-            (Some(Version::Clr2_0), DocKind::ClrCredential)
-        } else if has_type("OpenBadgeCredential") || has_type("AchievementCredential") {
-            (Some(Version::V3_0), DocKind::AchievementCredential)
-        } else if has_type("EndorsementCredential") {
-            (Some(Version::V3_0), DocKind::EndorsementCredential)
-        } else if clr_context {
-            (Some(Version::Clr2_0), DocKind::OtherCredential)
-        } else if ob3_context {
-            (Some(Version::V3_0), DocKind::OtherCredential)
-        } else {
-            (None, DocKind::OtherCredential)
-        };
+        let (version, kind) = credential_kind(&has_type, ob3_context, clr_context);
         return Detected {
             version,
             kind,
@@ -303,7 +291,46 @@ pub fn detect_json(doc: &Value) -> Detected {
     }
 
     // Open Badges 0.5 – 2.0 (the rules of 1EdTech's validator core, made explicit).
-    let version = match obj.get("@context") {
+    let version = ob2_version(obj);
+    let kind = ob2_kind(obj, &has_type, types.is_empty(), version);
+    let version = if kind == DocKind::Unknown && !obj.contains_key("@context") {
+        None
+    } else {
+        Some(version)
+    };
+    Detected {
+        version,
+        kind,
+        vcdm: None,
+    }
+}
+
+/// The version and kind of a Verifiable Credential, by its types, else by the
+/// OB 3.0 / CLR 2.0 contexts it names.
+fn credential_kind(
+    has_type: &impl Fn(&str) -> bool,
+    ob3_context: bool,
+    clr_context: bool,
+) -> (Option<Version>, DocKind) {
+    if has_type("ClrCredential") {
+        (Some(Version::Clr2_0), DocKind::ClrCredential)
+    } else if has_type("OpenBadgeCredential") || has_type("AchievementCredential") {
+        (Some(Version::V3_0), DocKind::AchievementCredential)
+    } else if has_type("EndorsementCredential") {
+        (Some(Version::V3_0), DocKind::EndorsementCredential)
+    } else if clr_context {
+        (Some(Version::Clr2_0), DocKind::OtherCredential)
+    } else if ob3_context {
+        (Some(Version::V3_0), DocKind::OtherCredential)
+    } else {
+        (None, DocKind::OtherCredential)
+    }
+}
+
+/// The version of an Open Badges 0.5–2.0 document, by its `@context` or, without
+/// one, by its fields.
+fn ob2_version(obj: &serde_json::Map<String, Value>) -> Version {
+    match obj.get("@context") {
         Some(Value::String(c)) if c.contains("openbadges/v1") => Version::V1_1,
         Some(Value::String(c)) if c.contains("/v2") || c.contains("openbadgespec.org") => {
             Version::V2_0
@@ -326,12 +353,22 @@ pub fn detect_json(doc: &Value) -> Detected {
             Version::V0_5
         }
         None => Version::V1_0,
-    };
+    }
+}
+
+/// The kind of an Open Badges 0.5–2.0 document, by its type or, `untyped`, by
+/// its fields.
+fn ob2_kind(
+    obj: &serde_json::Map<String, Value>,
+    has_type: &impl Fn(&str) -> bool,
+    untyped: bool,
+    version: Version,
+) -> DocKind {
     let looks_like_assertion = obj.contains_key("recipient")
         && (obj.contains_key("badge")
             || obj.contains_key("verify")
             || obj.contains_key("verification"));
-    let kind = if has_type("Assertion") || (types.is_empty() && looks_like_assertion) {
+    if has_type("Assertion") || (untyped && looks_like_assertion) {
         DocKind::Assertion
     } else if has_type("BadgeClass") {
         DocKind::BadgeClass
@@ -343,7 +380,7 @@ pub fn detect_json(doc: &Value) -> Detected {
         DocKind::RevocationList
     } else if has_type("Endorsement") {
         DocKind::Endorsement
-    } else if types.is_empty() && version <= Version::V1_0 {
+    } else if untyped && version <= Version::V1_0 {
         // 1.0 documents carry no type: tell them apart by their fields.
         if obj.contains_key("criteria") && obj.contains_key("issuer") {
             DocKind::BadgeClass
@@ -356,16 +393,6 @@ pub fn detect_json(doc: &Value) -> Detected {
         }
     } else {
         DocKind::Unknown
-    };
-    let version = if kind == DocKind::Unknown && !obj.contains_key("@context") {
-        None
-    } else {
-        Some(version)
-    };
-    Detected {
-        version,
-        kind,
-        vcdm: None,
     }
 }
 

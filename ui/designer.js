@@ -31,8 +31,8 @@ function choiceGroup(name, legend, values, checked) {
       values.map((v) =>
         el(
           "label",
-          { class: "designer__choice" },
-          el("input", { type: "radio", name, value: v, checked: v === checked }),
+          { class: "designer__choice", for: `${name}-${v}` },
+          el("input", { type: "radio", name, id: `${name}-${v}`, value: v, checked: v === checked }),
           label(v),
         ),
       ),

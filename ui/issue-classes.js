@@ -88,11 +88,73 @@ function tagsOf(text) {
     .filter(Boolean);
 }
 
+// ---------------------------------------------------------------- alignments
+
+const ALIGNMENT_FIELDS = [
+  ["targetName", "Name", "text", "Programming"],
+  ["targetUrl", "Web address", "url", "https://…"],
+  ["targetFramework", "Framework", "text", "optional"],
+  ["targetCode", "Code", "text", "optional"],
+];
+
+function alignmentRow(a = {}) {
+  const row = el("li", { class: "alignment-row" });
+  const inputs = ALIGNMENT_FIELDS.map(([key, text, type, placeholder]) =>
+    el(
+      "label",
+      { class: "alignment-row__field" },
+      el("span", { class: "alignment-row__label" }, text),
+      el("input", { type, "data-key": key, value: a[key] || "", placeholder, autocomplete: "off", spellcheck: "false" }),
+    ),
+  );
+  const remove = el("button", { type: "button", class: "icon-button alignment-row__remove", title: "Remove this alignment" }, el("span", { class: "icon icon--close", "aria-hidden": "true" }));
+  remove.addEventListener("click", () => {
+    const next = row.nextElementSibling || row.previousElementSibling;
+    row.remove();
+    numberAlignments();
+    drawPreview();
+    (next ? next.querySelector("input") : $("class-alignment-add")).focus();
+  });
+  row.append(...inputs, remove);
+  return row;
+}
+
+/** Labels each row's controls with its number, for screen readers. */
+function numberAlignments() {
+  [...$("class-alignments").children].forEach((row, i) => {
+    for (const input of row.querySelectorAll("input")) {
+      const label = ALIGNMENT_FIELDS.find(([key]) => key === input.dataset.key)[1];
+      input.setAttribute("aria-label", `Alignment ${i + 1}: ${label}`);
+    }
+    row.querySelector(".alignment-row__remove").setAttribute("aria-label", `Remove alignment ${i + 1}`);
+  });
+}
+
+function alignments() {
+  return [...$("class-alignments").children]
+    .map((row) => Object.fromEntries([...row.querySelectorAll("input")].map((i) => [i.dataset.key, i.value.trim()])))
+    .filter((a) => Object.values(a).some(Boolean));
+}
+
+function drawAlignments(list) {
+  $("class-alignments").replaceChildren(...list.map((a) => alignmentRow(a)));
+  numberAlignments();
+}
+
 function drawPreview() {
   const issuer = currentIssuer();
   $("class-preview-name").textContent = $("class-name").value.trim() || "Badge name";
   $("class-preview-issuer").textContent = issuer ? `Issued by ${issuer.name}` : "";
   $("class-preview-description").textContent = $("class-description").value.trim() || "What the badge is for.";
+  const aligned = alignments().filter((a) => a.targetName);
+  $("class-preview-alignments-title").hidden = aligned.length === 0;
+  $("class-preview-alignments").replaceChildren(
+    ...aligned.map((a) => {
+      const code = [a.targetFramework, a.targetCode].filter(Boolean).join(" ");
+      const ok = /^https?:\/\//i.test(a.targetUrl);
+      return el("li", {}, el("a", { href: ok ? a.targetUrl : null, "data-external": ok ? "true" : null }, a.targetName), code ? ` (${code})` : "");
+    }),
+  );
   $("class-preview-tags").replaceChildren(...tagsOf($("class-tags").value).map((t) => el("li", { class: "tag" }, t)));
   clearTimeout(previewTimer);
   previewTimer = setTimeout(async () => {
@@ -121,6 +183,7 @@ function fill(c, format = "ob3") {
   $("class-criteria").value = c ? c.criteria : "";
   $("class-criteria-url").value = c ? c.criteria_url || "" : "";
   $("class-tags").value = c ? c.tags.join(", ") : "";
+  drawAlignments(c ? c.alignments : []);
   const valid = c ? c.valid_for || "" : "";
   const select = $("class-valid");
   if (valid && ![...select.options].some((o) => o.value === valid)) select.append(el("option", { value: valid }, valid));
@@ -150,6 +213,7 @@ function form() {
     vc_jwt: editing ? editing.vc_jwt : false,
     valid_for: $("class-valid").value,
     tags: tagsOf($("class-tags").value),
+    alignments: alignments(),
   };
 }
 
@@ -217,9 +281,15 @@ registerIssueScreen("class", {
     $("class-format").addEventListener("change", () => {
       $("class-suspendable-row").hidden = $("class-format").value !== "ob3";
     });
-    for (const id of ["class-name", "class-description", "class-criteria", "class-tags"]) {
+    for (const id of ["class-name", "class-description", "class-criteria", "class-tags", "class-alignments"]) {
       $(id).addEventListener("input", drawPreview);
     }
+    $("class-alignment-add").addEventListener("click", () => {
+      const row = alignmentRow();
+      $("class-alignments").append(row);
+      numberAlignments();
+      row.querySelector("input").focus();
+    });
     section.addEventListener("keydown", (e) => {
       if (e.key === "Escape" && !(e.target instanceof HTMLTextAreaElement) && !document.querySelector("dialog[open]")) {
         e.preventDefault();

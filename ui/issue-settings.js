@@ -7,7 +7,7 @@
 import * as api from "./api.js";
 import { el, icon } from "./dom.js";
 import { plural } from "./format.js";
-import { currentIssuer, registerIssueScreen, reloadIssuers, setCurrentIssuer } from "./issue.js";
+import { currentIssuer, registerIssueScreen, reloadIssuers, setCurrentIssuer, showIssueScreen } from "./issue.js";
 import { imageField } from "./issue-setup.js";
 import { confirmDialog } from "./dialog.js";
 import { latestOnly } from "./latest.js";
@@ -229,7 +229,6 @@ function keysPanel(issuer) {
     { class: "panel", "aria-labelledby": "keys-title" },
     el("h3", { class: "panel__title", id: "keys-title" }, "Signing keys"),
     el("p", { class: "field-help" }, "The private halves are files in Satchel's data folder, readable only by you; they prove your badges come from you. Export them to a safe place: without them you cannot award more badges under this name."),
-    el("div", { id: "key-warnings" }),
     el("ul", { class: "key-rows", id: "key-list", "aria-label": "Keys" }, rows),
     el(
       "div",
@@ -321,6 +320,7 @@ function emailPanel() {
       drawEmail(answer);
       $("smtp-message").textContent = host ? "Email settings saved." : "Email settings removed.";
     } catch (err) {
+      $("smtp-message").textContent = "";
       $("smtp-error").textContent = `The email settings were not saved: ${err.message}`;
     }
   });
@@ -355,12 +355,44 @@ function drawEmail(answer) {
   $("smtp-forget").hidden = !answer.has_password;
 }
 
+// ---------------------------------------------------------------- issuers
+
+/** Which issuer the Issue screens work on, and setting up another. */
+function issuersPanel(list, issuer) {
+  const select = el(
+    "select",
+    { id: "issuer-select" },
+    list.map((i) => el("option", { value: String(i.id), selected: i.id === issuer.id }, i.name)),
+  );
+  select.addEventListener("change", () => {
+    const chosen = list.find((i) => String(i.id) === select.value);
+    if (chosen) {
+      setCurrentIssuer(chosen);
+      draw(chosen);
+      $("issuer-select").focus();
+    }
+  });
+  const another = el("button", { type: "button", class: "button", id: "issuer-another" }, "Set up another issuer…");
+  another.addEventListener("click", () => showIssueScreen("setup"));
+  return el(
+    "div",
+    { class: "issuer-switch" },
+    list.length > 1 ? el("label", { for: "issuer-select", class: "issuer-switch__label" }, "Issuer") : null,
+    list.length > 1 ? select : null,
+    another,
+  );
+}
+
 // ---------------------------------------------------------------- screen
+
+let issuerList = [];
 
 function draw(issuer, { keepMessage = false } = {}) {
   const message = keepMessage && $("keys-message") ? $("keys-message").textContent : "";
   const fresh = take();
-  $("issuer-body").replaceChildren(profilePanel(issuer), keysPanel(issuer), emailPanel());
+  $("issuer-switch").replaceChildren(issuersPanel(issuerList, issuer));
+  // A key that cannot sign matters most: its warning comes first.
+  $("issuer-body").replaceChildren(el("div", { id: "key-warnings", class: "key-warnings" }), profilePanel(issuer), keysPanel(issuer), emailPanel());
   if (message) $("keys-message").textContent = message;
   logo = imageField("issuer-image", { logo: true, title: "Choose the issuer's image" });
   logo.reset(issuer.image_uri);
@@ -372,9 +404,14 @@ function draw(issuer, { keepMessage = false } = {}) {
 }
 
 registerIssueScreen("issuer", {
-  show() {
+  async show() {
+    try {
+      issuerList = await api.issuers();
+    } catch (err) {
+      toast(`Satchel could not read your issuers: ${err.message}`);
+    }
     const issuer = currentIssuer();
-    if (issuer) draw(issuer);
+    if (issuer) draw(issuerList.find((i) => i.id === issuer.id) || issuer);
   },
   drop: (paths) => logo && logo.drop(paths),
 });

@@ -5,7 +5,7 @@
 // the class editor and the issuer's profile share.
 
 import * as api from "./api.js";
-import { registerIssueScreen, setCurrentIssuer, showIssueScreen } from "./issue.js";
+import { currentIssuer, registerIssueScreen, setCurrentIssuer, showIssueScreen } from "./issue.js";
 
 const $ = (id) => document.getElementById(id);
 
@@ -144,9 +144,12 @@ registerIssueScreen("setup", {
   init() {
     image = imageField("setup-image", { logo: true, title: "Choose the issuer's image" });
     $("setup-form").addEventListener("submit", submit);
+    $("setup-cancel").addEventListener("click", () => showIssueScreen("issuer"));
   },
   show() {
     $("setup-error").textContent = "";
+    // A further issuer can be set up from "Issuer and keys"; the first cannot be skipped.
+    $("setup-cancel").hidden = !currentIssuer();
   },
   drop: (paths) => image.drop(paths),
 });

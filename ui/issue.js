@@ -8,8 +8,10 @@
 //   registerIssueScreen("awards", { init(section), show(section, params), drop(paths) })
 //
 // `init` runs once, before the first `show`; `show` runs every time the
-// screen is opened (params as given to showIssueScreen); `drop`, when given,
-// receives the paths of files dropped on the window while it shows.
+// screen is opened (params as given to showIssueScreen), but not when Issue
+// mode is returned to from the Backpack (the screen is shown as it was
+// left); `drop`, when given, receives the paths of files dropped on the
+// window while it shows.
 //
 // Keys: Ctrl+Shift+B / Ctrl+Shift+I switch modes; in Issue mode Ctrl+1…4
 // open its tabs (as they open the Backpack's in the Backpack).
@@ -177,8 +179,19 @@ export async function setMode(next, { focus = true, route = true } = {}) {
     }
   }
   if (!issuer) await showIssueScreen("setup", {}, { focus });
-  else if (current && current.name !== "setup") await showIssueScreen(current.name, current.params, { focus });
+  else if (current && current.name !== "setup") comeBack({ focus });
   else await showIssueScreen("classes", {}, { focus });
+}
+
+/** Back in Issue mode: the screen shown last, as it was left (a form
+ *  half filled in stays so); only the warning is read again. */
+function comeBack({ focus }) {
+  document.title = `${TITLES[current.name] || "Issue"} — Satchel`;
+  const heading = $(`issue-screen-${current.name}`).querySelector("h2");
+  if (focus && heading) {
+    heading.tabIndex = -1;
+    heading.focus({ preventScroll: true });
+  }
 }
 
 /** Wires the mode switch, Issue mode's tabs and keys. */

@@ -172,7 +172,7 @@ function startApp() {
         e.preventDefault();
         show({ 1: "backpack", 2: "collections", 3: "settings" }[k]);
       }
-    } else if (e.key === "Escape" && screen === "detail" && !(e.target instanceof HTMLTextAreaElement)) {
+    } else if (e.key === "Escape" && screen === "detail" && !isIssueMode() && !(e.target instanceof HTMLTextAreaElement)) {
       e.preventDefault();
       closeDetail();
     }

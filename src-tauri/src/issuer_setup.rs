@@ -248,6 +248,8 @@ pub struct ClassForm {
     /// `2y`, `18m`, `90d`; empty for none.
     pub valid_for: Option<String>,
     pub tags: Option<Vec<String>>,
+    /// `{ targetName, targetUrl, targetDescription, targetFramework, targetCode }`.
+    pub alignments: Option<Vec<serde_json::Value>>,
 }
 
 /// The badge classes of `issuer` (all issuers' with `None`).
@@ -292,6 +294,7 @@ pub async fn create_class(state: Shared<'_>, issuer: i64, form: ClassForm) -> An
             valid_for: given(form.valid_for),
             tags: form.tags.unwrap_or_default(),
             achievement_type: None,
+            alignments: form.alignments.unwrap_or_default(),
         };
         let c = state.create_class(&new)?;
         class_out(&state, c)
@@ -319,6 +322,7 @@ pub async fn edit_class(state: Shared<'_>, id: i64, form: ClassForm) -> Answer<C
             }),
             tags: form.tags,
             vc_jwt: Some(form.vc_jwt),
+            alignments: form.alignments,
         };
         let c = state.edit_class(id, &edit)?;
         class_out(&state, c)

@@ -108,6 +108,9 @@ pub struct NewClass {
     pub tags: Vec<String>,
     /// OB 3.0 achievement type.
     pub achievement_type: Option<String>,
+    /// Alignments to frameworks or standards (`targetName`, `targetUrl`, and
+    /// optionally `targetDescription`, `targetFramework`, `targetCode`).
+    pub alignments: Vec<serde_json::Value>,
 }
 
 /// Changes to a badge class (`None`: unchanged).
@@ -129,6 +132,8 @@ pub struct ClassEdit {
     pub tags: Option<Vec<String>>,
     /// Also issue VC-JWTs.
     pub vc_jwt: Option<bool>,
+    /// Alignments (replace the old ones).
+    pub alignments: Option<Vec<serde_json::Value>>,
 }
 
 /// One award made: its number and the files written.
@@ -234,6 +239,49 @@ fn read_image_file(path: &Path) -> Result<Vec<u8>, AppError> {
     }
     std::fs::read(path)
         .map_err(|e| invalid(format!("the image {} cannot be read ({e})", path.display())))
+}
+
+/// The most alignments a badge class carries.
+const MAX_ALIGNMENTS: usize = 20;
+
+/// Checks a class's alignments and keeps only the fields both formats
+/// share: `targetName` and an http(s) `targetUrl` (required),
+/// `targetDescription`, `targetFramework` and `targetCode` (optional).
+/// Stored in the OB 2.0 shape; the OB 3.0 documents add their `type`.
+fn check_alignments(given: &[serde_json::Value]) -> Result<Vec<serde_json::Value>, AppError> {
+    if given.len() > MAX_ALIGNMENTS {
+        return Err(invalid(format!(
+            "a badge class can have at most {MAX_ALIGNMENTS} alignments, and {} were given",
+            given.len()
+        )));
+    }
+    given
+        .iter()
+        .enumerate()
+        .map(|(i, a)| {
+            let n = i + 1;
+            let text = |key: &str| a.get(key).and_then(|v| v.as_str()).map(str::trim);
+            let name = text("targetName").filter(|t| !t.is_empty()).ok_or_else(|| {
+                invalid(format!("alignment {n} has no name (targetName); name the standard or skill it aligns to"))
+            })?;
+            let url = text("targetUrl").filter(|t| !t.is_empty()).ok_or_else(|| {
+                invalid(format!("alignment {n} has no web address (targetUrl); give the page that describes it"))
+            })?;
+            let mut out = serde_json::Map::new();
+            out.insert("targetName".into(), issuer::check_text("alignment name", name, 200)?.into());
+            out.insert("targetUrl".into(), issuer::check_web_url("alignment URL", url)?.into());
+            for (key, what) in [
+                ("targetDescription", "alignment description"),
+                ("targetFramework", "alignment framework"),
+                ("targetCode", "alignment code"),
+            ] {
+                if let Some(t) = text(key).filter(|t| !t.is_empty()) {
+                    out.insert(key.into(), issuer::check_text(what, t, 1000)?.into());
+                }
+            }
+            Ok(serde_json::Value::Object(out))
+        })
+        .collect()
 }
 
 fn identity_of(i: &IssuerRecord) -> Identity {
@@ -496,7 +544,7 @@ impl App {
                 .map(|t| t.trim().to_owned())
                 .filter(|t| !t.is_empty())
                 .collect(),
-            alignments: Vec::new(),
+            alignments: check_alignments(&new.alignments)?,
             achievement_type: new.achievement_type.clone(),
             valid_for: new
                 .valid_for
@@ -572,6 +620,9 @@ impl App {
         }
         if let Some(t) = &edit.tags {
             c.tags = t.clone();
+        }
+        if let Some(a) = &edit.alignments {
+            c.alignments = check_alignments(a)?;
         }
         if let Some(j) = edit.vc_jwt {
             if j && c.format != "ob3" {

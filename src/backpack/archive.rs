@@ -130,82 +130,11 @@ fn write_all(store: &Mutex<Store>, dir: &Path) -> Result<ExportAllSummary, Store
     let mut manifest_badges = Vec::with_capacity(ids.len());
     let mut doc_urls = std::collections::BTreeSet::new();
     for id in &ids {
-        let (record, file, history) = {
-            let s = lock(store);
-            (s.badge(*id)?, s.badge_file(*id)?, s.verifications(*id)?)
-        };
-        let Some(record) = record else { continue };
-        let base = format!("{id:04}-{}", slug(record.summary.name.as_deref()));
-        let original = match &file {
-            Some((media, bytes)) => {
-                let rel = format!("badges/{base}.{}", extension(media));
-                write(&dir.join(&rel), bytes)?;
-                Some(rel)
-            }
-            None => None,
-        };
-        let payload: Value = serde_json::from_str(&record.payload)
-            .unwrap_or_else(|_| Value::String(record.payload.clone()));
-        let badge: Value = serde_json::from_str(&record.badge_json).unwrap_or(Value::Null);
-        let last: Value = history
-            .last()
-            .and_then(|v| serde_json::from_str(&v.report_json).ok())
-            .unwrap_or(Value::Null);
-        let json_rel = format!("badges/{base}.satchel.json");
-        let body = json!({
-            "id": id,
-            "badge": badge,
-            "payload": payload,
-            "status": record.summary.status,
-            "checked_at": record.summary.checked_at,
-            "verification": last,
-            "history": history.iter().map(|v| json!({"checked_at": v.checked_at, "status": v.status, "offline": v.offline})).collect::<Vec<_>>(),
-            "tags": record.tags,
-            "note": record.note,
-            "source": record.source,
-            "sha256": record.sha256,
-        });
-        write(
-            &dir.join(&json_rel),
-            serde_json::to_string_pretty(&body)
-                .unwrap_or_default()
-                .as_bytes(),
-        )?;
-        doc_urls.extend(record.documents.iter().cloned());
-        manifest_badges.push(json!({
-            "id": id,
-            "name": record.summary.name,
-            "issuer": record.summary.issuer_name,
-            "version": record.summary.version,
-            "status": record.summary.status,
-            "checked_at": record.summary.checked_at,
-            "assertion_id": record.summary.assertion_id,
-            "sha256": record.sha256,
-            "original": original,
-            "json": json_rel,
-            "tags": record.tags,
-            "collections": record.collections.iter().map(|(_, n)| n).collect::<Vec<_>>(),
-        }));
+        if let Some(entry) = write_badge(store, dir, *id, &mut doc_urls)? {
+            manifest_badges.push(entry);
+        }
     }
-    let mut index = serde_json::Map::new();
-    for url in &doc_urls {
-        let Some(doc) = lock(store).get_document(url)? else {
-            continue;
-        };
-        let rel = format!("documents/{}", &doc.sha256[..32]);
-        write(&dir.join(&rel), &doc.body)?;
-        index.insert(
-            url.clone(),
-            json!({"file": rel, "status": doc.status, "content_type": doc.content_type, "fetched_at": doc.fetched_at, "sha256": doc.sha256}),
-        );
-    }
-    let documents = index.len();
-    write(
-        &docs_dir.join("index.json"),
-        serde_json::to_string_pretty(&Value::Object(index))
-            .unwrap_or_default()
-            .as_bytes(),
-    )?;
+    let documents = write_documents(store, dir, &doc_urls)?;
     let (collections, identities) = {
         let s = lock(store);
         let mut cs = Vec::new();
@@ -235,6 +164,104 @@ fn write_all(store: &Mutex<Store>, dir: &Path) -> Result<ExportAllSummary, Store
         documents,
         collections: n_collections,
     })
+}
+
+/// Writes badge `id`'s original file and its `.satchel.json` under `badges/`,
+/// adds the documents its verification used to `doc_urls`, and returns its
+/// manifest entry (`None` when the badge is gone).
+fn write_badge(
+    store: &Mutex<Store>,
+    dir: &Path,
+    id: i64,
+    doc_urls: &mut std::collections::BTreeSet<String>,
+) -> Result<Option<Value>, StoreError> {
+    let (record, file, history) = {
+        let s = lock(store);
+        (s.badge(id)?, s.badge_file(id)?, s.verifications(id)?)
+    };
+    let Some(record) = record else {
+        return Ok(None);
+    };
+    let base = format!("{id:04}-{}", slug(record.summary.name.as_deref()));
+    let original = match &file {
+        Some((media, bytes)) => {
+            let rel = format!("badges/{base}.{}", extension(media));
+            write(&dir.join(&rel), bytes)?;
+            Some(rel)
+        }
+        None => None,
+    };
+    let payload: Value = serde_json::from_str(&record.payload)
+        .unwrap_or_else(|_| Value::String(record.payload.clone()));
+    let badge: Value = serde_json::from_str(&record.badge_json).unwrap_or(Value::Null);
+    let last: Value = history
+        .last()
+        .and_then(|v| serde_json::from_str(&v.report_json).ok())
+        .unwrap_or(Value::Null);
+    let json_rel = format!("badges/{base}.satchel.json");
+    let body = json!({
+        "id": id,
+        "badge": badge,
+        "payload": payload,
+        "status": record.summary.status,
+        "checked_at": record.summary.checked_at,
+        "verification": last,
+        "history": history.iter().map(|v| json!({"checked_at": v.checked_at, "status": v.status, "offline": v.offline})).collect::<Vec<_>>(),
+        "tags": record.tags,
+        "note": record.note,
+        "source": record.source,
+        "sha256": record.sha256,
+    });
+    write(
+        &dir.join(&json_rel),
+        serde_json::to_string_pretty(&body)
+            .unwrap_or_default()
+            .as_bytes(),
+    )?;
+    doc_urls.extend(record.documents.iter().cloned());
+    Ok(Some(json!({
+        "id": id,
+        "name": record.summary.name,
+        "issuer": record.summary.issuer_name,
+        "version": record.summary.version,
+        "status": record.summary.status,
+        "checked_at": record.summary.checked_at,
+        "assertion_id": record.summary.assertion_id,
+        "sha256": record.sha256,
+        "original": original,
+        "json": json_rel,
+        "tags": record.tags,
+        "collections": record.collections.iter().map(|(_, n)| n).collect::<Vec<_>>(),
+    })))
+}
+
+/// Writes the kept documents at `doc_urls` under `documents/`, with their
+/// `index.json`; returns how many there were.
+fn write_documents(
+    store: &Mutex<Store>,
+    dir: &Path,
+    doc_urls: &std::collections::BTreeSet<String>,
+) -> Result<usize, StoreError> {
+    let mut index = serde_json::Map::new();
+    for url in doc_urls {
+        let Some(doc) = lock(store).get_document(url)? else {
+            continue;
+        };
+        let rel = format!("documents/{}", &doc.sha256[..32]);
+        write(&dir.join(&rel), &doc.body)?;
+        index.insert(
+            url.clone(),
+            json!({"file": rel, "status": doc.status, "content_type": doc.content_type, "fetched_at": doc.fetched_at, "sha256": doc.sha256}),
+        );
+    }
+    let documents = index.len();
+    write(
+        &dir.join("documents").join("index.json"),
+        serde_json::to_string_pretty(&Value::Object(index))
+            .unwrap_or_default()
+            .as_bytes(),
+    )?;
+    Ok(documents)
 }
 
 #[cfg(test)]

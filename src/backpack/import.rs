@@ -9,9 +9,10 @@ use crate::detect::InputKind;
 use crate::fetch::Fetch;
 use crate::inspect::{self, InspectError, Inspection};
 use crate::limits;
+use crate::model::BadgeView;
 use crate::pool::{self, Slots};
 use crate::store::{DuplicateBy, Inserted, NewBadge, NewVerification, Store};
-use crate::verify::{self, Options};
+use crate::verify::{self, Options, Report};
 use serde::Serialize;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Condvar, Mutex, PoisonError};
@@ -365,6 +366,112 @@ fn container_word(kind: InputKind) -> &'static str {
     }
 }
 
+/// An item that passed the import's first checks, on its way to be verified
+/// and stored.
+struct Admitted<'f> {
+    source: String,
+    bytes: Vec<u8>,
+    sha: String,
+    found: Inspection,
+    /// The fetcher that notes which documents verification used.
+    recording: Recording<'f>,
+    view: Option<(BadgeView, Option<String>)>,
+    assertion_id: Option<String>,
+    /// The kept badge this item replaces (`SameId::Replace`).
+    replacing: Option<i64>,
+}
+
+/// The refusal of an item that could not be inspected.
+fn unread(source: String, bytes: &[u8], e: &InspectError) -> ItemReport {
+    match e {
+        // A good image without a badge, a document that is not one, or
+        // something that is no image, JSON, JWS or URL at all.
+        InspectError::NotBaked(..) | InspectError::NotABadge(_) => ItemReport::refused(
+            source,
+            ItemOutcome::NotABadge,
+            (Problem::of(e), e.to_string()),
+        ),
+        _ if crate::detect::sniff(bytes) == InputKind::Unknown => ItemReport::refused(
+            source,
+            ItemOutcome::NotABadge,
+            (Problem::Unsupported, e.to_string()),
+        ),
+        // A damaged image, an unreadable baked payload, an I/O error:
+        // it may well be a badge, and it could not be read.
+        _ => ItemReport::refused(source, ItemOutcome::Failed, (Problem::of(e), e.to_string())),
+    }
+}
+
+/// What a document that is no award is instead, after "this is not":
+/// "an awarded badge: it is an Endorsement".
+fn what_instead(kind: crate::detect::DocKind) -> String {
+    match kind {
+        crate::detect::DocKind::Unknown => "an Open Badges document".to_owned(),
+        kind => {
+            let name = kind.as_str();
+            let article = if name.starts_with(['A', 'E', 'I', 'O', 'U']) {
+                "an"
+            } else {
+                "a"
+            };
+            format!("an awarded badge: it is {article} {name}")
+        }
+    }
+}
+
+/// Fetches (through `recording`, so they are kept) the images a badge's page
+/// shows, so it displays offline too: the badge image unless the badge is its
+/// own image, and the issuer's.
+fn keep_images(found: &Inspection, view: Option<&BadgeView>, recording: &Recording) {
+    let Some(v) = view else { return };
+    let own_image = matches!(found.container, InputKind::Png | InputKind::Svg);
+    for image in [
+        v.image.as_deref().filter(|_| !own_image),
+        v.issuer.image.as_deref(),
+    ]
+    .into_iter()
+    .flatten()
+    {
+        if crate::detect::is_http_url(image) {
+            let _ = recording.get(image);
+        }
+    }
+}
+
+/// The stored fields derived from a badge's view and first report.
+struct Fields {
+    /// The view as JSON (`{}` without one).
+    badge_json: String,
+    version: Option<String>,
+    /// The description and the tags, for the full-text index.
+    description: Option<String>,
+    /// The criteria's narrative, else their URL.
+    criteria: Option<String>,
+}
+
+impl Fields {
+    fn of(view: Option<&(BadgeView, Option<String>)>, report: &Report) -> Fields {
+        let v = view.map(|(v, _)| v);
+        Fields {
+            badge_json: v
+                .and_then(|v| serde_json::to_string(v).ok())
+                .unwrap_or_else(|| "{}".to_owned()),
+            version: view
+                .and_then(|(_, ver)| ver.clone())
+                .or_else(|| report.version.map(|x| x.as_str().to_owned())),
+            description: v.map(|v| {
+                let mut text = v.description.clone().unwrap_or_default();
+                for tag in &v.tags {
+                    text.push(' ');
+                    text.push_str(tag);
+                }
+                text
+            }),
+            criteria: v.and_then(|v| v.criteria.narrative.clone().or(v.criteria.url.clone())),
+        }
+    }
+}
+
 impl Context<'_> {
     fn now(&self) -> i64 {
         self.opts.now.unwrap_or_else(crate::clock::now)
@@ -419,55 +526,38 @@ impl Context<'_> {
     ) -> ItemReport {
         let found = match found {
             Ok(f) => f,
-            // A good image without a badge, a document that is not one, or
-            // something that is no image, JSON, JWS or URL at all.
-            Err(e @ (InspectError::NotBaked(..) | InspectError::NotABadge(_))) => {
-                return ItemReport::refused(
-                    source,
-                    ItemOutcome::NotABadge,
-                    (Problem::of(&e), e.to_string()),
-                )
-            }
-            Err(e) if crate::detect::sniff(&bytes) == InputKind::Unknown => {
-                return ItemReport::refused(
-                    source,
-                    ItemOutcome::NotABadge,
-                    (Problem::Unsupported, e.to_string()),
-                )
-            }
-            // A damaged image, an unreadable baked payload, an I/O error:
-            // it may well be a badge, and it could not be read.
-            Err(e) => {
-                return ItemReport::refused(
-                    source,
-                    ItemOutcome::Failed,
-                    (Problem::of(&e), e.to_string()),
-                )
-            }
+            Err(e) => return unread(source, &bytes, &e),
         };
+        match self.admit(i, source, bytes, found) {
+            Ok(item) => self.verify_and_store(item, url.is_some()),
+            Err(report) => *report,
+        }
+    }
+
+    /// Refuses what is no award or a duplicate; else waits for the earlier items
+    /// that may store the same badge (`InputOrder`) and says which kept badge
+    /// the item replaces, if any.
+    fn admit<'f>(
+        &'f self,
+        i: usize,
+        source: String,
+        bytes: Vec<u8>,
+        found: Inspection,
+    ) -> Result<Admitted<'f>, Box<ItemReport>> {
         let sha = crate::store::sha256_hex(&bytes);
         if let Some(report) = self.duplicate(&source, &sha, None) {
-            return report;
+            return Err(Box::new(report));
         }
         let is_link = found.payload_kind == crate::inspect::PayloadKind::Url;
         if !found.kind.is_award() && !is_link {
-            let what = match found.kind {
-                crate::detect::DocKind::Unknown => "an Open Badges document".to_owned(),
-                kind => {
-                    let name = kind.as_str();
-                    let article = if name.starts_with(['A', 'E', 'I', 'O', 'U']) {
-                        "an"
-                    } else {
-                        "a"
-                    };
-                    format!("an awarded badge: it is {article} {name}")
-                }
-            };
-            return ItemReport::refused(
+            return Err(Box::new(ItemReport::refused(
                 source,
                 ItemOutcome::NotABadge,
-                (Problem::NotAnAward, format!("this is not {what}")),
-            );
+                (
+                    Problem::NotAnAward,
+                    format!("this is not {}", what_instead(found.kind)),
+                ),
+            )));
         }
         let recording = Recording::new(self.fetch);
         let view = view_of(&found, &recording);
@@ -486,80 +576,59 @@ impl Context<'_> {
             match (report.duplicate_by, self.opts.same_id) {
                 (Some(DuplicateBy::SameId), SameId::Replace) => replacing = report.badge_id,
                 (Some(DuplicateBy::SameId), SameId::KeepBoth) => {}
-                _ => return report,
+                _ => return Err(Box::new(report)),
             }
         }
+        Ok(Admitted {
+            source,
+            bytes,
+            sha,
+            found,
+            recording,
+            view,
+            assertion_id,
+            replacing,
+        })
+    }
+
+    /// Verifies an admitted item, keeps the images its page shows, and stores
+    /// it with its first verification. `from_url`: the item was fetched.
+    fn verify_and_store(&self, item: Admitted, from_url: bool) -> ItemReport {
         let now = self.now();
         let report = verify::verify(
-            &found,
-            &recording,
+            &item.found,
+            &item.recording,
             &Options {
                 now,
                 recipients: self.identities.clone(),
                 recipient_rule: crate::verify::RecipientRule::Note,
             },
         );
-        // Keep the images a page shows, so the badge displays offline too.
-        if let Some((v, _)) = &view {
-            let own_image = matches!(found.container, InputKind::Png | InputKind::Svg);
-            for image in [
-                v.image.as_deref().filter(|_| !own_image),
-                v.issuer.image.as_deref(),
-            ]
-            .into_iter()
-            .flatten()
-            {
-                if crate::detect::is_http_url(image) {
-                    let _ = recording.get(image);
-                }
-            }
-        }
-        let rec = recorded(
-            &report,
-            recording.documents(),
-            view.as_ref().map(|(v, _)| v),
-            &self.identities,
-        );
-        let status = report.status.as_str();
-        let badge_json = view
-            .as_ref()
-            .and_then(|(v, _)| serde_json::to_string(v).ok())
-            .unwrap_or_else(|| "{}".to_owned());
-        let v = view.as_ref().map(|(v, _)| v);
-        let version = view
-            .as_ref()
-            .and_then(|(_, ver)| ver.clone())
-            .or_else(|| report.version.map(|x| x.as_str().to_owned()));
-        let description = v.map(|v| {
-            let mut text = v.description.clone().unwrap_or_default();
-            for tag in &v.tags {
-                text.push(' ');
-                text.push_str(tag);
-            }
-            text
-        });
-        let criteria = v.and_then(|v| v.criteria.narrative.clone().or(v.criteria.url.clone()));
-        let container = if url.is_some() && found.container == InputKind::Json {
+        let v = item.view.as_ref().map(|(v, _)| v);
+        keep_images(&item.found, v, &item.recording);
+        let rec = recorded(&report, item.recording.documents(), v, &self.identities);
+        let fields = Fields::of(item.view.as_ref(), &report);
+        let container = if from_url && item.found.container == InputKind::Json {
             "url"
         } else {
-            container_word(found.container)
+            container_word(item.found.container)
         };
         let new = NewBadge {
-            original: &bytes,
-            sha256: Some(&sha),
-            media_type: media_type(found.container),
+            original: &item.bytes,
+            sha256: Some(&item.sha),
+            media_type: media_type(item.found.container),
             container,
-            source: &source,
-            version: version.as_deref(),
+            source: &item.source,
+            version: fields.version.as_deref(),
             format: report.format.as_str(),
-            assertion_id: assertion_id.as_deref(),
-            payload: &found.payload,
-            badge_json: &badge_json,
+            assertion_id: item.assertion_id.as_deref(),
+            payload: &item.found.payload,
+            badge_json: &fields.badge_json,
             name: v
                 .and_then(|v| v.name.as_deref())
                 .or(report.badge_name.as_deref()),
-            description: description.as_deref(),
-            criteria: criteria.as_deref(),
+            description: fields.description.as_deref(),
+            criteria: fields.criteria.as_deref(),
             issuer_name: v
                 .and_then(|v| v.issuer.name.as_deref())
                 .or(report.issuer.as_deref()),
@@ -569,7 +638,7 @@ impl Context<'_> {
             imported_at: now,
             verification: NewVerification {
                 checked_at: report.checked_at,
-                status,
+                status: report.status.as_str(),
                 offline: self.opts.offline,
                 report_json: &rec.report_json,
                 documents: &rec.documents,
@@ -577,51 +646,68 @@ impl Context<'_> {
             },
             tags: &[],
         };
-        let mut line = ItemReport::new(source.clone(), ItemOutcome::Imported);
+        let mut line = ItemReport::new(item.source.clone(), ItemOutcome::Imported);
         line.name = new.name.map(str::to_owned);
         line.issuer = new.issuer_name.map(str::to_owned);
-        if let Some(kept) = replacing {
-            let before = lock(self.store).badge(kept).ok().flatten();
-            return match lock(self.store).replace_badge(kept, &new) {
-                Ok(true) => {
-                    line.badge_id = Some(kept);
-                    line.status = Some(report.status);
-                    line.replaced_source = before.map(|b| b.source);
-                    line.reason = Some(format!(
-                        "kept instead of the file badge {kept} had{}: {}",
-                        line.replaced_source
-                            .as_deref()
-                            .map(|s| format!(" (from {s})"))
-                            .unwrap_or_default(),
-                        summary_sentence(&report)
-                    ));
-                    line
-                }
-                Ok(false) => ItemReport::refused(
-                    source,
-                    ItemOutcome::Failed,
-                    (
-                        Problem::Storage,
-                        format!("badge {kept} is no longer in the backpack"),
-                    ),
-                ),
-                Err(e) => ItemReport::refused(
-                    source,
-                    ItemOutcome::Failed,
-                    (Problem::Storage, format!("it could not be stored: {e}")),
-                ),
-            };
+        match item.replacing {
+            Some(kept) => self.replace(kept, &new, line, &report),
+            None => self.insert(&new, line, &report),
         }
+    }
+
+    /// Puts `new` in the place of badge `kept` (`SameId::Replace`).
+    fn replace(
+        &self,
+        kept: i64,
+        new: &NewBadge,
+        mut line: ItemReport,
+        report: &Report,
+    ) -> ItemReport {
+        let before = lock(self.store).badge(kept).ok().flatten();
+        match lock(self.store).replace_badge(kept, new) {
+            Ok(true) => {
+                line.badge_id = Some(kept);
+                line.status = Some(report.status);
+                line.replaced_source = before.map(|b| b.source);
+                line.reason = Some(format!(
+                    "kept instead of the file badge {kept} had{}: {}",
+                    line.replaced_source
+                        .as_deref()
+                        .map(|s| format!(" (from {s})"))
+                        .unwrap_or_default(),
+                    summary_sentence(report)
+                ));
+                line
+            }
+            Ok(false) => ItemReport::refused(
+                line.source,
+                ItemOutcome::Failed,
+                (
+                    Problem::Storage,
+                    format!("badge {kept} is no longer in the backpack"),
+                ),
+            ),
+            Err(e) => ItemReport::refused(
+                line.source,
+                ItemOutcome::Failed,
+                (Problem::Storage, format!("it could not be stored: {e}")),
+            ),
+        }
+    }
+
+    /// Stores `new` as a new badge (beside one with its id, if so asked), or
+    /// reports the badge it duplicates.
+    fn insert(&self, new: &NewBadge, mut line: ItemReport, report: &Report) -> ItemReport {
         let inserted = if self.opts.same_id == SameId::KeepBoth {
-            lock(self.store).insert_badge_beside(&new)
+            lock(self.store).insert_badge_beside(new)
         } else {
-            lock(self.store).insert_badge(&new)
+            lock(self.store).insert_badge(new)
         };
         match inserted {
             Ok(Inserted::New(id)) => {
                 line.badge_id = Some(id);
                 line.status = Some(report.status);
-                line.reason = Some(summary_sentence(&report));
+                line.reason = Some(summary_sentence(report));
                 line
             }
             Ok(Inserted::Duplicate(id, by)) => {
@@ -632,7 +718,7 @@ impl Context<'_> {
                 line
             }
             Err(e) => ItemReport::refused(
-                source,
+                line.source,
                 ItemOutcome::Failed,
                 (Problem::Storage, format!("it could not be stored: {e}")),
             ),

@@ -222,22 +222,11 @@ fn one(
     let after = report.status;
     let mut changes = status_changes(before, after);
     if let Ok(Some(last)) = &last {
-        let old: BTreeMap<String, String> =
-            serde_json::from_str(&last.documents_json).unwrap_or_default();
-        for (url, sha) in &rec.documents {
-            if old.get(url).is_some_and(|o| o != sha) {
-                let is_badge = record
-                    .summary
-                    .assertion_id
-                    .as_deref()
-                    .is_some_and(|a| crate::fetch::cache_key(a).is_ok_and(|k| &k == url));
-                changes.push(if is_badge {
-                    Change::BadgeChanged { url: url.clone() }
-                } else {
-                    Change::DocumentChanged { url: url.clone() }
-                });
-            }
-        }
+        changes.extend(document_changes(
+            &last.documents_json,
+            &rec.documents,
+            record.summary.assertion_id.as_deref(),
+        ));
     }
     let written = lock(store).add_verification(
         id,
@@ -265,6 +254,30 @@ fn one(
         changes,
         message: super::import::summary_sentence(&report),
     }
+}
+
+/// The documents (URL, sha256) a new verification used whose bytes differ
+/// from those the last one (`old_json`) used: the badge itself, when the URL
+/// is its assertion id's, or a document it depends on.
+fn document_changes(
+    old_json: &str,
+    documents: &[(String, String)],
+    assertion_id: Option<&str>,
+) -> Vec<Change> {
+    let old: BTreeMap<String, String> = serde_json::from_str(old_json).unwrap_or_default();
+    let mut changes = Vec::new();
+    for (url, sha) in documents {
+        if old.get(url).is_some_and(|o| o != sha) {
+            let is_badge =
+                assertion_id.is_some_and(|a| crate::fetch::cache_key(a).is_ok_and(|k| &k == url));
+            changes.push(if is_badge {
+                Change::BadgeChanged { url: url.clone() }
+            } else {
+                Change::DocumentChanged { url: url.clone() }
+            });
+        }
+    }
+    changes
 }
 
 fn status_changes(before: Option<Verdict>, after: Verdict) -> Vec<Change> {

@@ -160,14 +160,18 @@ pub fn unbake_png_reader<R: Read + Seek>(mut r: R) -> Result<Option<Unbaked>, Ba
         pos = end;
     }
 
-    let Some(best) = found
+    Ok(choose(found, index, warnings))
+}
+
+/// The badge to read of those `found` in a PNG of `chunks` chunks: the first of
+/// the most preferred chunk type (iTXt, then tEXt, then zTXt), with warnings
+/// about a wrong CRC, other badge chunks and a legacy chunk type.
+fn choose(mut found: Vec<Found>, chunks: usize, mut warnings: Vec<String>) -> Option<Unbaked> {
+    let best = found
         .iter()
         .enumerate()
         .min_by_key(|(i, f)| (f.ty.preference(), *i))
-        .map(|(i, _)| i)
-    else {
-        return Ok(None);
-    };
+        .map(|(i, _)| i)?;
     let chosen = found.swap_remove(best);
     if !chosen.crc_ok {
         warnings.insert(
@@ -203,7 +207,7 @@ pub fn unbake_png_reader<R: Read + Seek>(mut r: R) -> Result<Option<Unbaked>, Ba
             chosen.ty.name()
         ));
     }
-    Ok(Some(Unbaked {
+    Some(Unbaked {
         format: ImageFormat::Png,
         slot: chosen.slot,
         location: format!(
@@ -211,12 +215,12 @@ pub fn unbake_png_reader<R: Read + Seek>(mut r: R) -> Result<Option<Unbaked>, Ba
             chosen.ty.name(),
             chosen.slot.png_keyword(),
             chosen.index,
-            index
+            chunks
         ),
         payload: chosen.payload,
         verify_attribute: None,
         warnings,
-    }))
+    })
 }
 
 /// Reads a text chunk positioned just after its header. Returns the badge it

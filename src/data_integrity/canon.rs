@@ -224,6 +224,44 @@ fn processed_context(ctx: &Value, options: &json_ld::Options) -> Option<Arc<Acti
     Some(processed)
 }
 
+/// An RDF object as oxrdf has it; language tags are kept exactly as written,
+/// like the JavaScript reference implementation (oxrdf's checked constructor
+/// would lowercase them).
+fn object(o: rdf_types::Term) -> Option<oxrdf::Term> {
+    Some(match o {
+        rdf_types::Term::Id(i) => match id(i) {
+            oxrdf::Subject::NamedNode(n) => n.into(),
+            oxrdf::Subject::BlankNode(b) => b.into(),
+            #[allow(unreachable_patterns)]
+            _ => return None,
+        },
+        rdf_types::Term::Literal(lit) => match lit.type_ {
+            LiteralType::Any(ty) if ty.as_str() == XSD_STRING => {
+                oxrdf::Literal::new_simple_literal(lit.value)
+            }
+            LiteralType::Any(ty) => oxrdf::Literal::new_typed_literal(
+                lit.value,
+                oxrdf::NamedNode::new_unchecked(ty.into_string()),
+            ),
+            LiteralType::LangString(tag) => {
+                oxrdf::Literal::new_language_tagged_literal_unchecked(lit.value, tag.as_str())
+            }
+        }
+        .into(),
+    })
+}
+
+/// A quad's graph as oxrdf names it (the default graph for none).
+fn graph_name(g: Option<rdf_types::Id>) -> Option<oxrdf::GraphName> {
+    Some(match g.map(id) {
+        None => oxrdf::GraphName::DefaultGraph,
+        Some(oxrdf::Subject::NamedNode(n)) => n.into(),
+        Some(oxrdf::Subject::BlankNode(b)) => b.into(),
+        #[allow(unreachable_patterns)]
+        Some(_) => return None,
+    })
+}
+
 /// The document's RDF dataset, expanded in safe mode with the bundled contexts
 /// only; with `reuse_context`, its top-level `@context` is taken already
 /// processed when it can be (the tests compare both ways).
@@ -290,35 +328,8 @@ fn to_dataset(doc: &Value, reuse_context: bool) -> Result<oxrdf::Dataset, CanonE
             // Generalized RDF is off, so predicates are IRIs; skip anything else.
             rdf_types::Id::Blank(_) => continue,
         };
-        let object: oxrdf::Term = match o {
-            rdf_types::Term::Id(i) => match id(i) {
-                oxrdf::Subject::NamedNode(n) => n.into(),
-                oxrdf::Subject::BlankNode(b) => b.into(),
-                #[allow(unreachable_patterns)]
-                _ => continue,
-            },
-            rdf_types::Term::Literal(lit) => match lit.type_ {
-                LiteralType::Any(ty) if ty.as_str() == XSD_STRING => {
-                    oxrdf::Literal::new_simple_literal(lit.value)
-                }
-                LiteralType::Any(ty) => oxrdf::Literal::new_typed_literal(
-                    lit.value,
-                    oxrdf::NamedNode::new_unchecked(ty.into_string()),
-                ),
-                // Kept exactly as written, like the JavaScript reference
-                // implementation (oxrdf's checked constructor would lowercase it).
-                LiteralType::LangString(tag) => {
-                    oxrdf::Literal::new_language_tagged_literal_unchecked(lit.value, tag.as_str())
-                }
-            }
-            .into(),
-        };
-        let graph = match g.map(id) {
-            None => oxrdf::GraphName::DefaultGraph,
-            Some(oxrdf::Subject::NamedNode(n)) => n.into(),
-            Some(oxrdf::Subject::BlankNode(b)) => b.into(),
-            #[allow(unreachable_patterns)]
-            Some(_) => continue,
+        let (Some(object), Some(graph)) = (object(o), graph_name(g)) else {
+            continue;
         };
         dataset.insert(&oxrdf::Quad::new(subject, predicate, object, graph));
         if dataset.len() > MAX_QUADS {

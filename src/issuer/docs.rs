@@ -356,7 +356,19 @@ pub fn achievement(id: &Identity, c: &ClassRecord) -> Value {
         m.insert("tag".into(), c.tags.clone().into());
     }
     if !c.alignments.is_empty() {
-        m.insert("alignment".into(), c.alignments.clone().into());
+        // Stored in the OB 2.0 shape; OB 3.0 names the type.
+        let typed: Vec<Value> = c
+            .alignments
+            .iter()
+            .map(|a| {
+                let mut a = a.clone();
+                if let Some(o) = a.as_object_mut() {
+                    o.entry("type").or_insert_with(|| json!(["Alignment"]));
+                }
+                a
+            })
+            .collect();
+        m.insert("alignment".into(), typed.into());
     }
     Value::Object(m)
 }

@@ -117,39 +117,80 @@ fn page(context: Value) -> Result<Vec<u8>, IssuerError> {
 pub fn build(state: &State<'_>, signing: &SigningKeys) -> Result<Folder, IssuerError> {
     let id = state.identity;
     let mut files = BTreeMap::new();
-    let mut add = |path: String, bytes: Vec<u8>| {
-        files.insert(path, bytes);
-    };
-    add(
+    add_issuer(&mut files, state);
+    add_ob2_awards(&mut files, state)?;
+    if let Some((name, key)) = &signing.ed25519 {
+        add_status_lists(&mut files, state, name, key)?;
+    }
+    add_classes(&mut files, state)?;
+    files.insert(
+        "_headers".to_owned(),
+        b"/*.json\n  Content-Type: application/json\n  Access-Control-Allow-Origin: *\n".to_vec(),
+    );
+    files.insert(
+        ".htaccess".to_owned(),
+        b"<FilesMatch \"\\.json$\">\n  ForceType application/json\n  Header set Access-Control-Allow-Origin \"*\"\n</FilesMatch>\n"
+            .to_vec(),
+    );
+    let hashes: BTreeMap<&String, String> = files
+        .iter()
+        .map(|(p, b)| (p, crate::store::sha256_hex(b)))
+        .collect();
+    let manifest = json!({
+        "format": MANIFEST_FORMAT,
+        "base": id.base,
+        "files": hashes,
+    });
+    files.insert("manifest.json".to_owned(), json_bytes(&manifest));
+    Ok(Folder {
+        base: id.base.clone(),
+        files,
+    })
+}
+
+/// The issuer's documents: the OB 2.0 Profile, its keys, the OB 3.0 profile
+/// or `did.json` (with an Ed25519 key), its image.
+fn add_issuer(files: &mut BTreeMap<String, Vec<u8>>, state: &State<'_>) {
+    let id = state.identity;
+    files.insert(
         docs::OB2_PROFILE.to_owned(),
         json_bytes(&docs::ob2_profile(state.issuer, id, state.keys)),
     );
     for k in state.keys {
         match (k.algorithm.as_str(), docs::named_by_url(id)) {
-            ("rsa", _) => add(docs::key_path(&k.name), json_bytes(&docs::ob2_key(id, k))),
-            ("ed25519", true) => add(docs::key_path(&k.name), json_bytes(&docs::multikey(id, k))),
-            _ => {}
-        }
+            ("rsa", _) => files.insert(docs::key_path(&k.name), json_bytes(&docs::ob2_key(id, k))),
+            ("ed25519", true) => {
+                files.insert(docs::key_path(&k.name), json_bytes(&docs::multikey(id, k)))
+            }
+            _ => None,
+        };
     }
     let has_ed25519 = state.keys.iter().any(|k| k.algorithm == "ed25519");
     if has_ed25519 {
         if docs::named_by_url(id) {
-            add(
+            files.insert(
                 docs::OB3_PROFILE.to_owned(),
                 json_bytes(&docs::ob3_profile(state.issuer, id, state.keys, true)),
             );
         } else {
-            add(
+            files.insert(
                 id.did_path().to_owned(),
                 json_bytes(&docs::did_document(id, state.keys)),
             );
         }
     }
     if let Some(path) = docs::issuer_image(state.issuer) {
-        add(path, state.issuer.image.clone().unwrap_or_default());
+        files.insert(path, state.issuer.image.clone().unwrap_or_default());
     }
+}
+
+/// OB 2.0: the revocation list and the hosted assertions.
+fn add_ob2_awards(
+    files: &mut BTreeMap<String, Vec<u8>>,
+    state: &State<'_>,
+) -> Result<(), IssuerError> {
+    let id = state.identity;
     let class_of: BTreeMap<i64, &ClassRecord> = state.classes.iter().map(|c| (c.id, c)).collect();
-    // OB 2.0: the revocation list, hosted assertions.
     let mut revoked = Vec::new();
     for a in state.awards {
         let Some(c) = class_of.get(&a.class_id) else {
@@ -174,56 +215,71 @@ pub fn build(state: &State<'_>, signing: &SigningKeys) -> Result<Folder, IssuerE
                 (Some(_), reason) => docs::ob2_revoked(&doc, reason.as_deref().unwrap_or("")),
                 _ => doc,
             };
-            add(docs::assertion_path(&a.uid), json_bytes(&doc));
+            files.insert(docs::assertion_path(&a.uid), json_bytes(&doc));
         }
     }
-    add(
+    files.insert(
         docs::REVOCATIONS.to_owned(),
         json_bytes(&docs::ob2_revocations(id, &revoked)),
     );
-    // OB 3.0: the signed status lists.
-    if let Some((name, key)) = &signing.ed25519 {
-        let when = status_time(state);
-        for purpose in PURPOSES {
-            let set = state.status.iter().filter(|(award, p, _)| {
-                p == purpose
-                    && state.awards.iter().any(|a| {
-                        a.id == *award
-                            && if purpose == "revocation" {
-                                a.revoked.is_some()
-                            } else {
-                                a.suspended
-                            }
-                    })
-            });
-            let encoded = status::encode(set.map(|(_, _, i)| *i))?;
-            let list = docs::status_list(id, purpose, &encoded, when)?;
-            let signed = crate::data_integrity::sign_eddsa_rdfc_2022(
-                &list,
-                &docs::proof_options(id, name, when),
-                key,
-            )
-            .map_err(|e| {
-                IssuerError::Internal(format!("the status list could not be signed ({e})"))
-            })?;
-            add(docs::status_path(purpose), json_bytes(&signed));
-        }
+    Ok(())
+}
+
+/// OB 3.0: one status list per purpose, signed with the Ed25519 key `name`.
+fn add_status_lists(
+    files: &mut BTreeMap<String, Vec<u8>>,
+    state: &State<'_>,
+    name: &str,
+    key: &ed25519_dalek::SigningKey,
+) -> Result<(), IssuerError> {
+    let id = state.identity;
+    let when = status_time(state);
+    for purpose in PURPOSES {
+        let set = state.status.iter().filter(|(award, p, _)| {
+            p == purpose
+                && state.awards.iter().any(|a| {
+                    a.id == *award
+                        && if purpose == "revocation" {
+                            a.revoked.is_some()
+                        } else {
+                            a.suspended
+                        }
+                })
+        });
+        let encoded = status::encode(set.map(|(_, _, i)| *i))?;
+        let list = docs::status_list(id, purpose, &encoded, when)?;
+        let signed = crate::data_integrity::sign_eddsa_rdfc_2022(
+            &list,
+            &docs::proof_options(id, name, when),
+            key,
+        )
+        .map_err(|e| IssuerError::Internal(format!("the status list could not be signed ({e})")))?;
+        files.insert(docs::status_path(purpose), json_bytes(&signed));
     }
-    // Badge classes: document, image, criteria page.
+    Ok(())
+}
+
+/// Badge classes (document, image, criteria page) and the index page that
+/// lists them.
+fn add_classes(
+    files: &mut BTreeMap<String, Vec<u8>>,
+    state: &State<'_>,
+) -> Result<(), IssuerError> {
+    let id = state.identity;
     let mut listed = Vec::new();
     for c in state.classes {
         let doc = match format_of(c) {
             Format::Ob3 => docs::achievement_document(id, c),
             _ => docs::ob2_class(id, c),
         };
-        add(docs::class_path(c.id), json_bytes(&doc));
-        add(docs::class_image(c), c.image.clone());
+        files.insert(docs::class_path(c.id), json_bytes(&doc));
+        files.insert(docs::class_image(c), c.image.clone());
         // The criteria narrative is Markdown, rendered by `markdown` (raw
         // HTML escaped, links only http(s)/mailto): the one string the page
         // takes as HTML.
         let criteria_html = super::markdown::to_html(&c.criteria);
         let image = docs::class_image(c);
-        add(
+        files.insert(
             docs::class_page(c.id),
             page(json!({
                 "title": c.name,
@@ -239,7 +295,7 @@ pub fn build(state: &State<'_>, signing: &SigningKeys) -> Result<Folder, IssuerE
         );
         listed.push(json!({"name": c.name, "page": docs::class_page(c.id)}));
     }
-    add(
+    files.insert(
         "index.html".to_owned(),
         page(json!({
             "title": state.issuer.name,
@@ -247,29 +303,7 @@ pub fn build(state: &State<'_>, signing: &SigningKeys) -> Result<Folder, IssuerE
             "issuer": {"name": state.issuer.name, "url": state.issuer.url, "description": state.issuer.description},
         }))?,
     );
-    add(
-        "_headers".to_owned(),
-        b"/*.json\n  Content-Type: application/json\n  Access-Control-Allow-Origin: *\n".to_vec(),
-    );
-    add(
-        ".htaccess".to_owned(),
-        b"<FilesMatch \"\\.json$\">\n  ForceType application/json\n  Header set Access-Control-Allow-Origin \"*\"\n</FilesMatch>\n"
-            .to_vec(),
-    );
-    let hashes: BTreeMap<&String, String> = files
-        .iter()
-        .map(|(p, b)| (p, crate::store::sha256_hex(b)))
-        .collect();
-    let manifest = json!({
-        "format": MANIFEST_FORMAT,
-        "base": id.base,
-        "files": hashes,
-    });
-    files.insert("manifest.json".to_owned(), json_bytes(&manifest));
-    Ok(Folder {
-        base: id.base.clone(),
-        files,
-    })
+    Ok(())
 }
 
 impl Folder {

@@ -178,70 +178,12 @@ pub(crate) fn check_dates(
     end: Option<DateField<'_>>,
     strict: bool,
 ) -> (Option<i64>, Option<i64>) {
-    let read = |field: Option<DateField<'_>>, report: &mut Report| -> Option<i64> {
-        let field = field?;
-        if field.value.is_null() {
-            return None;
-        }
-        match parse_date(field.value) {
-            Ok(date) => {
-                if strict && !date.conforming {
-                    report.push(Check::warn(
-                        checks::DATES_FORMAT,
-                        format!(
-                            "The date in {} is not written as a date and time with a time zone, as the standard asks; Satchel read it as {}.",
-                            field.name,
-                            clock::rfc3339(date.secs)
-                        ),
-                        Some(format!("{}: {}", field.name, field.value)),
-                    ));
-                }
-                Some(date.secs)
-            }
-            Err(why) => {
-                report.push(Check::fail(
-                    checks::DATES_FORMAT,
-                    format!("The badge's {} is not a date Satchel can read.", field.name),
-                    Some(format!("{}: {why}", field.name)),
-                ));
-                None
-            }
-        }
-    };
-    let from = read(start, report);
-    let until = read(end, report);
+    let from = read_date(report, start, strict);
+    let until = read_date(report, end, strict);
     let now = opts.now;
     let checked = format!("checked at {}", clock::rfc3339(now));
     if let (Some(field), Some(from)) = (start, from) {
-        let said = if field.name.to_ascii_lowercase().contains("valid") {
-            format!("it is valid from {}", clock::date(from))
-        } else {
-            format!("it says it was issued on {}", clock::date(from))
-        };
-        let detail = Some(format!(
-            "{}: {}; {checked}",
-            field.name,
-            clock::rfc3339(from)
-        ));
-        report.push(if from > now {
-            Check::fail(
-                checks::DATES_START,
-                format!("This badge is not valid yet: {said}, which is still in the future."),
-                detail,
-            )
-        } else if field.name.to_ascii_lowercase().contains("valid") {
-            Check::pass(
-                checks::DATES_START,
-                format!("This badge is valid from {}.", clock::date(from)),
-                detail,
-            )
-        } else {
-            Check::pass(
-                checks::DATES_START,
-                format!("This badge was issued on {}.", clock::date(from)),
-                detail,
-            )
-        });
+        report.push(start_check(field, from, now, &checked));
     }
     if let (Some(from), Some(until)) = (from, until) {
         if until < from {
@@ -288,6 +230,74 @@ pub(crate) fn check_dates(
         _ => report.push(Check::pass(EXPIRY, "This badge does not expire.", None)),
     }
     (from, until)
+}
+
+/// A date field's time (Unix seconds); `None` when missing or null, or (with a
+/// `dates.format` failure) unreadable. When `strict`, a date not written as a
+/// date-time with a zone earns a `dates.format` warning.
+fn read_date(report: &mut Report, field: Option<DateField<'_>>, strict: bool) -> Option<i64> {
+    let field = field?;
+    if field.value.is_null() {
+        return None;
+    }
+    match parse_date(field.value) {
+        Ok(date) => {
+            if strict && !date.conforming {
+                report.push(Check::warn(
+                    checks::DATES_FORMAT,
+                    format!(
+                        "The date in {} is not written as a date and time with a time zone, as the standard asks; Satchel read it as {}.",
+                        field.name,
+                        clock::rfc3339(date.secs)
+                    ),
+                    Some(format!("{}: {}", field.name, field.value)),
+                ));
+            }
+            Some(date.secs)
+        }
+        Err(why) => {
+            report.push(Check::fail(
+                checks::DATES_FORMAT,
+                format!("The badge's {} is not a date Satchel can read.", field.name),
+                Some(format!("{}: {why}", field.name)),
+            ));
+            None
+        }
+    }
+}
+
+/// The `dates.start` check of a badge that starts (is issued or valid from) at
+/// `from`.
+fn start_check(field: DateField<'_>, from: i64, now: i64, checked: &str) -> Check {
+    let said = if field.name.to_ascii_lowercase().contains("valid") {
+        format!("it is valid from {}", clock::date(from))
+    } else {
+        format!("it says it was issued on {}", clock::date(from))
+    };
+    let detail = Some(format!(
+        "{}: {}; {checked}",
+        field.name,
+        clock::rfc3339(from)
+    ));
+    if from > now {
+        Check::fail(
+            checks::DATES_START,
+            format!("This badge is not valid yet: {said}, which is still in the future."),
+            detail,
+        )
+    } else if field.name.to_ascii_lowercase().contains("valid") {
+        Check::pass(
+            checks::DATES_START,
+            format!("This badge is valid from {}.", clock::date(from)),
+            detail,
+        )
+    } else {
+        Check::pass(
+            checks::DATES_START,
+            format!("This badge was issued on {}.", clock::date(from)),
+            detail,
+        )
+    }
 }
 
 /// Matches the badge's recipient identities against the user's

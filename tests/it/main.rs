@@ -16,6 +16,7 @@ mod fetch;
 mod hostile;
 mod interop;
 mod issuer;
+mod issuer_classes;
 mod issuer_delivery;
 mod issuer_parts;
 mod issuer_screens;

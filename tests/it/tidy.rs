@@ -364,3 +364,241 @@ fn core_modules_have_no_cycles() {
         }
     }
 }
+
+/// The functions of `src/` allowed over [`LONG_FN`] lines, each with the one-line
+/// reason ARCHITECTURE.md's "Long files" section gives for it (the test checks
+/// that the two lists are the same, and that every function here is still long).
+const LONG_FNS: &[(&str, &str)] = &[
+    (
+        "bake::svg::scan_in",
+        "one streaming pass over XML events whose state (depth, scopes, the open badge \
+         element, the early stop) every branch shares; the state machine reads best whole.",
+    ),
+    (
+        "app::issuer::award",
+        "being reworked (bulk issuing on a worker pool).",
+    ),
+];
+
+/// The most lines a function of `src/` may have, from `fn` to its closing brace.
+const LONG_FN: usize = 100;
+
+/// `text` with comments, string and character literals blanked (newlines kept), so
+/// that braces and `fn` are only seen in code.
+fn code_only(text: &str) -> String {
+    let c: Vec<char> = text.chars().collect();
+    let mut out = String::with_capacity(text.len());
+    let blank = |out: &mut String, s: &[char]| {
+        out.extend(s.iter().map(|&ch| if ch == '\n' { '\n' } else { ' ' }));
+    };
+    let ident = |i: usize| i > 0 && (c[i - 1].is_alphanumeric() || c[i - 1] == '_');
+    let mut i = 0;
+    while i < c.len() {
+        let at = |s: &str| {
+            s.chars()
+                .enumerate()
+                .all(|(k, ch)| c.get(i + k) == Some(&ch))
+        };
+        let end = if at("//") {
+            c[i..]
+                .iter()
+                .position(|&ch| ch == '\n')
+                .map_or(c.len(), |n| i + n)
+        } else if at("/*") {
+            let (mut depth, mut j) = (0, i);
+            loop {
+                match (c.get(j), c.get(j + 1)) {
+                    (Some('/'), Some('*')) => (depth, j) = (depth + 1, j + 2),
+                    (Some('*'), Some('/')) => (depth, j) = (depth - 1, j + 2),
+                    (Some(_), _) => j += 1,
+                    (None, _) => break j,
+                }
+                if depth == 0 {
+                    break j;
+                }
+            }
+        } else if (at("r\"") || at("r#") || at("br\"") || at("br#")) && !ident(i) {
+            // A raw string: no escapes, ends at `"` and as many `#` as it opened with.
+            let mut j = i + if c[i] == 'b' { 2 } else { 1 };
+            let hashes = c[j..].iter().take_while(|&&ch| ch == '#').count();
+            j += hashes;
+            if c.get(j) != Some(&'"') {
+                i + 1 // `r#ident`, a raw identifier
+            } else {
+                j += 1;
+                while j < c.len()
+                    && !(c[j] == '"' && (1..=hashes).all(|k| c.get(j + k) == Some(&'#')))
+                {
+                    j += 1;
+                }
+                (j + 1 + hashes).min(c.len())
+            }
+        } else if c[i] == '"' {
+            let mut j = i + 1;
+            while j < c.len() && c[j] != '"' {
+                j += if c[j] == '\\' { 2 } else { 1 };
+            }
+            (j + 1).min(c.len())
+        } else if c[i] == '\'' && c.get(i + 1) == Some(&'\\') {
+            // An escaped character: `'\n'`, `'\''`, `'\u{7b}'`.
+            let close = c[i + 3..].iter().position(|&ch| ch == '\'');
+            close.map_or(c.len(), |n| i + 3 + n + 1)
+        } else if c[i] == '\'' && c.get(i + 2) == Some(&'\'') {
+            i + 3 // `'{'`; a lifetime `'a` has no closing quote
+        } else {
+            out.push(c[i]);
+            i += 1;
+            continue;
+        };
+        blank(&mut out, &c[i..end]);
+        i = end;
+    }
+    out
+}
+
+/// Every function with a body in `src/`: (`module::path::name`, lines from the line of
+/// `fn` to the line of its closing brace).
+fn function_lengths() -> Vec<(String, usize)> {
+    let mut files = Vec::new();
+    rust_files(&root().join("src"), &mut files);
+    let mut out = Vec::new();
+    for f in files {
+        let rel = f
+            .strip_prefix(root().join("src"))
+            .unwrap()
+            .with_extension("");
+        let mut module: Vec<String> = rel
+            .iter()
+            .map(|s| s.to_string_lossy().into_owned())
+            .collect();
+        if module.len() > 1 && module.last().is_some_and(|l| l == "mod") {
+            module.pop();
+        }
+        let text = std::fs::read_to_string(&f).unwrap();
+        for (name, lines) in functions_in(&text, &f.display().to_string()) {
+            out.push((format!("{}::{name}", module.join("::")), lines));
+        }
+    }
+    out
+}
+
+/// The functions with a body in the Rust source `text` (of `file`): name and lines.
+fn functions_in(text: &str, file: &str) -> Vec<(String, usize)> {
+    let code = code_only(text);
+    let line_at = |at: usize| code[..at].matches('\n').count();
+    let word = |ch: char| ch.is_alphanumeric() || ch == '_';
+    let mut out = Vec::new();
+    for (at, _) in code.match_indices("fn ") {
+        if code[..at].chars().next_back().is_some_and(word) {
+            continue;
+        }
+        let rest = &code[at + 3..];
+        let name: String = rest
+            .trim_start()
+            .chars()
+            .take_while(|&ch| word(ch))
+            .collect();
+        if name.is_empty() {
+            continue; // a `fn(…)` pointer type
+        }
+        // The body opens at the first `{` before a `;` outside brackets (`[u8; 4]`);
+        // a declaration has none.
+        let mut nesting = 0;
+        let end = rest.char_indices().find(|&(_, ch)| {
+            nesting += match ch {
+                '(' | '[' => 1,
+                ')' | ']' => -1,
+                _ => 0,
+            };
+            ch == '{' || (ch == ';' && nesting == 0)
+        });
+        let Some((open, '{')) = end else { continue };
+        let mut depth = 0;
+        let close = rest[open..].char_indices().find_map(|(k, ch)| {
+            depth += match ch {
+                '{' => 1,
+                '}' => -1,
+                _ => 0,
+            };
+            (depth == 0).then_some(open + k)
+        });
+        let close = close.unwrap_or_else(|| panic!("{file}: `fn {name}` never closes"));
+        out.push((name, line_at(at + 3 + close) - line_at(at) + 1));
+    }
+    out
+}
+
+/// The scan sees braces and `fn` only in code: not in comments, strings, raw
+/// strings or character literals, and a lifetime is no literal.
+#[test]
+fn the_function_scan_counts_code_only() {
+    let text = r##"
+/// fn in_a_doc_comment() { {
+fn a<'x>(s: &'x str, n: [u8; 4]) -> &'x str {
+    let _ = ('{', '\'', b'}', "}\"{", r#"}"# , br"{");
+    /* { /* nested } */ { */
+    s
+}
+fn b();
+fn c(f: fn(u8) -> u8) -> u8 { f(1) }
+"##;
+    assert_eq!(
+        functions_in(text, "sample"),
+        [("a".to_owned(), 5), ("c".to_owned(), 1)]
+    );
+}
+
+/// No function of `src/` over [`LONG_FN`] lines but those [`LONG_FNS`] lists with a
+/// reason; the list matches ARCHITECTURE.md's and holds only functions still long.
+#[test]
+fn no_function_is_over_100_lines_unless_architecture_md_says_why() {
+    let lengths = function_lengths();
+    assert!(
+        lengths.iter().any(|(n, _)| n == "detect::sniff"),
+        "the function scan found nothing"
+    );
+    let mut wrong = Vec::new();
+    for (name, lines) in &lengths {
+        if *lines > LONG_FN && !LONG_FNS.iter().any(|(n, _)| n == name) {
+            wrong.push(format!(
+                "`{name}` has {lines} lines (over {LONG_FN}): split it, or say why in \
+                 ARCHITECTURE.md's \"Long files\" and in LONG_FNS"
+            ));
+        }
+    }
+    for (name, _) in LONG_FNS {
+        let long = lengths.iter().any(|(n, l)| n == name && *l > LONG_FN);
+        if !long {
+            wrong.push(format!(
+                "`{name}` is listed in LONG_FNS but is no function over {LONG_FN} lines (any \
+                 more): drop it there and in ARCHITECTURE.md"
+            ));
+        }
+    }
+    let doc = std::fs::read_to_string(root().join("ARCHITECTURE.md")).unwrap();
+    let section = doc
+        .split("### Long files")
+        .nth(1)
+        .expect("ARCHITECTURE.md has a `### Long files` section")
+        .split("\n#")
+        .next()
+        .unwrap();
+    let listed: Vec<(String, String)> = section
+        .lines()
+        .filter_map(|l| l.strip_prefix("- `"))
+        .filter_map(|l| l.split_once("`: "))
+        .filter(|(name, _)| name.contains("::"))
+        .map(|(name, why)| (name.to_string(), why.to_string()))
+        .collect();
+    let ours: Vec<(String, String)> = LONG_FNS
+        .iter()
+        .map(|(n, why)| (n.to_string(), why.to_string()))
+        .collect();
+    if listed != ours {
+        wrong.push(format!(
+            "ARCHITECTURE.md's long functions (\"- `path::fn`: reason\", one line each) differ \
+             from LONG_FNS:\n  ARCHITECTURE.md: {listed:?}\n  LONG_FNS:        {ours:?}"
+        ));
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}

@@ -4,7 +4,7 @@
 //! settings, and a key file others may read. Screenshots of every screen in
 //! light and dark (`target/screenshots/issue-*.png`).
 
-use super::screens::invoke;
+use super::screens::{invoke, overflow, resize};
 use super::*;
 
 /// A fresh app on a fresh data folder, ready, in `theme` (GTK_THEME) if given.
@@ -108,9 +108,29 @@ fn issue_setup_from_nothing() {
         "#setup-base",
         "https://riverside-coding.github.io/badges/",
     );
+    // A logo may have any shape (a badge image may not); a hostile one is refused.
+    let files = temp_dir("e2e-issue-setup-files");
+    answer_pickers(&wd);
+    let hostile = files.join("logo.svg");
+    std::fs::write(&hostile, HOSTILE).unwrap();
+    will_pick(&wd, "pick_badge_image", &hostile);
+    wd.click(&wd.find("#setup-image-pick"));
+    wd.wait_for_text("#setup-image-error", |t| {
+        t.contains("logo.svg") && t.contains("script")
+    });
+    let wide = files.join("wide-logo.svg");
+    std::fs::write(&wide, NOT_SQUARE).unwrap();
+    will_pick(&wd, "pick_badge_image", &wide);
+    wd.click(&wd.find("#setup-image-pick"));
+    wd.wait_for_script("return document.querySelector('#setup-image-error').textContent === '' && !document.querySelector('#setup-image-preview').hidden");
     wd.click(&wd.find("#setup-create"));
     wd.wait_for_script("return !document.querySelector('#issue-screen-classes').hidden");
     let issuers = invoke(&wd, "issuers", json!({}));
+    assert_eq!(issuers[0]["image_type"], json!("image/svg+xml"));
+    assert!(issuers[0]["image_uri"]
+        .as_str()
+        .unwrap()
+        .starts_with("data:image/svg+xml;base64,"));
     assert_eq!(issuers[0]["name"], json!("Riverside Coding Club"));
     assert_eq!(
         issuers[0]["ob3_issuer"],
@@ -130,6 +150,53 @@ fn issue_setup_from_nothing() {
     // Ctrl+1…4 open Issue tabs in Issue mode and leave the Backpack alone.
     wd.send_keys(&body, "\u{E009}4\u{E000}");
     wd.wait_for_script("return !document.querySelector('#issue-screen-issuer').hidden");
+    wd.wait_for_script("return (document.querySelector('#issuer-image-preview').src || '').startsWith('data:image/svg+xml')");
+
+    // New keys: the old one is retired and stays listed.
+    wd.click(&wd.find("#keys-rotate"));
+    wd.click(&wd.find("#confirm-ok"));
+    wd.wait_for_text("#keys-message", |t| t.starts_with("New keys made"));
+    let rows = wd.execute(
+        "return [...document.querySelectorAll('#key-list .key-row')].map(r => r.dataset.key + ' ' + r.querySelector('.status').textContent)",
+        json!([]),
+    );
+    let rows: Vec<String> = serde_json::from_value(rows).unwrap();
+    assert_eq!(rows.len(), 2, "{rows:?}");
+    assert_eq!(rows[0], "key-2 in use");
+    assert!(rows[1].starts_with("key-1 retired"), "{rows:?}");
+
+    // A second issuer: set up from here, then either can be chosen.
+    wd.click(&wd.find("#issuer-another"));
+    wd.wait_for_script("return !document.querySelector('#issue-screen-setup').hidden");
+    assert!(
+        wd.is_visible("#setup-cancel"),
+        "a further set-up can be left"
+    );
+    type_into(&wd, "#setup-name", "Harbour Sailing Club");
+    type_into(&wd, "#setup-url", "https://sailing.example");
+    type_into(&wd, "#setup-email", "club@sailing.example");
+    type_into(&wd, "#setup-base", "https://sailing.example/badges/");
+    wd.click(&wd.find("input[name='setup-format'][value='ob2-hosted']"));
+    wd.click(&wd.find("#setup-create"));
+    wd.wait_for_script("return !document.querySelector('#issue-screen-classes').hidden");
+    wd.click(&wd.find("#class-new"));
+    wd.wait_for_script("return document.querySelector('#class-format').value === 'ob2-hosted'");
+    wd.click(&wd.find("[data-issue-screen='issuer']"));
+    wd.wait_for_script("return document.querySelectorAll('#issuer-select option').length === 2");
+    assert_eq!(
+        wd.execute(
+            "return document.querySelector('#issuer-name').value",
+            json!([])
+        ),
+        json!("Harbour Sailing Club")
+    );
+    wd.execute(
+        "const s = document.querySelector('#issuer-select'); s.value = s.options[0].value; s.dispatchEvent(new Event('change'));",
+        json!([]),
+    );
+    wd.wait_for_script(
+        "return document.querySelector('#issuer-name').value === 'Riverside Coding Club'",
+    );
     wd.click(&wd.find("#mode-backpack"));
     assert!(wd.is_visible("#screen-settings"));
     wd.click(&wd.find("#mode-issue"));
@@ -200,7 +267,9 @@ fn classes_keys_and_email(theme: Option<&str>, tag: &str) {
         json!("Python Basics"),
         "the title line starts as the class name"
     );
-    wd.click(&wd.find("input[name='designer-shape'][value='shield']"));
+    // Shapes are radio buttons: Space on one picks it.
+    wd.send_keys(&wd.find("#designer-shape-shield"), " ");
+    wd.wait_for_script("return document.querySelector('#designer-shape-shield').checked");
     type_into(&wd, "#designer-subtitle", "2026");
     wd.wait_for_script("return (document.querySelector('#designer-preview').src || '').startsWith('data:image/png')");
     wd.wait_for_text("#designer-contrast", |t| t.starts_with("Text contrast"));
@@ -242,12 +311,26 @@ fn classes_keys_and_email(theme: Option<&str>, tag: &str) {
     type_into(
         &wd,
         "#class-criteria",
-        "- Attend **four** sessions\n- Write a program <script>document.title='pwned'</script><img src=x onerror=\"document.title='pwned'\">",
+        "- Attend **four** sessions\u{E007}- Write a program <script>document.title='pwned'</script><img src=x onerror=\"document.title='pwned'\">",
     );
     type_into(&wd, "#class-tags", "programming, python");
+    // An alignment, from the keyboard: the new row's first field has focus.
+    wd.click(&wd.find("#class-alignment-add"));
     wd.wait_for_script(
-        "return document.querySelectorAll('#class-preview-criteria li').length === 2",
+        "return document.activeElement.getAttribute('aria-label') === 'Alignment 1: Name'",
     );
+    let focused = wd.execute("return document.activeElement", json!([]));
+    let focused = focused[ELEMENT_KEY].as_str().unwrap().to_owned();
+    wd.send_keys(
+        &focused,
+        "Programming\u{E004}https://competences.example/dc/3.4\u{E004}DigComp\u{E004}3.4",
+    );
+    wd.wait_for_text("#class-preview-alignments li", |t| {
+        t == "Programming (DigComp 3.4)"
+    });
+    wd.wait_for_text("#class-preview-criteria li:nth-child(2)", |t| {
+        t.starts_with("Write a program <script>")
+    });
     assert_eq!(
         wd.execute(
             "return document.querySelector('#class-preview-criteria strong').textContent",
@@ -273,11 +356,35 @@ fn classes_keys_and_email(theme: Option<&str>, tag: &str) {
     assert_eq!(classes[0]["name"], json!("Python Basics"));
     assert_eq!(classes[0]["image_type"], json!("image/png"));
     assert_eq!(classes[0]["tags"], json!(["programming", "python"]));
+    assert_eq!(
+        classes[0]["alignments"],
+        json!([{
+            "targetName": "Programming",
+            "targetUrl": "https://competences.example/dc/3.4",
+            "targetFramework": "DigComp",
+            "targetCode": "3.4",
+        }])
+    );
     assert!(
         wd.is_visible("#class-award"),
         "a saved class offers to award it"
     );
     shot("05-class-editor");
+
+    // Leaving for the Backpack and coming back keeps an edit in progress.
+    type_into(&wd, "#class-name", "Python Basics (draft)");
+    wd.click(&wd.find("#mode-backpack"));
+    wd.wait_for_script("return document.body.dataset.mode === 'backpack'");
+    wd.click(&wd.find("#mode-issue"));
+    wd.wait_for_script("return document.body.dataset.mode === 'issue' && !document.querySelector('#issue-screen-class').hidden");
+    assert_eq!(
+        wd.execute(
+            "return document.querySelector('#class-name').value",
+            json!([])
+        ),
+        json!("Python Basics (draft)")
+    );
+    type_into(&wd, "#class-name", "Python Basics");
 
     // ---- the image checks, inline, before saving
     let not_square = files.join("wide.svg");
@@ -307,11 +414,14 @@ fn classes_keys_and_email(theme: Option<&str>, tag: &str) {
         json!("image/png")
     );
 
-    // A good SVG by the picker (the drop takes the same path) replaces it.
+    // A good SVG dropped on the window (the event Tauri sends for a drop)
+    // replaces it.
     let good = files.join("good.svg");
     std::fs::write(&good, GOOD).unwrap();
-    will_pick(&wd, "pick_badge_image", &good);
-    wd.click(&wd.find("#class-image-pick"));
+    wd.execute(
+        "window.__TAURI__.event.emit('tauri://drag-drop', { paths: [arguments[0]], position: { x: 10, y: 10 } })",
+        json!([good.display().to_string()]),
+    );
     wd.wait_for_script("return document.querySelector('#class-image-error').textContent === '' && document.querySelector('#class-image-preview').src.startsWith('data:image/svg+xml')");
     type_into(
         &wd,
@@ -373,7 +483,10 @@ fn classes_keys_and_email(theme: Option<&str>, tag: &str) {
     wd.click(&wd.find("#passphrase-ok"));
     wd.wait_for_text("#keys-message", |t| t.starts_with("Exported to"));
     let sealed = std::fs::read(&export).unwrap();
-    assert!(sealed.starts_with(b"age-encryption.org/v1"), "an age file");
+    assert!(
+        sealed.starts_with(b"-----BEGIN AGE ENCRYPTED FILE-----"),
+        "an age file"
+    );
     let pem = std::fs::read_to_string(&key).unwrap();
     let secret = pem.lines().nth(1).unwrap();
     assert!(
@@ -462,6 +575,25 @@ fn classes_keys_and_email(theme: Option<&str>, tag: &str) {
         json!([]),
     );
     shot("11-issuer-email");
+
+    // Nothing spills sideways at the smallest common window size.
+    resize(&wd, 1024, 700);
+    for (tab, screen) in [("issuer", "issuer"), ("classes", "classes")] {
+        wd.click(&wd.find(&format!("[data-issue-screen='{tab}']")));
+        wd.wait_for_script(&format!(
+            "return !document.querySelector('#issue-screen-{screen}').hidden"
+        ));
+        let problems = overflow(&wd, &[".tabs--issue .tab:last-child", ".mode-switch"]);
+        assert!(problems.is_empty(), "{screen} at 1024×700: {problems:?}");
+    }
+    wd.click(&wd.find(".class-card"));
+    wd.wait_for_text("#class-title", |t| t == "Python Basics");
+    let problems = overflow(&wd, &["#class-save", "#class-preview"]);
+    assert!(
+        problems.is_empty(),
+        "the class editor at 1024×700: {problems:?}"
+    );
+    shot("13-class-editor-1024");
 
     // The Backpack is untouched by all of it.
     wd.click(&wd.find("#mode-backpack"));

@@ -216,7 +216,7 @@ fn a_failed_call_is_shown_to_the_user() {
 }
 
 /// Resizes the window (the viewport follows) and waits until the page has laid out at that size.
-fn resize(wd: &WebDriver, width: u64, height: u64) {
+pub(super) fn resize(wd: &WebDriver, width: u64, height: u64) {
     wd.post("/window/rect", json!({ "width": width, "height": height }));
     wd.wait_for_script(&format!(
         "return Math.abs(window.innerWidth - {width}) <= 40 && Math.abs(window.innerHeight - {height}) <= 80"
@@ -230,7 +230,7 @@ fn resize(wd: &WebDriver, width: u64, height: u64) {
 
 /// What overflows the window sideways on the screen shown: the page
 /// itself, any area the user could scroll sideways, and the controls named in `inside`.
-fn overflow(wd: &WebDriver, inside: &[&str]) -> Vec<String> {
+pub(super) fn overflow(wd: &WebDriver, inside: &[&str]) -> Vec<String> {
     let found = wd.execute(
         "const vw = window.innerWidth;
          const out = [];

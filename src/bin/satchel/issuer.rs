@@ -9,6 +9,25 @@ use satchel::issuer::AwardInput;
 use satchel::store::{AwardRecord, ClassRecord};
 use std::path::PathBuf;
 
+/// `satchel issuer show`: the issuer's line, its documents, awards and keys.
+fn say_issuer_in_full(v: &IssuerView) {
+    say_issuer(v);
+    say!("      OB 2.0 profile: {}", v.ob2_profile);
+    say!("      OB 3.0 issuer:  {}", v.ob3_issuer);
+    say!("      awards:         {}", v.awards);
+    for k in &v.keys {
+        say!(
+            "      key {} ({}), made {}{}",
+            k.name,
+            k.algorithm,
+            date(Some(k.created)),
+            k.retired
+                .map(|r| format!(", retired {}", date(Some(r))))
+                .unwrap_or_default()
+        );
+    }
+}
+
 /// `satchel issuer …`.
 #[derive(clap::Subcommand)]
 pub enum IssuerCommand {
@@ -472,21 +491,7 @@ pub fn issuer(cmd: IssuerCommand, data_dir: Option<PathBuf>) -> Result<(), Failu
             if json {
                 print_json(&v);
             } else {
-                say_issuer(&v);
-                say!("      OB 2.0 profile: {}", v.ob2_profile);
-                say!("      OB 3.0 issuer:  {}", v.ob3_issuer);
-                say!("      awards:         {}", v.awards);
-                for k in &v.keys {
-                    say!(
-                        "      key {} ({}), made {}{}",
-                        k.name,
-                        k.algorithm,
-                        date(Some(k.created)),
-                        k.retired
-                            .map(|r| format!(", retired {}", date(Some(r))))
-                            .unwrap_or_default()
-                    );
-                }
+                say_issuer_in_full(&v);
             }
         }
         IssuerCommand::RotateKey { id, json } => {
@@ -572,6 +577,7 @@ pub fn class(cmd: ClassCommand, data_dir: Option<PathBuf>) -> Result<(), Failure
                 valid_for,
                 tags,
                 achievement_type,
+                alignments: Vec::new(),
             })?;
             for warning in warnings {
                 eprintln!("satchel: {warning}");

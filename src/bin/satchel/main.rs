@@ -442,12 +442,12 @@ struct BatchLine<'a> {
     error: Option<&'a str>,
 }
 
-fn unbake(
+/// The files `satchel unbake` reads: those named, those listed one a line in
+/// `list`, folders expanded; and whether a folder was named.
+fn unbake_inputs(
     mut files: Vec<PathBuf>,
     list: Option<&Path>,
-    stats: bool,
-    json: bool,
-) -> Result<(), Failure> {
+) -> Result<(Vec<PathBuf>, bool), Failure> {
     if let Some(list) = list {
         let text = std::fs::read_to_string(list)
             .map_err(|e| Failure::io(list, format!("could not read the list ({e})")))?;
@@ -465,7 +465,39 @@ fn unbake(
                 message: sentence(&m),
             }
         })?;
-    let files: Vec<PathBuf> = expanded.into_iter().map(PathBuf::from).collect();
+    Ok((
+        expanded.into_iter().map(PathBuf::from).collect(),
+        had_folder,
+    ))
+}
+
+/// `satchel unbake --stats`' summary of `n` files (`ok` unbaked) in `loop_s`
+/// seconds, `each` taking the seconds given: the line format of the peer
+/// benchmark harness (bench/common.py).
+fn unbake_stats(n_files: usize, ok: usize, loop_s: f64, mut each: Vec<f64>) -> serde_json::Value {
+    each.sort_by(f64::total_cmp);
+    let n = each.len().max(1);
+    let us = |s: f64| (s * 1e8).round() / 100.0;
+    serde_json::json!({
+        "tool": "satchel unbake",
+        "n": n_files,
+        "ok": ok,
+        "startup_s": 0.0,
+        "loop_s": loop_s,
+        "per_badge_us_mean": us(loop_s / n as f64),
+        "per_badge_us_p50": us(each.get(n / 2).copied().unwrap_or(0.0)),
+        "per_badge_us_p99": us(each.get((n * 99 / 100).min(n - 1)).copied().unwrap_or(0.0)),
+        "badges_per_s": (n_files as f64 / loop_s.max(1e-9)).round(),
+    })
+}
+
+fn unbake(
+    files: Vec<PathBuf>,
+    list: Option<&Path>,
+    stats: bool,
+    json: bool,
+) -> Result<(), Failure> {
+    let (files, had_folder) = unbake_inputs(files, list)?;
     if files.len() == 1 && list.is_none() && !stats && !had_folder {
         // The payload exactly as embedded, unless it goes to a terminal.
         let payload = unbake_one(&files[0])?;
@@ -522,22 +554,7 @@ fn unbake(
         }
     }
     if stats {
-        // The line format of the peer benchmark harness (bench/common.py).
-        let loop_s = started.elapsed().as_secs_f64();
-        each.sort_by(f64::total_cmp);
-        let n = each.len().max(1);
-        let us = |s: f64| (s * 1e8).round() / 100.0;
-        let summary = serde_json::json!({
-            "tool": "satchel unbake",
-            "n": files.len(),
-            "ok": ok,
-            "startup_s": 0.0,
-            "loop_s": loop_s,
-            "per_badge_us_mean": us(loop_s / n as f64),
-            "per_badge_us_p50": us(each.get(n / 2).copied().unwrap_or(0.0)),
-            "per_badge_us_p99": us(each.get((n * 99 / 100).min(n - 1)).copied().unwrap_or(0.0)),
-            "badges_per_s": (files.len() as f64 / loop_s.max(1e-9)).round(),
-        });
+        let summary = unbake_stats(files.len(), ok, started.elapsed().as_secs_f64(), each);
         let _ = writeln!(out, "{summary}");
     }
     let _ = out.flush();

@@ -106,66 +106,7 @@ pub fn inspection_text(file: &Path, found: &Inspection) -> String {
     }
     row("Version", &version);
     if let Some(b) = &found.badge {
-        if let Some(name) = &b.name {
-            row("Badge", name);
-        }
-        let issuer = match (
-            &b.issuer.name,
-            &b.issuer.url.as_ref().or(b.issuer.id.as_ref()),
-        ) {
-            (Some(n), Some(u)) => Some(format!("{n} <{u}>")),
-            (Some(n), None) => Some(n.clone()),
-            (None, Some(u)) => Some(u.to_string()),
-            (None, None) => None,
-        };
-        if let Some(i) = issuer {
-            row("Issuer", &i);
-        }
-        if let Some(d) = &b.issued_on {
-            row("Issued", d);
-        }
-        if let Some(d) = &b.expires {
-            row("Expires", d);
-        }
-        for r in &b.recipient {
-            let how = if r.hashed {
-                format!(
-                    "{} (hashed{})",
-                    r.kind,
-                    if r.salt.is_some() { ", salted" } else { "" }
-                )
-            } else {
-                r.kind.clone()
-            };
-            row("Recipient", &format!("{how}: {}", r.value));
-        }
-        if let Some(c) = b.criteria.url.as_ref().or(b.criteria.narrative.as_ref()) {
-            row("Criteria", &one_line(c));
-        }
-        if let Some(d) = &b.description {
-            row("About", &one_line(d));
-        }
-        if !b.tags.is_empty() {
-            row("Tags", &b.tags.join(", "));
-        }
-        for a in &b.alignments {
-            row(
-                "Aligns to",
-                &[a.name.as_deref(), a.url.as_deref()]
-                    .into_iter()
-                    .flatten()
-                    .collect::<Vec<_>>()
-                    .join(" "),
-            );
-        }
-        for e in &b.evidence {
-            if let Some(v) = e.url.as_ref().or(e.name.as_ref()).or(e.narrative.as_ref()) {
-                row("Evidence", &one_line(v));
-            }
-        }
-        if let Some(id) = &b.id {
-            row("Id", id);
-        }
+        badge_rows(b, &mut row);
     } else if let Some(url) = found.document.is_none().then_some(&found.payload) {
         row("Hosted at", satchel::detect::trim_text(url));
     }
@@ -180,6 +121,70 @@ pub fn inspection_text(file: &Path, found: &Inspection) -> String {
         row("Warning", w);
     }
     out
+}
+
+/// The rows of [`inspection_text`] that describe the badge itself.
+fn badge_rows(b: &satchel::model::BadgeView, row: &mut impl FnMut(&str, &str)) {
+    if let Some(name) = &b.name {
+        row("Badge", name);
+    }
+    let issuer = match (
+        &b.issuer.name,
+        &b.issuer.url.as_ref().or(b.issuer.id.as_ref()),
+    ) {
+        (Some(n), Some(u)) => Some(format!("{n} <{u}>")),
+        (Some(n), None) => Some(n.clone()),
+        (None, Some(u)) => Some(u.to_string()),
+        (None, None) => None,
+    };
+    if let Some(i) = issuer {
+        row("Issuer", &i);
+    }
+    if let Some(d) = &b.issued_on {
+        row("Issued", d);
+    }
+    if let Some(d) = &b.expires {
+        row("Expires", d);
+    }
+    for r in &b.recipient {
+        let how = if r.hashed {
+            format!(
+                "{} (hashed{})",
+                r.kind,
+                if r.salt.is_some() { ", salted" } else { "" }
+            )
+        } else {
+            r.kind.clone()
+        };
+        row("Recipient", &format!("{how}: {}", r.value));
+    }
+    if let Some(c) = b.criteria.url.as_ref().or(b.criteria.narrative.as_ref()) {
+        row("Criteria", &one_line(c));
+    }
+    if let Some(d) = &b.description {
+        row("About", &one_line(d));
+    }
+    if !b.tags.is_empty() {
+        row("Tags", &b.tags.join(", "));
+    }
+    for a in &b.alignments {
+        row(
+            "Aligns to",
+            &[a.name.as_deref(), a.url.as_deref()]
+                .into_iter()
+                .flatten()
+                .collect::<Vec<_>>()
+                .join(" "),
+        );
+    }
+    for e in &b.evidence {
+        if let Some(v) = e.url.as_ref().or(e.name.as_ref()).or(e.narrative.as_ref()) {
+            row("Evidence", &one_line(v));
+        }
+    }
+    if let Some(id) = &b.id {
+        row("Id", id);
+    }
 }
 
 /// JSON text with the C1 controls and bidi controls that serde writes as

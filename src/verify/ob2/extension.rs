@@ -233,7 +233,37 @@ impl Run<'_> {
             .collect();
         let what = format!("The {name} extension of {whose}");
         let mut problems = Vec::new();
-        let mut rules: Vec<(String, Arc<ExtContext>)> = Vec::new();
+        let rules = self.rules(&types, urls, &mut problems);
+        if rules.is_empty() {
+            if problems.is_empty() {
+                return None;
+            }
+            return Some(Check::warn(
+                id,
+                format!("{what} could not be checked: Satchel could not read its context."),
+                Some(problems.join("\n")),
+            ));
+        }
+        let mut violations = Vec::new();
+        let mut checked = Vec::new();
+        for (schema_url, ctx) in &rules {
+            if let Some(url) = self.validate(schema_url, ctx, node, &mut violations, &mut problems)
+            {
+                checked.push(url);
+            }
+        }
+        Some(verdict(id, &what, &checked, &violations, &problems))
+    }
+
+    /// The schemas that apply to a node of `types`, by the rules of the
+    /// contexts at `urls`; contexts that cannot be read are noted in `problems`.
+    fn rules(
+        &mut self,
+        types: &[&str],
+        urls: &[String],
+        problems: &mut Vec<String>,
+    ) -> Vec<(String, Arc<ExtContext>)> {
+        let mut rules = Vec::new();
         for url in urls
             .iter()
             .filter(|u| common::is_http_url(u))
@@ -256,88 +286,99 @@ impl Run<'_> {
                 Err((message, detail)) => problems.push(format!("{message} ({detail})")),
             }
         }
-        if rules.is_empty() {
-            if problems.is_empty() {
+        rules
+    }
+
+    /// Validates `node` (compacted with `ctx`'s terms) against the schema at
+    /// `schema_url`, adding what it violates to `violations`; `None` (and a
+    /// note in `problems`) when the schema cannot be had or used.
+    fn validate(
+        &mut self,
+        schema_url: &str,
+        ctx: &ExtContext,
+        node: &Map<String, Value>,
+        violations: &mut Vec<String>,
+        problems: &mut Vec<String>,
+    ) -> Option<String> {
+        if !common::is_http_url(schema_url) {
+            problems.push(format!(
+                "the schema address {} is not a web address",
+                clip(schema_url, 100)
+            ));
+            return None;
+        }
+        let (schema, shared) = match self.get_json(schema_url, "the extension's schema") {
+            Ok(got) => got,
+            Err((message, detail)) => {
+                problems.push(format!("{message} ({detail})"));
                 return None;
             }
-            return Some(Check::warn(
-                id,
-                format!("{what} could not be checked: Satchel could not read its context."),
-                Some(problems.join("\n")),
-            ));
-        }
-        let mut violations = Vec::new();
-        let mut checked = Vec::new();
-        for (schema_url, ctx) in &rules {
-            if !common::is_http_url(schema_url) {
-                problems.push(format!(
-                    "the schema address {} is not a web address",
-                    clip(schema_url, 100)
-                ));
-                continue;
+        };
+        let compiled = shared.derive(|_| compile(&schema));
+        let validator = match &compiled.0 {
+            Ok(v) => v,
+            Err(e) => {
+                problems.push(format!("the schema at {schema_url} cannot be used: {e}"));
+                return None;
             }
-            let (schema, shared) = match self.get_json(schema_url, "the extension's schema") {
-                Ok(got) => got,
-                Err((message, detail)) => {
-                    problems.push(format!("{message} ({detail})"));
-                    continue;
-                }
+        };
+        let instance = compacted(node, &ctx.terms);
+        for e in validator.iter_errors(&instance).take(10) {
+            let at = e.instance_path().to_string();
+            let at = if at.is_empty() {
+                "the extension".to_owned()
+            } else {
+                at
             };
-            let compiled = shared.derive(|_| compile(&schema));
-            let validator = match &compiled.0 {
-                Ok(v) => v,
-                Err(e) => {
-                    problems.push(format!("the schema at {schema_url} cannot be used: {e}"));
-                    continue;
-                }
-            };
-            let instance = compacted(node, &ctx.terms);
-            checked.push(schema_url.clone());
-            for e in validator.iter_errors(&instance).take(10) {
-                let at = e.instance_path().to_string();
-                let at = if at.is_empty() {
-                    "the extension".to_owned()
-                } else {
-                    at
-                };
-                violations.push(format!("at {at}: {}", clip(&e.to_string(), 160)));
-            }
+            violations.push(format!("at {at}: {}", clip(&e.to_string(), 160)));
         }
-        let detail = [
-            checked
-                .iter()
-                .map(|u| format!("schema {u}"))
-                .collect::<Vec<_>>(),
-            violations.clone(),
-            problems.clone(),
-        ]
-        .concat()
-        .join("\n");
-        Some(if !violations.is_empty() {
-            Check::fail(
-                id,
-                format!(
-                    "{what} does not match its schema: {}.",
-                    violations
-                        .iter()
-                        .take(3)
-                        .cloned()
-                        .collect::<Vec<_>>()
-                        .join("; ")
-                ),
-                Some(detail),
-            )
-        } else if !problems.is_empty() {
-            Check::warn(
-                id,
-                common::sentence(&format!(
-                    "{what} could not be fully checked: {}",
-                    clip(&problems[0], 300)
-                )),
-                Some(detail),
-            )
-        } else {
-            Check::pass(id, format!("{what} matches its schema."), Some(detail))
-        })
+        Some(schema_url.to_owned())
+    }
+}
+
+/// The extension's check: it fails on a violation, warns when a schema could
+/// not be had or used, and passes otherwise.
+fn verdict(
+    id: &str,
+    what: &str,
+    checked: &[String],
+    violations: &[String],
+    problems: &[String],
+) -> Check {
+    let detail = [
+        checked
+            .iter()
+            .map(|u| format!("schema {u}"))
+            .collect::<Vec<_>>(),
+        violations.to_vec(),
+        problems.to_vec(),
+    ]
+    .concat()
+    .join("\n");
+    if !violations.is_empty() {
+        Check::fail(
+            id,
+            format!(
+                "{what} does not match its schema: {}.",
+                violations
+                    .iter()
+                    .take(3)
+                    .cloned()
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            ),
+            Some(detail),
+        )
+    } else if !problems.is_empty() {
+        Check::warn(
+            id,
+            common::sentence(&format!(
+                "{what} could not be fully checked: {}",
+                clip(&problems[0], 300)
+            )),
+            Some(detail),
+        )
+    } else {
+        Check::pass(id, format!("{what} matches its schema."), Some(detail))
     }
 }

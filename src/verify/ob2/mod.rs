@@ -229,67 +229,9 @@ impl Run<'_> {
     /// Fetches a hosted assertion at `url`; `presented` is the copy the user has.
     fn hosted(&mut self, url: &str, presented: Option<&Value>) {
         self.report.format = BadgeFormat::Hosted;
-        if self.visited.len() >= MAX_HOPS || self.visited.iter().any(|v| same_url(v, url)) {
-            self.push(Check::skip(
-                checks::HOSTED_FETCH,
-                "The badge's web addresses lead in a circle or too far, so Satchel stopped following them.",
-                Some(format!("followed: {}; next: {url}", self.visited.join(" → "))),
-            ));
-            self.fallback(presented);
+        let Some(fetched) = self.fetch_hosted(url, presented) else {
             return;
-        }
-        self.visited.push(url.to_owned());
-        let fetched = match self.fetch.get(url) {
-            Ok(f) => f,
-            Err(e) => {
-                let message = format!(
-                    "Satchel could not check this badge with its issuer: {}.",
-                    common::fetch_failure("the issuer's server", &e)
-                );
-                self.push(Check::skip(
-                    checks::HOSTED_FETCH,
-                    message,
-                    Some(e.to_string()),
-                ));
-                self.fallback(presented);
-                return;
-            }
         };
-        match fetched.status {
-            410 => {
-                let reason = body_json(&fetched).and_then(|d| revocation_reason(&d));
-                let detail = fetched_detail(&fetched);
-                self.revoked_by_server(reason, detail);
-                return;
-            }
-            404 => {
-                self.push(Check::fail(
-                    checks::HOSTED_FETCH,
-                    "The issuer's server no longer has this badge.",
-                    Some(fetched_detail(&fetched)),
-                ));
-                return;
-            }
-            200..=299 => {}
-            status => {
-                self.push(Check::skip(
-                    checks::HOSTED_FETCH,
-                    format!("Satchel could not check this badge with its issuer: the issuer's server answered with an error (HTTP {status})."),
-                    Some(fetched_detail(&fetched)),
-                ));
-                self.fallback(presented);
-                return;
-            }
-        }
-        // A revoked assertion's body may hold only `id`, `revoked` and a reason.
-        if let Some(doc) = body_json(&fetched).filter(is_revoked) {
-            let detail = format!(
-                "{}; the body says \"revoked\": true",
-                fetched_detail(&fetched)
-            );
-            self.revoked_by_server(revocation_reason(&doc), detail);
-            return;
-        }
         let found = match crate::inspect::inspect(&fetched.body) {
             Ok(found) => found,
             Err(e) => {
@@ -307,18 +249,7 @@ impl Run<'_> {
         };
         if matches!(found.version, Some(Version::V3_0 | Version::Clr2_0)) {
             self.push(fetched_check(&fetched, how));
-            self.push(Check::pass(
-                "format.ob3",
-                "The issuer's server returned an Open Badges 3.0 credential, so Satchel checked it as one.",
-                Some(format!("{}: {}", url, found.kind)),
-            ));
-            self.report.version = found.version;
-            self.report.kind = found.kind;
-            if let Some(badge) = &found.badge {
-                self.report.assertion_id = badge.id.clone().or(self.report.assertion_id.take());
-                self.report.badge_name = badge.name.clone().or(self.report.badge_name.take());
-            }
-            super::ob3::verify(&found, self.fetch, self.opts, self.report);
+            self.hosted_ob3(url, &found);
             return;
         }
         match found.payload_kind {
@@ -355,45 +286,8 @@ impl Run<'_> {
             ));
             return;
         }
-        // Where the issuer's copy says it lives.
-        let declared = match method(doc, version) {
-            Method::Hosted(Some(id)) => Some(id),
-            _ => None,
-        };
-        if found.baked.is_some() {
-            // An image baked with an assertion that lives elsewhere: the
-            // image is only a copy; check the assertion at its own address.
-            if let Some(d) = declared
-                .as_deref()
-                .filter(|d| !same_url(d, url) && !same_url(d, &fetched.final_url))
-            {
-                self.push(fetched_check(&fetched, how));
-                let d = d.to_owned();
-                self.hosted(&d, presented.or(Some(doc)));
-                return;
-            }
-        }
-        let id = match &declared {
-            Some(d) if !same_url(d, url) && !same_url(d, &fetched.final_url) => {
-                if same_authority(d, url) {
-                    self.push(Check::warn(
-                        checks::HOSTED_ID,
-                        "The issuer's copy gives a slightly different address for itself; Satchel accepted it because it is on the same site.",
-                        Some(format!("fetched {url}; the assertion's id is {d}")),
-                    ));
-                    d.clone()
-                } else {
-                    self.push(Check::warn(
-                        checks::HOSTED_ID,
-                        "The badge found at this address says it lives on another site; Satchel checked it there.",
-                        Some(format!("fetched {url}; the assertion's id is {d}")),
-                    ));
-                    self.hosted(d, Some(doc));
-                    return;
-                }
-            }
-            Some(d) => d.clone(),
-            None => url.to_owned(),
+        let Some(id) = self.hosted_id(url, &fetched, &found, doc, version, presented) else {
+            return;
         };
         self.push(fetched_check(&fetched, how));
         self.push(Check::pass(
@@ -402,22 +296,163 @@ impl Run<'_> {
             None,
         ));
         if let Some(presented) = presented {
-            if presented == doc {
-                self.push(Check::pass(
-                    checks::HOSTED_COPY,
-                    "Your copy of the badge is the same as the issuer's.",
-                    None,
-                ));
-            } else {
-                self.push(Check::warn(
-                    checks::HOSTED_COPY,
-                    "Your copy of the badge differs from the issuer's; Satchel checked the issuer's copy.",
-                    Some(format!("differing properties: {}", differing_keys(presented, doc))),
-                ));
-            }
+            self.compare_copy(presented, doc);
         }
         self.describe(doc, version);
         self.assertion(doc, version, Mode::Hosted { id: &id });
+    }
+
+    /// Fetches `url` (unless the addresses followed lead in a circle or too
+    /// far) and answers the HTTP status: `None` when that decided the check
+    /// (revoked, gone, or unreachable with the presented copy checked instead).
+    fn fetch_hosted(&mut self, url: &str, presented: Option<&Value>) -> Option<Fetched> {
+        if self.visited.len() >= MAX_HOPS || self.visited.iter().any(|v| same_url(v, url)) {
+            self.push(Check::skip(
+                checks::HOSTED_FETCH,
+                "The badge's web addresses lead in a circle or too far, so Satchel stopped following them.",
+                Some(format!("followed: {}; next: {url}", self.visited.join(" → "))),
+            ));
+            self.fallback(presented);
+            return None;
+        }
+        self.visited.push(url.to_owned());
+        let fetched = match self.fetch.get(url) {
+            Ok(f) => f,
+            Err(e) => {
+                let message = format!(
+                    "Satchel could not check this badge with its issuer: {}.",
+                    common::fetch_failure("the issuer's server", &e)
+                );
+                self.push(Check::skip(
+                    checks::HOSTED_FETCH,
+                    message,
+                    Some(e.to_string()),
+                ));
+                self.fallback(presented);
+                return None;
+            }
+        };
+        match fetched.status {
+            410 => {
+                let reason = body_json(&fetched).and_then(|d| revocation_reason(&d));
+                let detail = fetched_detail(&fetched);
+                self.revoked_by_server(reason, detail);
+                return None;
+            }
+            404 => {
+                self.push(Check::fail(
+                    checks::HOSTED_FETCH,
+                    "The issuer's server no longer has this badge.",
+                    Some(fetched_detail(&fetched)),
+                ));
+                return None;
+            }
+            200..=299 => {}
+            status => {
+                self.push(Check::skip(
+                    checks::HOSTED_FETCH,
+                    format!("Satchel could not check this badge with its issuer: the issuer's server answered with an error (HTTP {status})."),
+                    Some(fetched_detail(&fetched)),
+                ));
+                self.fallback(presented);
+                return None;
+            }
+        }
+        // A revoked assertion's body may hold only `id`, `revoked` and a reason.
+        if let Some(doc) = body_json(&fetched).filter(is_revoked) {
+            let detail = format!(
+                "{}; the body says \"revoked\": true",
+                fetched_detail(&fetched)
+            );
+            self.revoked_by_server(revocation_reason(&doc), detail);
+            return None;
+        }
+        Some(fetched)
+    }
+
+    /// The issuer's server returned an OB 3.0 credential: check it as one.
+    fn hosted_ob3(&mut self, url: &str, found: &Inspection) {
+        self.push(Check::pass(
+            "format.ob3",
+            "The issuer's server returned an Open Badges 3.0 credential, so Satchel checked it as one.",
+            Some(format!("{}: {}", url, found.kind)),
+        ));
+        self.report.version = found.version;
+        self.report.kind = found.kind;
+        if let Some(badge) = &found.badge {
+            self.report.assertion_id = badge.id.clone().or(self.report.assertion_id.take());
+            self.report.badge_name = badge.name.clone().or(self.report.badge_name.take());
+        }
+        super::ob3::verify(found, self.fetch, self.opts, self.report);
+    }
+
+    /// The assertion's address: where the issuer's copy `doc` (fetched from
+    /// `url`) says it lives, when that is the same site. `None` when it lives
+    /// elsewhere and was followed there instead (as is an image baked with an
+    /// assertion that lives elsewhere).
+    fn hosted_id(
+        &mut self,
+        url: &str,
+        fetched: &Fetched,
+        found: &Inspection,
+        doc: &Value,
+        version: Version,
+        presented: Option<&Value>,
+    ) -> Option<String> {
+        let declared = match method(doc, version) {
+            Method::Hosted(Some(id)) => Some(id),
+            _ => None,
+        };
+        let elsewhere = |d: &&str| !same_url(d, url) && !same_url(d, &fetched.final_url);
+        if found.baked.is_some() {
+            // An image baked with an assertion that lives elsewhere: the
+            // image is only a copy; check the assertion at its own address.
+            if let Some(d) = declared.as_deref().filter(elsewhere) {
+                self.push(fetched_check(fetched, "baked into an image"));
+                let d = d.to_owned();
+                self.hosted(&d, presented.or(Some(doc)));
+                return None;
+            }
+        }
+        match declared {
+            Some(d) if elsewhere(&d.as_str()) => {
+                if same_authority(&d, url) {
+                    self.push(Check::warn(
+                        checks::HOSTED_ID,
+                        "The issuer's copy gives a slightly different address for itself; Satchel accepted it because it is on the same site.",
+                        Some(format!("fetched {url}; the assertion's id is {d}")),
+                    ));
+                    Some(d)
+                } else {
+                    self.push(Check::warn(
+                        checks::HOSTED_ID,
+                        "The badge found at this address says it lives on another site; Satchel checked it there.",
+                        Some(format!("fetched {url}; the assertion's id is {d}")),
+                    ));
+                    self.hosted(&d, Some(doc));
+                    None
+                }
+            }
+            Some(d) => Some(d),
+            None => Some(url.to_owned()),
+        }
+    }
+
+    /// Says whether the user's copy of a hosted badge is the issuer's.
+    fn compare_copy(&mut self, presented: &Value, doc: &Value) {
+        if presented == doc {
+            self.push(Check::pass(
+                checks::HOSTED_COPY,
+                "Your copy of the badge is the same as the issuer's.",
+                None,
+            ));
+        } else {
+            self.push(Check::warn(
+                checks::HOSTED_COPY,
+                "Your copy of the badge differs from the issuer's; Satchel checked the issuer's copy.",
+                Some(format!("differing properties: {}", differing_keys(presented, doc))),
+            ));
+        }
     }
 
     /// The hosted copy is unavailable: check what the user has, unconfirmed.
@@ -666,29 +701,7 @@ impl Run<'_> {
             return;
         };
         if version != Version::V2_0 {
-            // 0.5/1.x have no policy: say whether the host is the issuer's.
-            let issuer_site = issuer.and_then(|i| {
-                prop_str(&i.doc, "origin")
-                    .or_else(|| prop_str(&i.doc, "url"))
-                    .map(str::to_owned)
-                    .or_else(|| i.url.clone())
-            });
-            let Some(site) = issuer_site.as_deref().and_then(authority) else {
-                return;
-            };
-            self.push(if site.eq_ignore_ascii_case(&host) {
-                Check::pass(
-                    checks::HOSTED_SCOPE,
-                    format!("The badge is hosted on its issuer's site ({host})."),
-                    None,
-                )
-            } else {
-                Check::warn(
-                    checks::HOSTED_SCOPE,
-                    format!("The badge is hosted on another site ({host}) than its issuer's ({site}); badges of this version cannot prove that the issuer made them."),
-                    Some(format!("assertion {id}; issuer site {site}")),
-                )
-            });
+            self.scope_before_2_0(id, &host, issuer);
             return;
         }
         let Some(issuer) = issuer else {
@@ -762,6 +775,33 @@ impl Run<'_> {
                 Some(format!("issuer id: {}", issuer.id().unwrap_or("none"))),
             )),
         }
+    }
+
+    /// 0.5/1.x have no hosting policy: say whether the assertion's `host` is
+    /// the issuer's.
+    fn scope_before_2_0(&mut self, id: &str, host: &str, issuer: Option<&Node>) {
+        let issuer_site = issuer.and_then(|i| {
+            prop_str(&i.doc, "origin")
+                .or_else(|| prop_str(&i.doc, "url"))
+                .map(str::to_owned)
+                .or_else(|| i.url.clone())
+        });
+        let Some(site) = issuer_site.as_deref().and_then(authority) else {
+            return;
+        };
+        self.push(if site.eq_ignore_ascii_case(host) {
+            Check::pass(
+                checks::HOSTED_SCOPE,
+                format!("The badge is hosted on its issuer's site ({host})."),
+                None,
+            )
+        } else {
+            Check::warn(
+                checks::HOSTED_SCOPE,
+                format!("The badge is hosted on another site ({host}) than its issuer's ({site}); badges of this version cannot prove that the issuer made them."),
+                Some(format!("assertion {id}; issuer site {site}")),
+            )
+        });
     }
 }
 

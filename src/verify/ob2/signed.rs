@@ -462,33 +462,7 @@ fn revocation(run: &mut Run<'_>, doc: &Value, issuer: Option<&Node>) {
         Some(Value::Number(n)) => Some(n.to_string()),
         _ => None,
     };
-    let (found, reason, entries) = if list.get("revokedAssertions").is_some() {
-        let parsed = f_shared.derive(|_| {
-            ParsedRevocationList(serde::Deserialize::deserialize(&*list).unwrap_or_default())
-        });
-        let parsed = &parsed.0;
-        let entry = id
-            .and_then(|id| parsed.lookup(id))
-            .or_else(|| uid.as_deref().and_then(|u| parsed.lookup(u)));
-        (
-            entry.is_some(),
-            entry.and_then(|e| e.reason()).map(str::to_owned),
-            parsed.revoked_assertions.len(),
-        )
-    } else {
-        // OB 1.x: {"<uid>": "<reason>", …}
-        let obj = list.as_object();
-        let entry = obj.and_then(|o| {
-            uid.as_deref()
-                .and_then(|u| o.get(u))
-                .or_else(|| id.and_then(|i| o.get(i)))
-        });
-        (
-            entry.is_some(),
-            entry.and_then(Value::as_str).map(str::to_owned),
-            obj.map_or(0, |o| o.len()),
-        )
-    };
+    let (found, reason, entries) = find_entry(&list, &f_shared, id, uid.as_deref());
     let detail = Some(format!(
         "{} ({entries} entr{}); looked for {}",
         super::shared_detail(&f_shared),
@@ -528,6 +502,43 @@ fn revocation(run: &mut Run<'_>, doc: &Value, issuer: Option<&Node>) {
                 detail,
             )),
         }
+    }
+}
+
+/// Looks for the assertion (by `id`, else `uid`; 1.x lists by `uid` first) in a
+/// revocation list: whether it is there, the reason given, and how many entries
+/// the list has.
+fn find_entry(
+    list: &Value,
+    shared: &crate::fetch::SharedDoc,
+    id: Option<&str>,
+    uid: Option<&str>,
+) -> (bool, Option<String>, usize) {
+    if list.get("revokedAssertions").is_some() {
+        let parsed = shared.derive(|_| {
+            ParsedRevocationList(serde::Deserialize::deserialize(&*list).unwrap_or_default())
+        });
+        let parsed = &parsed.0;
+        let entry = id
+            .and_then(|id| parsed.lookup(id))
+            .or_else(|| uid.and_then(|u| parsed.lookup(u)));
+        (
+            entry.is_some(),
+            entry.and_then(|e| e.reason()).map(str::to_owned),
+            parsed.revoked_assertions.len(),
+        )
+    } else {
+        // OB 1.x: {"<uid>": "<reason>", …}
+        let obj = list.as_object();
+        let entry = obj.and_then(|o| {
+            uid.and_then(|u| o.get(u))
+                .or_else(|| id.and_then(|i| o.get(i)))
+        });
+        (
+            entry.is_some(),
+            entry.and_then(Value::as_str).map(str::to_owned),
+            obj.map_or(0, |o| o.len()),
+        )
     }
 }
 

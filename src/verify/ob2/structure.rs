@@ -274,22 +274,7 @@ fn recipient(report: &mut Report, doc: &Value, version: Version) {
         return;
     };
     if version == Version::V0_5 {
-        match r.as_str().map(str::trim) {
-            Some(s) if looks_hashed(s) || s.contains('@') => report.push(Check::pass(
-                ID,
-                if looks_hashed(s) {
-                    "The recipient is identified by a hashed email address."
-                } else {
-                    "The recipient is identified by an email address."
-                },
-                None,
-            )),
-            _ => report.push(Check::fail(
-                ID,
-                "The recipient is neither an email address nor a hashed one.",
-                Some(format!("recipient: {}", clip(&r.to_string(), 80))),
-            )),
-        }
+        report.push(recipient_0_5(r));
         return;
     }
     let Some(obj) = r.as_object() else {
@@ -309,16 +294,7 @@ fn recipient(report: &mut Report, doc: &Value, version: Version) {
         return;
     };
     let kind = obj.get("type").and_then(Value::as_str).map(str::trim);
-    let hashed = match obj.get("hashed") {
-        Some(Value::Bool(b)) => Some(*b),
-        Some(Value::String(s)) if version < Version::V2_0 && s.eq_ignore_ascii_case("true") => {
-            Some(true)
-        }
-        Some(Value::String(s)) if version < Version::V2_0 && s.eq_ignore_ascii_case("false") => {
-            Some(false)
-        }
-        _ => None,
-    };
+    let hashed = hashed_flag(obj.get("hashed"), version);
     let effectively_hashed = hashed.unwrap_or_else(|| looks_hashed(identity));
     let detail = Some(format!(
         "type {}, hashed {}, identity {}",
@@ -351,6 +327,61 @@ fn recipient(report: &mut Report, doc: &Value, version: Version) {
         ));
         return;
     }
+    report.push(recipient_identity(
+        kind,
+        hashed,
+        effectively_hashed,
+        version,
+        detail,
+    ));
+}
+
+/// A 0.5 recipient: an email address, plain or hashed.
+fn recipient_0_5(r: &Value) -> Check {
+    const ID: &str = checks::ASSERTION_RECIPIENT;
+    match r.as_str().map(str::trim) {
+        Some(s) if looks_hashed(s) || s.contains('@') => Check::pass(
+            ID,
+            if looks_hashed(s) {
+                "The recipient is identified by a hashed email address."
+            } else {
+                "The recipient is identified by an email address."
+            },
+            None,
+        ),
+        _ => Check::fail(
+            ID,
+            "The recipient is neither an email address nor a hashed one.",
+            Some(format!("recipient: {}", clip(&r.to_string(), 80))),
+        ),
+    }
+}
+
+/// An IdentityObject's `hashed`: a boolean (before 2.0, also the strings
+/// "true" and "false"), or `None`.
+fn hashed_flag(value: Option<&Value>, version: Version) -> Option<bool> {
+    match value {
+        Some(Value::Bool(b)) => Some(*b),
+        Some(Value::String(s)) if version < Version::V2_0 && s.eq_ignore_ascii_case("true") => {
+            Some(true)
+        }
+        Some(Value::String(s)) if version < Version::V2_0 && s.eq_ignore_ascii_case("false") => {
+            Some(false)
+        }
+        _ => None,
+    }
+}
+
+/// The check of a well-formed identity: what identifies the recipient, or
+/// what the IdentityObject leaves unsaid (a missing type fails in 2.0).
+fn recipient_identity(
+    kind: Option<&str>,
+    hashed: Option<bool>,
+    effectively_hashed: bool,
+    version: Version,
+    detail: Option<String>,
+) -> Check {
+    const ID: &str = checks::ASSERTION_RECIPIENT;
     let mut notes = Vec::new();
     match kind {
         None => notes.push("it does not say what kind of identity it is"),
@@ -380,20 +411,20 @@ fn recipient(report: &mut Report, doc: &Value, version: Version) {
             (_, true) => "a hashed identifier",
             (_, false) => "an identifier",
         };
-        report.push(Check::pass(
+        Check::pass(
             ID,
             format!("The recipient is identified by {what}."),
             detail,
-        ));
+        )
     } else {
         let notes: Vec<String> = notes.into_iter().map(str::to_owned).collect();
         let missing_type_in_2 = kind.is_none() && version == Version::V2_0;
         let message = format!("The recipient's identity is incomplete: {}.", list(&notes));
-        report.push(if missing_type_in_2 {
+        if missing_type_in_2 {
             Check::fail(ID, message, detail)
         } else {
             Check::warn(ID, message, detail)
-        });
+        }
     }
 }
 

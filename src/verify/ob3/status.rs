@@ -253,37 +253,10 @@ fn status_list(entry: &Value, cred: &Value, fetch: &dyn Fetch, now: i64, legacy:
     } else {
         ("BitstringStatusListCredential", "BitstringStatusList")
     };
-    let Some(url) = entry.get("statusListCredential").and_then(Value::as_str) else {
-        return fail(
-            "The credential's status entry does not say where its status list is.".to_owned(),
-            None,
-        );
+    let (url, index, purpose) = match read_entry(entry) {
+        Ok(e) => e,
+        Err(found) => return found,
     };
-    let index = match entry.get("statusListIndex") {
-        Some(Value::String(s)) => s.trim().parse::<u64>().ok(),
-        Some(Value::Number(n)) => n.as_u64(),
-        _ => None,
-    };
-    let Some(index) = index else {
-        return fail(
-            "The credential's status entry has no valid statusListIndex.".to_owned(),
-            Some(url.to_owned()),
-        );
-    };
-    let purpose = entry
-        .get("statusPurpose")
-        .and_then(Value::as_str)
-        .unwrap_or("revocation");
-    if entry
-        .get("statusSize")
-        .and_then(Value::as_u64)
-        .is_some_and(|s| s != 1)
-    {
-        return skip(
-            "Satchel does not read multi-bit status messages, so it cannot tell this badge's status.".to_owned(),
-            Some(url.to_owned()),
-        );
-    }
     let (doc, got) = match fetch_doc(fetch, url, "status list") {
         Ok(d) => d,
         Err(found) => return found,
@@ -293,18 +266,7 @@ fn status_list(entry: &Value, cred: &Value, fetch: &dyn Fetch, now: i64, legacy:
             "{list_type} {url}, index {index}, purpose {purpose}; {more}"
         ))
     };
-    let list = match &doc {
-        StatusDoc::Json(v) => v.clone(),
-        StatusDoc::Jwt(_, claims) => {
-            let mut list = crate::verify::proof::jwt::credential_of(claims).0;
-            if list.get("issuer").is_none() {
-                if let (Some(map), Some(iss)) = (list.as_object_mut(), claims.get("iss")) {
-                    map.insert("issuer".to_owned(), iss.clone());
-                }
-            }
-            list
-        }
-    };
+    let list = list_credential(&doc);
     if !crate::detect::strings(list.get("type")).contains(&list_type) {
         return fail(
             format!("The issuer's status list is not a {list_type}, so it cannot say whether the badge was revoked."),
@@ -315,72 +277,12 @@ fn status_list(entry: &Value, cred: &Value, fetch: &dyn Fetch, now: i64, legacy:
         StatusDoc::Json(_) => list_signer(&list, fetch, now, &detail),
         StatusDoc::Jwt(jws, claims) => jwt_list_signer(jws, claims, &list, fetch, &detail),
     };
-    if let Some(found) = signer {
+    if let Some(found) = signer.or_else(|| list_dates(&list, now, &detail)) {
         return found;
     }
-    let date = |names: &[&str]| {
-        names
-            .iter()
-            .find_map(|n| list.get(*n))
-            .and_then(|v| parse_date(v).ok())
-    };
-    if let Some(from) = date(&["validFrom", "issuanceDate"]).filter(|d| d.secs > now) {
-        return skip(
-            format!(
-                "Satchel could not check whether the badge was revoked: the issuer's status list is not valid until {}.",
-                crate::clock::date(from.secs)
-            ),
-            detail("status list not valid yet"),
-        );
-    }
-    if let Some(until) = date(&["validUntil", "expirationDate"]).filter(|d| d.secs <= now) {
-        return skip(
-            format!(
-                "Satchel could not check whether the badge was revoked: the issuer's status list expired on {}.",
-                crate::clock::date(until.secs)
-            ),
-            detail("status list expired"),
-        );
-    }
-    let Some(subject) = list.get("credentialSubject").filter(|s| s.is_object()) else {
-        return fail(
-            "The issuer's status list has no credentialSubject.".to_owned(),
-            detail("no list"),
-        );
-    };
-    if !crate::detect::strings(subject.get("type")).contains(&subject_type) {
-        return fail(
-            format!("The issuer's status list does not hold a {subject_type}."),
-            detail(&format!(
-                "credentialSubject type {}",
-                crate::detect::strings(subject.get("type")).join(", ")
-            )),
-        );
-    }
-    let list_purpose = subject.get("statusPurpose").and_then(Value::as_str);
-    if list_purpose.is_some_and(|p| p != purpose) {
-        return fail(
-            format!(
-                "The status list is for {}, but the badge points to it for {purpose}.",
-                list_purpose.unwrap_or("")
-            ),
-            detail("purposes differ"),
-        );
-    }
-    let Some(encoded) = subject.get("encodedList").and_then(Value::as_str) else {
-        return fail(
-            "The issuer's status list has no encodedList.".to_owned(),
-            detail("no encodedList"),
-        );
-    };
-    let bits = match decode_list(encoded, !legacy) {
+    let (subject, bits) = match list_bits(&list, subject_type, purpose, legacy, &detail) {
         Ok(b) => b,
-        Err(why) => {
-            return fail(
-                common::sentence(&format!("the issuer's status list cannot be read: {why}")),
-                detail(&why),
-            )
-        }
+        Err(found) => return found,
     };
     let Some(set) = bit(&bits, index) else {
         return fail(
@@ -405,6 +307,143 @@ fn status_list(entry: &Value, cred: &Value, fetch: &dyn Fetch, now: i64, legacy:
             return found;
         }
     }
+    status_of(set, purpose, detail)
+}
+
+/// A status entry's list address, index and purpose (`revocation` unless it
+/// says); a multi-bit entry cannot be read.
+fn read_entry(entry: &Value) -> Result<(&str, u64, &str), Found> {
+    let Some(url) = entry.get("statusListCredential").and_then(Value::as_str) else {
+        return Err(fail(
+            "The credential's status entry does not say where its status list is.".to_owned(),
+            None,
+        ));
+    };
+    let index = match entry.get("statusListIndex") {
+        Some(Value::String(s)) => s.trim().parse::<u64>().ok(),
+        Some(Value::Number(n)) => n.as_u64(),
+        _ => None,
+    };
+    let Some(index) = index else {
+        return Err(fail(
+            "The credential's status entry has no valid statusListIndex.".to_owned(),
+            Some(url.to_owned()),
+        ));
+    };
+    let purpose = entry
+        .get("statusPurpose")
+        .and_then(Value::as_str)
+        .unwrap_or("revocation");
+    if entry
+        .get("statusSize")
+        .and_then(Value::as_u64)
+        .is_some_and(|s| s != 1)
+    {
+        return Err(skip(
+            "Satchel does not read multi-bit status messages, so it cannot tell this badge's status.".to_owned(),
+            Some(url.to_owned()),
+        ));
+    }
+    Ok((url, index, purpose))
+}
+
+/// The status list credential: the JSON document, or a VC-JWT's credential
+/// (with the JWT's `iss` as its issuer when it names none).
+fn list_credential(doc: &StatusDoc) -> Value {
+    match doc {
+        StatusDoc::Json(v) => v.clone(),
+        StatusDoc::Jwt(_, claims) => {
+            let mut list = crate::verify::proof::jwt::credential_of(claims).0;
+            if list.get("issuer").is_none() {
+                if let (Some(map), Some(iss)) = (list.as_object_mut(), claims.get("iss")) {
+                    map.insert("issuer".to_owned(), iss.clone());
+                }
+            }
+            list
+        }
+    }
+}
+
+/// A list not valid yet or expired cannot answer: `Some` says so.
+fn list_dates(list: &Value, now: i64, detail: &dyn Fn(&str) -> Option<String>) -> Option<Found> {
+    let date = |names: &[&str]| {
+        names
+            .iter()
+            .find_map(|n| list.get(*n))
+            .and_then(|v| parse_date(v).ok())
+    };
+    if let Some(from) = date(&["validFrom", "issuanceDate"]).filter(|d| d.secs > now) {
+        return Some(skip(
+            format!(
+                "Satchel could not check whether the badge was revoked: the issuer's status list is not valid until {}.",
+                crate::clock::date(from.secs)
+            ),
+            detail("status list not valid yet"),
+        ));
+    }
+    if let Some(until) = date(&["validUntil", "expirationDate"]).filter(|d| d.secs <= now) {
+        return Some(skip(
+            format!(
+                "Satchel could not check whether the badge was revoked: the issuer's status list expired on {}.",
+                crate::clock::date(until.secs)
+            ),
+            detail("status list expired"),
+        ));
+    }
+    None
+}
+
+/// The list's subject (of type `subject_type`, for `purpose`) and its decoded
+/// bits.
+fn list_bits<'a>(
+    list: &'a Value,
+    subject_type: &str,
+    purpose: &str,
+    legacy: bool,
+    detail: &dyn Fn(&str) -> Option<String>,
+) -> Result<(&'a Value, Vec<u8>), Found> {
+    let Some(subject) = list.get("credentialSubject").filter(|s| s.is_object()) else {
+        return Err(fail(
+            "The issuer's status list has no credentialSubject.".to_owned(),
+            detail("no list"),
+        ));
+    };
+    if !crate::detect::strings(subject.get("type")).contains(&subject_type) {
+        return Err(fail(
+            format!("The issuer's status list does not hold a {subject_type}."),
+            detail(&format!(
+                "credentialSubject type {}",
+                crate::detect::strings(subject.get("type")).join(", ")
+            )),
+        ));
+    }
+    let list_purpose = subject.get("statusPurpose").and_then(Value::as_str);
+    if list_purpose.is_some_and(|p| p != purpose) {
+        return Err(fail(
+            format!(
+                "The status list is for {}, but the badge points to it for {purpose}.",
+                list_purpose.unwrap_or("")
+            ),
+            detail("purposes differ"),
+        ));
+    }
+    let Some(encoded) = subject.get("encodedList").and_then(Value::as_str) else {
+        return Err(fail(
+            "The issuer's status list has no encodedList.".to_owned(),
+            detail("no encodedList"),
+        ));
+    };
+    match decode_list(encoded, !legacy) {
+        Ok(bits) => Ok((subject, bits)),
+        Err(why) => Err(fail(
+            common::sentence(&format!("the issuer's status list cannot be read: {why}")),
+            detail(&why),
+        )),
+    }
+}
+
+/// What the badge's bit (`set` or not) in a list for `purpose` means.
+fn status_of(set: bool, purpose: &str, detail: Option<String>) -> Found {
     match (set, purpose) {
         (false, "revocation" | "suspension") => pass(format!("The issuer has not {}ed this badge.", if purpose == "revocation" { "revok" } else { "suspend" }), detail),
         (false, other) => pass(format!("The issuer's status list ({other}) sets nothing for this badge."), detail),

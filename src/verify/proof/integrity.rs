@@ -117,6 +117,15 @@ fn rdfc_hashes(
     })
 }
 
+/// Why a proof does not verify: the outcome, the reason, and the key when one
+/// was resolved.
+type Failure = (Outcome, String, Option<ResolvedKey>);
+
+/// The two suites that sign with ECDSA (P-256 or P-384) rather than Ed25519.
+fn is_ecdsa(suite: &str) -> bool {
+    matches!(suite, "ecdsa-rdfc-2019" | "ecdsa-jcs-2019")
+}
+
 /// Checks one proof. `document` is the credential's canonical N-Quads, computed
 /// once for all its proofs.
 fn check_one(
@@ -152,208 +161,259 @@ fn check_one(
             return result(Outcome::Unverifiable, name, why, None);
         }
     };
-    let invalid = |why: String| result(Outcome::Invalid, &suite, why, None);
-    match map.get("proofPurpose").and_then(Value::as_str) {
-        Some("assertionMethod") => {}
-        Some(other) => {
-            return invalid(format!(
-                "the proof's purpose is {other}, not assertionMethod, so it does not vouch for the credential"
-            ))
-        }
-        None => return invalid("the proof has no proofPurpose".to_owned()),
+    let step = Proof {
+        credential,
+        proof,
+        map,
+        suite: &suite,
+    };
+    match step.check(issuer, document, fetch, now) {
+        Ok((how, key)) => result(Outcome::Valid, &suite, how, Some(key)),
+        Err((outcome, why, key)) => result(outcome, &suite, why, key),
     }
-    if let Some(created) = map.get("created") {
-        match parse_date(created) {
-            Ok(t) if t.secs > now + CLOCK_SKEW_SECONDS => {
-                return invalid(format!(
-                    "the proof says it was created in the future ({})",
-                    crate::clock::rfc3339(t.secs)
+}
+
+/// One proof of a suite Satchel knows, beside the credential it secures.
+struct Proof<'a> {
+    credential: &'a Value,
+    proof: &'a Value,
+    map: &'a Map<String, Value>,
+    suite: &'a str,
+}
+
+impl Proof<'_> {
+    /// The proof's purpose and date, its value, the hashes it signs, its key and
+    /// the signature, in that order; `Ok` says how it verified, with the key.
+    fn check(
+        &self,
+        issuer: Option<&str>,
+        document: &mut Option<Result<String, CanonError>>,
+        fetch: &dyn Fetch,
+        now: i64,
+    ) -> Result<(String, ResolvedKey), Failure> {
+        let no_key = |(outcome, why)| (outcome, why, None);
+        self.purpose_and_date(now)
+            .map_err(|why| (Outcome::Invalid, why, None))?;
+        let (signature, derived) = self.value().map_err(no_key)?;
+        let hashes = self.hashes(document).map_err(no_key)?;
+        let key = self.key(issuer, fetch).map_err(no_key)?;
+        let verified = if let Some(derived) = derived {
+            self.verify_derived(&derived, &hashes, &key)
+        } else if is_ecdsa(self.suite) {
+            self.verify_ecdsa(&hashes, &signature, &key)
+        } else {
+            self.verify_ed25519(&hashes, &signature, &key)
+        };
+        match verified {
+            Ok(how) => Ok((how, key)),
+            Err(why) => Err((Outcome::Invalid, why, Some(key))),
+        }
+    }
+
+    /// The purpose must be `assertionMethod`; a `created` date must be readable
+    /// and not in the future.
+    fn purpose_and_date(&self, now: i64) -> Result<(), String> {
+        match self.map.get("proofPurpose").and_then(Value::as_str) {
+            Some("assertionMethod") => {}
+            Some(other) => {
+                return Err(format!(
+                    "the proof's purpose is {other}, not assertionMethod, so it does not vouch for the credential"
                 ))
             }
-            Ok(_) => {}
-            Err(why) => return invalid(format!("the proof's created date cannot be read: {why}")),
+            None => return Err("the proof has no proofPurpose".to_owned()),
         }
-    }
-    let ecdsa = matches!(suite.as_str(), "ecdsa-rdfc-2019" | "ecdsa-jcs-2019");
-    let Some(proof_value) = map.get("proofValue").and_then(Value::as_str) else {
-        return invalid("the proof has no proofValue".to_owned());
-    };
-    // A selective-disclosure proof carries a CBOR structure, every other
-    // suite one 64-byte signature.
-    let (signature, derived) = if suite == "ecdsa-sd-2023" {
-        match super::sd::parse_derived(proof_value) {
-            Ok(d) => (Vec::new(), Some(d)),
-            Err(super::sd::NotDerived::Malformed(why)) => return invalid(why),
-            // What the issuer hands the holder: genuine, but only the
-            // derived proofs made from it can be checked by anyone else.
-            Err(super::sd::NotDerived::BaseProof) => {
-                return result(
-                    Outcome::Unverifiable,
-                    &suite,
-                    "this is the issuer's ecdsa-sd-2023 base proof, which only the holder can use; Satchel checks the derived (disclosed) copies holders share, so it could not check this one"
-                        .to_owned(),
-                    None,
-                )
+        if let Some(created) = self.map.get("created") {
+            match parse_date(created) {
+                Ok(t) if t.secs > now + CLOCK_SKEW_SECONDS => {
+                    return Err(format!(
+                        "the proof says it was created in the future ({})",
+                        crate::clock::rfc3339(t.secs)
+                    ))
+                }
+                Ok(_) => {}
+                Err(why) => return Err(format!("the proof's created date cannot be read: {why}")),
             }
         }
-    } else {
+        Ok(())
+    }
+
+    /// The `proofValue`: a selective-disclosure proof carries a CBOR structure,
+    /// every other suite one 64-byte (or, for P-384, 96-byte) signature.
+    fn value(&self) -> Result<(Vec<u8>, Option<super::sd::DerivedProof>), (Outcome, String)> {
+        let invalid = |why: String| (Outcome::Invalid, why);
+        let Some(proof_value) = self.map.get("proofValue").and_then(Value::as_str) else {
+            return Err(invalid("the proof has no proofValue".to_owned()));
+        };
+        if self.suite == "ecdsa-sd-2023" {
+            return match super::sd::parse_derived(proof_value) {
+                Ok(d) => Ok((Vec::new(), Some(d))),
+                Err(super::sd::NotDerived::Malformed(why)) => Err(invalid(why)),
+                // What the issuer hands the holder: genuine, but only the
+                // derived proofs made from it can be checked by anyone else.
+                Err(super::sd::NotDerived::BaseProof) => Err((
+                    Outcome::Unverifiable,
+                    "this is the issuer's ecdsa-sd-2023 base proof, which only the holder can use; Satchel checks the derived (disclosed) copies holders share, so it could not check this one"
+                        .to_owned(),
+                )),
+            };
+        }
+        let ecdsa = is_ecdsa(self.suite);
         match proof_value
             .strip_prefix('z')
             .map(|b| bs58::decode(b).into_vec())
         {
-            Some(Ok(bytes)) if bytes.len() == 64 || (ecdsa && bytes.len() == 96) => (bytes, None),
-            _ => {
-                return invalid(if ecdsa {
-                    "the proofValue is not a base58btc (z…) ECDSA signature of 64 (P-256) or 96 (P-384) bytes".to_owned()
-                } else {
-                    "the proofValue is not a base58btc (z…) Ed25519 signature of 64 bytes"
-                        .to_owned()
-                })
+            Some(Ok(bytes)) if bytes.len() == 64 || (ecdsa && bytes.len() == 96) => {
+                Ok((bytes, None))
             }
+            _ => Err(invalid(if ecdsa {
+                "the proofValue is not a base58btc (z…) ECDSA signature of 64 (P-256) or 96 (P-384) bytes".to_owned()
+            } else {
+                "the proofValue is not a base58btc (z…) Ed25519 signature of 64 bytes".to_owned()
+            })),
         }
-    };
-    let hashes = if matches!(suite.as_str(), "eddsa-jcs-2022" | "ecdsa-jcs-2019") {
-        // The proof's own @context, when it has one, must open the credential's.
-        if let Some(ctx) = map.get("@context") {
+    }
+
+    /// The hashes the proof signs: JCS for the `-jcs-` suites (whose own
+    /// `@context`, when there is one, must open the credential's), else RDFC-1.0.
+    fn hashes(
+        &self,
+        document: &mut Option<Result<String, CanonError>>,
+    ) -> Result<super::HashData, (Outcome, String)> {
+        if !matches!(self.suite, "eddsa-jcs-2022" | "ecdsa-jcs-2019") {
+            return rdfc_hashes(self.credential, self.proof, document);
+        }
+        let invalid = |why: String| (Outcome::Invalid, why);
+        if let Some(ctx) = self.map.get("@context") {
             let items = |v: &Value| match v {
                 Value::Array(a) => a.clone(),
                 other => vec![other.clone()],
             };
             let (want, have) = (
                 items(ctx),
-                credential.get("@context").map(items).unwrap_or_default(),
+                self.credential
+                    .get("@context")
+                    .map(items)
+                    .unwrap_or_default(),
             );
             if !have.starts_with(&want) {
-                return invalid(
+                return Err(invalid(
                     "the proof's @context does not match the start of the credential's".to_owned(),
-                );
+                ));
             }
         }
-        match hash_data_jcs(credential, proof) {
-            Ok(h) => h,
-            Err(e) => return invalid(format!("the credential cannot be canonicalized: {e}")),
-        }
-    } else {
-        match rdfc_hashes(credential, proof, document) {
-            Ok(h) => h,
-            Err(r) => return result(r.0, &suite, r.1, None),
-        }
-    };
-    let method = match map.get("verificationMethod") {
-        Some(Value::String(s)) => s.as_str(),
-        Some(Value::Object(m)) => m.get("id").and_then(Value::as_str).unwrap_or(""),
-        _ => return invalid("the proof has no verificationMethod".to_owned()),
-    };
-    let key = match resolve_verification_method(method, issuer, fetch) {
-        Ok(k) => k,
-        Err(KeyError::Unresolvable(why)) => {
-            return result(Outcome::Unverifiable, &suite, why, None)
-        }
-        Err(KeyError::Invalid(why)) => return invalid(why),
-    };
-    if let Some(derived) = derived {
-        let Some(point) = key.material.p256_point() else {
-            return result(
-                Outcome::Invalid,
-                &suite,
-                format!(
-                    "{} is not a P-256 key, which {suite} requires",
-                    key.reference
-                ),
-                Some(key),
-            );
+        hash_data_jcs(self.credential, self.proof)
+            .map_err(|e| invalid(format!("the credential cannot be canonicalized: {e}")))
+    }
+
+    /// The key the `verificationMethod` names.
+    fn key(
+        &self,
+        issuer: Option<&str>,
+        fetch: &dyn Fetch,
+    ) -> Result<ResolvedKey, (Outcome, String)> {
+        let method = match self.map.get("verificationMethod") {
+            Some(Value::String(s)) => s.as_str(),
+            Some(Value::Object(m)) => m.get("id").and_then(Value::as_str).unwrap_or(""),
+            _ => {
+                return Err((
+                    Outcome::Invalid,
+                    "the proof has no verificationMethod".to_owned(),
+                ))
+            }
         };
-        return match super::sd::verify_derived(
-            &derived,
+        resolve_verification_method(method, issuer, fetch).map_err(|e| match e {
+            KeyError::Unresolvable(why) => (Outcome::Unverifiable, why),
+            KeyError::Invalid(why) => (Outcome::Invalid, why),
+        })
+    }
+
+    /// An `ecdsa-sd-2023` derived proof: the disclosed statements, each signed
+    /// with the P-256 key.
+    fn verify_derived(
+        &self,
+        derived: &super::sd::DerivedProof,
+        hashes: &super::HashData,
+        key: &ResolvedKey,
+    ) -> Result<String, String> {
+        let Some(point) = key.material.p256_point() else {
+            return Err(format!(
+                "{} is not a P-256 key, which {} requires",
+                key.reference, self.suite
+            ));
+        };
+        match super::sd::verify_derived(
+            derived,
             &hashes.canonical_document,
             &hashes.proof_hash,
             &point,
         ) {
-            Ok(n) => {
-                let how = format!(
-                    "verified with {}; the holder disclosed {n} signed statements (selective disclosure)",
-                    key.how
-                );
-                result(Outcome::Valid, &suite, how, Some(key))
-            }
-            Err(super::sd::SdError::Mismatch(why) | super::sd::SdError::BadKey(why)) => {
-                result(Outcome::Invalid, &suite, why, Some(key))
-            }
-        };
+            Ok(n) => Ok(format!(
+                "verified with {}; the holder disclosed {n} signed statements (selective disclosure)",
+                key.how
+            )),
+            Err(super::sd::SdError::Mismatch(why) | super::sd::SdError::BadKey(why)) => Err(why),
+        }
     }
-    if ecdsa {
-        // P-256 signs SHA-256 hashes, P-384 SHA-384 hashes of the same
-        // canonical forms (W3C vc-di-ecdsa).
+
+    /// An ECDSA signature: P-256 signs SHA-256 hashes, P-384 SHA-384 hashes of
+    /// the same canonical forms (W3C vc-di-ecdsa).
+    fn verify_ecdsa(
+        &self,
+        hashes: &super::HashData,
+        signature: &[u8],
+        key: &ResolvedKey,
+    ) -> Result<String, String> {
         let checked = if let Some(point) = key.material.p256_point() {
-            crate::crypto::verify_p256_sha256(&point, &hashes.signed_bytes(), &signature)
+            crate::crypto::verify_p256_sha256(&point, &hashes.signed_bytes(), signature)
         } else if let Some(point) = key.material.p384_point() {
             use sha2::{Digest, Sha384};
             let mut signed = Sha384::digest(hashes.canonical_proof.as_bytes()).to_vec();
             signed.extend_from_slice(&Sha384::digest(hashes.canonical_document.as_bytes()));
-            crate::crypto::verify_p384_sha384(&point, &signed, &signature)
+            crate::crypto::verify_p384_sha384(&point, &signed, signature)
         } else {
-            return result(
-                Outcome::Invalid,
-                &suite,
-                format!(
-                    "{} is not a P-256 or P-384 key, which {suite} requires",
-                    key.reference
-                ),
-                Some(key),
-            );
+            return Err(format!(
+                "{} is not a P-256 or P-384 key, which {} requires",
+                key.reference, self.suite
+            ));
         };
-        return match checked {
-            Ok(()) => {
-                let how = format!("verified with {}", key.how);
-                result(Outcome::Valid, &suite, how, Some(key))
-            }
-            Err(crate::crypto::CryptoError::Mismatch) => result(
-                Outcome::Invalid,
-                &suite,
-                "the signature does not match: the credential was changed after it was signed, or signed with another key"
-                    .to_owned(),
-                Some(key),
-            ),
-            Err(e) => result(Outcome::Invalid, &suite, format!("the key cannot be used: {e}"), Some(key)),
+        match checked {
+            Ok(()) => Ok(format!("verified with {}", key.how)),
+            Err(crate::crypto::CryptoError::Mismatch) => Err(MISMATCH.to_owned()),
+            Err(e) => Err(format!("the key cannot be used: {e}")),
+        }
+    }
+
+    /// An Ed25519 signature, checked strictly.
+    fn verify_ed25519(
+        &self,
+        hashes: &super::HashData,
+        signature: &[u8],
+        key: &ResolvedKey,
+    ) -> Result<String, String> {
+        let Ok(signature) = Signature::from_slice(signature) else {
+            return Err("the proofValue is not an Ed25519 signature".to_owned());
         };
+        let Some(raw) = key.material.ed25519() else {
+            return Err(format!(
+                "{} is not an Ed25519 key, which {} requires",
+                key.reference, self.suite
+            ));
+        };
+        let Ok(verifying) = VerifyingKey::from_bytes(&raw) else {
+            return Err("the public key is not a valid Ed25519 point".to_owned());
+        };
+        if verifying
+            .verify_strict(&hashes.signed_bytes(), &signature)
+            .is_err()
+        {
+            return Err(MISMATCH.to_owned());
+        }
+        Ok(format!("verified with {}", key.how))
     }
-    let Some(signature) = Signature::from_slice(&signature).ok() else {
-        return invalid("the proofValue is not an Ed25519 signature".to_owned());
-    };
-    let Some(raw) = key.material.ed25519() else {
-        return result(
-            Outcome::Invalid,
-            &suite,
-            format!(
-                "{} is not an Ed25519 key, which {suite} requires",
-                key.reference
-            ),
-            Some(key),
-        );
-    };
-    let Ok(verifying) = VerifyingKey::from_bytes(&raw) else {
-        return result(
-            Outcome::Invalid,
-            &suite,
-            "the public key is not a valid Ed25519 point".to_owned(),
-            Some(key),
-        );
-    };
-    if verifying
-        .verify_strict(&hashes.signed_bytes(), &signature)
-        .is_err()
-    {
-        return result(
-            Outcome::Invalid,
-            &suite,
-            "the signature does not match: the credential was changed after it was signed, or signed with another key"
-                .to_owned(),
-            Some(key),
-        );
-    }
-    let how = format!("verified with {}", key.how);
-    result(Outcome::Valid, &suite, how, Some(key))
 }
+
+/// Why a signature that does not verify fails, in words.
+const MISMATCH: &str = "the signature does not match: the credential was changed after it was signed, or signed with another key";
 
 /// Checks every embedded proof of `credential`, whose issuer id is `issuer`.
 pub(crate) fn check(
