@@ -61,6 +61,13 @@ function init(section) {
     });
   }
   $("award-class").addEventListener("change", classChanged);
+  // Escape leaves the form for the awards list (not from a text field or a dialog).
+  section.addEventListener("keydown", (e) => {
+    if (e.key === "Escape" && !(e.target instanceof HTMLTextAreaElement) && !document.querySelector("dialog[open]")) {
+      e.preventDefault();
+      showIssueScreen("awards", {});
+    }
+  });
 }
 
 async function show(section, params = {}) {

@@ -77,6 +77,13 @@ function init(section) {
     if (row) openAward(Number(row.dataset.award));
   });
   $("awards-list").addEventListener("keydown", onListKey);
+  // Escape on an opened award goes back to the list (not from a text field or a dialog).
+  $("award-view").addEventListener("keydown", (e) => {
+    if (e.key === "Escape" && !(e.target instanceof HTMLTextAreaElement) && !document.querySelector("dialog[open]")) {
+      e.preventDefault();
+      closeAward();
+    }
+  });
   onIssuerChanged(() => {
     state.issuer = null;
   });
@@ -258,8 +265,10 @@ function closeAward({ focus = true } = {}) {
     $("awards-scroll").hidden = true;
     $("awards-head").hidden = true;
   }
-  render();
-  if (focus) focusRow(state.active);
+  // An award may have been revoked or suspended meanwhile: fresh rows.
+  reload({ keepScroll: true }).then(() => {
+    if (focus && state.openId === null) focusRow(state.active);
+  });
 }
 
 async function openAward(id) {

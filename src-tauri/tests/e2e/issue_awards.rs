@@ -314,6 +314,16 @@ fn issue_award_csv_revoke_publish_and_verify_in_the_backpack() {
         "return !!document.querySelector('#award-detail-status[data-status=\"revoked\"]')",
     );
     assert_eq!(count(&wd, "#award-revoke"), 0, "revocation is final");
+    // Escape goes back to the list, where the row says revoked.
+    wd.send_keys(&wd.find("#award-detail-name"), "\u{E00C}");
+    wd.wait_for_script(
+        "return !!document.querySelector('#awards-list .award-row[data-status=\"revoked\"]')",
+    );
+    assert_eq!(
+        wd.execute("return document.activeElement && document.activeElement.classList.contains('award-row__open')", json!([])),
+        json!(true),
+        "focus back on the row"
+    );
 
     // Publish: the folder (a native dialog for people; given here), what
     // will change, written, and the upload instructions.
