@@ -181,8 +181,11 @@ fn issue_award_csv_revoke_publish_and_verify_in_the_backpack() {
         "const s = document.getElementById('award-class'); s.value = String(arguments[0]); s.dispatchEvent(new Event('change'));",
         json!([navigator]),
     );
-    set_value(&wd, "#award-csv-path", &csv.display().to_string());
-    wd.click(&wd.find("#award-csv-check"));
+    // The file dropped on the window (as Tauri hands a drop to the page).
+    wd.execute(
+        "window.__TAURI__.event.emit('tauri://drag-drop', { paths: [arguments[0]], position: { x: 10, y: 10 } })",
+        json!([csv.display().to_string()]),
+    );
     wd.wait_for_script("return document.querySelectorAll('#award-csv-table tbody tr').length >= 200 || !document.getElementById('toast').hidden");
     assert!(!wd.is_visible("#toast"), "{}", wd.text(&wd.find("#toast")));
     let bad_lines = wd.execute(
