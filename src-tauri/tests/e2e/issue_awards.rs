@@ -266,10 +266,51 @@ fn issue_award_csv_revoke_publish_and_verify_in_the_backpack() {
     assert_eq!(progress.last().unwrap(), &json!([200, 200]));
     wd.screenshot(&shots.join("issue-award-csv-done.png"));
 
-    // The list: 201 awards, searchable; revoke one with a reason and the
+    // Cancel: 60 more sailors, stopped after a few; what was awarded stays,
+    // and checking the file again skips them.
+    let more = files.join("more.csv");
+    let mut text = String::from("identity,name\n");
+    for i in 200..260 {
+        text.push_str(&format!("sailor{i}@example.org,Sailor {i}\n"));
+    }
+    std::fs::write(&more, text).unwrap();
+    set_value(&wd, "#award-csv-path", &more.display().to_string());
+    wd.click(&wd.find("#award-csv-check"));
+    wd.wait_for_text("#award-csv-ok", |t| t.contains("60 badges to award"));
+    wd.execute("window.__progress = []", json!([]));
+    wd.click(&wd.find("#award-csv-go"));
+    wd.wait_for_script("return window.__progress.some((p) => p.task === 'award' && p.done >= 3)");
+    wd.click(&wd.find("#job-cancel"));
+    let deadline = Instant::now() + Duration::from_secs(300);
+    while wd.execute(
+        "return document.getElementById('job-bar').hidden",
+        json!([]),
+    ) != json!(true)
+    {
+        assert!(
+            Instant::now() < deadline,
+            "the cancelled awarding did not stop"
+        );
+        sleep(Duration::from_millis(250));
+    }
+    let stopped = wd.wait_for_text("#award-result-title", |t| t.starts_with("Stopped"));
+    let kept: usize = stopped
+        .split_whitespace()
+        .nth(1)
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("{stopped}"));
+    assert!((3..60).contains(&kept), "{stopped}");
+    wd.screenshot(&shots.join("issue-award-csv-cancelled.png"));
+    wd.click(&wd.find("#award-csv-check"));
+    wd.wait_for_text("#award-csv-ok", |t| {
+        t.contains(&format!("{kept} already awarded (skipped)"))
+    });
+    let total = 201 + kept;
+
+    // The list: every award, searchable; revoke one with a reason and the
     // final confirmation.
     issue_tab(&wd, "awards");
-    wd.wait_for_text("#awards-count", |t| t == "201 awards");
+    wd.wait_for_text("#awards-count", |t| t == format!("{total} awards"));
     wd.wait_for_script(
         "return document.querySelectorAll('#awards-list .award-row[data-award]').length >= 8",
     );
@@ -335,7 +376,10 @@ fn issue_award_csv_revoke_publish_and_verify_in_the_backpack() {
     let warning = wd.wait_for_text("#issue-warning", |t| {
         t.contains("will not verify until you publish")
     });
-    assert!(warning.contains("201 awarded badges"), "{warning}");
+    assert!(
+        warning.contains(&format!("{total} awarded badges")),
+        "{warning}"
+    );
     call(
         &wd,
         "choose_publish_folder",
