@@ -157,3 +157,24 @@ export const smtpSettings = () => call("smtp_settings");
 /** The password is kept in the app's memory for this run only, never saved. */
 export const saveSmtpSettings = (config, newPassword = null, forgetPassword = false) =>
   call("save_smtp_settings", { config, newPassword, forgetPassword });
+
+// ---------------------------------------------------------------- issuer: awards
+
+/** request: { class, recipient, name, issued_on, expires, narrative, evidence_url, evidence_narrative, eml } → AwardDone */
+export const awardBadge = (request) => call("award_badge", { request });
+export const pickAwardCsv = () => call("pick_award_csv");
+/** → BulkReport { dry_run, rows, errors: [{ line, column, reason }], cancelled } */
+export const awardCsv = (cls, path, dryRun, eml = false) => call("award_csv", { class: cls, path, dryRun, eml });
+/** → { total, offset, items: [AwardRow] } */
+export const awardsPage = (issuer, search, limit, offset) => call("awards_page", { issuer, search, limit, offset });
+export const awardDetail = (id) => call("award_detail", { id });
+export const revokeAward = (id, reason) => call("revoke_award", { id, reason });
+export const suspendAward = (id, suspended) => call("suspend_award", { id, suspended });
+export const openAwardFolder = (issuer) => call("open_award_folder", { issuer });
+/** Through the saved SMTP settings; `password` (or null: the one kept this run) → [Delivery] */
+export const sendAwardEmails = (ids, password = null) => call("send_award_emails", { ids, password });
+export const publishState = (issuer) => call("publish_state", { issuer });
+export const choosePublishFolder = (issuer, folder = null) => call("choose_publish_folder", { issuer, folder });
+export const publishPreview = (issuer) => call("publish_preview", { issuer });
+export const publishIssuer = (issuer) => call("publish_issuer", { issuer });
+export const openPublishFolder = (issuer) => call("open_publish_folder", { issuer });

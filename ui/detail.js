@@ -224,7 +224,7 @@ function recipientNotice(d) {
 }
 
 /** "3 passed · 1 note" */
-function checkCounts(checks) {
+export function checkCounts(checks) {
   const counts = ["pass", "fail", "warn", "skip"].map((s) => [s, checks.filter((c) => c.status === s).length]);
   return counts
     .filter(([, n]) => n)
@@ -232,7 +232,7 @@ function checkCounts(checks) {
     .join(" · ");
 }
 
-function checkItem(c) {
+export function checkItem(c) {
   const info = CHECK_STATUS[c.status] || CHECK_STATUS.skip;
   const facts = el(
     "dl",

@@ -77,3 +77,41 @@ export function confirmDialog(message, confirmLabel = "Delete") {
     cancel.focus();
   });
 }
+
+/**
+ * A modal form: `body` nodes, Cancel and a `confirm` button (submit, so
+ * Enter confirms); `check()` answers a sentence to show instead of closing,
+ * or null; resolves with `value()`, or null when cancelled (Esc too).
+ */
+export function formDialog({ id, title, body, confirm, confirmId, danger = false, first, check = () => null, value }) {
+  return new Promise((resolve) => {
+    const cancel = el("button", { type: "button", class: "button" }, "Cancel");
+    const ok = el("button", { type: "submit", class: `button ${danger ? "button--danger-solid" : "button--primary"}`, id: confirmId }, confirm);
+    const error = el("p", { class: "form-error", role: "alert" });
+    const form = el("form", { method: "dialog", class: "dialog-form" }, el("h2", { id, class: "confirm__title" }, title), body, error, el("div", { class: "button-row confirm__actions" }, cancel, ok));
+    const dialog = el("dialog", { class: "confirm confirm--wide", "aria-labelledby": id }, form);
+    const finish = (answer) => {
+      dialog.close();
+      dialog.remove();
+      resolve(answer);
+    };
+    cancel.addEventListener("click", () => finish(null));
+    dialog.addEventListener("cancel", (e) => {
+      e.preventDefault();
+      finish(null);
+    });
+    form.addEventListener("submit", (e) => {
+      e.preventDefault();
+      const problem = check();
+      if (problem) {
+        error.textContent = problem;
+        (first || ok).focus();
+        return;
+      }
+      finish(value());
+    });
+    document.body.append(dialog);
+    dialog.showModal();
+    (first || ok).focus();
+  });
+}

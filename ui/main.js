@@ -17,6 +17,10 @@ import { handleIssueDrop, initIssue, isIssueMode, issueTakesDrops } from "./issu
 import "./issue-setup.js";
 import "./issue-classes.js";
 import "./issue-settings.js";
+// issuer: awards
+import "./issue-award.js";
+import "./issue-awards.js";
+import "./issue-publish.js";
 
 const $ = (id) => document.getElementById(id);
 const scriptAt = performance.now();

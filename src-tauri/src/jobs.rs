@@ -22,7 +22,7 @@ type Answer<T> = Result<T, CommandError>;
 /// The `job-progress` event.
 #[derive(Clone, Debug, Serialize)]
 pub struct Progress {
-    /// `import`, `reverify` or `export`.
+    /// `import`, `reverify`, `export`, `award`, `send` or `publish`.
     pub task: &'static str,
     /// Items handled.
     pub done: usize,
@@ -55,14 +55,14 @@ impl Drop for Busy {
 }
 
 /// Emits progress, throttled.
-struct Reporter {
+pub(crate) struct Reporter {
     app: AppHandle,
     task: &'static str,
     last: Mutex<Option<Instant>>,
 }
 
 impl Reporter {
-    fn new(app: &AppHandle, task: &'static str) -> Reporter {
+    pub(crate) fn new(app: &AppHandle, task: &'static str) -> Reporter {
         Reporter {
             app: app.clone(),
             task,
@@ -70,7 +70,7 @@ impl Reporter {
         }
     }
 
-    fn report(&self, done: usize, total: usize, label: Option<String>) {
+    pub(crate) fn report(&self, done: usize, total: usize, label: Option<String>) {
         let mut last = self.last.lock().unwrap_or_else(|p| p.into_inner());
         let due = last.is_none_or(|t| t.elapsed() >= Duration::from_millis(80));
         if due || done >= total {

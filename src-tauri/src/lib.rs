@@ -14,6 +14,8 @@ pub mod args;
 pub mod commands;
 mod error;
 pub mod images;
+// issuer: awards
+pub mod issuer_awards;
 // issuer: set-up
 pub mod issuer_setup;
 pub mod jobs;
@@ -172,6 +174,21 @@ fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static {
         jobs::cancel_job,
         jobs::export_collection,
         commands::share_plan,
+        // issuer: awards
+        issuer_awards::award_badge,
+        issuer_awards::pick_award_csv,
+        issuer_awards::award_csv,
+        issuer_awards::awards_page,
+        issuer_awards::award_detail,
+        issuer_awards::revoke_award,
+        issuer_awards::suspend_award,
+        issuer_awards::open_award_folder,
+        issuer_awards::send_award_emails,
+        issuer_awards::publish_state,
+        issuer_awards::choose_publish_folder,
+        issuer_awards::publish_preview,
+        issuer_awards::publish_issuer,
+        issuer_awards::open_publish_folder,
         // issuer: set-up
         issuer_setup::issuers,
         issuer_setup::create_issuer,

@@ -25,6 +25,11 @@
 //! - `backpack_with_10000_badges_stays_bounded`: measures launch-to-ready and
 //!   scrolling a 10,000-badge backpack (prints `bench:` lines; BENCHMARKS.md)
 //!   and asserts only that the grid's DOM stays bounded.
+//! - `issue_awards::*` (`tests/e2e/issue_awards.rs`): Issue mode's awards:
+//!   one award by keyboard, a CSV with bad rows then 200 awarded with
+//!   progress, revoke, publish to a folder served on 127.0.0.1 and the
+//!   badges imported into Backpack mode (verified, revoked); 10,000 awards
+//!   listed with the DOM bounded (dark theme).
 //!
 //! Skipped unless `TAURI_E2E=1` (the Makefile sets it):
 //! `TAURI_E2E=1 cargo test -p satchel-desktop --test e2e`.
@@ -932,6 +937,10 @@ mod screens;
 // issuer: set-up (Issue mode's shell, set-up, classes, designer, keys, email settings)
 #[path = "e2e/issue_setup.rs"]
 mod issue_setup;
+
+// issuer: awards
+#[path = "e2e/issue_awards.rs"]
+mod issue_awards;
 
 // The seeding helper, shared with `bench/launch.sh` (run as an example there).
 #[path = "../examples/seed_backpack.rs"]

@@ -632,17 +632,23 @@ impl App {
     }
 
     /// The publish folder of an issuer as its records stand in `store`,
-    /// with its awards.
-    fn build_folder(
+    /// with its awards; with `only`, the folder as that one award sees it
+    /// (every status list as it stands, but no other award's hosted
+    /// assertion, so checking one award costs the same however many there are).
+    pub(super) fn build_folder(
         &self,
         store: &Store,
         i: &IssuerRecord,
+        only: Option<i64>,
     ) -> Result<(issuer::Folder, Vec<AwardRecord>), AppError> {
         let id = identity_of(i);
         let keys = store.issuer_keys(i.id)?;
         let signing = self.keys().load(&keys)?;
         let classes = store.classes(Some(i.id))?;
-        let awards = store.awards(Some(i.id), None, None)?;
+        let awards = match only {
+            Some(id) => vec![App::award_record(store, id)?],
+            None => store.awards(Some(i.id), None, None)?,
+        };
         let mut status = Vec::new();
         for p in docs::PURPOSES {
             for (award, idx) in store.status_indexes(i.id, p)? {
@@ -726,7 +732,7 @@ impl App {
     pub fn publish(&self, issuer: i64, out: &Path) -> Result<PublishReport, AppError> {
         let store = self.store();
         let i = App::issuer_record(&store, issuer)?;
-        let (folder, awards) = self.build_folder(&store, &i)?;
+        let (folder, awards) = self.build_folder(&store, &i, None)?;
         let now = self.now();
         let expect: Vec<Expect<'_>> = awards
             .iter()
@@ -752,7 +758,10 @@ impl App {
                 .unwrap_or_else(|| "publish".to_owned())
         ));
         publish::self_check(&folder, &scratch, &expect, now)?;
-        Ok(folder.write(out)?)
+        drop(store);
+        let report = folder.write(out)?;
+        self.record_publish(issuer, out)?;
+        Ok(report)
     }
 }
 

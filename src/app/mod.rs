@@ -16,7 +16,9 @@
 //! - `identities`: add and remove, each followed by matching every badge's
 //!   recipient again;
 //! - `issuer`: issuer mode (profiles, badge classes, awards, revocation,
-//!   suspension, the publish folder);
+//!   suspension, the publish folder; `issuer_awards` the awards list and
+//!   one award as issued, `issuer_publish` the publish preview and the
+//!   folder remembered per issuer);
 //! - `tasks`: import, re-verify, backup, restore, export-all and share
 //!   pages (the long ones take a progress callback and a cancel switch).
 //!
@@ -30,7 +32,9 @@ mod documents;
 mod error;
 mod identities;
 mod issuer;
+mod issuer_awards;
 mod issuer_keys;
+mod issuer_publish;
 mod issuer_settings;
 mod tasks;
 
@@ -42,7 +46,9 @@ pub use issuer::{
     AwardDone, BulkOptions, BulkReport, BulkRow, ClassEdit, IssuerEdit, IssuerView, NewClass,
     NewIssuer,
 };
+pub use issuer_awards::{AwardDetail, AwardPage};
 pub use issuer_keys::{keys_beside, KeyBundle, KeyMoved};
+pub use issuer_publish::{PublishState, PUBLISH_FILE};
 pub use issuer_settings::{SmtpConfig, ISSUER_SETTINGS_FILE};
 pub use tasks::{RestoreDone, Reverify, ShareOptions};
 

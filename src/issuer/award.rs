@@ -8,8 +8,10 @@ use crate::bake::{bake, Slot};
 use crate::store::{AwardRecord, ClassRecord, IssuerRecord};
 use serde_json::json;
 
-/// What the issuer asks for one award.
-#[derive(Clone, Debug, Default)]
+/// What the issuer asks for one award (also as the desktop app's award
+/// form sends it: dates as Unix seconds, missing fields empty).
+#[derive(Clone, Debug, Default, serde::Deserialize)]
+#[serde(default)]
 pub struct AwardInput {
     /// The recipient: an email address, URL, phone number (+…) or DID.
     pub recipient: String,

@@ -328,35 +328,22 @@ impl Folder {
                 out.display()
             ))
         };
-        let mut old: BTreeMap<String, String> = BTreeMap::new();
-        if out.exists() {
-            let empty = std::fs::read_dir(out).map_err(io)?.next().is_none();
-            if !empty {
-                let manifest: Option<Value> = std::fs::read(out.join("manifest.json"))
-                    .ok()
-                    .and_then(|b| serde_json::from_slice(&b).ok());
-                match manifest {
-                    Some(m) if m.get("format").and_then(Value::as_str) == Some(MANIFEST_FORMAT) => {
-                        if let Some(files) = m.get("files").and_then(Value::as_object) {
-                            for (p, h) in files {
-                                old.insert(p.clone(), h.as_str().unwrap_or("").to_owned());
-                            }
-                            old.insert("manifest.json".to_owned(), String::new());
-                        }
-                    }
-                    _ => {
-                        return Err(IssuerError::Invalid(format!(
-                            "{} is not empty and is not a publish folder Satchel wrote; choose an empty or new folder",
-                            out.display()
-                        )))
-                    }
-                }
-            }
-        }
+        let old = previous_files(out)?;
         crate::atomic::clean_stale(out);
         let partial = crate::atomic::Partial::dir(out).map_err(io)?;
         self.write_into(partial.path()).map_err(io)?;
         partial.persist(out).map_err(io)?;
+        Ok(self.changes(out, &old))
+    }
+
+    /// What [`Folder::write`] to `out` would add, change and remove, with
+    /// nothing written (the same refusal for a folder it would not write).
+    pub fn preview(&self, out: &Path) -> Result<PublishReport, IssuerError> {
+        Ok(self.changes(out, &previous_files(out)?))
+    }
+
+    /// The report of writing over `old` (path → sha256 of a previous publish).
+    fn changes(&self, out: &Path, old: &BTreeMap<String, String>) -> PublishReport {
         let mut report = PublishReport {
             folder: out.display().to_string(),
             files: self.files.len(),
@@ -380,7 +367,47 @@ impl Folder {
         if (manifest_changed || !report.removed.is_empty()) && old.contains_key("manifest.json") {
             report.changed.push("manifest.json".to_owned());
         }
-        Ok(report)
+        report
+    }
+}
+
+/// The files of the previous publish in `out` (path → sha256, from its
+/// `manifest.json`): none when `out` is missing or empty; refused when it
+/// holds anything else.
+fn previous_files(out: &Path) -> Result<BTreeMap<String, String>, IssuerError> {
+    let mut old: BTreeMap<String, String> = BTreeMap::new();
+    if !out.exists() {
+        return Ok(old);
+    }
+    let empty = std::fs::read_dir(out)
+        .map_err(|e| {
+            IssuerError::Io(format!(
+                "the publish folder {} cannot be read ({e}); choose a folder you can write to",
+                out.display()
+            ))
+        })?
+        .next()
+        .is_none();
+    if empty {
+        return Ok(old);
+    }
+    let manifest: Option<Value> = std::fs::read(out.join("manifest.json"))
+        .ok()
+        .and_then(|b| serde_json::from_slice(&b).ok());
+    match manifest {
+        Some(m) if m.get("format").and_then(Value::as_str) == Some(MANIFEST_FORMAT) => {
+            if let Some(files) = m.get("files").and_then(Value::as_object) {
+                for (p, h) in files {
+                    old.insert(p.clone(), h.as_str().unwrap_or("").to_owned());
+                }
+                old.insert("manifest.json".to_owned(), String::new());
+            }
+            Ok(old)
+        }
+        _ => Err(IssuerError::Invalid(format!(
+            "{} is not empty and is not a publish folder Satchel wrote; choose an empty or new folder",
+            out.display()
+        ))),
     }
 }
 

@@ -29,6 +29,7 @@
 //! It must not: fetch, parse or judge documents or badges, or know about
 //! HTTP; it stores what it is given. No other module may use SQLite.
 
+mod award_list;
 mod backup;
 mod badges;
 mod collections;
@@ -37,6 +38,7 @@ mod identities;
 mod issuer;
 mod recipient;
 
+pub use award_list::AwardRow;
 pub use backup::{inspect_backup, restore, BackupSummary};
 pub use badges::{
     BadgeQuery, BadgeRecord, BadgeSummary, DuplicateBy, Inserted, NewBadge, NewVerification,

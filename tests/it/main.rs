@@ -20,6 +20,7 @@ mod issuer_bulk;
 mod issuer_classes;
 mod issuer_delivery;
 mod issuer_parts;
+mod issuer_screens;
 mod issuer_settings;
 mod key_binding;
 mod model;
