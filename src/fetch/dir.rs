@@ -11,16 +11,43 @@
 //! are ignored, as a static web server does; a path ending in `/` means its
 //! `index.html`. The `Content-Type` is the one a static host gives for the
 //! file's extension. Bodies are capped like the HTTP client's.
+//!
+//! [`DirFetch::sharing`] makes [`Fetch::get_shared`] keep each successful
+//! answer for the life of the `DirFetch` (and its clones), so what is derived
+//! from a document (a parsed key, a status list's checked proof) is made
+//! once: for a folder that does not change under it (files may be added).
 
-use super::{Fetch, FetchError, Fetched, Source};
+use super::{Fetch, FetchError, Fetched, SharedDoc, Source};
+use std::collections::HashMap;
 use std::io::Read;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, PoisonError};
 
 /// A folder served under a base URL.
 #[derive(Clone, Debug)]
 pub struct DirFetch {
     base: url::Url,
     root: PathBuf,
+    shared: Shared,
+}
+
+/// The successful answers of [`Fetch::get_shared`], by URL, when shared.
+#[derive(Clone, Default)]
+struct Shared(Option<Arc<Mutex<Answers>>>);
+
+/// Successful answers by URL.
+type Answers = HashMap<String, Arc<SharedDoc>>;
+
+impl std::fmt::Debug for Shared {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.0 {
+            Some(m) => {
+                let n = m.lock().unwrap_or_else(PoisonError::into_inner).len();
+                write!(f, "Shared({n} documents)")
+            }
+            None => write!(f, "NotShared"),
+        }
+    }
 }
 
 impl DirFetch {
@@ -37,7 +64,16 @@ impl DirFetch {
         Ok(DirFetch {
             base,
             root: root.into(),
+            shared: Shared::default(),
         })
+    }
+
+    /// Keeps every successful answer and what is derived from it for the
+    /// life of this fetcher (see the [module docs](self)): for a folder that
+    /// does not change while it is used.
+    pub fn sharing(mut self) -> DirFetch {
+        self.shared = Shared(Some(Arc::default()));
+        self
     }
 
     /// The base URL.
@@ -102,6 +138,29 @@ pub fn content_type_for(path: &Path) -> &'static str {
 }
 
 impl Fetch for DirFetch {
+    fn get_shared(&self, url: &str) -> Result<Arc<SharedDoc>, FetchError> {
+        let Some(shared) = &self.shared.0 else {
+            return self.get(url).map(|f| Arc::new(SharedDoc::new(f)));
+        };
+        let kept = shared
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(url)
+            .cloned();
+        if let Some(doc) = kept {
+            return Ok(doc);
+        }
+        let doc = Arc::new(SharedDoc::new(self.get(url)?));
+        if (200..300).contains(&doc.fetched.status) {
+            shared
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .entry(url.to_owned())
+                .or_insert_with(|| Arc::clone(&doc));
+        }
+        Ok(doc)
+    }
+
     fn get(&self, url: &str) -> Result<Fetched, FetchError> {
         let parsed = super::parse_http_url(url)?;
         let refused = |why: &str| FetchError::Refused(format!("{url}: {why}"));
@@ -177,6 +236,24 @@ mod tests {
         std::fs::write(dir.path().join("secret.json"), b"secret").unwrap();
         let fetch = DirFetch::new("https://issuer.example/badges", &root).unwrap();
         (dir, fetch)
+    }
+
+    #[test]
+    fn a_sharing_fetcher_reads_a_found_file_once_and_a_missing_one_again() {
+        let (dir, plain) = site();
+        let url = "https://issuer.example/badges/issuer.json";
+        let a = plain.get_shared(url).unwrap();
+        assert!(!Arc::ptr_eq(&a, &plain.get_shared(url).unwrap()));
+        let fetch = plain.sharing();
+        let a = fetch.get_shared(url).unwrap();
+        std::fs::write(dir.path().join("site/issuer.json"), b"{}").unwrap();
+        let b = fetch.clone().get_shared(url).unwrap();
+        assert!(Arc::ptr_eq(&a, &b));
+        assert_eq!(b.fetched.body, br#"{"id":"x"}"#);
+        let late = "https://issuer.example/badges/late.json";
+        assert_eq!(fetch.get_shared(late).unwrap().fetched.status, 404);
+        std::fs::write(dir.path().join("site/late.json"), b"{}").unwrap();
+        assert_eq!(fetch.get_shared(late).unwrap().fetched.status, 200);
     }
 
     #[test]

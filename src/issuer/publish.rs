@@ -458,8 +458,11 @@ impl CheckSite {
         crate::atomic::clean_stale(scratch);
         let partial = crate::atomic::Partial::dir(scratch).map_err(io)?;
         folder.write_into(partial.path()).map_err(io)?;
+        // The copy does not change while it is checked against (hosted
+        // assertions are only added), so documents are read once.
         let fetch = crate::fetch::DirFetch::new(&folder.base, partial.path())
-            .map_err(|e| IssuerError::Internal(format!("the base URL cannot be served ({e})")))?;
+            .map_err(|e| IssuerError::Internal(format!("the base URL cannot be served ({e})")))?
+            .sharing();
         Ok(CheckSite { partial, fetch })
     }
 

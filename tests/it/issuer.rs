@@ -1286,3 +1286,56 @@ fn the_publish_folder_has_escaped_pages_and_headers_for_static_hosts() {
         assert_eq!(hash.as_str().unwrap(), hex, "{path}");
     }
 }
+
+/// Badges that share a status list, imported in one run (the list's proof is
+/// checked once for all): each reads its own bit, and each keeps the list
+/// and its signer's documents as its own.
+#[test]
+fn badges_sharing_a_status_list_each_read_their_own_bit() {
+    let w = World::new();
+    let server = TestServer::start(Vec::<(String, Route)>::new());
+    let issuer = w.issuer(&server.url("/badges/"), None);
+    let class = w.class(issuer, "ob3", true);
+    let who = [ADA, "grace.hopper@example.org", "alan.turing@example.org"];
+    let done: Vec<_> = who.iter().map(|r| w.award(class, r, "out")).collect();
+    w.issuer_app
+        .revoke(done[1].id, "Awarded by mistake")
+        .unwrap();
+    w.issuer_app.publish(issuer, &w.path("site")).unwrap();
+    serve(&server, &w.path("site"));
+
+    let backpack = app(&w.path("backpack"));
+    let inputs: Vec<ImportInput> = done
+        .iter()
+        .map(|d| ImportInput::Path(PathBuf::from(&d.files[0])))
+        .collect();
+    let (report, _) = backpack.import(&inputs, &|_| {}, &AtomicBool::new(false));
+    assert!(
+        report
+            .items
+            .iter()
+            .all(|i| i.outcome == ItemOutcome::Imported),
+        "{:?}",
+        report.items
+    );
+    let page = backpack.list(&BadgeQuery::default()).unwrap();
+    assert_eq!(page.items.len(), 3);
+    let mut documents = Vec::new();
+    for item in &page.items {
+        documents.push(backpack.badge(item.id).unwrap().record.documents);
+    }
+    let mut statuses: Vec<&str> = page.items.iter().map(|i| i.status.as_str()).collect();
+    statuses.sort_unstable();
+    assert_eq!(statuses, ["revoked", "verified", "verified"]);
+    assert!(
+        documents[0]
+            .iter()
+            .any(|u| u.ends_with("status/revocation.json")),
+        "{documents:?}"
+    );
+    assert!(documents[0].len() >= 2, "{documents:?}");
+    assert!(
+        documents.iter().all(|d| *d == documents[0]),
+        "{documents:?}"
+    );
+}

@@ -15,7 +15,7 @@
 //! not check" (skip). A tampered or mistyped list is a failure. A status method
 //! Satchel does not know is "status unknown" (skip), never a pass.
 
-use crate::fetch::{Fetch, Fetched};
+use crate::fetch::{Fetch, FetchError, Fetched, SharedDoc};
 use crate::verify::checks;
 use crate::verify::common::{self, fetch_failure, lower_first, parse_date};
 use crate::verify::proof::integrity::{self, Outcome};
@@ -23,6 +23,7 @@ use crate::verify::report::{Check, SUSPENDED};
 use crate::verify::Report;
 use serde_json::Value;
 use std::io::Read;
+use std::sync::{Arc, Mutex, PoisonError};
 
 /// Largest decompressed status list Satchel reads (32 million entries).
 const MAX_LIST_BYTES: usize = 4 * 1024 * 1024;
@@ -70,8 +71,13 @@ enum StatusDoc {
 }
 
 /// Fetches `url` as a status document; a failure is a finished "could not check".
-fn fetch_doc(fetch: &dyn Fetch, url: &str, what: &str) -> Result<(StatusDoc, Fetched), Found> {
-    let got = fetch.get(url).map_err(|e| {
+/// The answer is the shared copy of this run (see [`Fetch::get_shared`]).
+fn fetch_doc(
+    fetch: &dyn Fetch,
+    url: &str,
+    what: &str,
+) -> Result<(StatusDoc, Arc<SharedDoc>), Found> {
+    let shared = fetch.get_shared(url).map_err(|e| {
         skip(
             common::sentence(&format!(
                 "Satchel could not check whether the badge was revoked: it {}",
@@ -80,6 +86,7 @@ fn fetch_doc(fetch: &dyn Fetch, url: &str, what: &str) -> Result<(StatusDoc, Fet
             Some(format!("{what}: {url}")),
         )
     })?;
+    let got = &shared.fetched;
     if !(200..300).contains(&got.status) {
         return Err(skip(
             format!(
@@ -99,14 +106,14 @@ fn fetch_doc(fetch: &dyn Fetch, url: &str, what: &str) -> Result<(StatusDoc, Fet
         ));
     }
     if let Ok(v) = serde_json::from_slice::<Value>(&got.body) {
-        return Ok((StatusDoc::Json(v), got));
+        return Ok((StatusDoc::Json(v), shared));
     }
     let text = std::str::from_utf8(&got.body).unwrap_or("").trim();
     match crate::jws::decode(text).ok().and_then(|j| {
         let claims = j.payload_json().ok().filter(Value::is_object)?;
         Some((j, claims))
     }) {
-        Some((jws, claims)) => Ok((StatusDoc::Jwt(jws, claims), got)),
+        Some((jws, claims)) => Ok((StatusDoc::Jwt(jws, claims), Arc::clone(&shared))),
         None => Err(skip(
             format!(
                 "Satchel could not check whether the badge was revoked: the {what} is neither JSON nor a signed JWT."
@@ -117,7 +124,7 @@ fn fetch_doc(fetch: &dyn Fetch, url: &str, what: &str) -> Result<(StatusDoc, Fet
 }
 
 /// Fetches `url` as a JSON document; a failure is a finished "could not check".
-fn fetch_json(fetch: &dyn Fetch, url: &str, what: &str) -> Result<(Value, Fetched), Found> {
+fn fetch_json(fetch: &dyn Fetch, url: &str, what: &str) -> Result<(Value, Arc<SharedDoc>), Found> {
     match fetch_doc(fetch, url, what)? {
         (StatusDoc::Json(v), got) => Ok((v, got)),
         (StatusDoc::Jwt(..), _) => Err(skip(
@@ -163,7 +170,7 @@ fn revocation_list(entry: &Value, cred: &Value, fetch: &dyn Fetch, now: i64) -> 
     };
     // A revocation found in an old copy still stands (revocation is final);
     // "not revoked" is only as good as the copy is recent.
-    let kept = kept_copy(&got, now, None, "revocation list");
+    let kept = kept_copy(&got.fetched, now, None, "revocation list");
     let Some(entries) = list.get("revokedCredential").and_then(Value::as_array) else {
         return skip(
             "Satchel could not check whether the badge was revoked: the issuer's revocation list has no revokedCredential list.".to_owned(),
@@ -274,7 +281,7 @@ fn status_list(entry: &Value, cred: &Value, fetch: &dyn Fetch, now: i64, legacy:
         );
     }
     let signer = match &doc {
-        StatusDoc::Json(_) => list_signer(&list, fetch, now, &detail),
+        StatusDoc::Json(_) => list_signer(&list, &got, fetch, now, &detail),
         StatusDoc::Jwt(jws, claims) => jwt_list_signer(jws, claims, &list, fetch, &detail),
     };
     if let Some(found) = signer.or_else(|| list_dates(&list, now, &detail)) {
@@ -299,7 +306,7 @@ fn status_list(entry: &Value, cred: &Value, fetch: &dyn Fetch, now: i64, legacy:
         .get("ttl")
         .and_then(Value::as_i64)
         .map(|ms| ms / 1000);
-    let kept = kept_copy(&got, now, ttl, "status list");
+    let kept = kept_copy(&got.fetched, now, ttl, "status list");
     let note = kept.as_ref().map(String::as_str).unwrap_or("");
     let detail = detail(&format!("bit {}{issuers}{note}", u8::from(set)));
     if !set {
@@ -475,12 +482,12 @@ fn status_of(set: bool, purpose: &str, detail: Option<String>) -> Found {
 /// its issuer, names the list); the check's detail then names both.
 fn list_signer(
     list: &Value,
+    copy: &SharedDoc,
     fetch: &dyn Fetch,
     now: i64,
     detail: &dyn Fn(&str) -> Option<String>,
 ) -> Option<Found> {
-    let list_issuer = super::issuer_id(list);
-    let proof = integrity::check(list, list_issuer, fetch, now);
+    let proof = list_proof(list, copy, fetch, now);
     let key = match proof.outcome {
         Outcome::Valid => proof.valid.and_then(|v| v.key),
         Outcome::Invalid => {
@@ -501,6 +508,81 @@ fn list_signer(
         }
     };
     signer_bound(list, key, fetch, detail)
+}
+
+/// A status list's proof check, kept with the fetched copy of the list it was
+/// made on (one per copy and `now`), and the documents it fetched.
+#[derive(Default)]
+struct ListProof(Mutex<Option<(i64, Arc<Checked>)>>);
+
+/// A proof check and the addresses it fetched.
+type Checked = (integrity::ProofsResult, Vec<String>);
+
+/// The proof check of a status list, made once per run: 10,000 badges that
+/// share a list (and an award's baked badge and VC-JWT) check its proof once.
+/// The result depends only on the list's bytes (the shared copy), `now`, and
+/// the documents the check fetched through `fetch`, which a fetcher that
+/// shares copies (see [`Fetch::get_shared`]) answers the same for the whole
+/// run; a fetcher that does not share gives a fresh copy, so nothing is
+/// reused. When the result is reused, the documents it fetched are asked for
+/// again, so a fetcher that notes each badge's documents notes them.
+fn list_proof(
+    list: &Value,
+    copy: &SharedDoc,
+    fetch: &dyn Fetch,
+    now: i64,
+) -> integrity::ProofsResult {
+    let memo = copy.derive(|_| ListProof::default());
+    let kept = memo
+        .0
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .clone();
+    if let Some((_, done)) = kept.filter(|(at, _)| *at == now) {
+        for url in &done.1 {
+            let _ = fetch.get_shared(url);
+        }
+        return done.0.clone();
+    }
+    let noting = Noting {
+        inner: fetch,
+        urls: Mutex::new(Vec::new()),
+    };
+    let proof = integrity::check(list, super::issuer_id(list), &noting, now);
+    let urls = noting
+        .urls
+        .into_inner()
+        .unwrap_or_else(PoisonError::into_inner);
+    *memo.0.lock().unwrap_or_else(PoisonError::into_inner) =
+        Some((now, Arc::new((proof.clone(), urls))));
+    proof
+}
+
+/// A fetcher that notes the addresses asked of it.
+struct Noting<'a> {
+    inner: &'a dyn Fetch,
+    urls: Mutex<Vec<String>>,
+}
+
+impl Noting<'_> {
+    fn note(&self, url: &str) {
+        self.urls
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .push(url.to_owned());
+    }
+}
+
+impl Fetch for Noting<'_> {
+    fn get(&self, url: &str) -> Result<Fetched, FetchError> {
+        self.note(url);
+        self.inner.get(url)
+    }
+
+    fn get_shared(&self, url: &str) -> Result<Arc<SharedDoc>, FetchError> {
+        self.note(url);
+        self.inner.get_shared(url)
+    }
 }
 
 /// Checks a status list published as a VC-JWT: its signature, and that its
