@@ -119,3 +119,14 @@ export function onFileDrop(handlers) {
   events.listen("tauri://drag-leave", () => handlers.leave());
   events.listen("tauri://drag-drop", (event) => handlers.drop((event.payload && event.payload.paths) || []));
 }
+
+/**
+ * The files and links Satchel was opened with ("Open with", or a second
+ * launch handing them over): { paths, text } or null. Calls `listener()`
+ * whenever more arrive. Does nothing outside the app.
+ */
+export const takeOpened = () => call("take_opened");
+export function onOpened(listener) {
+  const events = window.__TAURI__ && window.__TAURI__.event;
+  if (events) events.listen("opened-items", () => listener());
+}
