@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The package checks `make test` runs after `make package`: the file lists of
 # the .deb and .rpm against packaging/{deb,rpm}-files.expected (regenerate
-# with UPDATE_EXPECT=1 and review the diff), lintian without errors (accepted
-# overrides in packaging/lintian-overrides), desktop-file-validate and
+# with UPDATE_EXPECT=1 and review the diff), lintian without errors (no overrides;
+# its warnings are the missing manual pages and the description's length), desktop-file-validate and
 # appstreamcli on the packaged files, then the .deb unpacked into a temporary
 # root: its `satchel --version`, and its app through the desktop E2E
 # harness (the "Open with" scenario, under Xvfb).
