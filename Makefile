@@ -6,14 +6,16 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT_PACKAGES := build-essential pkg-config curl ca-certificates libwebkit2gtk-4.1-dev \
-	xvfb xauth webkit2gtk-driver fonts-dejavu-core chromium chromium-driver python3-venv nodejs
+	xvfb xauth webkit2gtk-driver fonts-dejavu-core chromium chromium-driver python3-venv nodejs \
+	dbus-daemon rpm lintian desktop-file-utils appstream
 CARGO := $(shell command -v cargo 2>/dev/null || echo $$HOME/.cargo/bin/cargo)
 
-.PHONY: help deps system-deps rust tauri-driver interop-deps smtp-venv run test test-core fuzz-build fmt
+.PHONY: help deps system-deps rust tauri-driver tauri-cli interop-deps smtp-venv run test test-core fuzz-build fmt package
 
 help:
 	@echo "make run    - install what is missing, build and start the Satchel desktop app"
-	@echo "make test   - install what is missing and run every test (core, CLI, desktop E2E)"
+	@echo "make test   - install what is missing and run every test (core, CLI, desktop E2E, packages)"
+	@echo "make package - build the release .deb and .rpm into target/package/"
 
 deps: system-deps rust tauri-driver smtp-venv
 
@@ -42,6 +44,17 @@ tauri-driver: rust
 	  $(CARGO) install tauri-driver --version '^2' --locked --quiet; \
 	fi
 
+# Tauri's bundler, for `make package`: 2.x only (never a 3.0 pre-release).
+tauri-cli: rust
+	@if ! PATH="$$HOME/.cargo/bin:$$PATH" cargo tauri --version 2>/dev/null | grep -q '^tauri-cli 2\.'; then \
+	  echo "== installing tauri-cli 2"; \
+	  $(CARGO) install tauri-cli --version '^2' --locked --quiet; \
+	fi
+
+# The release .deb and .rpm (desktop app and CLI) in target/package/.
+package: system-deps tauri-cli
+	@bash packaging/build.sh
+
 # The independent Open Badges implementations the interoperability tests run
 # (tests/interop/): pinned, into target/interop/, a no-op once installed.
 interop-deps:
@@ -67,6 +80,7 @@ run: system-deps rust
 # Formatting and clippy first (either failing fails the run), then one
 # `cargo test --workspace` so every crate builds once with one feature set.
 # The E2E test starts its own Xvfb and driver; it needs no display from outside.
+# Last, the packages: built, listed, linted, unpacked and run (packaging/check.sh).
 test: deps interop-deps
 	@if [ "$$CI" = true ] && [ ! -d "$${SATCHEL_CORPUS:-../shared/fixtures/public}" ]; then \
 	  echo "CI=true but the shared badge corpus is missing (set SATCHEL_CORPUS)"; exit 1; \
@@ -74,6 +88,8 @@ test: deps interop-deps
 	PATH="$$HOME/.cargo/bin:$$PATH" $(CARGO) fmt --all --check
 	PATH="$$HOME/.cargo/bin:$$PATH" $(CARGO) clippy --workspace --all-targets --locked -- -D warnings
 	PATH="$$HOME/.cargo/bin:$$PATH" env -u DISPLAY TAURI_E2E=1 $(CARGO) test --workspace --locked
+	$(MAKE) --no-print-directory package
+	PATH="$$HOME/.cargo/bin:$$PATH" env -u DISPLAY bash packaging/check.sh
 
 # The core crate alone (fast loop while developing).
 test-core: rust

@@ -15,16 +15,20 @@
 #
 #   bash bench/launch.sh            # N=5 runs per scenario
 #   N=10 BADGES=1000 bash bench/launch.sh
+#   APP=/tmp/root/usr/bin/satchel-desktop bash bench/launch.sh   # another binary
+#                                   # (the one unpacked from the .deb), not built here
 set -euo pipefail
 cd "$(dirname "$0")/.."
 N=${N:-5}
 BADGES=${BADGES:-10000}
 
-cargo build --release -p satchel-desktop
+if [ -z "${APP:-}" ]; then
+  cargo build --release -p satchel-desktop
+  APP=$PWD/target/release/satchel-desktop
+fi
 # The seeder only fills the data folder (not timed); the debug build shares
 # the E2E tests' dependencies, a release one would rebuild the core.
 cargo build -p satchel-desktop --example seed_backpack
-APP=$PWD/target/release/satchel-desktop
 SEED=$PWD/target/debug/examples/seed_backpack
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/satchel-launch.XXXXXX")

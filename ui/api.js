@@ -178,3 +178,13 @@ export const choosePublishFolder = (issuer, folder = null) => call("choose_publi
 export const publishPreview = (issuer) => call("publish_preview", { issuer });
 export const publishIssuer = (issuer) => call("publish_issuer", { issuer });
 export const openPublishFolder = (issuer) => call("open_publish_folder", { issuer });
+/**
+ * The files and links Satchel was opened with ("Open with", or a second
+ * launch handing them over): { paths, text } or null. Calls `listener()`
+ * whenever more arrive. Does nothing outside the app.
+ */
+export const takeOpened = () => call("take_opened");
+export function onOpened(listener) {
+  const events = window.__TAURI__ && window.__TAURI__.event;
+  if (events) events.listen("opened-items", () => listener());
+}

@@ -33,6 +33,7 @@ export function initImport(h) {
     }
   });
   $("import-paste").addEventListener("input", () => $("import-paste").removeAttribute("aria-invalid"));
+  api.onOpened(importOpened);
 }
 
 /** Lines that are all absolute file paths are imported as files. */
@@ -55,6 +56,18 @@ function importPasted() {
   importRequest(paths ? { paths } : { text }).then((report) => {
     if (report && report.items.some((i) => i.outcome === "imported" || i.outcome === "duplicate")) box.value = "";
   });
+}
+
+/** Imports the files and links Satchel was opened with, as a drop. Resolves
+ *  once they are in (or there were none). */
+export async function importOpened() {
+  let items = null;
+  try {
+    items = await api.takeOpened();
+  } catch {
+    return; // outside the app, or the backpack is not open
+  }
+  if (items) await importRequest(items);
 }
 
 /** Imports what was dropped, picked, pasted or the samples; shows the results. */

@@ -5,7 +5,7 @@ import * as api from "./api.js";
 import { initBackpack, refreshFilters, reload, restoreFocus } from "./backpack.js";
 import { initCollections, showCollections } from "./collections.js";
 import { initDetail, showDetail } from "./detail.js";
-import { importRequest, initImport } from "./import.js";
+import { importOpened, importRequest, initImport } from "./import.js";
 import { initJobs, runJob } from "./jobs.js";
 import { initSettings, showSettings } from "./settings.js";
 import { showStartupError } from "./startup.js";
@@ -236,7 +236,8 @@ async function start() {
   const page = { time_origin: performance.timeOrigin, script: scriptAt, data: dataAt, ready: performance.now() };
   // Only the launch-timing measurement listens; nothing for the user to know.
   api.launchReady(page).catch(() => {});
-  if (!failure) checkStaleBadges();
+  // Files Satchel was opened with first, then the launch-time check.
+  if (!failure) importOpened().finally(checkStaleBadges);
 }
 
 start();

@@ -1,11 +1,13 @@
 //! The desktop app's command line: `--data-dir DIR` (or `--data-dir=DIR`),
-//! `--help`, `--version`. Anything else prints the usage and exits, rather
-//! than opening a window that ignores it.
+//! `--help`, `--version`, then files and URLs to import (what a file
+//! manager's "Open with" passes; `--` ends the options). An unknown option
+//! prints the usage and exits, rather than opening a window that ignores it.
 
 /// What the command line asks for.
-#[derive(Debug, PartialEq, Eq)]
+#[derive(Debug, Default, PartialEq, Eq)]
 pub enum Launch {
     /// Open the window.
+    #[default]
     Run,
     /// Print the usage.
     Help,
@@ -17,7 +19,11 @@ pub enum Launch {
 pub const USAGE: &str = "\
 Satchel: a local-first backpack for Open Badges.
 
-Usage: satchel-desktop [--data-dir DIR]
+Usage: satchel-desktop [--data-dir DIR] [--] [FILE|URL]...
+
+Files, folders, zip archives and badge links named after the options are
+added to the backpack, as if dropped on the window. When Satchel already runs
+on the same data folder, they go to that window instead.
 
 Options:
   --data-dir DIR   Where Satchel keeps its data (default: the platform data
@@ -29,21 +35,50 @@ The command-line tool `satchel` does the same work from a terminal.";
 
 /// Reads the arguments (without the program name).
 pub fn check(args: &[String]) -> Result<Launch, String> {
+    read(args).map(|c| c.launch)
+}
+
+/// The command line, read.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct CommandLine {
+    /// What to do.
+    pub launch: Launch,
+    /// `--data-dir`, when given (the last one wins).
+    pub data_dir: Option<String>,
+    /// Files and URLs to import, in order, as given.
+    pub items: Vec<String>,
+}
+
+/// Reads the arguments (without the program name): options first, then
+/// items; `--` makes everything after it an item.
+pub fn read(args: &[String]) -> Result<CommandLine, String> {
+    let mut line = CommandLine::default();
     let mut it = args.iter();
     while let Some(a) = it.next() {
+        if line.launch != Launch::Run {
+            break; // help or version: the rest does not matter
+        }
         match a.as_str() {
-            "-h" | "--help" => return Ok(Launch::Help),
-            "-V" | "--version" => return Ok(Launch::Version),
-            "--data-dir" => {
-                if it.next().is_none() {
-                    return Err("--data-dir needs a folder".to_owned());
-                }
+            "-h" | "--help" => line.launch = Launch::Help,
+            "-V" | "--version" => line.launch = Launch::Version,
+            "--data-dir" => match it.next() {
+                Some(dir) => line.data_dir = Some(dir.clone()),
+                None => return Err("--data-dir needs a folder".to_owned()),
+            },
+            "--" => {
+                line.items.extend(it.by_ref().cloned());
             }
-            a if a.starts_with("--data-dir=") => {}
-            other => return Err(format!("{other:?} is not an option of satchel-desktop")),
+            a if a.starts_with("--data-dir=") => {
+                line.data_dir = Some(a["--data-dir=".len()..].to_owned());
+            }
+            // "-" alone is a file name, as for most programs.
+            other if other.starts_with('-') && other != "-" => {
+                return Err(format!("{other:?} is not an option of satchel-desktop"))
+            }
+            item => line.items.push(item.to_owned()),
         }
     }
-    Ok(Launch::Run)
+    Ok(line)
 }
 
 /// Why no window can open here, when that is sure before trying: on Linux
@@ -74,5 +109,33 @@ mod tests {
         assert!(check(&args(&["--data-dir"])).is_err());
         let bogus = check(&args(&["--verbose"])).unwrap_err();
         assert_eq!(bogus, "\"--verbose\" is not an option of satchel-desktop");
+        // Files and URLs are items; `--` ends the options.
+        assert_eq!(check(&args(&["badge.png"])), Ok(Launch::Run));
+        assert!(check(&args(&["badge.png", "--verbose"])).is_err());
+        assert_eq!(check(&args(&["--", "--verbose"])), Ok(Launch::Run));
+    }
+
+    #[test]
+    fn items_and_the_data_folder_are_read_in_order() {
+        let line = read(&args(&[
+            "a.png",
+            "--data-dir",
+            "/d",
+            "https://example.org/b.json",
+            "--",
+            "--data-dir=/x",
+            "-h",
+        ]))
+        .unwrap();
+        assert_eq!(line.launch, Launch::Run);
+        assert_eq!(line.data_dir.as_deref(), Some("/d"));
+        assert_eq!(
+            line.items,
+            ["a.png", "https://example.org/b.json", "--data-dir=/x", "-h"]
+        );
+        let line = read(&args(&["--data-dir=/e", "-", "c d.svg"])).unwrap();
+        assert_eq!(line.data_dir.as_deref(), Some("/e"));
+        assert_eq!(line.items, ["-", "c d.svg"]);
+        assert_eq!(read(&args(&[])).unwrap(), CommandLine::default());
     }
 }

@@ -19,6 +19,7 @@ pub mod issuer_awards;
 // issuer: set-up
 pub mod issuer_setup;
 pub mod jobs;
+pub mod opened;
 pub mod state;
 
 pub use error::CommandError;
@@ -68,7 +69,17 @@ pub fn run_from(launched: Instant) {
     }
     explain_display_failures();
     let handler = handler();
+    let context = tauri::generate_context!();
+    // First: a second launch on this data folder hands its files over and exits here.
+    let data_dir = state::data_dir_from_args(&startup.args).ok();
+    let single = opened::single_instance(&context.config().identifier, data_dir.as_deref());
+    let items = args::read(&startup.args)
+        .map(|l| l.items)
+        .unwrap_or_default();
+    let cwd = std::env::current_dir().unwrap_or_default();
     let mut builder = tauri::Builder::default()
+        .plugin(single)
+        .manage(opened::Opened::new(opened::Items::from_args(&items, &cwd)))
         .plugin(navigation_guard(&startup))
         .plugin(tauri_plugin_dialog::init())
         .manage(startup)
@@ -104,7 +115,7 @@ pub fn run_from(launched: Instant) {
             ));
             true
         })
-        .run(tauri::generate_context!())
+        .run(context)
         .unwrap_or_else(|e| {
             eprintln!("satchel-desktop: the window could not be opened ({e}).");
             std::process::exit(1);
@@ -211,6 +222,7 @@ fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static {
         issuer_setup::set_default_format,
         issuer_setup::smtp_settings,
         issuer_setup::save_smtp_settings,
+        opened::take_opened,
     ]
 }
 

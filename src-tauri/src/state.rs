@@ -124,14 +124,7 @@ impl Startup {
 /// The data folder: `--data-dir DIR` (or `--data-dir=DIR`) among `args`,
 /// else `SATCHEL_DATA_DIR`, else the platform's (see `satchel::store::data_dir`).
 pub fn data_dir_from_args(args: &[String]) -> Result<PathBuf, AppError> {
-    let mut explicit = None;
-    let mut it = args.iter();
-    while let Some(a) = it.next() {
-        if a == "--data-dir" {
-            explicit = it.next().map(PathBuf::from);
-        } else if let Some(v) = a.strip_prefix("--data-dir=") {
-            explicit = Some(PathBuf::from(v));
-        }
-    }
-    Ok(satchel::store::data_dir(explicit)?)
+    // `main` refused a command line `read` cannot read before this runs.
+    let explicit = crate::args::read(args).ok().and_then(|line| line.data_dir);
+    Ok(satchel::store::data_dir(explicit.map(PathBuf::from))?)
 }

@@ -22,6 +22,8 @@
 //!   badge or collection opened since; no horizontal overflow at 1024×700
 //!   and 1280×800 with long names; adding several badges to a collection;
 //!   keeping a duplicate whose file differs instead of the kept one, or both.
+//! - `open_with::*` (`tests/e2e/open_with.rs`): files on the command line
+//!   land on the Import screen; a second launch hands its file to the window.
 //! - `backpack_with_10000_badges_stays_bounded`: measures launch-to-ready and
 //!   scrolling a 10,000-badge backpack (prints `bench:` lines; BENCHMARKS.md)
 //!   and asserts only that the grid's DOM stays bounded.
@@ -43,7 +45,12 @@ use std::sync::Mutex;
 use std::thread::sleep;
 use std::time::{Duration, Instant};
 
-const APP: &str = env!("CARGO_BIN_EXE_satchel-desktop");
+/// The app under test: this build's, or `SATCHEL_E2E_APP` (the binary
+/// unpacked from the .deb, `packaging/check.sh`).
+fn app() -> String {
+    std::env::var("SATCHEL_E2E_APP")
+        .unwrap_or_else(|_| env!("CARGO_BIN_EXE_satchel-desktop").to_owned())
+}
 const ELEMENT_KEY: &str = "element-6066-11e4-a52e-4f735466cecf";
 const WAIT: Duration = Duration::from_secs(30);
 
@@ -931,6 +938,8 @@ fn backpack_with_10000_badges_stays_bounded() {
 }
 
 // Screens in detail: late answers, layout, collections.
+#[path = "e2e/open_with.rs"]
+mod open_with;
 #[path = "e2e/screens.rs"]
 mod screens;
 
@@ -1140,12 +1149,13 @@ impl WebDriver {
             .timeout(Duration::from_secs(300))
             .build()
             .unwrap();
+        let app = app();
         let caps = match mode {
             DriverMode::TauriDriver => {
-                json!({ "tauri:options": { "application": APP, "args": args } })
+                json!({ "tauri:options": { "application": app, "args": args } })
             }
             DriverMode::WebKit => {
-                json!({ "webkitgtk:browserOptions": { "binary": APP, "args": args } })
+                json!({ "webkitgtk:browserOptions": { "binary": app, "args": args } })
             }
         };
         let root = format!("http://127.0.0.1:{port}");
