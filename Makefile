@@ -7,7 +7,7 @@ SHELL := /bin/bash
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT_PACKAGES := build-essential pkg-config curl ca-certificates libwebkit2gtk-4.1-dev \
 	xvfb xauth webkit2gtk-driver fonts-dejavu-core chromium chromium-driver python3-venv nodejs \
-	dbus-daemon rpm lintian desktop-file-utils appstream
+	dbus-daemon rpm lintian desktop-file-utils appstream openssl
 CARGO := $(shell command -v cargo 2>/dev/null || echo $$HOME/.cargo/bin/cargo)
 
 .PHONY: help deps system-deps rust tauri-driver tauri-cli interop-deps smtp-venv run test test-core fuzz-build fmt package

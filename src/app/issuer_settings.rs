@@ -1,7 +1,8 @@
 //! Issue mode's saved preferences, in `issuer-settings.json` in the data
 //! folder: the SMTP server badge emails go through (never its password,
 //! which a shell asks for and keeps in memory, or takes from the
-//! environment) and the format each issuer's new badge classes start with.
+//! environment; the path of a private CA's certificate, which is no secret,
+//! may be saved) and the format each issuer's new badge classes start with.
 //! Also the check the desktop app shows as a warning: key files that other
 //! users of the computer may read (signing with them is refused).
 
@@ -9,6 +10,7 @@ use super::{App, AppError, ErrorCode};
 use crate::issuer::mail::{Security, SmtpSettings};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
+use std::path::PathBuf;
 use std::time::Duration;
 
 /// The file in the data folder.
@@ -32,6 +34,10 @@ pub struct SmtpConfig {
     /// The sender address, if not the issuer's own.
     #[serde(default)]
     pub from: Option<String>,
+    /// A PEM file of certificate authorities to trust besides the
+    /// system's, for a server whose certificate comes from a private CA.
+    #[serde(default)]
+    pub ca_file: Option<PathBuf>,
 }
 
 impl SmtpConfig {
@@ -44,6 +50,7 @@ impl SmtpConfig {
             username: self.username.clone(),
             password,
             timeout: Duration::from_secs(30),
+            ca_file: self.ca_file.clone(),
         })
     }
 }
@@ -78,6 +85,27 @@ fn optional(text: &Option<String>) -> Option<String> {
         .map(str::trim)
         .filter(|t| !t.is_empty())
         .map(str::to_owned)
+}
+
+/// The CA file as saved: none for an empty name; else checked (PEM
+/// certificates) and made absolute, so it means the same file from any
+/// working folder.
+fn ca_file(file: Option<PathBuf>) -> Result<Option<PathBuf>, AppError> {
+    let Some(file) = file.filter(|f| !f.as_os_str().is_empty()) else {
+        return Ok(None);
+    };
+    crate::issuer::mail::check_ca_file(&file)
+        .map_err(|e| invalid(e.to_string().trim_end_matches('.').to_owned()))?;
+    let absolute = std::path::absolute(&file).map_err(|e| {
+        AppError::new(
+            ErrorCode::Io,
+            format!(
+                "the CA file {} cannot be found from here ({e})",
+                file.display()
+            ),
+        )
+    })?;
+    Ok(Some(absolute))
 }
 
 impl App {
@@ -176,6 +204,7 @@ impl App {
                     security: c.security,
                     username: optional(&c.username),
                     from,
+                    ca_file: ca_file(c.ca_file)?,
                 })
             }
         };

@@ -3,8 +3,11 @@
 //!
 //! [`draft`] writes one message as an RFC 5322 `.eml` file (for the user's
 //! own mail program); [`send`] sends a batch over SMTP with STARTTLS or
-//! implicit TLS (rustls, the platform's certificate verifier), or plain SMTP
-//! to the local machine only (for tests and local relays). Messages are built
+//! implicit TLS (rustls, the platform's certificate verifier, plus the
+//! certificate authorities of a PEM file when the server's certificate comes
+//! from a private CA: [`SmtpSettings::ca_file`]), or plain SMTP to the local
+//! machine only (for tests and local relays). Certificates and host names
+//! are always checked. Messages are built
 //! with `lettre`: multipart/mixed holding a text and an HTML body
 //! (multipart/alternative) and the badge file, whose type comes from its
 //! content, never from a name.
@@ -16,8 +19,10 @@
 use lettre::message::header::ContentType;
 use lettre::message::{Attachment, Mailbox, MultiPart};
 use lettre::transport::smtp::authentication::Credentials;
+use lettre::transport::smtp::client::{Certificate, Tls, TlsParameters};
 use lettre::{Address, Message, SmtpTransport, Transport};
 use std::fmt;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
@@ -56,7 +61,29 @@ pub enum MailError {
     PlainToRemoteHost(String),
     /// lettre refused to build the message; carries its reason.
     Build(String),
+    /// The file of extra certificate authorities cannot be used; carries
+    /// the file and what is wrong with it.
+    CaFile(PathBuf, CaProblem),
 }
+
+/// What is wrong with a file of certificate authorities.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum CaProblem {
+    /// There is no such file.
+    Missing,
+    /// It cannot be read; carries the system's reason.
+    Unreadable(String),
+    /// It is larger than [`MAX_CA_FILE_BYTES`].
+    TooLarge,
+    /// It holds no PEM certificate.
+    NotPem,
+    /// A certificate in it cannot be decoded or used; carries the reason.
+    BadCertificate(String),
+}
+
+/// The largest file of certificate authorities read (a bundle of every
+/// public CA is about 200 KiB).
+pub const MAX_CA_FILE_BYTES: u64 = 1024 * 1024;
 
 impl fmt::Display for MailError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -65,6 +92,17 @@ impl fmt::Display for MailError {
             MailError::BadAttachment(n) => write!(f, "{n} is not a badge image or credential (PNG, SVG or JSON); attach the baked badge file."),
             MailError::PlainToRemoteHost(h) => write!(f, "plain SMTP without encryption is only allowed to this computer, not to {h}; choose STARTTLS or TLS."),
             MailError::Build(why) => write!(f, "the email could not be built ({why})."),
+            MailError::CaFile(file, problem) => {
+                let file = file.display();
+                let pem = "give the certificate authority's certificate as a PEM file";
+                match problem {
+                    CaProblem::Missing => write!(f, "the CA file {file} does not exist; {pem}."),
+                    CaProblem::Unreadable(e) => write!(f, "the CA file {file} cannot be read ({e}); check its name and permissions."),
+                    CaProblem::TooLarge => write!(f, "the CA file {file} is larger than any file of certificate authorities (1 MiB); {pem}."),
+                    CaProblem::NotPem => write!(f, "the CA file {file} holds no PEM certificate (a block starting -----BEGIN CERTIFICATE-----); {pem}."),
+                    CaProblem::BadCertificate(e) => write!(f, "the CA file {file} holds a certificate that cannot be used ({e}); {pem}."),
+                }
+            }
         }
     }
 }
@@ -97,6 +135,10 @@ pub struct SmtpSettings {
     pub password: Option<String>,
     /// The longest wait for any one network step.
     pub timeout: Duration,
+    /// A PEM file of certificate authorities trusted besides the system's,
+    /// for servers whose certificate comes from a private CA (STARTTLS and
+    /// TLS only).
+    pub ca_file: Option<PathBuf>,
 }
 
 impl fmt::Debug for SmtpSettings {
@@ -108,6 +150,7 @@ impl fmt::Debug for SmtpSettings {
             .field("username", &self.username)
             .field("password", &self.password.as_ref().map(|_| "…"))
             .field("timeout", &self.timeout)
+            .field("ca_file", &self.ca_file)
             .finish()
     }
 }
@@ -135,8 +178,9 @@ pub fn draft(badge: &MailBadge) -> Result<Vec<u8>, MailError> {
 ///
 /// # Errors
 ///
-/// Only when nothing can be tried: plain SMTP to a remote host. Everything
-/// else is a per-recipient [`SendResult`].
+/// Only when nothing can be tried: plain SMTP to a remote host, or a CA
+/// file that cannot be used. Everything else is a per-recipient
+/// [`SendResult`].
 pub fn send(
     settings: &SmtpSettings,
     badges: &[MailBadge],
@@ -180,10 +224,15 @@ pub fn send(
 
 fn transport(settings: &SmtpSettings) -> Result<SmtpTransport, MailError> {
     let host = settings.host.as_str();
-    let build_err = |e: lettre::transport::smtp::Error| MailError::Build(e.to_string());
+    // lettre's `builder_dangerous` is a builder without TLS until one is
+    // set: the TLS modes set it (required) right away.
     let builder = match settings.security {
-        Security::StartTls => SmtpTransport::starttls_relay(host).map_err(build_err)?,
-        Security::ImplicitTls => SmtpTransport::relay(host).map_err(build_err)?,
+        Security::StartTls => {
+            SmtpTransport::builder_dangerous(host).tls(Tls::Required(tls_parameters(settings)?))
+        }
+        Security::ImplicitTls => {
+            SmtpTransport::builder_dangerous(host).tls(Tls::Wrapper(tls_parameters(settings)?))
+        }
         Security::PlainLocalOnly => {
             if !matches!(host, "127.0.0.1" | "::1" | "[::1]" | "localhost") {
                 return Err(MailError::PlainToRemoteHost(host.to_owned()));
@@ -201,11 +250,87 @@ fn transport(settings: &SmtpSettings) -> Result<SmtpTransport, MailError> {
     Ok(builder.build())
 }
 
+/// TLS for `settings.host`: the system's certificate authorities, plus
+/// those of the CA file if one is given; certificates and the host name
+/// always checked.
+fn tls_parameters(settings: &SmtpSettings) -> Result<TlsParameters, MailError> {
+    let mut builder = TlsParameters::builder(settings.host.clone());
+    if let Some(file) = &settings.ca_file {
+        for cert in ca_certificates(file)? {
+            builder = builder.add_root_certificate(cert);
+        }
+    }
+    builder.build().map_err(|e| match &settings.ca_file {
+        Some(file) => MailError::CaFile(file.clone(), CaProblem::BadCertificate(e.to_string())),
+        None => MailError::Build(e.to_string()),
+    })
+}
+
+/// Checks that `file` holds certificate authorities TLS can use (PEM, one
+/// certificate or more), so a bad file is named before anything is sent or
+/// saved.
+///
+/// # Errors
+///
+/// [`MailError::CaFile`] with what is wrong.
+pub fn check_ca_file(file: &Path) -> Result<(), MailError> {
+    tls_parameters(&SmtpSettings {
+        host: "localhost".to_owned(),
+        port: 0,
+        security: Security::StartTls,
+        username: None,
+        password: None,
+        timeout: Duration::ZERO,
+        ca_file: Some(file.to_owned()),
+    })
+    .map(drop)
+}
+
+/// The certificates of the PEM file `file` (other PEM blocks, such as a
+/// key, are skipped).
+fn ca_certificates(file: &Path) -> Result<Vec<Certificate>, MailError> {
+    use rustls::pki_types::pem::PemObject;
+    use rustls::pki_types::CertificateDer;
+    use std::io::Read;
+    let fail = |problem| MailError::CaFile(file.to_owned(), problem);
+    let mut bytes = Vec::new();
+    std::fs::File::open(file)
+        .and_then(|f| f.take(MAX_CA_FILE_BYTES + 1).read_to_end(&mut bytes))
+        .map_err(|e| match e.kind() {
+            std::io::ErrorKind::NotFound => fail(CaProblem::Missing),
+            _ => fail(CaProblem::Unreadable(e.to_string())),
+        })?;
+    if bytes.len() as u64 > MAX_CA_FILE_BYTES {
+        return Err(fail(CaProblem::TooLarge));
+    }
+    let ders = CertificateDer::pem_slice_iter(&bytes)
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| fail(CaProblem::BadCertificate(e.to_string())))?;
+    if ders.is_empty() {
+        return Err(fail(CaProblem::NotPem));
+    }
+    ders.into_iter()
+        .map(|der| Certificate::from_der(der.to_vec()))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| fail(CaProblem::BadCertificate(e.to_string())))
+}
+
 /// One sentence (without its full stop) for an SMTP failure.
 fn describe(e: &lettre::transport::smtp::Error, s: &SmtpSettings) -> String {
     let code = e.status().map(|c| c.to_string()).unwrap_or_default();
     let first_line = e.to_string().lines().next().unwrap_or("").to_owned();
-    if ["530", "534", "535"].contains(&code.as_str()) {
+    let at = format!("{}:{}", s.host, s.port);
+    if let Some(why) = tls_failure(e, s) {
+        why
+    } else if e.is_client() && first_line.contains("STARTTLS is not supported") {
+        format!("the mail server {at} does not offer STARTTLS; choose TLS, or check the port (587 for STARTTLS, 465 for TLS)")
+    } else if code == "530" && first_line.contains("STARTTLS") {
+        format!(
+            "the mail server {at} takes mail only over an encrypted connection; choose STARTTLS"
+        )
+    } else if e.is_client() && first_line.contains("authentication mechanism") {
+        format!("the mail server {at} offers no way to log in on this connection; choose STARTTLS or TLS, or give no user name if it needs none")
+    } else if ["530", "534", "535"].contains(&code.as_str()) {
         format!(
             "the mail server {} refused the login for {}; check the user name and password",
             s.host,
@@ -213,26 +338,64 @@ fn describe(e: &lettre::transport::smtp::Error, s: &SmtpSettings) -> String {
         )
     } else if e.is_timeout() || timed_out(e) {
         format!(
-            "the mail server {}:{} did not answer within {} seconds",
-            s.host,
-            s.port,
+            "the mail server {at} did not answer within {} seconds",
             s.timeout.as_secs()
-        )
-    } else if e.is_tls() {
-        format!(
-            "the secure connection to {}:{} failed ({first_line})",
-            s.host, s.port
         )
     } else if e.is_permanent() {
         format!("the mail server refused the message ({first_line})")
     } else if e.is_transient() {
         format!("the mail server cannot take the message now, so try again later ({first_line})")
     } else {
-        format!(
-            "could not reach the mail server {}:{} ({first_line})",
-            s.host, s.port
-        )
+        format!("could not reach the mail server {at} ({first_line})")
     }
+}
+
+/// The sentence for a failed TLS handshake or session, with advice for a
+/// certificate from an unknown authority or for another host; `None` when
+/// `e` is no TLS failure. rustls reports a handshake that fails on a read
+/// or write as an I/O error carrying its own error.
+fn tls_failure(e: &lettre::transport::smtp::Error, s: &SmtpSettings) -> Option<String> {
+    use rustls::{CertificateError, Error as TlsError};
+    let mut tls = None;
+    let mut source = std::error::Error::source(e);
+    while let Some(err) = source {
+        let inner = err
+            .downcast_ref::<std::io::Error>()
+            .and_then(|io| io.get_ref())
+            .and_then(|i| i.downcast_ref::<TlsError>());
+        if let Some(t) = err.downcast_ref::<TlsError>().or(inner) {
+            tls = Some(t);
+            break;
+        }
+        source = err.source();
+    }
+    if tls.is_none() && !e.is_tls() {
+        return None;
+    }
+    let why = tls.map_or_else(
+        || e.to_string().lines().next().unwrap_or("").to_owned(),
+        ToString::to_string,
+    );
+    let advice = match tls {
+        Some(TlsError::InvalidCertificate(CertificateError::UnknownIssuer)) => {
+            if s.ca_file.is_some() {
+                "; its certificate comes from neither this computer's certificate authorities nor those of the CA file"
+            } else {
+                "; if its certificate comes from a private certificate authority (a school's or company's own), give that authority's certificate as the CA file"
+            }
+        }
+        Some(TlsError::InvalidCertificate(
+            CertificateError::NotValidForName | CertificateError::NotValidForNameContext { .. },
+        )) => "; its certificate is for another name, so use the server name the certificate names",
+        Some(TlsError::InvalidMessage(_)) if s.security == Security::ImplicitTls => {
+            "; the server does not seem to speak TLS from the first byte on this port, so choose STARTTLS (usually port 587)"
+        }
+        _ => "",
+    };
+    Some(format!(
+        "the secure connection to {}:{} failed ({why}){advice}",
+        s.host, s.port
+    ))
 }
 
 /// Did a socket wait run out (a read or write timeout shows as an I/O

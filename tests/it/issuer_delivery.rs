@@ -2,6 +2,7 @@
 //! emails (`.eml` drafts, SMTP to a real aiosmtpd server on 127.0.0.1),
 //! key export and import, and backups with and without the keys.
 
+use crate::issuer_mail_tls::TestCa;
 use crate::issuer_parts::{attachment_bytes, python_parse, smtp_python, SmtpServer};
 use crate::support::make_png;
 use std::path::{Path, PathBuf};
@@ -20,6 +21,7 @@ fn run(data: &Path, args: &[&str], env: &[(&str, &str)]) -> (i32, String, String
         "SATCHEL_SMTP_SECURITY",
         "SATCHEL_SMTP_USER",
         "SATCHEL_SMTP_FROM",
+        "SATCHEL_SMTP_CA_FILE",
         "SATCHEL_SMTP_PASSWORD",
         "SATCHEL_KEY_PASSPHRASE",
     ] {
@@ -98,8 +100,13 @@ fn award_sending(server: &SmtpServer, who: &str, out: &str, extra: &[&str]) -> V
     sending(server, &args)
 }
 
-/// `args` and the flags that send through `server`.
+/// `args` and the flags that send through `server` (plain SMTP).
 fn sending(server: &SmtpServer, args: &[&str]) -> Vec<String> {
+    sending_with(server, "plain", args)
+}
+
+/// `args` and the flags that send through `server` with `security`.
+fn sending_with(server: &SmtpServer, security: &str, args: &[&str]) -> Vec<String> {
     let port = server.port.to_string();
     args.iter()
         .chain(&[
@@ -109,7 +116,7 @@ fn sending(server: &SmtpServer, args: &[&str]) -> Vec<String> {
             "--smtp-port",
             &port,
             "--smtp-security",
-            "plain",
+            security,
             "--smtp-user",
             "issuer",
         ])
@@ -246,11 +253,93 @@ fn a_csv_award_drafts_and_sends_each_email_recipient() {
     assert!(json_lines(&out)
         .iter()
         .all(|r| r["outcome"] == "already awarded" && r.get("email").is_none()));
-    assert!(!server_has(&server, 2));
+    assert!(!server.has(2));
 }
 
-fn server_has(server: &SmtpServer, n: usize) -> bool {
-    server.folder_path().join(format!("{n}.eml")).exists()
+#[test]
+fn award_send_over_starttls_and_tls_trusts_the_ca_file_from_a_flag_or_the_environment() {
+    let Some(python) = smtp_python() else { return };
+    let Some(ca) = TestCa::new() else { return };
+    let tmp = tempfile::tempdir().unwrap();
+    let data = issuer_with_class(tmp.path(), "data", "ob3");
+    let out_dir = s(&tmp.path().join("out"));
+    let ca_file = s(&ca.ca_file());
+    let password = ("SATCHEL_SMTP_PASSWORD", "s3cret");
+    let tls_args = |server: &SmtpServer, security: &str, who: &str| -> Vec<String> {
+        let award = [
+            "award",
+            "--class",
+            "1",
+            "--recipient",
+            who,
+            "--out",
+            &out_dir,
+        ];
+        sending_with(server, security, &[&award[..], &["--json"]].concat())
+    };
+    let awarded = |data: &Path| json_lines(&ok(data, &["awards", "--json"], &[])).len();
+
+    // STARTTLS with --smtp-ca-file: the baked badge arrives whole, over TLS.
+    let server = ca.smtp_server(&python, "starttls", "server");
+    let mut args = tls_args(&server, "starttls", ADA);
+    args.extend(["--smtp-ca-file".to_owned(), ca_file.clone()]);
+    let argv: Vec<&str> = args.iter().map(String::as_str).collect();
+    let (code, out, err) = run(&data, &argv, &[password]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(!out.contains("s3cret") && !err.contains("s3cret"));
+    let done = &json_lines(&out)[0];
+    assert_eq!(done["email"]["sent"], true, "{done}");
+    let received = server.received(1);
+    assert!(received["tls"].as_str().unwrap().starts_with("TLSv1."));
+    let baked = std::fs::read(done["files"][0].as_str().unwrap()).unwrap();
+    assert_eq!(attachment_bytes(&received), baked);
+
+    // Implicit TLS with SATCHEL_SMTP_CA_FILE.
+    let server = ca.smtp_server(&python, "tls", "server");
+    let args = tls_args(&server, "tls", "grace@example.org");
+    let argv: Vec<&str> = args.iter().map(String::as_str).collect();
+    let (code, out, err) = run(
+        &data,
+        &argv,
+        &[password, ("SATCHEL_SMTP_CA_FILE", &ca_file)],
+    );
+    assert_eq!(code, 0, "{out}{err}");
+    let received = server.received(1);
+    assert!(received["tls"].as_str().unwrap().starts_with("TLSv1."));
+    let baked = std::fs::read(json_lines(&out)[0]["files"][0].as_str().unwrap()).unwrap();
+    assert_eq!(attachment_bytes(&received), baked);
+
+    // Without the CA file: the award stands, its email is not sent, and the
+    // report names the host in one sentence.
+    let (code, out, err) = run(&data, &argv, &[password]);
+    assert_eq!(code, 1, "{out}{err}");
+    let done = &json_lines(&out)[0];
+    assert_eq!(done["email"]["sent"], false, "{done}");
+    let reason = done["email"]["reason"].as_str().unwrap();
+    assert!(
+        reason.starts_with(&format!(
+            "not sent: the secure connection to 127.0.0.1:{} failed (",
+            server.port
+        )),
+        "{reason}"
+    );
+    assert!(!server.has(2));
+    assert!(!out.contains("s3cret") && !err.contains("s3cret"));
+
+    // A CA file that is not there stops everything before an award.
+    let before = awarded(&data);
+    let missing = s(&tmp.path().join("no-such-ca.pem"));
+    let (code, out, err) = run(
+        &data,
+        &argv,
+        &[password, ("SATCHEL_SMTP_CA_FILE", &missing)],
+    );
+    assert_eq!(code, 2, "{out}{err}");
+    assert_eq!(
+        err.trim(),
+        format!("satchel: the CA file {missing} does not exist; give the certificate authority's certificate as a PEM file.")
+    );
+    assert_eq!(awarded(&data), before, "nothing awarded");
 }
 
 const PASS: (&str, &str) = ("SATCHEL_KEY_PASSPHRASE", "correct horse battery staple");

@@ -536,7 +536,15 @@ pub(crate) struct SmtpServer {
 }
 
 impl SmtpServer {
+    /// A server taking plain SMTP (logins without TLS).
     pub(crate) fn start(python: &PathBuf) -> SmtpServer {
+        SmtpServer::start_with(python, &[])
+    }
+
+    /// A server with `mode` (`smtp_server.py`'s arguments after the
+    /// password: `starttls CERT KEY`, `tls CERT KEY`); waits until it
+    /// listens (the script gives up after 10 seconds).
+    pub(crate) fn start_with(python: &PathBuf, mode: &[&std::ffi::OsStr]) -> SmtpServer {
         use std::io::BufRead;
         let folder = tempfile::tempdir().unwrap();
         let port = free_port();
@@ -545,6 +553,7 @@ impl SmtpServer {
             .arg(port.to_string())
             .arg(folder.path())
             .args(["issuer", "s3cret"])
+            .args(mode)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .spawn()
@@ -553,17 +562,12 @@ impl SmtpServer {
         std::io::BufReader::new(child.stdout.take().unwrap())
             .read_line(&mut line)
             .unwrap();
-        assert_eq!(line.trim(), "ready");
+        assert_eq!(line.trim(), "ready", "the SMTP server did not start");
         SmtpServer {
             child,
             port,
             folder,
         }
-    }
-
-    /// The folder the server writes what it receives into.
-    pub(crate) fn folder_path(&self) -> &std::path::Path {
-        self.folder.path()
     }
 
     /// The parsed message number `n` (from 1), waiting until it is written.
@@ -578,7 +582,13 @@ impl SmtpServer {
         panic!("the server wrote no message {n}");
     }
 
-    fn settings(&self, password: &str) -> SmtpSettings {
+    /// Whether message number `n` (from 1) arrived (no waiting).
+    pub(crate) fn has(&self, n: usize) -> bool {
+        self.folder.path().join(format!("{n}.eml")).exists()
+    }
+
+    /// Plain SMTP to this server as `issuer` with `password`.
+    pub(crate) fn settings(&self, password: &str) -> SmtpSettings {
         SmtpSettings {
             host: "127.0.0.1".into(),
             port: self.port,
@@ -586,6 +596,7 @@ impl SmtpServer {
             username: Some("issuer".into()),
             password: Some(password.into()),
             timeout: Duration::from_secs(10),
+            ca_file: None,
         }
     }
 }
@@ -598,7 +609,7 @@ impl Drop for SmtpServer {
     }
 }
 
-fn mail_badge(to: &str) -> MailBadge {
+pub(crate) fn mail_badge(to: &str) -> MailBadge {
     MailBadge {
         from_name: "Ada from Example Academy".into(),
         from_email: "badges@academy.example".into(),
@@ -764,6 +775,7 @@ fn a_refused_login_and_an_unreachable_server_say_so_per_recipient() {
         username: None,
         password: None,
         timeout: Duration::from_secs(5),
+        ca_file: None,
     };
     let results = send(&settings, &badges, &mut |_, _| {}, &AtomicBool::new(false)).unwrap();
     assert_eq!(results.len(), 2);

@@ -5,6 +5,8 @@
 
 use crate::app::app;
 use crate::issuer::World;
+use crate::issuer_mail_tls::TestCa;
+use crate::issuer_parts::{attachment_bytes, mail_badge, smtp_python};
 use crate::support::files_under;
 use satchel::app::{ErrorCode, SmtpConfig, ISSUER_SETTINGS_FILE};
 use satchel::issuer::mail::Security;
@@ -16,6 +18,7 @@ fn config(host: &str, security: &str) -> SmtpConfig {
         security: security.into(),
         username: Some(" badges@club.example ".into()),
         from: Some("".into()),
+        ca_file: None,
     }
 }
 
@@ -98,6 +101,84 @@ fn bad_smtp_settings_are_refused_with_a_sentence_and_nothing_changes() {
     // Plain SMTP is fine to this computer.
     a.save_smtp_config(Some(config("127.0.0.1", "plain")))
         .unwrap();
+}
+
+#[test]
+fn a_private_ca_file_is_checked_saved_by_path_and_used_to_send() {
+    use satchel::issuer::mail::send;
+    let Some(ca) = TestCa::new() else { return };
+    let w = World::new();
+    let a = &w.issuer_app;
+    let good = a
+        .save_smtp_config(Some(config("smtp.club.example", "starttls")))
+        .unwrap();
+    // A file that is not a certificate is refused, naming it; nothing changes.
+    let key = ca.path("ca.key");
+    let e = a
+        .save_smtp_config(Some(SmtpConfig {
+            ca_file: Some(key.clone()),
+            ..config("smtp.club.example", "starttls")
+        }))
+        .unwrap_err();
+    assert_eq!(e.code(), ErrorCode::Invalid);
+    assert_eq!(
+        e.message(),
+        format!(
+            "the CA file {} holds no PEM certificate (a block starting -----BEGIN CERTIFICATE-----); give the certificate authority's certificate as a PEM file",
+            key.display()
+        )
+    );
+    assert_eq!(a.smtp_config().unwrap(), good);
+
+    // The CA's certificate is saved as its path (no secret) and read back.
+    let saved = a
+        .save_smtp_config(Some(SmtpConfig {
+            host: "127.0.0.1".into(),
+            ca_file: Some(ca.ca_file()),
+            ..config("smtp.club.example", "starttls")
+        }))
+        .unwrap()
+        .unwrap();
+    assert_eq!(saved.ca_file.as_deref(), Some(&*ca.ca_file()));
+    assert_eq!(
+        app(a.data_dir()).smtp_config().unwrap(),
+        Some(saved.clone())
+    );
+    let text = std::fs::read_to_string(a.data_dir().join(ISSUER_SETTINGS_FILE)).unwrap();
+    assert!(
+        !text.contains("BEGIN CERTIFICATE"),
+        "the path, not the file"
+    );
+    // An empty name means none.
+    let none = a
+        .save_smtp_config(Some(SmtpConfig {
+            ca_file: Some("".into()),
+            ..saved.clone()
+        }))
+        .unwrap()
+        .unwrap();
+    assert_eq!(none.ca_file, None);
+
+    // The saved settings send over STARTTLS to a server of that CA.
+    let Some(python) = smtp_python() else { return };
+    let server = ca.smtp_server(&python, "starttls", "server");
+    let mut settings = SmtpConfig {
+        port: server.port,
+        ..saved
+    }
+    .settings(Some("s3cret".into()))
+    .unwrap();
+    settings.username = Some("issuer".into());
+    let badge = mail_badge("grace@example.org");
+    let results = send(
+        &settings,
+        std::slice::from_ref(&badge),
+        &mut |_, _| {},
+        &std::sync::atomic::AtomicBool::new(false),
+    )
+    .unwrap();
+    assert_eq!(results[0].outcome, Ok(()));
+    assert_eq!(attachment_bytes(&server.received(1)), badge.attachment);
 }
 
 #[test]

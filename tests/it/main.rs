@@ -19,6 +19,7 @@ mod issuer;
 mod issuer_bulk;
 mod issuer_classes;
 mod issuer_delivery;
+mod issuer_mail_tls;
 mod issuer_parts;
 mod issuer_screens;
 mod issuer_settings;

@@ -6,7 +6,7 @@
 use crate::common::{print_json, rejected, usage};
 use crate::Failure;
 use satchel::app::{App, Delivery, KeyMoved};
-use satchel::issuer::mail::{Security, SmtpSettings};
+use satchel::issuer::mail::{self, Security, SmtpSettings};
 use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::time::Duration;
@@ -35,6 +35,11 @@ pub struct SmtpArgs {
     /// With --send: the sender's address (default the issuer's email).
     #[arg(long, env = "SATCHEL_SMTP_FROM", value_name = "EMAIL")]
     from: Option<String>,
+    /// With --send over starttls or tls: a PEM file of certificate
+    /// authorities to trust besides the system's, for a mail server whose
+    /// certificate comes from a private CA.
+    #[arg(long, env = "SATCHEL_SMTP_CA_FILE", value_name = "FILE")]
+    smtp_ca_file: Option<PathBuf>,
 }
 
 /// Sending as the command line asks: the settings and the sender.
@@ -106,6 +111,9 @@ impl SmtpArgs {
                 )))
             }
         };
+        if let Some(file) = &self.smtp_ca_file {
+            mail::check_ca_file(file).map_err(usage)?;
+        }
         let password = match &self.smtp_user {
             Some(user) => Some(
                 secret(
@@ -129,6 +137,7 @@ impl SmtpArgs {
                 username: self.smtp_user.clone(),
                 password,
                 timeout: Duration::from_secs(30),
+                ca_file: self.smtp_ca_file.clone(),
             },
             from: self.from.clone(),
         })
