@@ -152,9 +152,11 @@ export const importKeys = (passphrase, path) => call("import_keys", { passphrase
 export const keyWarnings = (id) => call("key_warnings", { id });
 export const defaultFormat = (id) => call("default_format", { id });
 export const setDefaultFormat = (id, format) => call("set_default_format", { id, format });
-/** { config: { host, port, security, username, from } | null, has_password } */
+/** { config: { host, port, security, username, from, ca_file } | null, has_password } */
 export const smtpSettings = () => call("smtp_settings");
 /** The password is kept in the app's memory for this run only, never saved. */
+/** Native dialog: the PEM file of a mail server's private certificate authority; null when cancelled. */
+export const pickCaFile = () => call("pick_ca_file");
 export const saveSmtpSettings = (config, newPassword = null, forgetPassword = false) =>
   call("save_smtp_settings", { config, newPassword, forgetPassword });
 

@@ -2,7 +2,8 @@
 // keys (since when, retired or in use; export and import sealed with a
 // passphrase typed here and handed to the app for that one call; rotate;
 // a warning when a key file may be read by others) and the email (SMTP)
-// settings, whose password the app keeps in memory only.
+// settings, whose password the app keeps in memory only (a private
+// certificate authority's PEM file is saved by its path).
 
 import * as api from "./api.js";
 import { el, icon } from "./dom.js";
@@ -287,6 +288,22 @@ function emailPanel() {
       field("smtp-password", "Password", input("smtp-password", "password", "", { autocomplete: "current-password" }), ""),
     ),
     field("smtp-from", "Send from (optional: the issuer's email otherwise)", input("smtp-from", "email", "")),
+    el(
+      "div",
+      { class: "field" },
+      el("label", { for: "smtp-ca-file" }, "Certificate authority (optional)"),
+      el(
+        "div",
+        { class: "field-inline" },
+        input("smtp-ca-file", "text", "", { placeholder: "None: the authorities this computer trusts", "aria-describedby": "smtp-ca-file-help" }),
+        el("button", { type: "button", class: "button", id: "smtp-ca-pick" }, "Choose…"),
+      ),
+      el(
+        "p",
+        { class: "field-help", id: "smtp-ca-file-help" },
+        "Only for a mail server whose certificate comes from your school's or company's own certificate authority: its certificate as a PEM file. The computer's authorities stay trusted, and the server's certificate and name are always checked.",
+      ),
+    ),
     el("p", { id: "smtp-error", class: "form-error", role: "alert" }),
     el("p", { id: "smtp-message", class: "form-message", role: "status" }),
     el(
@@ -296,6 +313,15 @@ function emailPanel() {
       el("button", { type: "button", class: "button", id: "smtp-forget" }, "Forget the password"),
     ),
   );
+  form.querySelector("#smtp-ca-pick").addEventListener("click", async () => {
+    try {
+      const path = await api.pickCaFile();
+      if (path) $("smtp-ca-file").value = path;
+    } catch (err) {
+      $("smtp-error").textContent = `No file was chosen: ${err.message}`;
+    }
+    $("smtp-ca-file").focus();
+  });
   security.addEventListener("change", () => {
     $("smtp-port").value = { starttls: "587", tls: "465", plain: "25" }[security.value];
   });
@@ -311,6 +337,7 @@ function emailPanel() {
               security: security.value,
               username: $("smtp-user").value.trim() || null,
               from: $("smtp-from").value.trim() || null,
+              ca_file: $("smtp-ca-file").value.trim() || null,
             }
           : null,
         $("smtp-password").value || null,
@@ -347,6 +374,7 @@ function drawEmail(answer) {
     $("smtp-security").value = c.security;
     $("smtp-user").value = c.username || "";
     $("smtp-from").value = c.from || "";
+    $("smtp-ca-file").value = c.ca_file || "";
   }
   $("smtp-password").placeholder = answer.has_password ? "Kept in memory until Satchel closes" : "";
   $("smtp-password-help").textContent = answer.has_password

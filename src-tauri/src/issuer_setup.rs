@@ -564,6 +564,20 @@ pub async fn set_default_format(state: Shared<'_>, id: i64, format: String) -> A
 
 // ------------------------------------------------------------------ email
 
+/// Asks for the PEM file of a mail server's private certificate authority
+/// (native dialog); `None` when cancelled.
+#[tauri::command]
+pub async fn pick_ca_file(app: AppHandle) -> Answer<Option<String>> {
+    Ok(app
+        .dialog()
+        .file()
+        .set_title("Choose the mail server's certificate authority")
+        .add_filter("Certificates (PEM)", &["pem", "crt", "cer"])
+        .blocking_pick_file()
+        .and_then(|p| p.into_path().ok())
+        .map(|p| p.display().to_string()))
+}
+
 /// The SMTP settings as the Settings form shows them.
 #[derive(Serialize)]
 pub struct SmtpOut {

@@ -215,6 +215,7 @@ fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static {
         issuer_setup::render_design,
         issuer_setup::rotate_keys,
         issuer_setup::pick_key_file,
+        issuer_setup::pick_ca_file,
         issuer_setup::export_keys,
         issuer_setup::import_keys,
         issuer_setup::key_warnings,

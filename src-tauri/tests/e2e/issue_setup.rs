@@ -204,18 +204,42 @@ fn issue_setup_from_nothing() {
 }
 
 /// Answers the window's native-dialog commands (`pick_badge_image`,
-/// `pick_key_file`) with the paths queued in `window.__picks[command]`, as
+/// `pick_key_file`, `pick_ca_file`) with the paths queued in `window.__picks[command]`, as
 /// the dialogs would; every other command goes to the app as always.
 fn answer_pickers(wd: &WebDriver) {
     wd.execute(
         "const tauri = window.__TAURI__;
          const invoke = tauri.core.invoke;
-         window.__picks = { pick_badge_image: [], pick_key_file: [] };
+         window.__picks = { pick_badge_image: [], pick_key_file: [], pick_ca_file: [] };
          const picking = (c, args, options) => c in window.__picks
            ? Promise.resolve(window.__picks[c].shift() ?? null)
            : invoke(c, args, options);
          window.__TAURI__ = { ...tauri, core: { ...tauri.core, invoke: picking } };",
         json!([]),
+    );
+}
+
+/// A certificate authority's self-signed certificate (P-256) at `pem`, made
+/// with the `openssl` command in `dir`.
+fn make_ca(dir: &Path, pem: &Path) {
+    let out = Command::new("openssl")
+        .args("req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2".split(' '))
+        .arg("-keyout")
+        .arg(dir.join("riverside-ca.key"))
+        .arg("-out")
+        .arg(pem)
+        .args([
+            "-subj",
+            "/CN=Riverside Coding Club CA",
+            "-addext",
+            "basicConstraints=critical,CA:TRUE",
+        ])
+        .output()
+        .expect("the openssl command (package openssl)");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
     );
 }
 
@@ -569,6 +593,35 @@ fn classes_keys_and_email(theme: Option<&str>, tag: &str) {
         "document.querySelector('#smtp-security').value = 'starttls'",
         json!([]),
     );
+    // A private certificate authority, chosen in the file dialog: a file
+    // that holds no certificate is named in the error; the CA's certificate
+    // is saved by its path and shown again.
+    let not_pem = files.join("not-a-certificate.pem");
+    std::fs::write(&not_pem, "hello, not a certificate\n").unwrap();
+    will_pick(&wd, "pick_ca_file", &not_pem);
+    wd.click(&wd.find("#smtp-ca-pick"));
+    wd.wait_for_script(&format!(
+        "return document.querySelector('#smtp-ca-file').value === {}",
+        json!(not_pem.display().to_string())
+    ));
+    wd.click(&wd.find("#smtp-save"));
+    let said = wd.wait_for_text("#smtp-error", |t| t.contains("CA file"));
+    assert_eq!(
+        said,
+        format!(
+            "The email settings were not saved: the CA file {} holds no PEM certificate (a block starting -----BEGIN CERTIFICATE-----); give the certificate authority's certificate as a PEM file",
+            not_pem.display()
+        )
+    );
+    let ca = files.join("riverside-ca.pem");
+    make_ca(&files, &ca);
+    will_pick(&wd, "pick_ca_file", &ca);
+    wd.click(&wd.find("#smtp-ca-pick"));
+    wd.click(&wd.find("#smtp-save"));
+    wd.wait_for_text("#smtp-message", |t| t == "Email settings saved.");
+    let saved = invoke(&wd, "smtp_settings", json!({}));
+    assert_eq!(saved["config"]["ca_file"], json!(ca.display().to_string()));
+    assert_eq!(saved["config"]["security"], json!("starttls"));
     shot("10-issuer-settings");
     wd.execute(
         "document.querySelector('#issue-screen-issuer').scrollTop = 1e6",
